@@ -1,0 +1,74 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Parent is implemented by every kind that children may attach to.
+// +kubebuilder:object:generate=false
+type Parent interface {
+	// ChildPolicy is the parent's opt-in for children from other namespaces.
+	ChildPolicy() AllowedChildren
+}
+
+// ChildPolicy implements Parent.
+func (o *Office) ChildPolicy() AllowedChildren { return o.Spec.AllowedChildren }
+
+// ChildPolicy implements Parent.
+func (p *Portfolio) ChildPolicy() AllowedChildren { return p.Spec.AllowedChildren }
+
+// ChildPolicy implements Parent.
+func (p *Programme) ChildPolicy() AllowedChildren { return p.Spec.AllowedChildren }
+
+// ChildPolicy implements Parent.
+func (p *Project) ChildPolicy() AllowedChildren { return p.Spec.AllowedChildren }
+
+// NamespaceOr returns the reference's namespace, or def when it names none.
+func (r ParentReference) NamespaceOr(def string) string {
+	if r.Namespace != nil && *r.Namespace != "" {
+		return string(*r.Namespace)
+	}
+	return def
+}
+
+// Conditioned is implemented by every kind: its status conditions.
+// +kubebuilder:object:generate=false
+type Conditioned interface {
+	GetConditions() []metav1.Condition
+	SetConditions([]metav1.Condition)
+}
+
+// GetConditions implements Conditioned.
+func (o *Office) GetConditions() []metav1.Condition { return o.Status.Conditions }
+
+// SetConditions implements Conditioned.
+func (o *Office) SetConditions(c []metav1.Condition) { o.Status.Conditions = c }
+
+// GetConditions implements Conditioned.
+func (p *Portfolio) GetConditions() []metav1.Condition { return p.Status.Conditions }
+
+// SetConditions implements Conditioned.
+func (p *Portfolio) SetConditions(c []metav1.Condition) { p.Status.Conditions = c }
+
+// GetConditions implements Conditioned.
+func (p *Programme) GetConditions() []metav1.Condition { return p.Status.Conditions }
+
+// SetConditions implements Conditioned.
+func (p *Programme) SetConditions(c []metav1.Condition) { p.Status.Conditions = c }
+
+// GetConditions implements Conditioned.
+func (p *Project) GetConditions() []metav1.Condition { return p.Status.Conditions }
+
+// SetConditions implements Conditioned.
+func (p *Project) SetConditions(c []metav1.Condition) { p.Status.Conditions = c }
+
+// GetConditions implements Conditioned.
+func (g *GatewayReview) GetConditions() []metav1.Condition { return g.Status.Conditions }
+
+// SetConditions implements Conditioned.
+func (g *GatewayReview) SetConditions(c []metav1.Condition) { g.Status.Conditions = c }

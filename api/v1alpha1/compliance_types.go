@@ -1,0 +1,102 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// GateState is the state of one compliance gate for one object.
+// +kubebuilder:validation:Enum=Met;Unmet;NotYetRequired;Unknown
+type GateState string
+
+const (
+	// GateMet: the gate is satisfied.
+	GateMet GateState = "Met"
+	// GateUnmet: the gate is required (or overdue) and not satisfied.
+	GateUnmet GateState = "Unmet"
+	// GateNotYetRequired: the object has not reached the gate's phase, or the
+	// gate is not due yet.
+	GateNotYetRequired GateState = "NotYetRequired"
+	// GateUnknown: the gate could not be evaluated, e.g. its rule failed to
+	// compile.
+	GateUnknown GateState = "Unknown"
+)
+
+// GateStatus is the compliance of one object with one gate of its effective
+// policy.
+type GateStatus struct {
+	// name of the gate in the effective policy.
+	// +required
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+
+	// description is the gate's title, e.g. "Investment decision".
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Description string `json:"description,omitempty"`
+
+	// state is Met, Unmet, NotYetRequired or Unknown.
+	// +required
+	State GateState `json:"state"`
+
+	// review names the GatewayReview that satisfies the gate, as
+	// namespace/name.
+	// +optional
+	// +kubebuilder:validation:MaxLength=317
+	Review string `json:"review,omitempty"`
+
+	// expiresAt is when the satisfying review passes its maximum age.
+	// +optional
+	ExpiresAt *metav1.Time `json:"expiresAt,omitempty"`
+
+	// dueAt is when a gate that is due after entering a phase falls due.
+	// +optional
+	DueAt *metav1.Time `json:"dueAt,omitempty"`
+
+	// message says why the gate is in its state, e.g. "no review" or
+	// "review of 2025-01-10 expired".
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Message string `json:"message,omitempty"`
+}
+
+// ComplianceStatus is the compliance of a Project or Programme with the gates
+// of its effective policy.
+type ComplianceStatus struct {
+	// enforcement of the effective policy: Audit, Warn or Enforce.
+	// +optional
+	Enforcement Enforcement `json:"enforcement,omitempty"`
+
+	// gates lists every gate of the effective policy that applies to the
+	// object's kind.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=64
+	Gates []GateStatus `json:"gates,omitempty"`
+
+	// nextGate names the next gate that will become required.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	NextGate string `json:"nextGate,omitempty"`
+}
+
+// Condition types and reasons for compliance and health.
+const (
+	// ConditionCompliant is True when every gate due for the object is met.
+	ConditionCompliant = "Compliant"
+	// ConditionHealthy is True when the object's health is Green.
+	ConditionHealthy = "Healthy"
+	// ReasonGatesMet: every gate due is met.
+	ReasonGatesMet = "GatesMet"
+	// ReasonGatesUnmet: at least one gate due is not met.
+	ReasonGatesUnmet = "GatesUnmet"
+	// ReasonNoPolicy: no governing Office policy applies (yet).
+	ReasonNoPolicy = "NoPolicy"
+	// ReasonPending: not evaluated yet.
+	ReasonPending = "Pending"
+)

@@ -1,0 +1,356 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// OfficeType is one of the five P3O office types.
+// +kubebuilder:validation:Enum=PortfolioOffice;Satellite;Temporary;Virtual;ProjectSupport
+type OfficeType string
+
+const (
+	// OfficeTypePortfolioOffice is the permanent, central office that supports
+	// strategic portfolio planning and owns the governance policy everything
+	// beneath it inherits. It is a root: it names no hub.
+	OfficeTypePortfolioOffice OfficeType = "PortfolioOffice"
+	// OfficeTypeSatellite serves one department, location or business unit and
+	// names its hub Office. It may tighten the hub's policy, never loosen it.
+	OfficeTypeSatellite OfficeType = "Satellite"
+	// OfficeTypeTemporary exists for the duration of one Programme or Project
+	// and is retired when that closes.
+	OfficeTypeTemporary OfficeType = "Temporary"
+	// OfficeTypeVirtual performs office functions through people in the line
+	// organisation; it behaves as an office without a location.
+	OfficeTypeVirtual OfficeType = "Virtual"
+	// OfficeTypeProjectSupport is a small unit or one person standardising
+	// methods and tools for exactly one Project.
+	OfficeTypeProjectSupport OfficeType = "ProjectSupport"
+)
+
+// OfficeSpec is the desired state of an Office.
+// +kubebuilder:validation:XValidation:rule="self.type == 'Satellite' ? has(self.hubRef) : !has(self.hubRef)",message="hubRef is required when type is Satellite and not allowed for other types"
+// +kubebuilder:validation:XValidation:rule="self.type in ['Temporary', 'ProjectSupport'] ? has(self.supportedObjectRef) : !has(self.supportedObjectRef)",message="supportedObjectRef is required when type is Temporary or ProjectSupport and not allowed for other types"
+// +kubebuilder:validation:XValidation:rule="self.type == 'ProjectSupport' && has(self.supportedObjectRef) ? self.supportedObjectRef.kind == 'Project' : true",message="a ProjectSupport office supports exactly one Project: supportedObjectRef.kind must be Project"
+// +kubebuilder:validation:XValidation:rule="self.type == 'Virtual' ? !has(self.location) : true",message="a Virtual office has no location"
+type OfficeSpec struct {
+	// type is the P3O office type: PortfolioOffice, Satellite, Temporary,
+	// Virtual or ProjectSupport.
+	// +required
+	Type OfficeType `json:"type"`
+
+	// description says what the office is for.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Description string `json:"description,omitempty"`
+
+	// location is where the office sits, e.g. a site or building. A Virtual
+	// office has none.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Location string `json:"location,omitempty"`
+
+	// hubRef names the hub Office of a Satellite. Required for, and only
+	// allowed on, type Satellite. The hub must admit the satellite's
+	// namespace through its spec.allowedChildren.
+	// +optional
+	HubRef *ParentReference `json:"hubRef,omitempty"`
+
+	// supportedObjectRef names the Programme or Project a Temporary office
+	// exists for, or the Project a ProjectSupport office supports. Required
+	// for, and only allowed on, those two types. The office is marked Retired
+	// when the supported object reaches phase Closed.
+	// +optional
+	SupportedObjectRef *SubjectReference `json:"supportedObjectRef,omitempty"`
+
+	// currency in which every amount governed by this office is expressed,
+	// as an ISO 4217 code. Defaults to EUR. A rollup that meets amounts in
+	// another currency reports an error instead of adding them.
+	// +optional
+	// +kubebuilder:default=EUR
+	Currency Currency `json:"currency,omitempty"`
+
+	// governance is the policy Programmes and Projects under this office are
+	// held to. A Satellite inherits its hub's policy and may only tighten it.
+	// +optional
+	Governance GovernancePolicy `json:"governance,omitempty"`
+
+	// reports controls the report ConfigMaps published for this office.
+	// Enabled by default.
+	// +optional
+	Reports ReportSettings `json:"reports,omitempty"`
+
+	// allowedChildren says from which namespaces Portfolios, Programmes,
+	// Projects and satellite Offices may attach to this office. Defaults to
+	// the office's own namespace only.
+	// +optional
+	AllowedChildren AllowedChildren `json:"allowedChildren,omitempty"`
+}
+
+// GateProfile is a built-in set of gates.
+// +kubebuilder:validation:Enum=None;OGCGateway
+type GateProfile string
+
+const (
+	// GateProfileNone starts from no gates: only spec.governance.gates apply.
+	GateProfileNone GateProfile = "None"
+	// GateProfileOGCGateway gives the standard OGC Gateway Review gates 0–5.
+	GateProfileOGCGateway GateProfile = "OGCGateway"
+)
+
+// Enforcement says what happens when a gate is not met.
+// +kubebuilder:validation:Enum=Audit;Warn;Enforce
+type Enforcement string
+
+const (
+	// EnforcementAudit records unmet gates in conditions and events only.
+	EnforcementAudit Enforcement = "Audit"
+	// EnforcementWarn also returns admission warnings on changes to
+	// non-compliant objects.
+	EnforcementWarn Enforcement = "Warn"
+	// EnforcementEnforce also denies moving an object into a phase whose
+	// required gates are unmet.
+	EnforcementEnforce Enforcement = "Enforce"
+)
+
+// GovernancePolicy is the method an office holds its Programmes and Projects
+// to: compliance gates, how they are enforced, and the thresholds that derive
+// health.
+type GovernancePolicy struct {
+	// profile is a built-in set of gates: None (default) or OGCGateway (the
+	// standard Gateway Review gates 0–5). Gates listed in gates are added to
+	// the profile; a gate with the name of a profile gate replaces it.
+	// +optional
+	// +kubebuilder:default=None
+	Profile GateProfile `json:"profile,omitempty"`
+
+	// enforcement is Audit (default: conditions and events), Warn (also
+	// admission warnings) or Enforce (also deny entering a phase whose
+	// required gates are unmet).
+	// +optional
+	// +kubebuilder:default=Audit
+	Enforcement Enforcement `json:"enforcement,omitempty"`
+
+	// gates are compliance gates of the office's own, in addition to the
+	// profile's.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=32
+	Gates []Gate `json:"gates,omitempty"`
+
+	// reportingCadence is how often Projects must report progress
+	// (spec.progress.asOf). A Project whose last report is older is stale,
+	// which lowers its health. Defaults to 4w.
+	// +optional
+	// +kubebuilder:default="4w"
+	ReportingCadence Duration `json:"reportingCadence,omitempty"`
+
+	// toleranceWarningPercent is the share of a tolerance that, once used by a
+	// forecast, turns health Amber. Defaults to 75.
+	// +optional
+	// +kubebuilder:default=75
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	ToleranceWarningPercent int32 `json:"toleranceWarningPercent,omitempty"`
+
+	// highRiskSeverity is the severity (probability × impact, 1–25) from which
+	// an open risk counts as high and lowers health to Amber. Defaults to 15.
+	// +optional
+	// +kubebuilder:default=15
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=25
+	HighRiskSeverity int32 `json:"highRiskSeverity,omitempty"`
+}
+
+// Phase is a Project phase (StartingUp, Initiating, Delivering, Closing,
+// Closed) or a Programme phase (Identifying, Defining, Delivering, Closing,
+// Closed).
+// +kubebuilder:validation:Enum=StartingUp;Initiating;Identifying;Defining;Delivering;Closing;Closed
+type Phase string
+
+// DeliveryConfidence is a Gateway Review's Delivery Confidence Assessment, on
+// the five-point scale from Green (best) to Red (worst).
+// +kubebuilder:validation:Enum=Green;AmberGreen;Amber;AmberRed;Red
+type DeliveryConfidence string
+
+const (
+	// ConfidenceGreen: successful delivery appears highly likely.
+	ConfidenceGreen DeliveryConfidence = "Green"
+	// ConfidenceAmberGreen: successful delivery appears probable.
+	ConfidenceAmberGreen DeliveryConfidence = "AmberGreen"
+	// ConfidenceAmber: successful delivery appears feasible, with significant
+	// issues.
+	ConfidenceAmber DeliveryConfidence = "Amber"
+	// ConfidenceAmberRed: successful delivery is in doubt.
+	ConfidenceAmberRed DeliveryConfidence = "AmberRed"
+	// ConfidenceRed: successful delivery appears unachievable.
+	ConfidenceRed DeliveryConfidence = "Red"
+)
+
+// Gate is one compliance gate: from a phase on, an object must have a
+// satisfying Gateway Review, pass a rule, or both.
+// +kubebuilder:validation:XValidation:rule="has(self.review) || has(self.rule)",message="a gate needs a review, a rule, or both"
+type Gate struct {
+	// name identifies the gate within the policy, e.g. "gate-3" or
+	// "security-sign-off". A gate named like a profile gate replaces it.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Name string `json:"name"`
+
+	// description is the gate's title as people know it, e.g. "Investment
+	// decision".
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Description string `json:"description,omitempty"`
+
+	// appliesTo lists the kinds the gate applies to: Project, Programme or
+	// both.
+	// +required
+	// +listType=set
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=2
+	AppliesTo []SubjectKind `json:"appliesTo"`
+
+	// requiredFrom is the phase from which the gate must be met: an object
+	// may not enter this phase, or any later one, without it.
+	// +required
+	RequiredFrom Phase `json:"requiredFrom"`
+
+	// dueWithin, when set, makes the gate due a period after requiredFrom is
+	// entered instead of before it, e.g. a benefits review "8w" after a
+	// Project closes. An overdue gate is unmet.
+	// +optional
+	DueWithin Duration `json:"dueWithin,omitempty"`
+
+	// review is a Gateway Review that satisfies the gate.
+	// +optional
+	Review *ReviewRequirement `json:"review,omitempty"`
+
+	// rule is a CEL expression over the object that must hold.
+	// +optional
+	Rule *GateRule `json:"rule,omitempty"`
+}
+
+// ReviewRequirement says which Gateway Review satisfies a gate.
+type ReviewRequirement struct {
+	// gate is the OGC Gateway Review number, 0 to 5.
+	// +required
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=5
+	Gate int32 `json:"gate"`
+
+	// minimumConfidence is the worst Delivery Confidence that still satisfies
+	// the gate. Defaults to Amber.
+	// +optional
+	// +kubebuilder:default=Amber
+	MinimumConfidence DeliveryConfidence `json:"minimumConfidence,omitempty"`
+
+	// maxAge is how long a review satisfies the gate, e.g. "26w". A review
+	// older than that has expired. Unset means it does not expire.
+	// +optional
+	MaxAge Duration `json:"maxAge,omitempty"`
+}
+
+// GateRule is a CEL expression that must evaluate to true for an object.
+type GateRule struct {
+	// expression is a CEL expression over `object` (the Project or Programme)
+	// that must evaluate to true, e.g.
+	// "object.spec.risks.all(r, r.status == 'Closed' || has(r.owner))".
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=4096
+	Expression string `json:"expression"`
+
+	// message says what is wrong when the expression is false.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	Message string `json:"message"`
+}
+
+// OfficeStatus is the observed state of an Office.
+type OfficeStatus struct {
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready, ParentResolved (the hub or supported object),
+	// Retired (Temporary and ProjectSupport offices), Reconciling, Stalled.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// hub is the root Office this office's policy and rollup lead to, as
+	// namespace/name. Empty for a root.
+	// +optional
+	Hub string `json:"hub,omitempty"`
+
+	// rollup is the aggregate of the office's Portfolios, directly attached
+	// Programmes and Projects, and satellite Offices.
+	// +optional
+	Rollup Rollup `json:"rollup,omitempty"`
+}
+
+// Office condition types and reasons.
+const (
+	// ConditionRetired is True when a Temporary or ProjectSupport office's
+	// supported object has reached phase Closed.
+	ConditionRetired = "Retired"
+	// ReasonSupportedObjectClosed: the supported object is Closed.
+	ReasonSupportedObjectClosed = "SupportedObjectClosed"
+	// ReasonSupportedObjectActive: the supported object is not Closed.
+	ReasonSupportedObjectActive = "SupportedObjectActive"
+	// ReasonHubLoop: following hubRef leads back to this office.
+	ReasonHubLoop = "HubLoop"
+)
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:categories=p3o
+// +kubebuilder:printcolumn:name="Type",type=string,JSONPath=`.spec.type`
+// +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.rollup.health`
+// +kubebuilder:printcolumn:name="Projects",type=integer,JSONPath=`.status.rollup.projects`
+// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.rollup.money.budget`
+// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.rollup.money.forecastCost`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// Office is a P3O office: a Portfolio Office, a Satellite, a Temporary,
+// Virtual or Project Support office. It owns the governance policy of the
+// Portfolios, Programmes and Projects beneath it and reports on them.
+type Office struct {
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the desired state of the office.
+	// +required
+	Spec OfficeSpec `json:"spec"`
+
+	// status is the observed state of the office.
+	// +optional
+	Status OfficeStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// OfficeList is a list of Offices.
+type OfficeList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Office `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Office{}, &OfficeList{})
+}

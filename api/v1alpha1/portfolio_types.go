@@ -1,0 +1,144 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package v1alpha1
+
+import (
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// StrategicObjective is an objective the portfolio contributes to (MoP).
+type StrategicObjective struct {
+	// name identifies the objective, e.g. "digital-by-default".
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+
+	// description of the objective.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Description string `json:"description,omitempty"`
+}
+
+// PortfolioSpec is the desired state of a Portfolio.
+type PortfolioSpec struct {
+	// officeRef names the Office that governs this portfolio. The office must
+	// admit the portfolio's namespace through its spec.allowedChildren.
+	// +required
+	OfficeRef ParentReference `json:"officeRef"`
+
+	// description says what the portfolio covers.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Description string `json:"description,omitempty"`
+
+	// objectives are the strategic objectives the portfolio serves.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=32
+	Objectives []StrategicObjective `json:"objectives,omitempty"`
+
+	// capacity is the budget the portfolio can commit, in the governing
+	// Office's currency, e.g. "12M". Committed budgets above it are flagged
+	// as over-commitment.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="capacity must not be negative"
+	Capacity *resource.Quantity `json:"capacity,omitempty"`
+
+	// categories are the portfolio's investment categories, e.g. "Run",
+	// "Grow", "Transform" or "Regulatory". Programmes and Projects name one
+	// in spec.category.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=63
+	Categories []string `json:"categories,omitempty"`
+
+	// reports controls the report ConfigMaps published for this portfolio.
+	// Enabled by default.
+	// +optional
+	Reports ReportSettings `json:"reports,omitempty"`
+
+	// allowedChildren says from which namespaces Programmes and Projects may
+	// attach to this portfolio. Defaults to its own namespace only.
+	// +optional
+	AllowedChildren AllowedChildren `json:"allowedChildren,omitempty"`
+}
+
+// PortfolioStatus is the observed state of a Portfolio.
+type PortfolioStatus struct {
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready, ParentResolved (the office), Reconciling, Stalled.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// office is the governing Office, as namespace/name.
+	// +optional
+	Office string `json:"office,omitempty"`
+
+	// committed is the sum of the budgets of the portfolio's Programmes and
+	// direct Projects.
+	// +optional
+	Committed *resource.Quantity `json:"committed,omitempty"`
+
+	// overCommitted is true when committed exceeds spec.capacity.
+	// +optional
+	OverCommitted bool `json:"overCommitted,omitempty"`
+
+	// rollup is the aggregate of the portfolio's Programmes and direct
+	// Projects.
+	// +optional
+	Rollup Rollup `json:"rollup,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=pf,categories=p3o
+// +kubebuilder:printcolumn:name="Office",type=string,JSONPath=`.spec.officeRef.name`
+// +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.rollup.health`
+// +kubebuilder:printcolumn:name="Projects",type=integer,JSONPath=`.status.rollup.projects`
+// +kubebuilder:printcolumn:name="Capacity",type=string,JSONPath=`.spec.capacity`
+// +kubebuilder:printcolumn:name="Committed",type=string,JSONPath=`.status.committed`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// Portfolio is the set of Programmes and Projects an organisation invests in,
+// balanced against capacity and ranked by priority (MoP).
+type Portfolio struct {
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the desired state of the portfolio.
+	// +required
+	Spec PortfolioSpec `json:"spec"`
+
+	// status is the observed state of the portfolio.
+	// +optional
+	Status PortfolioStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// PortfolioList is a list of Portfolios.
+type PortfolioList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Portfolio `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Portfolio{}, &PortfolioList{})
+}

@@ -1,0 +1,212 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package v1alpha1
+
+import (
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ProgrammePhase is an MSP programme lifecycle phase.
+// +kubebuilder:validation:Enum=Identifying;Defining;Delivering;Closing;Closed
+type ProgrammePhase string
+
+const (
+	// ProgrammeIdentifying: identifying the programme (mandate, brief).
+	ProgrammeIdentifying ProgrammePhase = "Identifying"
+	// ProgrammeDefining: defining the programme (blueprint, business case).
+	ProgrammeDefining ProgrammePhase = "Defining"
+	// ProgrammeDelivering: delivering tranches of capability.
+	ProgrammeDelivering ProgrammePhase = "Delivering"
+	// ProgrammeClosing: closing the programme.
+	ProgrammeClosing ProgrammePhase = "Closing"
+	// ProgrammeClosed: the programme has closed.
+	ProgrammeClosed ProgrammePhase = "Closed"
+)
+
+// Tranche is a step of an MSP programme that delivers a set of capabilities.
+// +kubebuilder:validation:XValidation:rule="!has(self.start) || !has(self.end) || self.start <= self.end",message="end must not be before start"
+type Tranche struct {
+	// name identifies the tranche, e.g. "tranche-1".
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+
+	// start is the planned start date.
+	// +optional
+	Start Date `json:"start,omitempty"`
+
+	// end is the planned end date.
+	// +optional
+	End Date `json:"end,omitempty"`
+
+	// budget of the tranche, in the governing Office's currency.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="budget must not be negative"
+	Budget *resource.Quantity `json:"budget,omitempty"`
+}
+
+// ProgrammeSpec is the desired state of a Programme.
+type ProgrammeSpec struct {
+	// portfolioRef names the Portfolio the programme belongs to. The
+	// portfolio must admit the programme's namespace.
+	// +required
+	PortfolioRef ParentReference `json:"portfolioRef"`
+
+	// officeRef names the Office that governs the programme, e.g. a Temporary
+	// office set up for it. Defaults to the portfolio's office.
+	// +optional
+	OfficeRef *ParentReference `json:"officeRef,omitempty"`
+
+	// description says what change the programme brings about.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Description string `json:"description,omitempty"`
+
+	// sro is the Senior Responsible Owner, accountable for the programme.
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	SRO string `json:"sro,omitempty"`
+
+	// phase is the MSP lifecycle phase: Identifying (default), Defining,
+	// Delivering, Closing or Closed.
+	// +optional
+	// +kubebuilder:default=Identifying
+	Phase ProgrammePhase `json:"phase,omitempty"`
+
+	// category is one of the portfolio's spec.categories.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Category string `json:"category,omitempty"`
+
+	// priority ranks the programme within its portfolio: 1 is the highest.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10000
+	Priority *int32 `json:"priority,omitempty"`
+
+	// budget is the programme's own budget (its management costs), in the
+	// governing Office's currency. Project budgets roll up separately.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="budget must not be negative"
+	Budget *resource.Quantity `json:"budget,omitempty"`
+
+	// tranches are the programme's planned steps, in order.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=32
+	Tranches []Tranche `json:"tranches,omitempty"`
+
+	// benefits the programme is expected to realise.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=64
+	Benefits []Benefit `json:"benefits,omitempty"`
+
+	// risks is the programme's risk register.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=128
+	Risks []Risk `json:"risks,omitempty"`
+
+	// reports controls the report ConfigMaps published for this programme.
+	// Disabled unless mode is Enabled.
+	// +optional
+	Reports ReportSettings `json:"reports,omitempty"`
+
+	// allowedChildren says from which namespaces Projects and GatewayReviews
+	// may attach to this programme. Defaults to its own namespace only.
+	// +optional
+	AllowedChildren AllowedChildren `json:"allowedChildren,omitempty"`
+}
+
+// ProgrammeStatus is the observed state of a Programme.
+type ProgrammeStatus struct {
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready, ParentResolved (portfolio and office), Healthy,
+	// Compliant, Reconciling, Stalled.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// office is the governing Office, as namespace/name.
+	// +optional
+	Office string `json:"office,omitempty"`
+
+	// health is the programme's RAG status: the worst of its Projects, its own
+	// risks and its compliance.
+	// +optional
+	Health Health `json:"health,omitempty"`
+
+	// healthReasons say, one line each, what lowers health.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	HealthReasons []string `json:"healthReasons,omitempty"`
+
+	// risks summarises the programme's own risk register.
+	// +optional
+	Risks RiskSummary `json:"risks,omitempty"`
+
+	// compliance with the gates of the effective policy.
+	// +optional
+	Compliance ComplianceStatus `json:"compliance,omitempty"`
+
+	// rollup is the aggregate of the programme's Projects.
+	// +optional
+	Rollup Rollup `json:"rollup,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=prog,categories=p3o
+// +kubebuilder:printcolumn:name="Portfolio",type=string,JSONPath=`.spec.portfolioRef.name`
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.spec.phase`
+// +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.health`
+// +kubebuilder:printcolumn:name="Compliant",type=string,JSONPath=`.status.conditions[?(@.type=="Compliant")].status`
+// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.rollup.money.budget`
+// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.rollup.money.forecastCost`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// Programme is an MSP programme: a temporary organisation that coordinates
+// related Projects to deliver outcomes and benefits.
+type Programme struct {
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the desired state of the programme.
+	// +required
+	Spec ProgrammeSpec `json:"spec"`
+
+	// status is the observed state of the programme.
+	// +optional
+	Status ProgrammeStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// ProgrammeList is a list of Programmes.
+type ProgrammeList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Programme `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Programme{}, &ProgrammeList{})
+}

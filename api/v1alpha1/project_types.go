@@ -1,0 +1,297 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package v1alpha1
+
+import (
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ProjectPhase is a PRINCE2 project phase.
+// +kubebuilder:validation:Enum=StartingUp;Initiating;Delivering;Closing;Closed
+type ProjectPhase string
+
+const (
+	// ProjectStartingUp: starting up a project (mandate, brief).
+	ProjectStartingUp ProjectPhase = "StartingUp"
+	// ProjectInitiating: initiating the project (business case, plan).
+	ProjectInitiating ProjectPhase = "Initiating"
+	// ProjectDelivering: delivering the products, stage by stage.
+	ProjectDelivering ProjectPhase = "Delivering"
+	// ProjectClosing: closing the project (handover, lessons).
+	ProjectClosing ProjectPhase = "Closing"
+	// ProjectClosed: the project has closed.
+	ProjectClosed ProjectPhase = "Closed"
+)
+
+// Stage is the PRINCE2 management stage a project is in.
+// +kubebuilder:validation:XValidation:rule="self.current <= self.total",message="current must not exceed total"
+type Stage struct {
+	// current is the number of the stage the project is in, from 1.
+	// +required
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	Current int32 `json:"current"`
+
+	// total is the number of management stages planned.
+	// +required
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	Total int32 `json:"total"`
+
+	// name of the current stage, e.g. "Build".
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	Name string `json:"name,omitempty"`
+}
+
+// Plan is the baseline a project is measured against.
+// +kubebuilder:validation:XValidation:rule="!has(self.start) || !has(self.end) || self.start <= self.end",message="end must not be before start"
+type Plan struct {
+	// budget is the approved budget at completion, in the governing Office's
+	// currency, e.g. "1.2M" or 250000.
+	// +required
+	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="budget must not be negative"
+	Budget resource.Quantity `json:"budget"`
+
+	// start is the planned start date.
+	// +optional
+	Start Date `json:"start,omitempty"`
+
+	// end is the planned end date.
+	// +optional
+	End Date `json:"end,omitempty"`
+}
+
+// Tolerances are the PRINCE2 project tolerances: how far forecasts may
+// deviate from the plan before the project is in exception.
+type Tolerances struct {
+	// costPercent is how far the cost forecast may exceed the budget, as a
+	// percentage of the budget. Defaults to 10.
+	// +optional
+	// +kubebuilder:default=10
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	CostPercent *int32 `json:"costPercent,omitempty"`
+
+	// time is how far the forecast end may lie beyond the planned end, e.g.
+	// "4w". Defaults to 4w.
+	// +optional
+	// +kubebuilder:default="4w"
+	Time Duration `json:"time,omitempty"`
+}
+
+// Progress is the project manager's latest report (a PRINCE2 highlight
+// report in figures).
+type Progress struct {
+	// asOf is the date the figures were reported. A report older than the
+	// governing Office's reporting cadence is stale.
+	// +required
+	AsOf Date `json:"asOf"`
+
+	// actualCost incurred so far, in the governing Office's currency.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="actualCost must not be negative"
+	ActualCost *resource.Quantity `json:"actualCost,omitempty"`
+
+	// forecastCost is the forecast cost at completion, in the governing
+	// Office's currency.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="forecastCost must not be negative"
+	ForecastCost *resource.Quantity `json:"forecastCost,omitempty"`
+
+	// forecastEnd is the forecast end date.
+	// +optional
+	ForecastEnd Date `json:"forecastEnd,omitempty"`
+
+	// percentComplete is the share of work done, 0 to 100.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	PercentComplete *int32 `json:"percentComplete,omitempty"`
+}
+
+// ProjectSpec is the desired state of a Project.
+// +kubebuilder:validation:XValidation:rule="has(self.programmeRef) != has(self.portfolioRef)",message="exactly one of programmeRef or portfolioRef must be set"
+type ProjectSpec struct {
+	// programmeRef names the Programme the project belongs to. Exactly one
+	// of programmeRef and portfolioRef is set.
+	// +optional
+	ProgrammeRef *ParentReference `json:"programmeRef,omitempty"`
+
+	// portfolioRef names the Portfolio a stand-alone project belongs to.
+	// Exactly one of programmeRef and portfolioRef is set.
+	// +optional
+	PortfolioRef *ParentReference `json:"portfolioRef,omitempty"`
+
+	// officeRef names the Office that governs the project, e.g. its Project
+	// Support office. Defaults to the office of its programme or portfolio.
+	// +optional
+	OfficeRef *ParentReference `json:"officeRef,omitempty"`
+
+	// description says what the project delivers.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Description string `json:"description,omitempty"`
+
+	// manager is the project manager.
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	Manager string `json:"manager,omitempty"`
+
+	// phase is the PRINCE2 phase: StartingUp (default), Initiating,
+	// Delivering, Closing or Closed.
+	// +optional
+	// +kubebuilder:default=StartingUp
+	Phase ProjectPhase `json:"phase,omitempty"`
+
+	// stage is the management stage the project is in.
+	// +optional
+	Stage *Stage `json:"stage,omitempty"`
+
+	// category is one of the portfolio's spec.categories.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Category string `json:"category,omitempty"`
+
+	// priority ranks the project within its portfolio: 1 is the highest.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=10000
+	Priority *int32 `json:"priority,omitempty"`
+
+	// plan is the baseline: budget and planned dates.
+	// +required
+	Plan Plan `json:"plan"`
+
+	// tolerances on cost and time before the project is in exception.
+	// +optional
+	// +kubebuilder:default={}
+	Tolerances Tolerances `json:"tolerances,omitempty"`
+
+	// progress is the latest reported progress.
+	// +optional
+	Progress *Progress `json:"progress,omitempty"`
+
+	// declaredRAG is the project manager's own RAG rating: Green, Amber or
+	// Red. The worse of it and the derived health counts.
+	// +optional
+	DeclaredRAG RAG `json:"declaredRAG,omitempty"`
+
+	// risks is the project's risk register.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=128
+	Risks []Risk `json:"risks,omitempty"`
+
+	// benefits the project is expected to enable.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=64
+	Benefits []Benefit `json:"benefits,omitempty"`
+
+	// allowedChildren says from which namespaces GatewayReviews may attach to
+	// this project, e.g. the assurance team's. Defaults to its own namespace
+	// only.
+	// +optional
+	AllowedChildren AllowedChildren `json:"allowedChildren,omitempty"`
+}
+
+// ProjectStatus is the observed state of a Project.
+type ProjectStatus struct {
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// conditions: Ready, ParentResolved (programme or portfolio, and
+	// office), Healthy, Compliant, Reconciling, Stalled.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// office is the governing Office, as namespace/name.
+	// +optional
+	Office string `json:"office,omitempty"`
+
+	// currency is the governing Office's currency, in which every amount of
+	// the project is read.
+	// +optional
+	Currency Currency `json:"currency,omitempty"`
+
+	// health is the RAG status that counts: the worse of the derived health
+	// and spec.declaredRAG.
+	// +optional
+	Health Health `json:"health,omitempty"`
+
+	// derivedHealth is the health computed from forecasts, tolerances,
+	// risks, reporting and compliance.
+	// +optional
+	DerivedHealth Health `json:"derivedHealth,omitempty"`
+
+	// healthReasons say, one line each, what lowers health, e.g. "cost
+	// forecast 1.12M exceeds budget 1M beyond 10% tolerance".
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	HealthReasons []string `json:"healthReasons,omitempty"`
+
+	// costVariance is forecast cost minus budget: positive is an overrun.
+	// +optional
+	CostVariance *resource.Quantity `json:"costVariance,omitempty"`
+
+	// risks summarises the project's risk register.
+	// +optional
+	Risks RiskSummary `json:"risks,omitempty"`
+
+	// compliance with the gates of the effective policy.
+	// +optional
+	Compliance ComplianceStatus `json:"compliance,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=proj,categories=p3o
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.spec.phase`
+// +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.health`
+// +kubebuilder:printcolumn:name="Compliant",type=string,JSONPath=`.status.conditions[?(@.type=="Compliant")].status`
+// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.spec.plan.budget`
+// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.spec.progress.forecastCost`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// Project is a PRINCE2 project: a temporary organisation created to deliver
+// products according to a business case, managed by stages and tolerances.
+type Project struct {
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the desired state of the project.
+	// +required
+	Spec ProjectSpec `json:"spec"`
+
+	// status is the observed state of the project.
+	// +optional
+	Status ProjectStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// ProjectList is a list of Projects.
+type ProjectList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Project `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Project{}, &ProjectList{})
+}

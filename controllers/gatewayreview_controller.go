@@ -1,0 +1,59 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+)
+
+// GatewayReviewReconciler reconciles GatewayReviews: it resolves their
+// subject and summarises their status.
+type GatewayReviewReconciler struct {
+	client.Client
+}
+
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=gatewayreviews,verbs=get;list;watch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=gatewayreviews/status,verbs=get;update;patch
+
+// Reconcile brings one GatewayReview's status up to date.
+func (r *GatewayReviewReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	return reconcileStatus(ctx, r.Client, req.NamespacedName, &v1alpha1.GatewayReview{}, r.update)
+}
+
+func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.GatewayReview) (ctrl.Result, error) {
+	resolutions, err := resolver{r.Client}.resolveAll(ctx, review.Namespace, subjectRef("spec.subjectRef", &review.Spec.SubjectRef))
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	setGatewayReviewStatus(review, resolutions)
+	return ctrl.Result{}, nil
+}
+
+// SetupWithManager registers the reconciler and its watches: a review is
+// requeued when its own spec changes, when its subject appears, changes its
+// spec or goes, and when the labels of its namespace change.
+func (r *GatewayReviewReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
+	newList := func() client.ObjectList { return &v1alpha1.GatewayReviewList{} }
+	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.GatewayReview{}, specChanged).
+		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProject))), specChanged).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProgramme))), specChanged).
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		Named("gatewayreview").
+		WithOptions(opts).
+		Complete(r)
+}

@@ -1,0 +1,60 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+)
+
+// PortfolioReconciler reconciles Portfolios: it resolves their office and
+// summarises their status.
+type PortfolioReconciler struct {
+	client.Client
+}
+
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios,verbs=get;list;watch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios/status,verbs=get;update;patch
+
+// Reconcile brings one Portfolio's status up to date.
+func (r *PortfolioReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	return reconcileStatus(ctx, r.Client, req.NamespacedName, &v1alpha1.Portfolio{}, r.update)
+}
+
+func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Portfolio) (ctrl.Result, error) {
+	resolutions, err := resolver{r.Client}.resolveAll(ctx, portfolio.Namespace,
+		parentRef{"spec.officeRef", "Office", &portfolio.Spec.OfficeRef, &v1alpha1.Office{}},
+	)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	setPortfolioStatus(portfolio, resolutions)
+	return ctrl.Result{}, nil
+}
+
+// SetupWithManager registers the reconciler and its watches: a Portfolio is
+// requeued when its own spec changes, when its Office appears, changes its
+// spec or goes, and when the labels of its namespace change.
+func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
+	newList := func() client.ObjectList { return &v1alpha1.PortfolioList{} }
+	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.Portfolio{}, specChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexOfficeRef, byKey)), specChanged).
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		Named("portfolio").
+		WithOptions(opts).
+		Complete(r)
+}

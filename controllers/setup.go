@@ -1,0 +1,53 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+)
+
+// Options tune every reconciler.
+type Options struct {
+	// MaxConcurrentReconciles is how many reconciles each controller runs in
+	// parallel. Zero means one.
+	MaxConcurrentReconciles int
+
+	// SkipNameValidation allows more than one manager with these controllers
+	// in one process, as tests that restart the operator need.
+	SkipNameValidation bool
+}
+
+// Setup registers the field indexes and every reconciler with the manager.
+func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
+	if err := SetupIndexes(ctx, mgr); err != nil {
+		return err
+	}
+	c := mgr.GetClient()
+	controllerOpts := controller.Options{
+		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+		SkipNameValidation:      &opts.SkipNameValidation,
+	}
+	reconcilers := []struct {
+		name  string
+		setup func(ctrl.Manager, controller.Options) error
+	}{
+		{"Office", (&OfficeReconciler{Client: c}).SetupWithManager},
+		{"Portfolio", (&PortfolioReconciler{Client: c}).SetupWithManager},
+		{"Programme", (&ProgrammeReconciler{Client: c}).SetupWithManager},
+		{"Project", (&ProjectReconciler{Client: c}).SetupWithManager},
+		{"GatewayReview", (&GatewayReviewReconciler{Client: c}).SetupWithManager},
+	}
+	for _, r := range reconcilers {
+		if err := r.setup(mgr, controllerOpts); err != nil {
+			return fmt.Errorf("setting up the %s controller: %w", r.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package controllers holds the reconcilers of the governance kinds. They are
+// thin: they fetch from the cache, call the pure packages under internal/ to
+// compute status, and patch status only when it changed.
+package controllers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/hierarchy"
+)
+
+// resolver resolves references through the cache.
+type resolver struct {
+	client.Reader
+}
+
+// resolve fetches the object a reference points at into parent and judges
+// whether it admits the referrer's namespace. A missing parent is an outcome,
+// not an error; only transient failures return an error.
+func (r resolver) resolve(ctx context.Context, field, kind string, key types.NamespacedName, childNamespace string, parent client.Object) (hierarchy.Resolution, error) {
+	if err := r.Get(ctx, key, parent); err != nil {
+		if apierrors.IsNotFound(err) {
+			return hierarchy.NotFoundResolution(field, kind, key), nil
+		}
+		return hierarchy.Resolution{}, fmt.Errorf("getting %s %s: %w", kind, key, err)
+	}
+	admission := hierarchy.Admission{
+		Policy:          parent.(v1alpha1.Parent).ChildPolicy(),
+		ParentNamespace: key.Namespace,
+		ChildNamespace:  childNamespace,
+	}
+	if ns := admission.Policy.Namespaces; childNamespace != key.Namespace && ns != nil && ns.From == v1alpha1.NamespacesFromSelector {
+		namespace := &corev1.Namespace{}
+		if err := r.Get(ctx, types.NamespacedName{Name: childNamespace}, namespace); err != nil {
+			return hierarchy.Resolution{}, fmt.Errorf("getting namespace %s: %w", childNamespace, err)
+		}
+		admission.ChildNamespaceLabels = namespace.Labels
+	}
+	return hierarchy.AdmissionResolution(field, kind, key, admission), nil
+}
+
+// parentRef is one reference an object makes, with an empty object of the
+// referenced kind to fetch into.
+type parentRef struct {
+	field  string
+	kind   string
+	ref    *v1alpha1.ParentReference
+	parent client.Object
+}
+
+// resolveAll resolves the references that are set, in order.
+func (r resolver) resolveAll(ctx context.Context, childNamespace string, refs ...parentRef) ([]hierarchy.Resolution, error) {
+	var out []hierarchy.Resolution
+	for _, p := range refs {
+		if p.ref == nil {
+			continue
+		}
+		got, err := r.resolve(ctx, p.field, p.kind, refTarget(*p.ref, childNamespace), childNamespace, p.parent)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got)
+	}
+	return out, nil
+}
+
+// subjectRef is the parentRef of a reference to a Project or Programme.
+func subjectRef(field string, ref *v1alpha1.SubjectReference) parentRef {
+	if ref == nil {
+		return parentRef{field: field}
+	}
+	if ref.Kind == v1alpha1.SubjectKindProgramme {
+		return parentRef{field, "Programme", &ref.ParentReference, &v1alpha1.Programme{}}
+	}
+	return parentRef{field, "Project", &ref.ParentReference, &v1alpha1.Project{}}
+}
+
+// refTarget is the key a reference made from namespace ns points at.
+func refTarget(ref v1alpha1.ParentReference, ns string) types.NamespacedName {
+	return types.NamespacedName{Namespace: ref.NamespaceOr(ns), Name: string(ref.Name)}
+}
+
+// patchStatus sends one merge patch of the status subresource with the
+// difference between before and after, and sends nothing when there is none.
+func patchStatus(ctx context.Context, c client.Client, before, after client.Object) error {
+	patch := client.MergeFrom(before)
+	data, err := patch.Data(after)
+	if err != nil {
+		return fmt.Errorf("computing status patch: %w", err)
+	}
+	if bytes.Equal(data, []byte("{}")) {
+		return nil
+	}
+	if err := c.Status().Patch(ctx, after, patch); err != nil {
+		return fmt.Errorf("patching status: %w", err)
+	}
+	return nil
+}
+
+// referrersOf returns a map function that enqueues the objects of list's kind
+// whose field index holds the key keyOf gives for the changed object.
+func referrersOf(c client.Reader, newList func() client.ObjectList, field string, keyOf func(client.Object) string) handler.MapFunc {
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		list := newList()
+		if err := c.List(ctx, list, client.MatchingFields{field: keyOf(obj)}); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "Listing referrers failed", "index", field, "key", keyOf(obj))
+			return nil
+		}
+		return requestsFor(list)
+	}
+}
+
+// objectsInNamespace returns a map function that enqueues every object of
+// list's kind in a namespace whose labels changed, so that attachments that
+// depend on namespace selectors are re-evaluated.
+func objectsInNamespace(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		list := newList()
+		if err := c.List(ctx, list, client.InNamespace(obj.GetName())); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "Listing objects in namespace failed", "namespace", obj.GetName())
+			return nil
+		}
+		return requestsFor(list)
+	}
+}
+
+func requestsFor(list client.ObjectList) []reconcile.Request {
+	var requests []reconcile.Request
+	_ = meta.EachListItem(list, func(o runtime.Object) error {
+		if obj, ok := o.(client.Object); ok {
+			requests = append(requests, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(obj)})
+		}
+		return nil
+	})
+	return requests
+}
+
+// byKey is the key function for references of the plain "namespace/name"
+// form.
+func byKey(obj client.Object) string { return client.ObjectKeyFromObject(obj).String() }
+
+// reconcileStatus is the shape every reconciler shares: get the object
+// (ignoring not-found), keep a copy, let update compute status in memory,
+// then send one status patch if anything changed, whether update succeeded
+// or not.
+func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, update func(context.Context, T) (reconcile.Result, error)) (_ reconcile.Result, retErr error) {
+	if err := c.Get(ctx, key, obj); err != nil {
+		return reconcile.Result{}, client.IgnoreNotFound(err)
+	}
+	before := obj.DeepCopyObject().(client.Object)
+	defer func() { retErr = errors.Join(retErr, patchStatus(ctx, c, before, obj)) }()
+	return update(ctx, obj)
+}

@@ -1,0 +1,81 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package conditions sets the status conditions of governance objects with
+// kstatus semantics: Ready summarises, Reconciling and Stalled are present
+// only while True, and LastTransitionTime moves only when a status changes.
+package conditions
+
+import (
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+)
+
+// Object is an object with status conditions and a generation.
+type Object interface {
+	v1alpha1.Conditioned
+	GetGeneration() int64
+}
+
+// Set records a condition at the object's generation. It leaves
+// LastTransitionTime alone unless the status changes.
+func Set(obj Object, conditionType string, status metav1.ConditionStatus, reason, message string) {
+	conds := obj.GetConditions()
+	meta.SetStatusCondition(&conds, metav1.Condition{
+		Type:               conditionType,
+		Status:             status,
+		Reason:             reason,
+		Message:            message,
+		ObservedGeneration: obj.GetGeneration(),
+	})
+	obj.SetConditions(conds)
+}
+
+// Get returns the condition of the given type, or nil.
+func Get(obj Object, conditionType string) *metav1.Condition {
+	return meta.FindStatusCondition(obj.GetConditions(), conditionType)
+}
+
+// IsTrue reports whether the condition is present and True.
+func IsTrue(obj Object, conditionType string) bool {
+	return meta.IsStatusConditionTrue(obj.GetConditions(), conditionType)
+}
+
+// Delete removes the condition of the given type.
+func Delete(obj Object, conditionType string) {
+	conds := obj.GetConditions()
+	meta.RemoveStatusCondition(&conds, conditionType)
+	obj.SetConditions(conds)
+}
+
+// SetSummary sets Ready from the given conditions, in order of importance:
+// True when all of them are True; otherwise False with the reason and
+// message of the first that is not. Missing conditions count as Unknown.
+// It also settles the kstatus conditions: Reconciling is removed (a pass that
+// reaches the summary has finished), and Stalled is removed unless stalled
+// is true, in which case it is set with the Ready reason and message.
+func SetSummary(obj Object, stalled bool, dependsOn ...string) {
+	status, reason, message := metav1.ConditionTrue, v1alpha1.ReasonSucceeded, "all conditions are met"
+	for _, t := range dependsOn {
+		c := Get(obj, t)
+		if c == nil {
+			status, reason, message = metav1.ConditionUnknown, v1alpha1.ReasonProgressing, t+" has not been evaluated yet"
+			break
+		}
+		if c.Status != metav1.ConditionTrue {
+			status, reason, message = metav1.ConditionFalse, c.Reason, c.Message
+			break
+		}
+	}
+	Set(obj, v1alpha1.ConditionReady, status, reason, message)
+	Delete(obj, v1alpha1.ConditionReconciling)
+	if stalled {
+		Set(obj, v1alpha1.ConditionStalled, metav1.ConditionTrue, reason, message)
+	} else {
+		Delete(obj, v1alpha1.ConditionStalled)
+	}
+}

@@ -1,0 +1,225 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package controlplane starts the local control plane (a real etcd and
+// kube-apiserver, through controller-runtime's envtest) with the operator's
+// CRDs installed, for the test suites, make demo and make bench. The binaries
+// are the ones hack/controlplane.sh builds from source into bin/.
+package controlplane
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+)
+
+// ControlPlane is a running etcd and kube-apiserver with the CRDs installed.
+type ControlPlane struct {
+	// Env is the envtest environment.
+	Env *envtest.Environment
+	// Config is an admin client configuration.
+	Config *rest.Config
+	// Kubeconfig is the path of an admin kubeconfig file.
+	Kubeconfig string
+	// Root is the repository root.
+	Root string
+	// Assets is the folder holding etcd, kube-apiserver and kubectl.
+	Assets string
+
+	dir string
+}
+
+// RepoRoot finds the repository root: the nearest parent folder of the
+// working directory holding this module's go.mod.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.HasPrefix(data, []byte("module p3o.dev/p3o-operator\n")) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("repository root not found: no parent folder holds the p3o-operator go.mod")
+		}
+		dir = parent
+	}
+}
+
+// Assets returns the folder of the control-plane binaries: KUBEBUILDER_ASSETS
+// when set, else the output of hack/controlplane.sh, which builds them on
+// first use and reuses them afterwards.
+func Assets(root string) (string, error) {
+	if dir := os.Getenv("KUBEBUILDER_ASSETS"); dir != "" {
+		return dir, nil
+	}
+	cmd := exec.Command("bash", filepath.Join(root, "hack", "controlplane.sh"))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("building the control plane with hack/controlplane.sh: %w", err)
+	}
+	return string(bytes.TrimSpace(out)), nil
+}
+
+// Start starts etcd and kube-apiserver on loopback, installs the CRDs from
+// config/crd/bases and writes an admin kubeconfig into a temporary folder.
+// Stop undoes all of it.
+func Start() (*ControlPlane, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	assets, err := Assets(root)
+	if err != nil {
+		return nil, err
+	}
+	env := &envtest.Environment{
+		BinaryAssetsDirectory: assets,
+		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
+		ErrorIfCRDPathMissing: true,
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		return nil, fmt.Errorf("starting the control plane from %s: %w", assets, err)
+	}
+	cp := &ControlPlane{Env: env, Config: cfg, Root: root, Assets: assets}
+	if err := cp.writeKubeconfig(); err != nil {
+		return nil, errors.Join(err, cp.Stop())
+	}
+	return cp, nil
+}
+
+func (cp *ControlPlane) writeKubeconfig() error {
+	user, err := cp.Env.AddUser(envtest.User{Name: "p3o-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return fmt.Errorf("adding an admin user: %w", err)
+	}
+	data, err := user.KubeConfig()
+	if err != nil {
+		return fmt.Errorf("rendering the admin kubeconfig: %w", err)
+	}
+	cp.dir, err = os.MkdirTemp("", "p3o-controlplane-")
+	if err != nil {
+		return err
+	}
+	cp.Kubeconfig = filepath.Join(cp.dir, "kubeconfig")
+	return os.WriteFile(cp.Kubeconfig, data, 0o600)
+}
+
+// Stop stops the control plane and removes its temporary files.
+func (cp *ControlPlane) Stop() error {
+	err := cp.Env.Stop()
+	if cp.dir != "" {
+		err = errors.Join(err, os.RemoveAll(cp.dir))
+	}
+	return err
+}
+
+// Kubectl runs the built kubectl against the control plane and returns its
+// combined output.
+func (cp *ControlPlane) Kubectl(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, filepath.Join(cp.Assets, "kubectl"), append([]string{"--kubeconfig", cp.Kubeconfig}, args...)...)
+	cmd.Dir = cp.Root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("kubectl %v: %w\n%s", args, err, out)
+	}
+	return string(out), nil
+}
+
+// FreeLoopbackAddress returns a 127.0.0.1 address with a port that was free
+// a moment ago.
+func FreeLoopbackAddress() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return "127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
+}
+
+// Operator is the operator binary running as a child process.
+type Operator struct {
+	cmd     *exec.Cmd
+	done    chan struct{}
+	exitErr error
+	// MetricsAddress is where the metrics endpoint listens.
+	MetricsAddress string
+	// ProbeAddress is where /healthz and /readyz listen.
+	ProbeAddress string
+}
+
+// StartOperator runs the operator binary against the control plane, with its
+// metrics and probe endpoints on free loopback ports, writing its log to
+// logFile.
+func (cp *ControlPlane) StartOperator(binary string, logFile *os.File, extraArgs ...string) (*Operator, error) {
+	metrics, err := FreeLoopbackAddress()
+	if err != nil {
+		return nil, err
+	}
+	probe, err := FreeLoopbackAddress()
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{
+		"--kubeconfig", cp.Kubeconfig,
+		"--metrics-bind-address", metrics,
+		"--health-probe-bind-address", probe,
+		"--webhook-host", "127.0.0.1",
+	}, extraArgs...)
+	cmd := exec.Command(binary, args...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", binary, err)
+	}
+	op := &Operator{cmd: cmd, done: make(chan struct{}), MetricsAddress: metrics, ProbeAddress: probe}
+	go func() {
+		op.exitErr = cmd.Wait()
+		close(op.done)
+	}()
+	return op, nil
+}
+
+// Stop sends the operator SIGTERM and waits for it to exit, killing it after
+// the timeout.
+func (op *Operator) Stop(timeout time.Duration) error {
+	if err := op.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("stopping the operator: %w", err)
+	}
+	select {
+	case <-op.done:
+		return ignoreSignalExit(op.exitErr)
+	case <-time.After(timeout):
+		_ = op.cmd.Process.Kill()
+		<-op.done
+		return fmt.Errorf("the operator did not stop within %s and was killed", timeout)
+	}
+}
+
+// Exited is closed when the operator process has exited.
+func (op *Operator) Exited() <-chan struct{} { return op.done }
+
+func ignoreSignalExit(err error) error {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() <= 0 {
+		return nil
+	}
+	return err
+}

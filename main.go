@@ -1,0 +1,131 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Command p3o-operator runs the controllers that govern P3O Offices,
+// Portfolios, Programmes, Projects and GatewayReviews.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/controllers"
+)
+
+var scheme = runtime.NewScheme()
+
+func init() {
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(v1alpha1.AddToScheme(scheme))
+}
+
+func main() {
+	var (
+		metricsAddr     string
+		probeAddr       string
+		webhookHost     string
+		webhookPort     int
+		webhookCertDir  string
+		leaderElect     bool
+		leaderElectNS   string
+		kubeAPIQPS      float64
+		kubeAPIBurst    int
+		zapOptions      = zap.Options{}
+		reconcilersOpts = controllers.Options{}
+	)
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "Address the Prometheus metrics endpoint binds to; \"0\" disables it.")
+	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the /healthz and /readyz probes bind to.")
+	flag.StringVar(&webhookHost, "webhook-host", "", "Address the admission webhook server binds to (all addresses when empty).")
+	flag.IntVar(&webhookPort, "webhook-port", 9443, "Port the admission webhook server listens on.")
+	flag.StringVar(&webhookCertDir, "webhook-cert-dir", "", "Directory holding tls.crt and tls.key for the webhook server (default: the controller-runtime default).")
+	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
+	flag.StringVar(&leaderElectNS, "leader-election-namespace", "", "Namespace of the leader election lease (default: the pod's namespace).")
+	flag.Float64Var(&kubeAPIQPS, "kube-api-qps", 50, "Queries per second the operator may send to the API server.")
+	flag.IntVar(&kubeAPIBurst, "kube-api-burst", 100, "Burst of queries the operator may send to the API server.")
+	flag.IntVar(&reconcilersOpts.MaxConcurrentReconciles, "max-concurrent-reconciles", 2, "Reconciles each controller runs in parallel.")
+	zapOptions.BindFlags(flag.CommandLine)
+	flag.Parse()
+
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOptions)))
+	log := ctrl.Log.WithName("setup")
+
+	if err := run(ctrl.SetupSignalHandler(), managerConfig{
+		metricsAddr: metricsAddr, probeAddr: probeAddr,
+		webhookHost: webhookHost, webhookPort: webhookPort, webhookCertDir: webhookCertDir,
+		leaderElect: leaderElect, leaderElectNS: leaderElectNS,
+		qps: float32(kubeAPIQPS), burst: kubeAPIBurst,
+		reconcilers: reconcilersOpts,
+	}); err != nil {
+		log.Error(err, "Operator stopped with an error")
+		os.Exit(1)
+	}
+}
+
+type managerConfig struct {
+	metricsAddr, probeAddr string
+	webhookHost            string
+	webhookPort            int
+	webhookCertDir         string
+	leaderElect            bool
+	leaderElectNS          string
+	qps                    float32
+	burst                  int
+	reconcilers            controllers.Options
+}
+
+func run(ctx context.Context, cfg managerConfig) error {
+	restConfig, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("loading kubeconfig: %w", err)
+	}
+	restConfig.QPS, restConfig.Burst = cfg.qps, cfg.burst
+
+	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
+		Scheme:                  scheme,
+		Metrics:                 metricsserver.Options{BindAddress: cfg.metricsAddr},
+		HealthProbeBindAddress:  cfg.probeAddr,
+		LeaderElection:          cfg.leaderElect,
+		LeaderElectionID:        "p3o-operator.governance.p3o.dev",
+		LeaderElectionNamespace: cfg.leaderElectNS,
+		WebhookServer: webhook.NewServer(webhook.Options{
+			Host: cfg.webhookHost, Port: cfg.webhookPort, CertDir: cfg.webhookCertDir,
+		}),
+		Cache: cache.Options{
+			// The operator never reads managedFields; dropping them from the
+			// cache saves memory on large organisations.
+			DefaultTransform: cache.TransformStripManagedFields(),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("creating manager: %w", err)
+	}
+	if err := controllers.Setup(ctx, mgr, cfg.reconcilers); err != nil {
+		return err
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return fmt.Errorf("adding health check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return fmt.Errorf("adding ready check: %w", err)
+	}
+	ctrl.Log.WithName("setup").Info("Starting operator")
+	if err := mgr.Start(ctx); err != nil {
+		return fmt.Errorf("running manager: %w", err)
+	}
+	return nil
+}
