@@ -47,7 +47,7 @@ type PortfolioSpec struct {
 	// Office's currency, e.g. "12M". Committed budgets above it are flagged
 	// as over-commitment.
 	// +optional
-	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="capacity must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="capacity must not be negative"
 	Capacity *resource.Quantity `json:"capacity,omitempty"`
 
 	// categories are the portfolio's investment categories, e.g. "Run",

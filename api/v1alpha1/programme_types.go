@@ -46,7 +46,7 @@ type Tranche struct {
 
 	// budget of the tranche, in the governing Office's currency.
 	// +optional
-	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="budget must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="budget must not be negative"
 	Budget *resource.Quantity `json:"budget,omitempty"`
 }
 
@@ -92,21 +92,21 @@ type ProgrammeSpec struct {
 	// budget is the programme's own budget (its management costs), in the
 	// governing Office's currency. Project budgets roll up separately.
 	// +optional
-	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="budget must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="budget must not be negative"
 	Budget *resource.Quantity `json:"budget,omitempty"`
 
 	// tranches are the programme's planned steps, in order.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
-	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:MaxItems=24
 	Tranches []Tranche `json:"tranches,omitempty"`
 
 	// benefits the programme is expected to realise.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
-	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:MaxItems=24
 	Benefits []Benefit `json:"benefits,omitempty"`
 
 	// risks is the programme's risk register.

@@ -54,7 +54,7 @@ type Plan struct {
 	// budget is the approved budget at completion, in the governing Office's
 	// currency, e.g. "1.2M" or 250000.
 	// +required
-	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="budget must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="budget must not be negative"
 	Budget resource.Quantity `json:"budget"`
 
 	// start is the planned start date.
@@ -94,13 +94,13 @@ type Progress struct {
 
 	// actualCost incurred so far, in the governing Office's currency.
 	// +optional
-	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="actualCost must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="actualCost must not be negative"
 	ActualCost *resource.Quantity `json:"actualCost,omitempty"`
 
 	// forecastCost is the forecast cost at completion, in the governing
 	// Office's currency.
 	// +optional
-	// +kubebuilder:validation:XValidation:rule="!string(self).startsWith('-')",message="forecastCost must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="forecastCost must not be negative"
 	ForecastCost *resource.Quantity `json:"forecastCost,omitempty"`
 
 	// forecastEnd is the forecast end date.
@@ -192,7 +192,7 @@ type ProjectSpec struct {
 	// +optional
 	// +listType=map
 	// +listMapKey=name
-	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:MaxItems=24
 	Benefits []Benefit `json:"benefits,omitempty"`
 
 	// allowedChildren says from which namespaces GatewayReviews may attach to
