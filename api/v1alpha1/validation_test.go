@@ -1,0 +1,298 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package v1alpha1_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	"p3o.dev/p3o-operator/internal/controlplane"
+)
+
+// These tests send manifests, as a user writes them, to a real API server
+// with the generated CRDs, and assert that every schema and CEL rule rejects
+// its bad input with a message that names the field.
+
+var k8sClient client.Client
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	cp, err := controlplane.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = cp.Stop() }()
+	k8sClient, err = client.New(cp.Config, client.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
+}
+
+func newNamespace(t *testing.T) string {
+	t.Helper()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "cel-"}}
+	if err := k8sClient.Create(context.Background(), ns); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = k8sClient.Delete(context.Background(), ns) })
+	return ns.Name
+}
+
+func parse(t *testing.T, ns, manifest string) *unstructured.Unstructured {
+	t.Helper()
+	u := &unstructured.Unstructured{}
+	if err := yaml.Unmarshal([]byte(manifest), &u.Object); err != nil {
+		t.Fatalf("parsing manifest: %v\n%s", err, manifest)
+	}
+	u.SetNamespace(ns)
+	return u
+}
+
+// expectRejected asserts that err is an admission error containing want.
+func expectRejected(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("accepted; want an error containing %q", want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %q\ndoes not contain %q", err, want)
+	}
+}
+
+const (
+	project = `
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Project
+metadata: {name: portal}
+spec:
+  programmeRef: {name: digital}
+  plan: {budget: 1.2M, start: "2026-01-01", end: "2026-12-31"}
+`
+	office = `
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Office
+metadata: {name: central}
+spec:
+  type: PortfolioOffice
+`
+	programme = `
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Programme
+metadata: {name: digital}
+spec:
+  portfolioRef: {name: transformation}
+`
+	portfolio = `
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Portfolio
+metadata: {name: transformation}
+spec:
+  officeRef: {name: central}
+`
+	review = `
+apiVersion: governance.p3o.dev/v1alpha1
+kind: GatewayReview
+metadata: {name: portal-gate-3}
+spec:
+  subjectRef: {kind: Project, name: portal}
+  gate: 3
+  date: "2026-06-01"
+`
+)
+
+// patchYAML merges a YAML fragment into a manifest (JSON merge patch rules).
+func patchYAML(t *testing.T, base, fragment string) string {
+	t.Helper()
+	var b, f map[string]any
+	if err := yaml.Unmarshal([]byte(base), &b); err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal([]byte(fragment), &f); err != nil {
+		t.Fatal(err)
+	}
+	out, err := yaml.Marshal(merge(b, f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func merge(base, patch map[string]any) map[string]any {
+	for k, v := range patch {
+		if v == nil {
+			delete(base, k)
+			continue
+		}
+		if pm, ok := v.(map[string]any); ok {
+			if bm, ok := base[k].(map[string]any); ok {
+				base[k] = merge(bm, pm)
+				continue
+			}
+		}
+		base[k] = v
+	}
+	return base
+}
+
+func TestValidManifestsAreAccepted(t *testing.T) {
+	ns := newNamespace(t)
+	for _, m := range []string{project, office, programme, portfolio, review,
+		patchYAML(t, project, `{metadata: {name: with-int-budget}, spec: {plan: {budget: 250000}, progress: {asOf: "2026-11-01", actualCost: 0, forecastCost: "1.1M", percentComplete: 100}}}`),
+		patchYAML(t, office, `{metadata: {name: satellite}, spec: {type: Satellite, hubRef: {name: central}}}`),
+		patchYAML(t, office, `{metadata: {name: support}, spec: {type: ProjectSupport, supportedObjectRef: {kind: Project, name: portal}}}`),
+	} {
+		if err := k8sClient.Create(context.Background(), parse(t, ns, m)); err != nil {
+			t.Errorf("rejected a valid manifest: %v\n%s", err, m)
+		}
+	}
+}
+
+func TestCreateValidation(t *testing.T) {
+	cases := []struct {
+		name     string
+		manifest string
+		want     string
+	}{
+		// Project
+		{"project with both parents", patchYAML(t, project, `{spec: {portfolioRef: {name: transformation}}}`),
+			"exactly one of programmeRef or portfolioRef must be set"},
+		{"project with no parent", patchYAML(t, project, `{spec: {programmeRef: null}}`),
+			"exactly one of programmeRef or portfolioRef must be set"},
+		{"plan ends before it starts", patchYAML(t, project, `{spec: {plan: {start: "2026-12-31", end: "2026-01-01"}}}`),
+			"spec.plan: Invalid value: end must not be before start"},
+		{"negative budget as a string", patchYAML(t, project, `{spec: {plan: {budget: "-1M"}}}`),
+			"spec.plan.budget: Invalid value: \"-1M\": budget must not be negative"},
+		{"negative budget as a number", patchYAML(t, project, `{spec: {plan: {budget: -5}}}`),
+			"spec.plan.budget: Invalid value: -5: budget must not be negative"},
+		{"negative forecast cost", patchYAML(t, project, `{spec: {progress: {asOf: "2026-11-01", forecastCost: "-1"}}}`),
+			"forecastCost must not be negative"},
+		{"negative actual cost", patchYAML(t, project, `{spec: {progress: {asOf: "2026-11-01", actualCost: "-1"}}}`),
+			"actualCost must not be negative"},
+		{"percent complete above 100", patchYAML(t, project, `{spec: {progress: {asOf: "2026-11-01", percentComplete: 101}}}`),
+			"spec.progress.percentComplete: Invalid value: 101: spec.progress.percentComplete in body should be less than or equal to 100"},
+		{"stage beyond total", patchYAML(t, project, `{spec: {stage: {current: 4, total: 3}}}`),
+			"spec.stage: Invalid value: current must not exceed total"},
+		{"unknown phase", patchYAML(t, project, `{spec: {phase: Finished}}`),
+			"spec.phase: Unsupported value: \"Finished\""},
+		{"date not a date", patchYAML(t, project, `{spec: {plan: {start: "next monday"}}}`),
+			"spec.plan.start in body must be of type date"},
+		{"risk probability out of range", patchYAML(t, project, `{spec: {risks: [{name: r1, probability: 6, impact: 1}]}}`),
+			"spec.risks[0].probability in body should be less than or equal to 5"},
+		{"negative planned benefit", patchYAML(t, project, `{spec: {benefits: [{name: b1, planned: "-10k"}]}}`),
+			"planned must not be negative"},
+		{"negative realised benefit", patchYAML(t, project, `{spec: {benefits: [{name: b1, realised: -1}]}}`),
+			"realised must not be negative"},
+		{"cost tolerance above 100", patchYAML(t, project, `{spec: {tolerances: {costPercent: 150}}}`),
+			"spec.tolerances.costPercent in body should be less than or equal to 100"},
+		{"time tolerance without a unit", patchYAML(t, project, `{spec: {tolerances: {time: "30"}}}`),
+			"spec.tolerances.time in body should match"},
+		{"selector missing", patchYAML(t, project, `{spec: {allowedChildren: {namespaces: {from: Selector}}}}`),
+			"selector is required when from is Selector and not allowed otherwise"},
+		{"selector with Same", patchYAML(t, project, `{spec: {allowedChildren: {namespaces: {from: Same, selector: {matchLabels: {a: b}}}}}}`),
+			"selector is required when from is Selector and not allowed otherwise"},
+
+		// Office
+		{"satellite without hub", patchYAML(t, office, `{spec: {type: Satellite}}`),
+			"hubRef is required when type is Satellite and not allowed for other types"},
+		{"hub on a portfolio office", patchYAML(t, office, `{spec: {hubRef: {name: other}}}`),
+			"hubRef is required when type is Satellite and not allowed for other types"},
+		{"temporary without supported object", patchYAML(t, office, `{spec: {type: Temporary}}`),
+			"supportedObjectRef is required when type is Temporary or ProjectSupport and not allowed for other types"},
+		{"supported object on a virtual office", patchYAML(t, office, `{spec: {type: Virtual, supportedObjectRef: {kind: Project, name: x}}}`),
+			"supportedObjectRef is required when type is Temporary or ProjectSupport and not allowed for other types"},
+		{"project support for a programme", patchYAML(t, office, `{spec: {type: ProjectSupport, supportedObjectRef: {kind: Programme, name: x}}}`),
+			"a ProjectSupport office supports exactly one Project: supportedObjectRef.kind must be Project"},
+		{"virtual office with a location", patchYAML(t, office, `{spec: {type: Virtual, location: Utrecht}}`),
+			"a Virtual office has no location"},
+		{"unknown office type", patchYAML(t, office, `{spec: {type: Tijdelijk}}`),
+			"spec.type: Unsupported value: \"Tijdelijk\""},
+		{"gate with neither review nor rule", patchYAML(t, office, `{spec: {governance: {gates: [{name: sign-off, appliesTo: [Project], requiredFrom: Delivering}]}}}`),
+			"a gate needs a review, a rule, or both"},
+		{"gate review number above 5", patchYAML(t, office, `{spec: {governance: {gates: [{name: g, appliesTo: [Project], requiredFrom: Delivering, review: {gate: 6}}]}}}`),
+			"spec.governance.gates[0].review.gate in body should be less than or equal to 5"},
+		{"currency not ISO 4217", patchYAML(t, office, `{spec: {currency: euro}}`),
+			"spec.currency in body should match '^[A-Z]{3}$'"},
+
+		// Portfolio and Programme
+		{"negative capacity", patchYAML(t, portfolio, `{spec: {capacity: "-2M"}}`),
+			"capacity must not be negative"},
+		{"tranche ends before it starts", patchYAML(t, programme, `{spec: {tranches: [{name: t1, start: "2027-01-01", end: "2026-01-01"}]}}`),
+			"spec.tranches[0]: Invalid value: end must not be before start"},
+		{"negative tranche budget", patchYAML(t, programme, `{spec: {tranches: [{name: t1, budget: "-1"}]}}`),
+			"budget must not be negative"},
+		{"negative programme budget", patchYAML(t, programme, `{spec: {budget: "-1"}}`),
+			"spec.budget: Invalid value: \"-1\": budget must not be negative"},
+
+		// GatewayReview
+		{"gate above 5", patchYAML(t, review, `{spec: {gate: 6}}`),
+			"spec.gate in body should be less than or equal to 5"},
+		{"unknown delivery confidence", patchYAML(t, review, `{spec: {findings: {deliveryConfidence: Purple}}}`),
+			"spec.findings.deliveryConfidence: Unsupported value: \"Purple\""},
+		{"unknown recommendation priority", patchYAML(t, review, `{spec: {findings: {deliveryConfidence: Green, recommendations: [{priority: Nice, text: t}]}}}`),
+			"spec.findings.recommendations[0].priority: Unsupported value: \"Nice\""},
+	}
+	ns := newNamespace(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			expectRejected(t, k8sClient.Create(context.Background(), parse(t, ns, tc.manifest)), tc.want)
+		})
+	}
+}
+
+// A review's findings are immutable once recorded; a review recorded before
+// it is held may get its findings once.
+func TestGatewayReviewFindingsAreImmutable(t *testing.T) {
+	ns := newNamespace(t)
+	ctx := context.Background()
+	planned := parse(t, ns, review)
+	if err := k8sClient.Create(ctx, planned); err != nil {
+		t.Fatal(err)
+	}
+
+	updateWith := func(fragment string) error {
+		current := &unstructured.Unstructured{}
+		current.SetGroupVersionKind(planned.GroupVersionKind())
+		if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(planned), current); err != nil {
+			t.Fatal(err)
+		}
+		var f map[string]any
+		if err := yaml.Unmarshal([]byte(fragment), &f); err != nil {
+			t.Fatal(err)
+		}
+		current.Object = merge(current.Object, f)
+		return k8sClient.Update(ctx, current)
+	}
+
+	if err := updateWith(`{spec: {date: "2026-06-08"}}`); err != nil {
+		t.Fatalf("moving the date of a planned review: %v", err)
+	}
+	if err := updateWith(`{spec: {findings: {deliveryConfidence: Amber, recommendations: [{priority: Critical, text: "Fund the test team"}]}}}`); err != nil {
+		t.Fatalf("recording findings: %v", err)
+	}
+	expectRejected(t, updateWith(`{spec: {findings: {deliveryConfidence: Green}}}`),
+		"findings are immutable once recorded; record a new GatewayReview instead")
+	expectRejected(t, updateWith(`{spec: {findings: null}}`),
+		"findings are immutable once recorded; record a new GatewayReview instead")
+	expectRejected(t, updateWith(`{spec: {date: "2026-07-01"}}`),
+		"date is immutable once findings are recorded")
+	expectRejected(t, updateWith(`{spec: {gate: 4}}`), "gate is immutable")
+	expectRejected(t, updateWith(`{spec: {subjectRef: {name: other}}}`), "subjectRef is immutable")
+}
