@@ -1,0 +1,150 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Command demo runs the whole operator locally: it starts a real etcd and
+// kube-apiserver with the CRDs installed, runs the operator binary against
+// them, applies the sample organisation in config/samples and shows the
+// result as `kubectl get p3o -A` does. With --keep it leaves everything
+// running until Ctrl-C so that you can explore with kubectl.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"p3o.dev/p3o-operator/internal/controlplane"
+)
+
+func main() {
+	operator := flag.String("operator", "bin/p3o-operator", "Path of the operator binary to run.")
+	samples := flag.String("samples", "config/samples", "Folder of manifests to apply (with kubectl apply -k).")
+	keep := flag.Bool("keep", false, "Leave the control plane and operator running until Ctrl-C.")
+	timeout := flag.Duration("timeout", 2*time.Minute, "How long to wait for every object to become Ready.")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *operator, *samples, *keep, *timeout); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+func step(format string, args ...any) {
+	fmt.Printf("\n==> "+format+"\n", args...)
+}
+
+func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout time.Duration) (err error) {
+	operatorBinary, err = filepath.Abs(operatorBinary)
+	if err != nil {
+		return err
+	}
+	step("Starting the local control plane (etcd and kube-apiserver on 127.0.0.1) with the CRDs installed")
+	cp, err := controlplane.Start()
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, cp.Stop()) }()
+
+	logPath := filepath.Join(os.TempDir(), "p3o-operator-demo.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	step("Starting the operator (log: %s)", logPath)
+	op, err := cp.StartOperator(operatorBinary, logFile)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, op.Stop(30*time.Second)) }()
+
+	kubectl := func(args ...string) error {
+		fmt.Printf("$ kubectl %s\n", strings.Join(args, " "))
+		out, err := cp.Kubectl(ctx, args...)
+		fmt.Print(out)
+		return err
+	}
+
+	step("Applying the sample organisation")
+	if err := kubectl("apply", "-k", samples); err != nil {
+		return err
+	}
+
+	step("Waiting until every object is Ready")
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := waitReady(waitCtx, cp, op); err != nil {
+		return err
+	}
+
+	step("The organisation as the operator sees it")
+	if err := kubectl("get", "p3o", "-A"); err != nil {
+		return err
+	}
+
+	if !keep {
+		step("Stopping the operator and the control plane")
+		return nil
+	}
+	step("Running until Ctrl-C. Explore with:")
+	fmt.Printf("  export KUBECONFIG=%s\n", cp.Kubeconfig)
+	fmt.Printf("  alias kubectl=%s\n", filepath.Join(cp.Assets, "kubectl"))
+	fmt.Println("  kubectl get p3o -A")
+	fmt.Println("  kubectl describe project -n p3o-central erp-migration")
+	fmt.Println("  kubectl explain project.spec.progress")
+	fmt.Printf("  operator metrics: http://%s/metrics\n", op.MetricsAddress)
+	select {
+	case <-ctx.Done():
+	case <-op.Exited():
+		return fmt.Errorf("the operator exited; see %s", logPath)
+	}
+	step("Stopping the operator and the control plane")
+	return nil
+}
+
+// waitReady polls until every governance object reports Ready=True,
+// failing early when the operator exits.
+func waitReady(ctx context.Context, cp *controlplane.ControlPlane, op *controlplane.Operator) error {
+	const readyColumn = `custom-columns=READY:.status.conditions[?(@.type=="Ready")].status`
+	last := ""
+	for {
+		out, err := cp.Kubectl(ctx, "get", "p3o", "-A", "--no-headers", "-o", readyColumn)
+		if err == nil {
+			rows := strings.Fields(out)
+			ready := 0
+			for _, r := range rows {
+				if r == "True" {
+					ready++
+				}
+			}
+			progress := fmt.Sprintf("%d of %d objects Ready", ready, len(rows))
+			if progress != last {
+				fmt.Println(progress)
+				last = progress
+			}
+			if len(rows) > 0 && ready == len(rows) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("not every object became Ready (%s); see `kubectl get p3o -A`", last)
+		case <-op.Exited():
+			return errors.New("the operator exited before the organisation settled")
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+

@@ -1,0 +1,157 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package e2e checks the operator as a user meets it: the operator binary
+// runs against a real control plane and everything is done with a real
+// kubectl.
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"p3o.dev/p3o-operator/internal/controlplane"
+)
+
+func TestOperatorWithKubectl(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	binary := filepath.Join(t.TempDir(), "p3o-operator")
+	root, err := controlplane.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the operator: %v\n%s", err, out)
+	}
+
+	cp, err := controlplane.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := cp.Stop(); err != nil {
+			t.Errorf("stopping the control plane: %v", err)
+		}
+	})
+	logPath := filepath.Join(t.TempDir(), "operator.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := cp.StartOperator(binary, logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := op.Stop(30 * time.Second); err != nil {
+			t.Errorf("stopping the operator: %v", err)
+		}
+		if t.Failed() {
+			log, _ := os.ReadFile(logPath)
+			t.Logf("operator log:\n%s", log)
+		}
+	})
+
+	kubectl := func(t *testing.T, args ...string) string {
+		t.Helper()
+		out, err := cp.Kubectl(ctx, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	t.Run("projects applied before their parents wait with ParentNotFound", func(t *testing.T) {
+		kubectl(t, "apply", "-f", "config/samples/00-namespaces.yaml")
+		kubectl(t, "apply", "-f", "config/samples/projects.yaml")
+		waitFor(t, func() (bool, string) {
+			out, _ := cp.Kubectl(ctx, "get", "project", "-n", "p3o-central", "erp-migration",
+				"-o", `jsonpath={.status.conditions[?(@.type=="Ready")].reason}`)
+			return out == "ParentNotFound", out
+		})
+	})
+
+	t.Run("the whole sample organisation becomes Ready", func(t *testing.T) {
+		kubectl(t, "apply", "-k", "config/samples")
+		// kubectl wait is what a pipeline runs; it reads the Ready condition.
+		kubectl(t, "wait", "--for=condition=Ready", "--timeout=120s", "-A", "--all",
+			"offices,portfolios,programmes,projects,gatewayreviews")
+	})
+
+	t.Run("kubectl get p3o lists every kind with its columns", func(t *testing.T) {
+		out := kubectl(t, "get", "p3o", "-A")
+		for _, want := range []string{
+			"office.governance.p3o.dev/portfolio-office", "PortfolioOffice", "Satellite", "Temporary", "Virtual", "ProjectSupport",
+			"portfolio.governance.p3o.dev/digital-transformation",
+			"programme.governance.p3o.dev/cloud-migration",
+			"project.governance.p3o.dev/erp-migration",
+			"gatewayreview.governance.p3o.dev/erp-migration-gate-3-2026", "AmberRed",
+			"PHASE", "HEALTH", "COMPLIANT", "BUDGET", "FORECAST", "READY", "AGE",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("kubectl get p3o -A does not show %q:\n%s", want, out)
+			}
+		}
+		for _, short := range []string{"pf", "prog", "proj", "gr"} {
+			kubectl(t, "get", short, "-A")
+		}
+	})
+
+	t.Run("kubectl explain documents the fields", func(t *testing.T) {
+		out := kubectl(t, "explain", "project.spec")
+		for _, want := range []string{
+			"programmeRef", "names the Programme the project belongs to",
+			"tolerances", "progress", "declaredRAG", "risks", "benefits", "allowedChildren",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("kubectl explain project.spec lacks %q:\n%s", want, out)
+			}
+		}
+		out = kubectl(t, "explain", "office.spec.type")
+		if !strings.Contains(out, "PortfolioOffice") || !strings.Contains(out, "ProjectSupport") {
+			t.Errorf("kubectl explain office.spec.type does not list the office types:\n%s", out)
+		}
+	})
+
+	t.Run("a CEL rule's message reaches kubectl", func(t *testing.T) {
+		bad := filepath.Join(t.TempDir(), "bad.yaml")
+		manifest := `apiVersion: governance.p3o.dev/v1alpha1
+kind: Office
+metadata: {name: nowhere, namespace: p3o-central}
+spec: {type: Virtual, location: Utrecht}
+`
+		if err := os.WriteFile(bad, []byte(manifest), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := cp.Kubectl(ctx, "apply", "-f", bad)
+		if err == nil || !strings.Contains(out, "a Virtual office has no location") {
+			t.Errorf("kubectl apply of a Virtual office with a location: err=%v\n%s", err, out)
+		}
+	})
+}
+
+func waitFor(t *testing.T, check func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, last := check()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not reached within 30s; last: %q", last)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
