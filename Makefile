@@ -1,9 +1,10 @@
 # p3o-operator. `make help` lists the targets.
 
 # The local control plane (etcd, kube-apiserver, kubectl) is built from source
-# by hack/controlplane.sh into bin/k8s/; the first build takes ~12 minutes.
-CONTROLPLANE = $(shell bash hack/controlplane.sh)
-KUBECTL ?= $(CONTROLPLANE)/kubectl
+# by hack/controlplane.sh into bin/k8s/ on first use (~12 minutes cold) and
+# reused afterwards. ASSETS runs it and fails the recipe line when it fails.
+ASSETS = assets="$$(bash hack/controlplane.sh)" &&
+KUBECTL ?= $$(bash hack/controlplane.sh)/kubectl
 CONTROLLER_GEN = go tool controller-gen
 IMG ?= p3o-operator:latest
 # Flags for `make demo`: KEEP=1 leaves the demo running until Ctrl-C.
@@ -37,16 +38,16 @@ verify-generated: ## Fail when generated files are stale.
 .PHONY: lint
 lint: ## go vet and gofmt.
 	go vet ./...
-	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './bin/*'))"; \
+	@out="$$(gofmt -l $$(find . -name '*.go' -not -path './bin/*' -not -path './.git/*'))"; \
 		if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 .PHONY: controlplane
 controlplane: ## Build etcd, kube-apiserver and kubectl into bin/k8s/ (once).
-	@echo $(CONTROLPLANE)
+	@bash hack/controlplane.sh
 
 .PHONY: test
 test: verify-generated lint ## Run the whole suite: generated-file check, lint, unit, envtest and end-to-end tests.
-	KUBEBUILDER_ASSETS="$(CONTROLPLANE)" go test ./... -count=1 $(TESTFLAGS)
+	@$(ASSETS) set -x && KUBEBUILDER_ASSETS="$$assets" go test ./... -count=1 $(TESTFLAGS)
 
 .PHONY: fuzz
 fuzz: ## Run the fuzz tests for 30 s each.
@@ -64,7 +65,7 @@ build: ## Build the operator binary into bin/p3o-operator.
 
 .PHONY: demo
 demo: build ## Start a local control plane, run the operator, apply config/samples and show the result (KEEP=1 to explore).
-	KUBEBUILDER_ASSETS="$(CONTROLPLANE)" go run ./hack/demo --operator bin/p3o-operator $(if $(KEEP),--keep)
+	@$(ASSETS) KUBEBUILDER_ASSETS="$$assets" go run ./hack/demo --operator bin/p3o-operator $(if $(KEEP),--keep)
 
 .PHONY: run
 run: manifests generate ## Run the operator against the current kubeconfig.

@@ -146,5 +146,3 @@ func waitReady(ctx context.Context, cp *controlplane.ControlPlane, op *controlpl
 		}
 	}
 }
-
-
