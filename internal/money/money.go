@@ -1,0 +1,104 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package money does exact arithmetic on amounts written as Kubernetes
+// quantities ("250000", "850k", "1.2M") and formats them for people.
+package money
+
+import (
+	"math/big"
+	"strings"
+
+	"gopkg.in/inf.v0"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// Of returns the exact value of q, or nil when q is nil.
+func Of(q *resource.Quantity) *inf.Dec {
+	if q == nil {
+		return nil
+	}
+	return new(inf.Dec).Set(q.AsDec())
+}
+
+// Add returns a + b, treating nil as absent: nil only when both are nil.
+func Add(a, b *inf.Dec) *inf.Dec {
+	switch {
+	case a == nil && b == nil:
+		return nil
+	case a == nil:
+		return new(inf.Dec).Set(b)
+	case b == nil:
+		return new(inf.Dec).Set(a)
+	}
+	return new(inf.Dec).Add(a, b)
+}
+
+// Sub returns a - b; nil when either is nil.
+func Sub(a, b *inf.Dec) *inf.Dec {
+	if a == nil || b == nil {
+		return nil
+	}
+	return new(inf.Dec).Sub(a, b)
+}
+
+// Percent returns a × p / 100.
+func Percent(a *inf.Dec, p int32) *inf.Dec {
+	return new(inf.Dec).Mul(a, inf.NewDec(int64(p), 2))
+}
+
+// Quantity turns an amount into a quantity for status, or nil.
+func Quantity(d *inf.Dec) *resource.Quantity {
+	if d == nil {
+		return nil
+	}
+	return resource.NewDecimalQuantity(*d, resource.DecimalSI)
+}
+
+// Format writes an amount for people with at most two decimals and the SI
+// suffixes quantities use: 950, 130k, 1.45M, 2.5G, 1.2T.
+func Format(d *inf.Dec) string {
+	if d == nil {
+		return "-"
+	}
+	sign := ""
+	v := new(inf.Dec).Set(d)
+	if v.Sign() < 0 {
+		sign = "-"
+		v.Neg(v)
+	}
+	suffix := ""
+	for _, s := range []struct {
+		suffix string
+		exp    inf.Scale
+	}{{"T", 12}, {"G", 9}, {"M", 6}, {"k", 3}} {
+		if v.Cmp(inf.NewDec(1, -s.exp)) >= 0 {
+			v.SetScale(v.Scale() + s.exp)
+			suffix = s.suffix
+			break
+		}
+	}
+	rounded := new(inf.Dec).Round(v, 2, inf.RoundHalfUp).String()
+	if strings.Contains(rounded, ".") {
+		rounded = strings.TrimRight(strings.TrimRight(rounded, "0"), ".")
+	}
+	return sign + rounded + suffix
+}
+
+// Ratio returns a / b as a percentage rounded down, or -1 when b is zero.
+func Ratio(a, b *inf.Dec) int64 {
+	if b.Sign() == 0 {
+		return -1
+	}
+	num := new(big.Int).Mul(a.UnscaledBig(), big.NewInt(100))
+	den := new(big.Int).Set(b.UnscaledBig())
+	// Bring both to the same scale: a = ua × 10^-sa, b = ub × 10^-sb.
+	if diff := int64(a.Scale()) - int64(b.Scale()); diff > 0 {
+		den.Mul(den, new(big.Int).Exp(big.NewInt(10), big.NewInt(diff), nil))
+	} else if diff < 0 {
+		num.Mul(num, new(big.Int).Exp(big.NewInt(10), big.NewInt(-diff), nil))
+	}
+	return new(big.Int).Quo(num, den).Int64()
+}
