@@ -36,6 +36,26 @@ func Add(a, b *inf.Dec) *inf.Dec {
 	return new(inf.Dec).Add(a, b)
 }
 
+// Accumulate adds v to *total in place, allocating only for the first
+// amount; a nil v is absent.
+func Accumulate(total **inf.Dec, v *inf.Dec) {
+	if v == nil {
+		return
+	}
+	if *total == nil {
+		*total = new(inf.Dec).Set(v)
+		return
+	}
+	(*total).Add(*total, v)
+}
+
+// AccumulateQuantity adds q to *total in place; a nil q is absent.
+func AccumulateQuantity(total **inf.Dec, q *resource.Quantity) {
+	if q != nil {
+		Accumulate(total, q.AsDec())
+	}
+}
+
 // Sub returns a - b; nil when either is nil.
 func Sub(a, b *inf.Dec) *inf.Dec {
 	if a == nil || b == nil {
