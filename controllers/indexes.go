@@ -32,6 +32,9 @@ const (
 	// IndexSupportedObjectRef indexes Offices by spec.supportedObjectRef
 	// ("Kind/namespace/name").
 	IndexSupportedObjectRef = "spec.supportedObjectRef"
+	// IndexGoverningOffice indexes Portfolios, Programmes and Projects by
+	// status.office, the Office that governs them (explicit or inherited).
+	IndexGoverningOffice = "status.office"
 	// IndexSubjectRef indexes GatewayReviews by spec.subjectRef
 	// ("Kind/namespace/name").
 	IndexSubjectRef = "spec.subjectRef"
@@ -99,6 +102,9 @@ var indexes = []index{
 		p := o.(*v1alpha1.Portfolio)
 		return keys(refKey(&p.Spec.OfficeRef, p.Namespace))
 	}},
+	{&v1alpha1.Project{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Project).Status.Office) }},
+	{&v1alpha1.Programme{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Programme).Status.Office) }},
+	{&v1alpha1.Portfolio{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Portfolio).Status.Office) }},
 	{&v1alpha1.Office{}, IndexHubRef, func(o client.Object) []string {
 		off := o.(*v1alpha1.Office)
 		return keys(refKey(off.Spec.HubRef, off.Namespace))

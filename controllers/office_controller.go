@@ -7,21 +7,30 @@ package controllers
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 )
 
-// OfficeReconciler reconciles Offices: it resolves a Satellite's hub and the
-// object a Temporary or ProjectSupport office supports, marks such an office
-// retired when that object closes, and summarises status.
+// maxHubDepth bounds how far a hub chain is followed.
+const maxHubDepth = 16
+
+// OfficeReconciler reconciles Offices: it resolves a Satellite's hub (and
+// detects hub chains that loop) and the object a Temporary or ProjectSupport
+// office supports, marks such an office retired when that object closes, and
+// rolls up its Portfolios and satellite Offices.
 type OfficeReconciler struct {
 	client.Client
 }
@@ -47,8 +56,59 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	if resolvedKey(resolutions, supported.field) != "" {
 		obs.supportedPhase = phaseOf(supported.parent)
 	}
+	if obs.hub, obs.hubLoop, err = r.hubChain(ctx, office); err != nil {
+		return ctrl.Result{}, err
+	}
+
+	key := byKey(office)
+	portfolios, refusedPortfolios, err := children(ctx, r.Client, office, &v1alpha1.PortfolioList{}, IndexOfficeRef, key)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	obs.portfolios, obs.refused = as[*v1alpha1.Portfolio](portfolios), refusedPortfolios
+	// An office in a loop adds up no satellites: they would count themselves.
+	if obs.hubLoop == "" {
+		satellites, refusedSatellites, err := children(ctx, r.Client, office, &v1alpha1.OfficeList{}, IndexHubRef, key)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		obs.satellites, obs.refused = as[*v1alpha1.Office](satellites), obs.refused+refusedSatellites
+	}
 	setOfficeStatus(office, obs)
 	return ctrl.Result{}, nil
+}
+
+// hubChain follows hubRef from the office to the root office. It returns the
+// root ("" when the office is a root itself or the chain is broken) or a
+// description of the loop the chain runs into.
+func (r *OfficeReconciler) hubChain(ctx context.Context, office *v1alpha1.Office) (root, loop string, err error) {
+	start := byKey(office)
+	seen := map[string]bool{start: true}
+	path := []string{start}
+	current := office
+	for range maxHubDepth {
+		if current.Spec.HubRef == nil {
+			if current == office {
+				return "", "", nil
+			}
+			return byKey(current), "", nil
+		}
+		key := refTarget(*current.Spec.HubRef, current.Namespace)
+		path = append(path, key.String())
+		if seen[key.String()] {
+			return "", "hubRef chain loops: " + strings.Join(path, " → "), nil
+		}
+		seen[key.String()] = true
+		next := &v1alpha1.Office{}
+		if err := r.Get(ctx, key, next); err != nil {
+			if apierrors.IsNotFound(err) {
+				return "", "", nil // reported as ParentNotFound by the hub's resolution
+			}
+			return "", "", fmt.Errorf("following the hub chain to %s: %w", key, err)
+		}
+		current = next
+	}
+	return "", fmt.Sprintf("hubRef chain is longer than %d offices: %s", maxHubDepth, strings.Join(path, " → ")), nil
 }
 
 // phaseOf returns the phase of a fetched Project or Programme.
@@ -63,15 +123,27 @@ func phaseOf(obj client.Object) string {
 }
 
 // SetupWithManager registers the reconciler and its watches: an Office is
-// requeued when its own spec changes, when its hub or the object it supports
-// appears, changes its spec or goes, and when the labels of its namespace
-// change.
+// requeued when its own spec changes; when one of its Portfolios or
+// satellites changes (spec or status: that is what it rolls up); when its
+// hub changes (the hub chain); when the object it supports appears, goes or
+// changes its spec; and when the labels of its namespace change.
 func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.OfficeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	satellitesOfHub := referrersOf(r.Client, newList, IndexHubRef, byKey)
+	hubOfSatellite := parentsOf(func(obj client.Object) []types.NamespacedName {
+		o := obj.(*v1alpha1.Office)
+		if o.Spec.HubRef == nil {
+			return nil
+		}
+		return []types.NamespacedName{refTarget(*o.Spec.HubRef, o.Namespace)}
+	})
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Office{}, specChanged).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexHubRef, byKey)), specChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, obj client.Object) []reconcile.Request {
+			return append(satellitesOfHub(ctx, obj), hubOfSatellite(ctx, obj)...)
+		})).
+		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(parentsOf(portfolioOffice))).
 		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSupportedObjectRef, subjectKeyOf(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSupportedObjectRef, subjectKeyOf(v1alpha1.SubjectKindProject))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).

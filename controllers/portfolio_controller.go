@@ -20,7 +20,7 @@ import (
 )
 
 // PortfolioReconciler reconciles Portfolios: it resolves their office and
-// summarises their status.
+// rolls up their programmes and direct projects against capacity.
 type PortfolioReconciler struct {
 	client.Client
 }
@@ -40,18 +40,36 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	setPortfolioStatus(portfolio, resolutions)
+	obs := portfolioObservation{resolutions: resolutions}
+	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(resolutions, "")); err != nil {
+		return ctrl.Result{}, err
+	}
+	key := byKey(portfolio)
+	programmes, refusedProgrammes, err := children(ctx, r.Client, portfolio, &v1alpha1.ProgrammeList{}, IndexPortfolioRef, key)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	projects, refusedProjects, err := children(ctx, r.Client, portfolio, &v1alpha1.ProjectList{}, IndexPortfolioRef, key)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	obs.programmes, obs.projects = as[*v1alpha1.Programme](programmes), as[*v1alpha1.Project](projects)
+	obs.refused = refusedProgrammes + refusedProjects
+	setPortfolioStatus(portfolio, obs)
 	return ctrl.Result{}, nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a Portfolio is
-// requeued when its own spec changes, when its Office appears, changes its
-// spec or goes, and when the labels of its namespace change.
+// requeued when its own spec changes; when any of its Programmes or direct
+// Projects changes (spec or status); when its Office appears, goes or
+// changes its spec; and when the labels of its namespace change.
 func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.PortfolioList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Portfolio{}, specChanged).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(parentsOf(programmePortfolio))).
+		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(parentsOf(projectPortfolio))).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexOfficeRef, byKey)), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("portfolio").

@@ -15,14 +15,16 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 )
 
 // ProgrammeReconciler reconciles Programmes: it resolves their portfolio and
-// office, and summarises their status.
+// governing office, and rolls up their projects.
 type ProgrammeReconciler struct {
 	client.Client
+	Recorder recorder.EventRecorder
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes,verbs=get;list;watch
@@ -34,28 +36,48 @@ func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 }
 
 func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Programme) (ctrl.Result, error) {
+	portfolio := &v1alpha1.Portfolio{}
 	resolutions, err := resolver{r.Client}.resolveAll(ctx, programme.Namespace,
-		parentRef{"spec.portfolioRef", "Portfolio", &programme.Spec.PortfolioRef, &v1alpha1.Portfolio{}},
+		parentRef{"spec.portfolioRef", "Portfolio", &programme.Spec.PortfolioRef, portfolio},
 		parentRef{"spec.officeRef", "Office", programme.Spec.OfficeRef, &v1alpha1.Office{}},
 	)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	setProgrammeStatus(programme, resolutions)
+	obs := programmeObservation{resolutions: resolutions}
+	inherited := ""
+	if resolvedKey(resolutions, "spec.portfolioRef") != "" {
+		inherited = portfolio.Status.Office
+	}
+	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(resolutions, inherited)); err != nil {
+		return ctrl.Result{}, err
+	}
+	projects, refused, err := children(ctx, r.Client, programme, &v1alpha1.ProjectList{}, IndexProgrammeRef, byKey(programme))
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	obs.projects, obs.refused = as[*v1alpha1.Project](projects), refused
+
+	before := programme.DeepCopy()
+	setProgrammeStatus(programme, obs)
+	recordTransitions(r.Recorder, before, programme, before.Status.Health, programme.Status.Health, firstReason(programme.Status.HealthReasons))
 	return ctrl.Result{}, nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a Programme is
-// requeued when its own spec changes, when a Portfolio or Office it
-// references appears, changes its spec or goes, and when the labels of its
-// namespace change.
+// requeued when its own spec changes; when any of its Projects changes
+// (spec or status: that is what it rolls up); when its Portfolio appears,
+// goes, or changes its spec or governing office; when its governing Office
+// changes its spec; and when the labels of its namespace change.
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.ProgrammeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	specOrOfficeChanged := builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, officeChanged))
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Programme{}, specChanged).
-		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specChanged).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexOfficeRef, byKey)), specChanged).
+		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(parentsOf(projectProgramme))).
+		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specOrOfficeChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("programme").
 		WithOptions(opts).

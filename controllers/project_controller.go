@@ -7,28 +7,34 @@ package controllers
 
 import (
 	"context"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/internal/hierarchy"
 )
 
 // ProjectReconciler reconciles Projects: it resolves their programme or
-// portfolio and office, and summarises their status.
+// portfolio and governing office, and derives their health.
 type ProjectReconciler struct {
 	client.Client
+	Recorder recorder.EventRecorder
+	// Now is the clock; health depends on how old progress reports are.
+	Now func() time.Time
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=projects,verbs=get;list;watch
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=projects/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings one Project's status up to date.
 func (r *ProjectReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -36,36 +42,75 @@ func (r *ProjectReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 }
 
 func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Project) (ctrl.Result, error) {
-	resolutions, err := r.resolveParents(ctx, project)
+	programme, portfolio := &v1alpha1.Programme{}, &v1alpha1.Portfolio{}
+	resolutions, err := resolver{r.Client}.resolveAll(ctx, project.Namespace,
+		parentRef{"spec.programmeRef", "Programme", project.Spec.ProgrammeRef, programme},
+		parentRef{"spec.portfolioRef", "Portfolio", project.Spec.PortfolioRef, portfolio},
+		parentRef{"spec.officeRef", "Office", project.Spec.OfficeRef, &v1alpha1.Office{}},
+	)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	setProjectStatus(project, resolutions)
+	inherited := ""
+	switch {
+	case resolvedKey(resolutions, "spec.programmeRef") != "":
+		inherited = programme.Status.Office
+	case resolvedKey(resolutions, "spec.portfolioRef") != "":
+		inherited = portfolio.Status.Office
+	}
+	obs := projectObservation{resolutions: resolutions, officeKey: governingOffice(resolutions, inherited), now: r.Now()}
+	if obs.office, err = getOffice(ctx, r.Client, obs.officeKey); err != nil {
+		return ctrl.Result{}, err
+	}
+	if obs.office == nil {
+		obs.officeKey = ""
+	}
+
+	before := project.DeepCopy()
+	staleAt := setProjectStatus(project, obs)
+	recordTransitions(r.Recorder, before, project, before.Status.Health, project.Status.Health, firstReason(project.Status.HealthReasons))
+
+	if !staleAt.IsZero() {
+		// Look again when the latest report turns stale: no polling.
+		return ctrl.Result{RequeueAfter: staleAt.Sub(obs.now) + time.Second}, nil
+	}
 	return ctrl.Result{}, nil
 }
 
-func (r *ProjectReconciler) resolveParents(ctx context.Context, project *v1alpha1.Project) ([]hierarchy.Resolution, error) {
-	return resolver{r.Client}.resolveAll(ctx, project.Namespace,
-		parentRef{"spec.programmeRef", "Programme", project.Spec.ProgrammeRef, &v1alpha1.Programme{}},
-		parentRef{"spec.portfolioRef", "Portfolio", project.Spec.PortfolioRef, &v1alpha1.Portfolio{}},
-		parentRef{"spec.officeRef", "Office", project.Spec.OfficeRef, &v1alpha1.Office{}},
-	)
-}
-
 // SetupWithManager registers the reconciler and its watches: a Project is
-// requeued when its own spec changes, when a Programme, Portfolio or Office
-// it references appears, changes its spec or goes, and when the labels of its
+// requeued when its own spec changes; when a Programme or Portfolio it
+// references appears, goes, or changes its spec or governing office; when
+// its governing Office changes its spec; and when the labels of its
 // namespace change.
 func (r *ProjectReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.ProjectList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	specOrOfficeChanged := builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, officeChanged))
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Project{}, specChanged).
-		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexProgrammeRef, byKey)), specChanged).
-		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specChanged).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexOfficeRef, byKey)), specChanged).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexProgrammeRef, byKey)), specOrOfficeChanged).
+		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specOrOfficeChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("project").
 		WithOptions(opts).
 		Complete(r)
+}
+
+// officeChanged passes updates that change the governing office a
+// Programme or Portfolio reports, which its children inherit.
+var officeChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool { return governingOfficeOf(e.ObjectOld) != governingOfficeOf(e.ObjectNew) },
+}
+
+func governingOfficeOf(obj client.Object) string {
+	switch o := obj.(type) {
+	case *v1alpha1.Programme:
+		return o.Status.Office
+	case *v1alpha1.Portfolio:
+		return o.Status.Office
+	case *v1alpha1.Project:
+		return o.Status.Office
+	}
+	return ""
 }

@@ -8,6 +8,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
@@ -30,6 +31,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	c := mgr.GetClient()
+	events := mgr.GetEventRecorder("p3o-operator")
 	controllerOpts := controller.Options{
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 		SkipNameValidation:      &opts.SkipNameValidation,
@@ -40,8 +42,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}{
 		{"Office", (&OfficeReconciler{Client: c}).SetupWithManager},
 		{"Portfolio", (&PortfolioReconciler{Client: c}).SetupWithManager},
-		{"Programme", (&ProgrammeReconciler{Client: c}).SetupWithManager},
-		{"Project", (&ProjectReconciler{Client: c}).SetupWithManager},
+		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events}).SetupWithManager},
+		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Now: time.Now}).SetupWithManager},
 		{"GatewayReview", (&GatewayReviewReconciler{Client: c}).SetupWithManager},
 	}
 	for _, r := range reconcilers {

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -43,17 +42,9 @@ func (r resolver) resolve(ctx context.Context, field, kind string, key types.Nam
 		}
 		return hierarchy.Resolution{}, fmt.Errorf("getting %s %s: %w", kind, key, err)
 	}
-	admission := hierarchy.Admission{
-		Policy:          parent.(v1alpha1.Parent).ChildPolicy(),
-		ParentNamespace: key.Namespace,
-		ChildNamespace:  childNamespace,
-	}
-	if ns := admission.Policy.Namespaces; childNamespace != key.Namespace && ns != nil && ns.From == v1alpha1.NamespacesFromSelector {
-		namespace := &corev1.Namespace{}
-		if err := r.Get(ctx, types.NamespacedName{Name: childNamespace}, namespace); err != nil {
-			return hierarchy.Resolution{}, fmt.Errorf("getting namespace %s: %w", childNamespace, err)
-		}
-		admission.ChildNamespaceLabels = namespace.Labels
+	admission, err := newAdmitter(r.Reader, parent).admission(ctx, childNamespace)
+	if err != nil {
+		return hierarchy.Resolution{}, err
 	}
 	return hierarchy.AdmissionResolution(field, kind, key, admission), nil
 }
@@ -129,6 +120,17 @@ func referrersOf(c client.Reader, newList func() client.ObjectList, field string
 	}
 }
 
+// governedBy returns a map function that enqueues the objects of list's
+// kind that an Office governs: those naming it in spec.officeRef (also while
+// it does not exist) and those that inherit it (status.office).
+func governedBy(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
+	explicit := referrersOf(c, newList, IndexOfficeRef, byKey)
+	inherited := referrersOf(c, newList, IndexGoverningOffice, byKey)
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		return append(explicit(ctx, obj), inherited(ctx, obj)...)
+	}
+}
+
 // objectsInNamespace returns a map function that enqueues every object of
 // list's kind in a namespace whose labels changed, so that attachments that
 // depend on namespace selectors are re-evaluated.
@@ -169,4 +171,44 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 	before := obj.DeepCopyObject().(client.Object)
 	defer func() { retErr = errors.Join(retErr, patchStatus(ctx, c, before, obj)) }()
 	return update(ctx, obj)
+}
+
+// parentsOf returns a map function that enqueues the parent(s) a changed
+// child references, as extracted by refs.
+func parentsOf(refs func(client.Object) []types.NamespacedName) handler.MapFunc {
+	return func(_ context.Context, obj client.Object) []reconcile.Request {
+		var requests []reconcile.Request
+		for _, key := range refs(obj) {
+			requests = append(requests, reconcile.Request{NamespacedName: key})
+		}
+		return requests
+	}
+}
+
+// Reference extractors for parentsOf: the parent a child points at.
+
+func projectProgramme(obj client.Object) []types.NamespacedName {
+	p := obj.(*v1alpha1.Project)
+	if p.Spec.ProgrammeRef == nil {
+		return nil
+	}
+	return []types.NamespacedName{refTarget(*p.Spec.ProgrammeRef, p.Namespace)}
+}
+
+func projectPortfolio(obj client.Object) []types.NamespacedName {
+	p := obj.(*v1alpha1.Project)
+	if p.Spec.PortfolioRef == nil {
+		return nil
+	}
+	return []types.NamespacedName{refTarget(*p.Spec.PortfolioRef, p.Namespace)}
+}
+
+func programmePortfolio(obj client.Object) []types.NamespacedName {
+	p := obj.(*v1alpha1.Programme)
+	return []types.NamespacedName{refTarget(p.Spec.PortfolioRef, p.Namespace)}
+}
+
+func portfolioOffice(obj client.Object) []types.NamespacedName {
+	p := obj.(*v1alpha1.Portfolio)
+	return []types.NamespacedName{refTarget(p.Spec.OfficeRef, p.Namespace)}
 }

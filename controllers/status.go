@@ -33,43 +33,12 @@ func resolvedKey(resolutions []hierarchy.Resolution, field string) string {
 	return ""
 }
 
-func setProjectStatus(p *v1alpha1.Project, resolutions []hierarchy.Resolution) {
-	setParentResolved(p, resolutions)
-	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved)
-	p.Status.ObservedGeneration = p.Generation
-}
 
-func setProgrammeStatus(p *v1alpha1.Programme, resolutions []hierarchy.Resolution) {
-	setParentResolved(p, resolutions)
-	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved)
-	p.Status.ObservedGeneration = p.Generation
-}
-
-func setPortfolioStatus(p *v1alpha1.Portfolio, resolutions []hierarchy.Resolution) {
-	setParentResolved(p, resolutions)
-	p.Status.Office = resolvedKey(resolutions, "spec.officeRef")
-	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved)
-	p.Status.ObservedGeneration = p.Generation
-}
 
 func setGatewayReviewStatus(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolution) {
 	setParentResolved(g, resolutions)
 	conditions.SetSummary(g, false, v1alpha1.ConditionParentResolved)
 	g.Status.ObservedGeneration = g.Generation
-}
-
-// officeObservation is what the Office reconciler fetched besides references.
-type officeObservation struct {
-	resolutions []hierarchy.Resolution
-	// supportedPhase is the phase of the resolved supported object, if any.
-	supportedPhase string
-}
-
-func setOfficeStatus(o *v1alpha1.Office, obs officeObservation) {
-	setParentResolved(o, obs.resolutions)
-	setRetired(o, obs)
-	conditions.SetSummary(o, false, v1alpha1.ConditionParentResolved)
-	o.Status.ObservedGeneration = o.Generation
 }
 
 // setRetired marks a Temporary or ProjectSupport office retired once the

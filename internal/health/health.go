@@ -178,6 +178,15 @@ func timeFindings(spec v1alpha1.ProjectSpec, p Policy) []finding {
 	return nil
 }
 
+// AssessRisks gives the health a risk register alone gives (a Programme's
+// own register, say) and its reason.
+func AssessRisks(risks []v1alpha1.Risk, p Policy) (v1alpha1.Health, string) {
+	if f := riskFindings(risks, p); len(f) > 0 {
+		return f[0].health, f[0].reason
+	}
+	return v1alpha1.HealthGreen, ""
+}
+
 // riskFindings flags open risks at or above the high-risk severity.
 func riskFindings(risks []v1alpha1.Risk, p Policy) []finding {
 	var high []string
