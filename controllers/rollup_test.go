@@ -1,0 +1,267 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers_test
+
+import (
+	"context"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	eventsv1 "k8s.io/api/events/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/controllers"
+)
+
+func quantity(s string) *resource.Quantity {
+	q := resource.MustParse(s)
+	return &q
+}
+
+// reporting gives a project fresh progress figures.
+func reporting(p *v1alpha1.Project, budget, forecast string) *v1alpha1.Project {
+	p.Spec.Phase = v1alpha1.ProjectDelivering
+	p.Spec.Plan.Budget = resource.MustParse(budget)
+	p.Spec.Progress = &v1alpha1.Progress{
+		AsOf:         v1alpha1.Date(metav1.Now().Format("2006-01-02")),
+		ActualCost:   quantity("100k"),
+		ForecastCost: quantity(forecast),
+	}
+	return p
+}
+
+// organisation is an office, a portfolio, a programme and projects in one
+// namespace.
+type organisation struct {
+	ns        string
+	office    *v1alpha1.Office
+	portfolio *v1alpha1.Portfolio
+	programme *v1alpha1.Programme
+}
+
+func newOrganisation(t *testing.T) organisation {
+	ns := newNamespace(t, nil)
+	o := organisation{
+		ns:        ns,
+		office:    newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice),
+		portfolio: newPortfolio(ns, "digital", "central"),
+		programme: newProgramme(ns, "cloud", ref("digital")),
+	}
+	o.portfolio.Spec.Capacity = quantity("2M")
+	create(t, o.office, o.portfolio, o.programme)
+	return o
+}
+
+func get(g Gomega, obj client.Object) {
+	g.Expect(k8sClient.Get(context.Background(), client.ObjectKeyFromObject(obj), obj)).To(Succeed())
+}
+
+// A project beyond its cost tolerance is Red with a reason naming cost, and
+// its programme, portfolio and office show it among the causes.
+func TestRedProjectReachesTheOffice(t *testing.T) {
+	o := newOrganisation(t)
+	red := reporting(newProject(o.ns, "erp", refPtr("cloud")), "1M", "1.2M")
+	green := reporting(newProject(o.ns, "portal", refPtr("cloud")), "500k", "500k")
+	create(t, red, green)
+
+	g := NewWithT(t)
+	g.Eventually(func(g Gomega) {
+		get(g, red)
+		g.Expect(red.Status.Health).To(Equal(v1alpha1.HealthRed))
+		g.Expect(red.Status.HealthReasons).To(ContainElement("cost forecast 1.2M exceeds budget 1M beyond 10% tolerance (overrun 200k)"))
+		g.Expect(red.Status.Currency).To(Equal(v1alpha1.Currency("EUR")))
+		g.Expect(red.Status.Office).To(Equal(o.ns + "/central"))
+	}).Should(Succeed())
+
+	cause := v1alpha1.HealthCause{Kind: v1alpha1.SubjectKindProject, Namespace: o.ns, Name: "erp", Health: v1alpha1.HealthRed,
+		Reason: "cost forecast 1.2M exceeds budget 1M beyond 10% tolerance (overrun 200k)"}
+	g.Eventually(func(g Gomega) {
+		get(g, o.programme)
+		g.Expect(o.programme.Status.Health).To(Equal(v1alpha1.HealthRed))
+		g.Expect(o.programme.Status.Rollup.Causes).To(Equal([]v1alpha1.HealthCause{cause}))
+		g.Expect(o.programme.Status.Rollup.Projects).To(BeEquivalentTo(2))
+		g.Expect(o.programme.Status.Rollup.Money.Budget.String()).To(Equal("1500k"))
+		g.Expect(o.programme.Status.Rollup.Money.ForecastCost.String()).To(Equal("1700k"))
+		g.Expect(o.programme.Status.Rollup.Money.Variance.String()).To(Equal("200k"))
+
+		get(g, o.portfolio)
+		g.Expect(o.portfolio.Status.Rollup.Health).To(Equal(v1alpha1.HealthRed))
+		g.Expect(o.portfolio.Status.Rollup.Causes).To(ContainElement(cause))
+		g.Expect(o.portfolio.Status.Rollup.Programmes).To(BeEquivalentTo(1))
+		g.Expect(o.portfolio.Status.Committed.String()).To(Equal("1500k"))
+		g.Expect(o.portfolio.Status.OverCommitted).To(BeFalse())
+
+		get(g, o.office)
+		g.Expect(o.office.Status.Rollup.Health).To(Equal(v1alpha1.HealthRed))
+		g.Expect(o.office.Status.Rollup.Causes).To(ContainElement(cause))
+		g.Expect(o.office.Status.Rollup.Projects).To(BeEquivalentTo(2))
+		g.Expect(o.office.Status.Rollup.ByHealth).To(Equal(v1alpha1.HealthCounts{Green: 1, Red: 2}))
+	}).Should(Succeed())
+
+	// Health turning Red is an event on the project.
+	g.Eventually(func(g Gomega) {
+		events := &eventsv1.EventList{}
+		g.Expect(k8sClient.List(context.Background(), events, client.InNamespace(o.ns))).To(Succeed())
+		var reasons []string
+		for _, e := range events.Items {
+			if e.Regarding.Name == "erp" {
+				reasons = append(reasons, e.Reason)
+			}
+		}
+		g.Expect(reasons).To(ContainElement(controllers.EventHealthRed))
+	}).Should(Succeed())
+}
+
+// Changing one project's forecast changes the totals all the way up, and
+// nothing else is written.
+func TestOneChangeReachesTheTopAndNothingElseIsWritten(t *testing.T) {
+	o := newOrganisation(t)
+	changing := reporting(newProject(o.ns, "erp", refPtr("cloud")), "1M", "1M")
+	sibling := reporting(newProject(o.ns, "portal", refPtr("cloud")), "500k", "500k")
+	other := newPortfolio(o.ns, "other", "central")
+	create(t, changing, sibling, other)
+
+	g := NewWithT(t)
+	g.Eventually(func(g Gomega) {
+		get(g, o.office)
+		g.Expect(o.office.Status.Rollup.Money.ForecastCost).NotTo(BeNil())
+		g.Expect(o.office.Status.Rollup.Money.ForecastCost.String()).To(Equal("1500k"))
+		g.Expect(o.office.Status.Rollup.Portfolios).To(BeEquivalentTo(2))
+	}).Should(Succeed())
+	expectReady(t, sibling, other)
+	get(g, sibling)
+	get(g, other)
+	siblingVersion, otherVersion := sibling.ResourceVersion, other.ResourceVersion
+
+	update(t, changing, func(p *v1alpha1.Project) { p.Spec.Progress.ForecastCost = quantity("1.05M") })
+	g.Eventually(func(g Gomega) {
+		get(g, o.programme)
+		g.Expect(o.programme.Status.Rollup.Money.ForecastCost.String()).To(Equal("1550k"))
+		get(g, o.portfolio)
+		g.Expect(o.portfolio.Status.Rollup.Money.ForecastCost.String()).To(Equal("1550k"))
+		get(g, o.office)
+		g.Expect(o.office.Status.Rollup.Money.ForecastCost.String()).To(Equal("1550k"))
+		g.Expect(o.office.Status.Rollup.Money.Variance.String()).To(Equal("50k"))
+	}).Should(Succeed())
+
+	g.Consistently(func(g Gomega) {
+		get(g, sibling)
+		get(g, other)
+		g.Expect(sibling.ResourceVersion).To(Equal(siblingVersion), "the sibling project was written")
+		g.Expect(other.ResourceVersion).To(Equal(otherVersion), "the unrelated portfolio was written")
+	}).Should(Succeed())
+
+	// Deleting a child updates its parents.
+	g.Expect(k8sClient.Delete(context.Background(), changing)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		get(g, o.office)
+		g.Expect(o.office.Status.Rollup.Projects).To(BeEquivalentTo(1))
+		g.Expect(o.office.Status.Rollup.Money.ForecastCost.String()).To(Equal("500k"))
+	}).Should(Succeed())
+}
+
+// A project in another namespace is not counted until the programme opts in,
+// and revoking the opt-in un-counts it.
+func TestRefusedChildIsNotCounted(t *testing.T) {
+	o := newOrganisation(t)
+	team := newNamespace(t, map[string]string{"p3o.dev/unit": "retail"})
+	outsider := reporting(newProject(team, "pricing", refPtr("cloud", o.ns)), "9M", "20M")
+	create(t, outsider)
+
+	expectCondition(t, outsider, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonNotPermitted)
+	g := NewWithT(t)
+	g.Eventually(func(g Gomega) {
+		get(g, o.programme)
+		g.Expect(o.programme.Status.Rollup.Refused).To(BeEquivalentTo(1))
+		g.Expect(o.programme.Status.Rollup.Projects).To(BeZero())
+		g.Expect(o.programme.Status.Health).To(Equal(v1alpha1.HealthGreen))
+	}).Should(Succeed())
+
+	update(t, o.programme, func(p *v1alpha1.Programme) {
+		p.Spec.AllowedChildren.Namespaces = &v1alpha1.ChildNamespaces{From: v1alpha1.NamespacesFromSelector,
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"p3o.dev/unit": "retail"}}}
+	})
+	g.Eventually(func(g Gomega) {
+		get(g, o.programme)
+		g.Expect(o.programme.Status.Rollup.Projects).To(BeEquivalentTo(1))
+		g.Expect(o.programme.Status.Rollup.Refused).To(BeZero())
+		g.Expect(o.programme.Status.Health).To(Equal(v1alpha1.HealthRed))
+	}).Should(Succeed())
+	expectReady(t, outsider)
+
+	update(t, o.programme, func(p *v1alpha1.Programme) { p.Spec.AllowedChildren = v1alpha1.AllowedChildren{} })
+	g.Eventually(func(g Gomega) {
+		get(g, o.programme)
+		g.Expect(o.programme.Status.Rollup.Projects).To(BeZero())
+		g.Expect(o.programme.Status.Rollup.Refused).To(BeEquivalentTo(1))
+	}).Should(Succeed())
+}
+
+// A hub rolls up its satellites; hub chains that loop are reported, not
+// followed forever, and everything else keeps being reconciled.
+func TestSatellitesAndHubLoops(t *testing.T) {
+	o := newOrganisation(t)
+	satellite := newOffice(o.ns, "retail", v1alpha1.OfficeTypeSatellite)
+	satellite.Spec.HubRef = refPtr("central")
+	retailPortfolio := newPortfolio(o.ns, "retail-growth", "retail")
+	project := reporting(newProject(o.ns, "store", nil), "2M", "2M")
+	project.Spec.PortfolioRef = refPtr("retail-growth")
+	create(t, satellite, retailPortfolio, project)
+
+	g := NewWithT(t)
+	g.Eventually(func(g Gomega) {
+		get(g, o.office)
+		g.Expect(o.office.Status.Rollup.Satellites).To(BeEquivalentTo(1))
+		g.Expect(o.office.Status.Rollup.Portfolios).To(BeEquivalentTo(2))
+		g.Expect(o.office.Status.Rollup.Projects).To(BeEquivalentTo(1))
+		get(g, satellite)
+		g.Expect(satellite.Status.Hub).To(Equal(o.ns + "/central"))
+	}).Should(Succeed())
+
+	a := newOffice(o.ns, "loop-a", v1alpha1.OfficeTypeSatellite)
+	a.Spec.HubRef = refPtr("loop-b")
+	b := newOffice(o.ns, "loop-b", v1alpha1.OfficeTypeSatellite)
+	b.Spec.HubRef = refPtr("loop-a")
+	create(t, a, b)
+	msg := expectCondition(t, a, v1alpha1.ConditionParentResolved, metav1.ConditionFalse, v1alpha1.ReasonHubLoop)
+	g.Expect(msg).To(Equal("hubRef chain loops: " + o.ns + "/loop-a → " + o.ns + "/loop-b → " + o.ns + "/loop-a"))
+	expectCondition(t, b, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonHubLoop)
+
+	// The rest of the organisation is unaffected and still reconciled.
+	update(t, project, func(p *v1alpha1.Project) { p.Spec.Progress.ForecastCost = quantity("3M") })
+	g.Eventually(func(g Gomega) {
+		get(g, o.office)
+		g.Expect(o.office.Status.Rollup.Health).To(Equal(v1alpha1.HealthRed))
+	}).Should(Succeed())
+}
+
+// Amounts in another currency are never silently added: the rollup says so.
+func TestMixedCurrencyIsAConditionNotASum(t *testing.T) {
+	o := newOrganisation(t)
+	london := newOffice(o.ns, "london", v1alpha1.OfficeTypeVirtual)
+	london.Spec.Currency = "GBP"
+	euro := reporting(newProject(o.ns, "erp", refPtr("cloud")), "1M", "1M")
+	pound := reporting(newProject(o.ns, "payroll", refPtr("cloud")), "1M", "1M")
+	pound.Spec.OfficeRef = refPtr("london")
+	create(t, london, euro, pound)
+
+	msg := expectCondition(t, o.programme, controllers.ConditionRolledUp, metav1.ConditionFalse, controllers.ReasonMixedCurrency)
+	g := NewWithT(t)
+	g.Expect(msg).To(Equal("amounts in GBP (Project " + o.ns + "/payroll) are not added to totals in EUR"))
+	expectCondition(t, o.programme, v1alpha1.ConditionReady, metav1.ConditionFalse, controllers.ReasonMixedCurrency)
+	get(g, o.programme)
+	g.Expect(o.programme.Status.Rollup.Money.Budget).To(BeNil())
+	g.Expect(o.programme.Status.Rollup.Projects).To(BeEquivalentTo(2))
+
+	// Back to one currency, the rollup heals.
+	update(t, london, func(off *v1alpha1.Office) { off.Spec.Currency = "EUR" })
+	expectCondition(t, o.programme, controllers.ConditionRolledUp, metav1.ConditionTrue, controllers.ReasonAggregated)
+	get(g, o.programme)
+	g.Expect(o.programme.Status.Rollup.Money.Budget.String()).To(Equal("2M"))
+}
