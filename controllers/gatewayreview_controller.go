@@ -43,13 +43,13 @@ func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.G
 }
 
 // SetupWithManager registers the reconciler and its watches: a review is
-// requeued when its own spec changes, when its subject appears, changes its
+// requeued when it changes, when its subject appears, changes its
 // spec or goes, and when the labels of its namespace change.
 func (r *GatewayReviewReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.GatewayReviewList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.GatewayReview{}, specChanged).
+		For(&v1alpha1.GatewayReview{}).
 		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProject))), specChanged).
 		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).

@@ -123,7 +123,7 @@ func phaseOf(obj client.Object) string {
 }
 
 // SetupWithManager registers the reconciler and its watches: an Office is
-// requeued when its own spec changes; when one of its Portfolios or
+// requeued when it changes; when one of its Portfolios or
 // satellites changes (spec or status: that is what it rolls up); when its
 // hub changes (the hub chain); when the object it supports appears, goes or
 // changes its spec; and when the labels of its namespace change.
@@ -139,7 +139,7 @@ func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 		return []types.NamespacedName{refTarget(*o.Spec.HubRef, o.Namespace)}
 	})
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.Office{}, specChanged).
+		For(&v1alpha1.Office{}).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, obj client.Object) []reconcile.Request {
 			return append(satellitesOfHub(ctx, obj), hubOfSatellite(ctx, obj)...)
 		})).

@@ -60,14 +60,14 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 }
 
 // SetupWithManager registers the reconciler and its watches: a Portfolio is
-// requeued when its own spec changes; when any of its Programmes or direct
+// requeued when it changes; when any of its Programmes or direct
 // Projects changes (spec or status); when its Office appears, goes or
 // changes its spec; and when the labels of its namespace change.
 func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.PortfolioList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.Portfolio{}, specChanged).
+		For(&v1alpha1.Portfolio{}).
 		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(parentsOf(programmePortfolio))).
 		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(parentsOf(projectPortfolio))).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexOfficeRef, byKey)), specChanged).

@@ -65,7 +65,7 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 }
 
 // SetupWithManager registers the reconciler and its watches: a Programme is
-// requeued when its own spec changes; when any of its Projects changes
+// requeued when it changes; when any of its Projects changes
 // (spec or status: that is what it rolls up); when its Portfolio appears,
 // goes, or changes its spec or governing office; when its governing Office
 // changes its spec; and when the labels of its namespace change.
@@ -74,7 +74,7 @@ func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	specOrOfficeChanged := builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, officeChanged))
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.Programme{}, specChanged).
+		For(&v1alpha1.Programme{}).
 		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(parentsOf(projectProgramme))).
 		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specOrOfficeChanged).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specChanged).

@@ -78,7 +78,7 @@ func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Projec
 }
 
 // SetupWithManager registers the reconciler and its watches: a Project is
-// requeued when its own spec changes; when a Programme or Portfolio it
+// requeued when it changes; when a Programme or Portfolio it
 // references appears, goes, or changes its spec or governing office; when
 // its governing Office changes its spec; and when the labels of its
 // namespace change.
@@ -87,7 +87,7 @@ func (r *ProjectReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.O
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	specOrOfficeChanged := builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, officeChanged))
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.Project{}, specChanged).
+		For(&v1alpha1.Project{}).
 		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexProgrammeRef, byKey)), specOrOfficeChanged).
 		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specOrOfficeChanged).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specChanged).

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -92,20 +93,29 @@ func refTarget(ref v1alpha1.ParentReference, ns string) types.NamespacedName {
 
 // patchStatus sends one merge patch of the status subresource with the
 // difference between before and after, and sends nothing when there is none.
+// The patch carries before's resourceVersion: computed against a cache that
+// lags behind our own last write it would drop changes, so it fails with a
+// conflict instead (errConflict) and the object is reconciled again once the
+// cache has caught up.
 func patchStatus(ctx context.Context, c client.Client, before, after client.Object) error {
-	patch := client.MergeFrom(before)
-	data, err := patch.Data(after)
+	data, err := client.MergeFrom(before).Data(after)
 	if err != nil {
 		return fmt.Errorf("computing status patch: %w", err)
 	}
 	if bytes.Equal(data, []byte("{}")) {
 		return nil
 	}
-	if err := c.Status().Patch(ctx, after, patch); err != nil {
+	if err := c.Status().Patch(ctx, after, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
+		if apierrors.IsConflict(err) {
+			return errConflict
+		}
 		return fmt.Errorf("patching status: %w", err)
 	}
 	return nil
 }
+
+// errConflict marks a status patch made against a stale copy.
+var errConflict = errors.New("status patch conflicted with a newer version")
 
 // referrersOf returns a map function that enqueues the objects of list's kind
 // whose field index holds the key keyOf gives for the changed object.
@@ -163,13 +173,23 @@ func byKey(obj client.Object) string { return client.ObjectKeyFromObject(obj).St
 // reconcileStatus is the shape every reconciler shares: get the object
 // (ignoring not-found), keep a copy, let update compute status in memory,
 // then send one status patch if anything changed, whether update succeeded
-// or not.
-func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, update func(context.Context, T) (reconcile.Result, error)) (_ reconcile.Result, retErr error) {
+// or not. Reconcilers watch their own kind without filtering status
+// updates: once the cache holds our own write, the object is computed once
+// more against it, which writes nothing unless a stale copy hid a change.
+func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, update func(context.Context, T) (reconcile.Result, error)) (res reconcile.Result, retErr error) {
 	if err := c.Get(ctx, key, obj); err != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
 	before := obj.DeepCopyObject().(client.Object)
-	defer func() { retErr = errors.Join(retErr, patchStatus(ctx, c, before, obj)) }()
+	defer func() {
+		switch err := patchStatus(ctx, c, before, obj); {
+		case errors.Is(err, errConflict) && retErr == nil:
+			// Not a failure: the cache had not caught up. Look again shortly.
+			res, retErr = reconcile.Result{RequeueAfter: time.Second}, nil
+		case err != nil:
+			retErr = errors.Join(retErr, err)
+		}
+	}()
 	return update(ctx, obj)
 }
 
