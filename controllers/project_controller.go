@@ -100,7 +100,9 @@ func (r *ProjectReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.O
 // officeChanged passes updates that change the governing office a
 // Programme or Portfolio reports, which its children inherit.
 var officeChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool { return governingOfficeOf(e.ObjectOld) != governingOfficeOf(e.ObjectNew) },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return governingOfficeOf(e.ObjectOld) != governingOfficeOf(e.ObjectNew)
+	},
 }
 
 func governingOfficeOf(obj client.Object) string {

@@ -162,7 +162,7 @@ func programmeItem(p *v1alpha1.Programme, highRisk int32) rollup.Programme {
 		Health: p.Status.Health, OwnHealth: own, OwnReason: ownReason,
 		Currency: p.Status.Rollup.Money.Currency,
 		Budget:   money.Of(p.Spec.Budget), Benefits: p.Spec.Benefits,
-		Risks:    p.Status.Risks, Rollup: p.Status.Rollup,
+		Risks: p.Status.Risks, Rollup: p.Status.Rollup,
 	}
 	if item.Phase == "" {
 		item.Phase = v1alpha1.ProgrammeIdentifying

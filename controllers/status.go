@@ -33,8 +33,6 @@ func resolvedKey(resolutions []hierarchy.Resolution, field string) string {
 	return ""
 }
 
-
-
 func setGatewayReviewStatus(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolution) {
 	setParentResolved(g, resolutions)
 	conditions.SetSummary(g, false, v1alpha1.ConditionParentResolved)
