@@ -49,6 +49,10 @@ controlplane: ## Build etcd, kube-apiserver and kubectl into bin/k8s/ (once).
 test: verify-generated lint ## Run the whole suite: generated-file check, lint, unit, envtest and end-to-end tests.
 	@$(ASSETS) set -x && KUBEBUILDER_ASSETS="$$assets" go test ./... -count=1 $(TESTFLAGS)
 
+.PHONY: bench
+bench: ## Run the Go benchmarks of the pure packages (10,000 children).
+	go test ./internal/... -run '^$$' -bench . -benchmem
+
 .PHONY: fuzz
 fuzz: ## Run the fuzz tests for 30 s each.
 	@for pkg in $$(go list ./internal/...); do \

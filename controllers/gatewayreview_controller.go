@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 )
@@ -23,6 +24,7 @@ import (
 // subject and summarises their status.
 type GatewayReviewReconciler struct {
 	client.Client
+	Recorder recorder.EventRecorder
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=gatewayreviews,verbs=get;list;watch
@@ -38,7 +40,9 @@ func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.G
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	before := review.DeepCopy()
 	setGatewayReviewStatus(review, resolutions)
+	recordTransitions(r.Recorder, before, review, "", "", "")
 	return ctrl.Result{}, nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -33,6 +34,7 @@ const maxHubDepth = 16
 // rolls up its Portfolios and satellite Offices.
 type OfficeReconciler struct {
 	client.Client
+	Recorder recorder.EventRecorder
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices,verbs=get;list;watch
@@ -74,7 +76,9 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 		}
 		obs.satellites, obs.refused = as[*v1alpha1.Office](satellites), obs.refused+refusedSatellites
 	}
+	before := office.DeepCopy()
 	setOfficeStatus(office, obs)
+	recordTransitions(r.Recorder, before, office, before.Status.Rollup.Health, office.Status.Rollup.Health, causeReason(office.Status.Rollup))
 	return ctrl.Result{}, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 )
@@ -23,6 +24,7 @@ import (
 // rolls up their programmes and direct projects against capacity.
 type PortfolioReconciler struct {
 	client.Client
+	Recorder recorder.EventRecorder
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios,verbs=get;list;watch
@@ -55,7 +57,9 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	}
 	obs.programmes, obs.projects = as[*v1alpha1.Programme](programmes), as[*v1alpha1.Project](projects)
 	obs.refused = refusedProgrammes + refusedProjects
+	before := portfolio.DeepCopy()
 	setPortfolioStatus(portfolio, obs)
+	recordTransitions(r.Recorder, before, portfolio, before.Status.Rollup.Health, portfolio.Status.Rollup.Health, causeReason(portfolio.Status.Rollup))
 	return ctrl.Result{}, nil
 }
 

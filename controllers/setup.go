@@ -40,11 +40,11 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		name  string
 		setup func(ctrl.Manager, controller.Options) error
 	}{
-		{"Office", (&OfficeReconciler{Client: c}).SetupWithManager},
-		{"Portfolio", (&PortfolioReconciler{Client: c}).SetupWithManager},
+		{"Office", (&OfficeReconciler{Client: c, Recorder: events}).SetupWithManager},
+		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events}).SetupWithManager},
 		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events}).SetupWithManager},
 		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Now: time.Now}).SetupWithManager},
-		{"GatewayReview", (&GatewayReviewReconciler{Client: c}).SetupWithManager},
+		{"GatewayReview", (&GatewayReviewReconciler{Client: c, Recorder: events}).SetupWithManager},
 	}
 	for _, r := range reconcilers {
 		if err := r.setup(mgr, controllerOpts); err != nil {

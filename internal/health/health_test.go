@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package health
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -178,4 +179,21 @@ func FuzzAssess(f *testing.F) {
 			t.Fatalf("overall %s is better than declared %s", got.Overall, declared)
 		}
 	})
+}
+
+// BenchmarkAssess10000 assesses 10,000 projects.
+func BenchmarkAssess10000(b *testing.B) {
+	specs := make([]v1alpha1.ProjectSpec, 10000)
+	for i := range specs {
+		specs[i] = project(func(s *v1alpha1.ProjectSpec) {
+			s.Progress.ForecastCost = qty(fmt.Sprintf("%dk", 900+i%300))
+			s.Risks = []v1alpha1.Risk{{Name: "r", Probability: int32(1 + i%5), Impact: 4}}
+		})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range specs {
+			_ = Assess(specs[i], DefaultPolicy, now)
+		}
+	}
 }

@@ -108,6 +108,18 @@ func TestOperatorWithKubectl(t *testing.T) {
 		}
 	})
 
+	t.Run("health is derived and rolls up to the Portfolio Office", func(t *testing.T) {
+		reason := kubectl(t, "get", "project", "-n", "p3o-central", "erp-migration", "-o", "jsonpath={.status.health}: {.status.healthReasons[0]}")
+		if !strings.HasPrefix(reason, "Red: cost forecast 1.45M exceeds budget 1.2M beyond 10% tolerance") {
+			t.Errorf("erp-migration: %q; want Red with a reason naming cost", reason)
+		}
+		waitFor(t, func() (bool, string) {
+			out, _ := cp.Kubectl(ctx, "get", "office", "-n", "p3o-central", "portfolio-office",
+				"-o", "jsonpath={.status.rollup.health} {.status.rollup.causes[*].name}")
+			return strings.HasPrefix(out, "Red ") && strings.Contains(out, "erp-migration"), out
+		})
+	})
+
 	t.Run("kubectl explain documents the fields", func(t *testing.T) {
 		out := kubectl(t, "explain", "project.spec")
 		for _, want := range []string{
