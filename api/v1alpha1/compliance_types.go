@@ -83,14 +83,22 @@ type ComplianceStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	NextGate string `json:"nextGate,omitempty"`
+
+	// phaseSince is when the operator first observed the object in its
+	// current phase; gates due a period after a phase is entered count from
+	// it.
+	// +optional
+	PhaseSince *metav1.Time `json:"phaseSince,omitempty"`
+
+	// phase is the phase phaseSince refers to.
+	// +optional
+	Phase Phase `json:"phase,omitempty"`
 }
 
 // Condition types and reasons for compliance and health.
 const (
 	// ConditionCompliant is True when every gate due for the object is met.
 	ConditionCompliant = "Compliant"
-	// ConditionHealthy is True when the object's health is Green.
-	ConditionHealthy = "Healthy"
 	// ReasonGatesMet: every gate due is met.
 	ReasonGatesMet = "GatesMet"
 	// ReasonGatesUnmet: at least one gate due is not met.
@@ -99,4 +107,6 @@ const (
 	ReasonNoPolicy = "NoPolicy"
 	// ReasonPending: not evaluated yet.
 	ReasonPending = "Pending"
+	// ReasonRuleError: a gate's rule could not be evaluated.
+	ReasonRuleError = "RuleError"
 )

@@ -121,18 +121,18 @@ const (
 // to: compliance gates, how they are enforced, and the thresholds that derive
 // health.
 type GovernancePolicy struct {
-	// profile is a built-in set of gates: None (default) or OGCGateway (the
-	// standard Gateway Review gates 0–5). Gates listed in gates are added to
-	// the profile; a gate with the name of a profile gate replaces it.
+	// profile is a built-in set of gates: None or OGCGateway (the standard
+	// Gateway Review gates 0–5, see the README). Gates listed in gates are
+	// added to the profile; a gate with the name of a profile gate replaces
+	// it. Unset means None on a root office and the hub's on a Satellite.
 	// +optional
-	// +kubebuilder:default=None
 	Profile GateProfile `json:"profile,omitempty"`
 
-	// enforcement is Audit (default: conditions and events), Warn (also
-	// admission warnings) or Enforce (also deny entering a phase whose
-	// required gates are unmet).
+	// enforcement is Audit (conditions and events), Warn (also admission
+	// warnings) or Enforce (also deny entering a phase whose required gates
+	// are unmet). Unset means Audit on a root office and the hub's on a
+	// Satellite, which may only make it stronger.
 	// +optional
-	// +kubebuilder:default=Audit
 	Enforcement Enforcement `json:"enforcement,omitempty"`
 
 	// gates are compliance gates of the office's own, in addition to the
@@ -145,23 +145,23 @@ type GovernancePolicy struct {
 
 	// reportingCadence is how often Projects must report progress
 	// (spec.progress.asOf). A Project whose last report is older is stale,
-	// which lowers its health. Defaults to 4w.
+	// which lowers its health. Unset means 4w on a root office and the hub's
+	// on a Satellite, which may only shorten it.
 	// +optional
-	// +kubebuilder:default="4w"
 	ReportingCadence Duration `json:"reportingCadence,omitempty"`
 
 	// toleranceWarningPercent is the share of a tolerance that, once used by a
-	// forecast, turns health Amber. Defaults to 75.
+	// forecast, turns health Amber. Unset means 75 on a root office and the
+	// hub's on a Satellite, which may only lower it.
 	// +optional
-	// +kubebuilder:default=75
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
 	ToleranceWarningPercent int32 `json:"toleranceWarningPercent,omitempty"`
 
 	// highRiskSeverity is the severity (probability × impact, 1–25) from which
-	// an open risk counts as high and lowers health to Amber. Defaults to 15.
+	// an open risk counts as high and lowers health to Amber. Unset means 15
+	// on a root office and the hub's on a Satellite, which may only lower it.
 	// +optional
-	// +kubebuilder:default=15
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=25
 	HighRiskSeverity int32 `json:"highRiskSeverity,omitempty"`
@@ -247,9 +247,8 @@ type ReviewRequirement struct {
 	Gate int32 `json:"gate"`
 
 	// minimumConfidence is the worst Delivery Confidence that still satisfies
-	// the gate. Defaults to Amber.
+	// the gate. Unset means Amber.
 	// +optional
-	// +kubebuilder:default=Amber
 	MinimumConfidence DeliveryConfidence `json:"minimumConfidence,omitempty"`
 
 	// maxAge is how long a review satisfies the gate, e.g. "26w". A review
@@ -282,7 +281,8 @@ type OfficeStatus struct {
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// conditions: Ready, ParentResolved (the hub or supported object),
-	// Retired (Temporary and ProjectSupport offices), Reconciling, Stalled.
+	// RolledUp, PolicyValid, Retired (Temporary and ProjectSupport offices),
+	// Reconciling, Stalled.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -293,6 +293,17 @@ type OfficeStatus struct {
 	// namespace/name. Empty for a root.
 	// +optional
 	Hub string `json:"hub,omitempty"`
+
+	// enforcement of the effective policy: Audit, Warn or Enforce.
+	// +optional
+	Enforcement Enforcement `json:"enforcement,omitempty"`
+
+	// gates lists the names of the gates of the effective policy (the hub's,
+	// the profile's and the office's own).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=64
+	Gates []string `json:"gates,omitempty"`
 
 	// rollup is the aggregate of the office's Portfolios, directly attached
 	// Programmes and Projects, and satellite Offices.
@@ -311,6 +322,16 @@ const (
 	ReasonSupportedObjectActive = "SupportedObjectActive"
 	// ReasonHubLoop: following hubRef leads back to this office.
 	ReasonHubLoop = "HubLoop"
+	// ConditionPolicyValid is True when the office's effective governance
+	// policy is usable: every rule compiles.
+	ConditionPolicyValid = "PolicyValid"
+	// ReasonPolicyValid: the policy is usable as written.
+	ReasonPolicyValid = "Valid"
+	// ReasonLooserSettingsIgnored: a Satellite tried to loosen its hub's
+	// policy; those settings are ignored and the hub's apply.
+	ReasonLooserSettingsIgnored = "LooserSettingsIgnored"
+	// ReasonInvalidRule: a gate's CEL rule does not compile.
+	ReasonInvalidRule = "InvalidRule"
 )
 
 // +kubebuilder:object:root=true

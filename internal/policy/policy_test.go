@@ -1,0 +1,210 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package policy
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+)
+
+var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func office(name string, g v1alpha1.GovernancePolicy) *v1alpha1.Office {
+	return &v1alpha1.Office{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name}, Spec: v1alpha1.OfficeSpec{Governance: g}}
+}
+
+func gateByName(p Policy, name string) *v1alpha1.Gate {
+	for i := range p.Gates {
+		if p.Gates[i].Name == name {
+			return &p.Gates[i]
+		}
+	}
+	return nil
+}
+
+func TestEffectivePolicy(t *testing.T) {
+	hub := office("central", v1alpha1.GovernancePolicy{
+		Profile: v1alpha1.GateProfileOGCGateway, Enforcement: v1alpha1.EnforcementWarn, ReportingCadence: "4w",
+		Gates: []v1alpha1.Gate{{Name: "gate-3", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
+			Review: &v1alpha1.ReviewRequirement{Gate: 3, MinimumConfidence: v1alpha1.ConfidenceAmberGreen}}},
+	})
+	root := Effective([]*v1alpha1.Office{hub})
+	if got := strings.Join(root.Names(), ","); got != "gate-0,gate-1,gate-2,gate-3,gate-4,gate-5" {
+		t.Errorf("gates %s", got)
+	}
+	if root.Enforcement != v1alpha1.EnforcementWarn || root.Health.ReportingCadence != 28*24*time.Hour {
+		t.Errorf("enforcement %s cadence %s", root.Enforcement, root.Health.ReportingCadence)
+	}
+	if g := gateByName(root, "gate-3"); g.Review.MinimumConfidence != v1alpha1.ConfidenceAmberGreen {
+		t.Errorf("the office's own gate-3 does not replace the profile's: %+v", g.Review)
+	}
+
+	satellite := office("retail", v1alpha1.GovernancePolicy{
+		Enforcement:      v1alpha1.EnforcementAudit, // looser: ignored
+		ReportingCadence: "2w",                      // tighter: applies
+		HighRiskSeverity: 20,                        // looser: ignored
+		Gates: []v1alpha1.Gate{
+			{Name: "gate-3", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
+				Review: &v1alpha1.ReviewRequirement{Gate: 3, MinimumConfidence: v1alpha1.ConfidenceAmber, MaxAge: "26w"}},
+			{Name: "gate-1", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating",
+				Review: &v1alpha1.ReviewRequirement{Gate: 1, MinimumConfidence: v1alpha1.ConfidenceGreen}},
+			{Name: "security", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
+				Rule: &v1alpha1.GateRule{Expression: "true", Message: "m"}},
+		},
+	})
+	eff := Effective([]*v1alpha1.Office{hub, satellite})
+	if eff.Enforcement != v1alpha1.EnforcementWarn || eff.Health.ReportingCadence != 14*24*time.Hour || eff.Health.HighRiskSeverity != 15 {
+		t.Errorf("enforcement %s cadence %s high risk %d", eff.Enforcement, eff.Health.ReportingCadence, eff.Health.HighRiskSeverity)
+	}
+	g3 := gateByName(eff, "gate-3")
+	if g3.Review.MinimumConfidence != v1alpha1.ConfidenceAmberGreen || g3.Review.MaxAge != "26w" {
+		t.Errorf("gate-3 is not the stricter of both: %+v", g3.Review)
+	}
+	if g1 := gateByName(eff, "gate-1"); g1.Review.MinimumConfidence != v1alpha1.ConfidenceGreen {
+		t.Errorf("gate-1 not tightened: %+v", g1.Review)
+	}
+	if gateByName(eff, "security") == nil || len(eff.Gates) != 7 {
+		t.Errorf("the satellite's own gate is not added: %v", eff.Names())
+	}
+	ignored := strings.Join(eff.Ignored, "\n")
+	for _, want := range []string{
+		"ns/retail: enforcement Audit is weaker than the hub's Warn",
+		"ns/retail: highRiskSeverity 20 is looser than the hub's 15",
+		"ns/retail: gate gate-3: minimumConfidence Amber is looser than the hub's AmberGreen",
+	} {
+		if !strings.Contains(ignored, want) {
+			t.Errorf("ignored settings %q lack %q", ignored, want)
+		}
+	}
+}
+
+func review(name string, gate int32, date string, c v1alpha1.DeliveryConfidence) Review {
+	return Review{Name: "ns/" + name, Gate: gate, Date: day(date), Confidence: c}
+}
+
+func TestEvaluate(t *testing.T) {
+	rules, err := NewRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ogc := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})})
+	withRule := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Gates: []v1alpha1.Gate{
+		{Name: "risk-owners", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating",
+			Rule: &v1alpha1.GateRule{Expression: "object.spec.risks.all(r, has(r.owner))", Message: "every risk needs an owner"}},
+	}})})
+
+	cases := []struct {
+		name       string
+		policy     Policy
+		subject    Subject
+		wantUnmet  []string
+		wantStates map[string]v1alpha1.GateState
+		wantNext   string
+	}{
+		{"starting up: nothing due yet", ogc, Subject{Kind: "Project", Phase: "StartingUp"}, nil,
+			map[string]v1alpha1.GateState{"gate-1": v1alpha1.GateNotYetRequired, "gate-5": v1alpha1.GateNotYetRequired}, "gate-1"},
+		{"delivering without gate 3", ogc, Subject{Kind: "Project", Phase: "Delivering", Reviews: []Review{
+			review("g1", 1, "2026-01-10", "Green"), review("g2", 2, "2026-03-10", "AmberGreen"),
+		}}, []string{"Gate 3 Investment decision: no review"},
+			map[string]v1alpha1.GateState{"gate-1": v1alpha1.GateMet, "gate-2": v1alpha1.GateMet, "gate-3": v1alpha1.GateUnmet, "gate-4": v1alpha1.GateNotYetRequired}, "gate-4"},
+		{"a planned review is not a review", ogc, Subject{Kind: "Project", Phase: "Initiating", Reviews: []Review{
+			review("g1", 1, "2026-12-09", ""),
+		}}, []string{"Gate 1 Business justification: no review yet (one is planned for 2026-12-09)"}, nil, "gate-2"},
+		{"a newer review supersedes a better older one", ogc, Subject{Kind: "Project", Phase: "Initiating", Reviews: []Review{
+			review("old", 1, "2025-07-22", "Green"), review("new", 1, "2026-10-14", "AmberRed"),
+		}}, []string{"Gate 1 Business justification: review of 2026-10-14 gave AmberRed, worse than the minimum Amber"}, nil, "gate-2"},
+		{"programme gate 0 expired", ogc, Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{
+			review("g0", 0, "2025-01-10", "Green"),
+		}}, []string{"Gate 0 Strategic assessment: review of 2025-01-10 expired on 2026-01-09"},
+			map[string]v1alpha1.GateState{"gate-0": v1alpha1.GateUnmet}, ""},
+		{"gate 5 not due yet after closing", ogc, Subject{Kind: "Project", Phase: "Closed", PhaseSince: day("2026-10-01"), Reviews: []Review{
+			review("g1", 1, "2025-01-10", "Green"), review("g2", 2, "2025-02-10", "Green"), review("g3", 3, "2025-03-10", "Green"), review("g4", 4, "2026-08-10", "Green"),
+		}}, nil, map[string]v1alpha1.GateState{"gate-5": v1alpha1.GateNotYetRequired}, "gate-5"},
+		{"gate 5 overdue", ogc, Subject{Kind: "Project", Phase: "Closed", PhaseSince: day("2026-01-01"), Reviews: []Review{
+			review("g1", 1, "2025-01-10", "Green"), review("g2", 2, "2025-02-10", "Green"), review("g3", 3, "2025-03-10", "Green"), review("g4", 4, "2025-12-10", "Green"),
+		}}, []string{"Gate 5 Operations review and benefits realisation: overdue since 2026-07-02: no review"}, nil, ""},
+		{"rule holds", withRule, Subject{Kind: "Project", Phase: "Delivering", Object: map[string]any{"spec": map[string]any{
+			"risks": []any{map[string]any{"name": "r", "owner": "ann"}}}}}, nil, map[string]v1alpha1.GateState{"risk-owners": v1alpha1.GateMet}, ""},
+		{"rule fails with its message", withRule, Subject{Kind: "Project", Phase: "Delivering", Object: map[string]any{"spec": map[string]any{
+			"risks": []any{map[string]any{"name": "r"}}}}}, []string{"risk-owners: every risk needs an owner"}, nil, ""},
+		{"rules do not apply to other kinds", withRule, Subject{Kind: "Programme", Phase: "Delivering"}, nil, map[string]v1alpha1.GateState{}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Evaluate(tc.policy, rules, tc.subject, now)
+			if strings.Join(res.Unmet, "|") != strings.Join(tc.wantUnmet, "|") {
+				t.Errorf("unmet %q; want %q", res.Unmet, tc.wantUnmet)
+			}
+			states := map[string]v1alpha1.GateState{}
+			for _, g := range res.Gates {
+				states[g.Name] = g.State
+			}
+			for name, want := range tc.wantStates {
+				if states[name] != want {
+					t.Errorf("%s is %s; want %s (all: %v)", name, states[name], want, states)
+				}
+			}
+			if res.NextGate != tc.wantNext {
+				t.Errorf("next gate %q; want %q", res.NextGate, tc.wantNext)
+			}
+		})
+	}
+}
+
+func TestExpiryAndDueDatesAreRechecked(t *testing.T) {
+	rules, _ := NewRules()
+	ogc := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})})
+	res := Evaluate(ogc, rules, Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{review("g0", 0, "2026-09-08", "Amber")}}, now)
+	if !res.Compliant() || !res.RecheckAt.Equal(day("2027-09-07")) {
+		t.Errorf("compliant %v recheck %v; want compliant until the review expires on 2027-09-07", res.Compliant(), res.RecheckAt)
+	}
+	if res.Gates[0].ExpiresAt == nil || res.Gates[0].Review != "ns/g0" {
+		t.Errorf("gate status %+v", res.Gates[0])
+	}
+}
+
+func TestRuleErrorsAreUnknownNotFailures(t *testing.T) {
+	rules, _ := NewRules()
+	p := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Gates: []v1alpha1.Gate{
+		{Name: "broken", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "StartingUp",
+			Rule: &v1alpha1.GateRule{Expression: "object.spec.nope.size() > 0", Message: "m"}},
+		{Name: "costly", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "StartingUp",
+			Rule: &v1alpha1.GateRule{Expression: "[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, [1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, [1,2,3,4,5,6,7,8,9,10].all(e, [1,2,3,4,5,6,7,8,9,10].all(f, a+b+c+d+e+f > 0))))))", Message: "m"}},
+	}})})
+	res := Evaluate(p, rules, Subject{Kind: "Project", Phase: "Delivering", Object: map[string]any{"spec": map[string]any{}}}, now)
+	if len(res.Unknown) != 2 || len(res.Unmet) != 0 || res.Compliant() {
+		t.Fatalf("unknown %q unmet %q", res.Unknown, res.Unmet)
+	}
+	if !strings.Contains(res.Unknown[1], "cost limit") && !strings.Contains(res.Unknown[0], "cost limit") {
+		t.Errorf("the cost overrun is not named: %q", res.Unknown)
+	}
+	if err := rules.Check("object.spec.phase =="); err == nil || !strings.Contains(err.Error(), "does not compile") {
+		t.Errorf("Check of a syntax error = %v", err)
+	}
+	if err := rules.Check("'a' + 'b'"); err == nil || !strings.Contains(err.Error(), "must evaluate to a bool") {
+		t.Errorf("Check of a string expression = %v", err)
+	}
+}
+
+func TestSuperseded(t *testing.T) {
+	got := Superseded([]Review{review("a", 3, "2025-07-22", "Amber"), review("b", 3, "2026-10-14", "AmberRed"), review("c", 1, "2025-01-01", "Green"), review("p", 3, "2027-01-01", "")})
+	if len(got) != 1 || got["ns/a"] != "ns/b" {
+		t.Errorf("Superseded = %v; want only ns/a superseded by ns/b", got)
+	}
+}
