@@ -6,6 +6,8 @@ SPDX-License-Identifier: Apache-2.0
 package controllers
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
@@ -23,7 +25,37 @@ const (
 	EventHealthRecovered = "HealthRecovered"
 	// EventNotPermitted: a parent refused the object's attachment.
 	EventNotPermitted = "NotPermitted"
+	// EventGateUnmet: a gate started failing.
+	EventGateUnmet = "GateUnmet"
+	// EventReviewExpired: the review satisfying a gate passed its maximum age.
+	EventReviewExpired = "ReviewExpired"
+	// EventGateMet: a gate became satisfied.
+	EventGateMet = "GateMet"
 )
+
+// recordGateTransitions records an event for each gate that starts failing
+// (or whose review expired) or becomes satisfied.
+func recordGateTransitions(rec recorder.EventRecorder, obj client.Object, before, after v1alpha1.ComplianceStatus) {
+	if rec == nil {
+		return
+	}
+	was := map[string]v1alpha1.GateState{}
+	for _, g := range before.Gates {
+		was[g.Name] = g.State
+	}
+	for _, g := range after.Gates {
+		switch prev := was[g.Name]; {
+		case g.State == v1alpha1.GateUnmet && prev != v1alpha1.GateUnmet:
+			reason := EventGateUnmet
+			if strings.Contains(g.Message, "expired") {
+				reason = EventReviewExpired
+			}
+			rec.Eventf(obj, nil, corev1.EventTypeWarning, reason, "Evaluate", "%s: %s", g.Description, g.Message)
+		case g.State == v1alpha1.GateMet && prev == v1alpha1.GateUnmet:
+			rec.Eventf(obj, nil, corev1.EventTypeNormal, EventGateMet, "Evaluate", "%s: %s", g.Description, g.Message)
+		}
+	}
+}
 
 // conditionedObject is any governance object.
 type conditionedObject interface {

@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/policy"
 )
 
 // GatewayReviewReconciler reconciles GatewayReviews: it resolves their
@@ -36,26 +37,48 @@ func (r *GatewayReviewReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 }
 
 func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.GatewayReview) (ctrl.Result, error) {
-	resolutions, err := resolver{r.Client}.resolveAll(ctx, review.Namespace, subjectRef("spec.subjectRef", &review.Spec.SubjectRef))
+	subject := subjectRef("spec.subjectRef", &review.Spec.SubjectRef)
+	resolutions, err := resolver{r.Client}.resolveAll(ctx, review.Namespace, subject)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	obs := reviewObservation{resolutions: resolutions}
+	if resolvedKey(resolutions, subject.field) != "" {
+		obs.subjectCompliance = complianceOf(subject.parent)
+		reviews, _, err := reviewsOf(ctx, r.Client, subject.parent, review.Spec.SubjectRef.Kind)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		obs.supersededBy = policy.Superseded(reviews)[byKey(review)]
+	}
 	before := review.DeepCopy()
-	setGatewayReviewStatus(review, resolutions)
+	setGatewayReviewStatus(review, obs)
 	recordTransitions(r.Recorder, before, review, "", "", "")
 	return ctrl.Result{}, nil
 }
 
+// complianceOf returns the compliance status of a fetched Project or
+// Programme.
+func complianceOf(obj client.Object) v1alpha1.ComplianceStatus {
+	switch o := obj.(type) {
+	case *v1alpha1.Project:
+		return o.Status.Compliance
+	case *v1alpha1.Programme:
+		return o.Status.Compliance
+	}
+	return v1alpha1.ComplianceStatus{}
+}
+
 // SetupWithManager registers the reconciler and its watches: a review is
-// requeued when it changes, when its subject appears, changes its
-// spec or goes, and when the labels of its namespace change.
+// requeued when it changes, when its subject appears, changes (its
+// compliance says which gates the review satisfies) or goes, and when the
+// labels of its namespace change.
 func (r *GatewayReviewReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.GatewayReviewList{} }
-	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.GatewayReview{}).
-		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProject))), specChanged).
-		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProgramme))), specChanged).
+		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProject)))).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProgramme)))).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("gatewayreview").
 		WithOptions(opts).

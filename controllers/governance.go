@@ -18,6 +18,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/hierarchy"
+	"p3o.dev/p3o-operator/internal/policy"
 )
 
 // governingOffice returns the key of the Office that governs an object: the
@@ -145,11 +146,17 @@ func as[T client.Object](objs []client.Object) []T {
 	return out
 }
 
-// governanceOf fetches the governing Office named by key.
+// governanceOf fetches the governing Office named by key and computes its
+// effective policy along its hub chain.
 func governanceOf(ctx context.Context, c client.Reader, key string) (governance, error) {
 	office, err := getOffice(ctx, c, key)
 	if err != nil || office == nil {
 		return governance{}, err
 	}
-	return governance{officeKey: key, office: office}, nil
+	chain, _, err := officeChain(ctx, c, office)
+	if err != nil {
+		return governance{}, err
+	}
+	effective := policy.Effective(chain)
+	return governance{officeKey: key, office: office, effective: &effective}, nil
 }

@@ -8,10 +8,8 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -23,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/policy"
 )
 
 // maxHubDepth bounds how far a hub chain is followed.
@@ -35,6 +34,8 @@ const maxHubDepth = 16
 type OfficeReconciler struct {
 	client.Client
 	Recorder recorder.EventRecorder
+	// Rules compiles the gates' CEL rules, to report those that do not.
+	Rules *policy.Rules
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices,verbs=get;list;watch
@@ -58,9 +59,16 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	if resolvedKey(resolutions, supported.field) != "" {
 		obs.supportedPhase = phaseOf(supported.parent)
 	}
-	if obs.hub, obs.hubLoop, err = r.hubChain(ctx, office); err != nil {
+	chain, loop, err := officeChain(ctx, r.Client, office)
+	if err != nil {
 		return ctrl.Result{}, err
 	}
+	obs.hubLoop = loop
+	if len(chain) > 1 {
+		obs.hub = byKey(chain[0])
+	}
+	obs.policy = policy.Effective(chain)
+	obs.ruleErrors = r.checkRules(obs.policy)
 
 	key := byKey(office)
 	portfolios, refusedPortfolios, err := children(ctx, r.Client, office, &v1alpha1.PortfolioList{}, IndexOfficeRef, key)
@@ -82,37 +90,19 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	return ctrl.Result{}, nil
 }
 
-// hubChain follows hubRef from the office to the root office. It returns the
-// root ("" when the office is a root itself or the chain is broken) or a
-// description of the loop the chain runs into.
-func (r *OfficeReconciler) hubChain(ctx context.Context, office *v1alpha1.Office) (root, loop string, err error) {
-	start := byKey(office)
-	seen := map[string]bool{start: true}
-	path := []string{start}
-	current := office
-	for range maxHubDepth {
-		if current.Spec.HubRef == nil {
-			if current == office {
-				return "", "", nil
-			}
-			return byKey(current), "", nil
+// checkRules compiles every rule of a policy and describes those that do
+// not compile.
+func (r *OfficeReconciler) checkRules(p policy.Policy) []string {
+	var out []string
+	for _, g := range p.Gates {
+		if g.Rule == nil {
+			continue
 		}
-		key := refTarget(*current.Spec.HubRef, current.Namespace)
-		path = append(path, key.String())
-		if seen[key.String()] {
-			return "", "hubRef chain loops: " + strings.Join(path, " → "), nil
+		if err := r.Rules.Check(g.Rule.Expression); err != nil {
+			out = append(out, fmt.Sprintf("gate %s: rule %v", g.Name, err))
 		}
-		seen[key.String()] = true
-		next := &v1alpha1.Office{}
-		if err := r.Get(ctx, key, next); err != nil {
-			if apierrors.IsNotFound(err) {
-				return "", "", nil // reported as ParentNotFound by the hub's resolution
-			}
-			return "", "", fmt.Errorf("following the hub chain to %s: %w", key, err)
-		}
-		current = next
 	}
-	return "", fmt.Sprintf("hubRef chain is longer than %d offices: %s", maxHubDepth, strings.Join(path, " → ")), nil
+	return out
 }
 
 // phaseOf returns the phase of a fetched Project or Programme.

@@ -7,6 +7,7 @@ package controllers
 
 import (
 	"context"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -18,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/policy"
 )
 
 // ProgrammeReconciler reconciles Programmes: it resolves their portfolio and
@@ -25,6 +27,10 @@ import (
 type ProgrammeReconciler struct {
 	client.Client
 	Recorder recorder.EventRecorder
+	// Rules compiles and evaluates the gates' CEL rules.
+	Rules *policy.Rules
+	// Now is the clock: gates depend on how old reviews are.
+	Now func() time.Time
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes,verbs=get;list;watch
@@ -44,7 +50,7 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	obs := programmeObservation{resolutions: resolutions}
+	obs := programmeObservation{resolutions: resolutions, rules: r.Rules, now: r.Now()}
 	inherited := ""
 	if resolvedKey(resolutions, "spec.portfolioRef") != "" {
 		inherited = portfolio.Status.Office
@@ -57,11 +63,15 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 		return ctrl.Result{}, err
 	}
 	obs.projects, obs.refused = as[*v1alpha1.Project](projects), refused
+	if obs.reviews, _, err = reviewsOf(ctx, r.Client, programme, v1alpha1.SubjectKindProgramme); err != nil {
+		return ctrl.Result{}, err
+	}
 
 	before := programme.DeepCopy()
-	setProgrammeStatus(programme, obs)
+	recheckAt := setProgrammeStatus(programme, obs)
 	recordTransitions(r.Recorder, before, programme, before.Status.Health, programme.Status.Health, firstReason(programme.Status.HealthReasons))
-	return ctrl.Result{}, nil
+	recordGateTransitions(r.Recorder, programme, before.Status.Compliance, programme.Status.Compliance)
+	return requeueAt(recheckAt, obs.now), nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a Programme is
@@ -77,7 +87,8 @@ func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		For(&v1alpha1.Programme{}).
 		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(parentsOf(projectProgramme))).
 		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specOrOfficeChanged).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specOrPolicyChanged).
+		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("programme").
 		WithOptions(opts).

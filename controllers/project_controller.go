@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/policy"
 )
 
 // ProjectReconciler reconciles Projects: it resolves their programme or
@@ -27,7 +28,10 @@ import (
 type ProjectReconciler struct {
 	client.Client
 	Recorder recorder.EventRecorder
-	// Now is the clock; health depends on how old progress reports are.
+	// Rules compiles and evaluates the gates' CEL rules.
+	Rules *policy.Rules
+	// Now is the clock: health and gates depend on how old reports and
+	// reviews are.
 	Now func() time.Time
 }
 
@@ -58,23 +62,19 @@ func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Projec
 	case resolvedKey(resolutions, "spec.portfolioRef") != "":
 		inherited = portfolio.Status.Office
 	}
-	obs := projectObservation{resolutions: resolutions, officeKey: governingOffice(resolutions, inherited), now: r.Now()}
-	if obs.office, err = getOffice(ctx, r.Client, obs.officeKey); err != nil {
+	obs := projectObservation{resolutions: resolutions, rules: r.Rules, now: r.Now()}
+	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(resolutions, inherited)); err != nil {
 		return ctrl.Result{}, err
 	}
-	if obs.office == nil {
-		obs.officeKey = ""
+	if obs.reviews, _, err = reviewsOf(ctx, r.Client, project, v1alpha1.SubjectKindProject); err != nil {
+		return ctrl.Result{}, err
 	}
 
 	before := project.DeepCopy()
-	staleAt := setProjectStatus(project, obs)
+	recheckAt := setProjectStatus(project, obs)
 	recordTransitions(r.Recorder, before, project, before.Status.Health, project.Status.Health, firstReason(project.Status.HealthReasons))
-
-	if !staleAt.IsZero() {
-		// Look again when the latest report turns stale: no polling.
-		return ctrl.Result{RequeueAfter: staleAt.Sub(obs.now) + time.Second}, nil
-	}
-	return ctrl.Result{}, nil
+	recordGateTransitions(r.Recorder, project, before.Status.Compliance, project.Status.Compliance)
+	return requeueAt(recheckAt, obs.now), nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a Project is
@@ -90,12 +90,21 @@ func (r *ProjectReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.O
 		For(&v1alpha1.Project{}).
 		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexProgrammeRef, byKey)), specOrOfficeChanged).
 		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specOrOfficeChanged).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specOrPolicyChanged).
+		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProject))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("project").
 		WithOptions(opts).
 		Complete(r)
 }
+
+// specOrPolicyChanged passes Office updates that change its spec or its
+// effective policy (which a hub's change can alter).
+var specOrPolicyChanged = builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return e.ObjectOld.(*v1alpha1.Office).Status.PolicyDigest != e.ObjectNew.(*v1alpha1.Office).Status.PolicyDigest
+	},
+}))
 
 // officeChanged passes updates that change the governing office a
 // Programme or Portfolio reports, which its children inherit.

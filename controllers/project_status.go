@@ -13,31 +13,36 @@ import (
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/hierarchy"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/policy"
 	"p3o.dev/p3o-operator/internal/rollup"
 )
 
 // projectObservation is what the Project reconciler fetched.
 type projectObservation struct {
 	resolutions []hierarchy.Resolution
-	// office is the governing Office, nil while unknown.
-	office *v1alpha1.Office
-	// officeKey is its "namespace/name".
-	officeKey string
-	now       time.Time
+	governance
+	reviews []policy.Review
+	rules   *policy.Rules
+	now     time.Time
 }
 
-// setProjectStatus computes a Project's status. It returns when health
-// should be looked at again (when the latest report turns stale), or zero.
+// setProjectStatus computes a Project's status. It returns when it should be
+// looked at again (a report turns stale, a review expires, a gate falls
+// due), or zero.
 func setProjectStatus(p *v1alpha1.Project, obs projectObservation) time.Time {
 	setParentResolved(p, obs.resolutions)
 	p.Status.Office = obs.officeKey
 	p.Status.Currency = currencyOf(obs.office)
 
-	policy := health.DefaultPolicy
-	if obs.office != nil {
-		policy = health.PolicyOf(obs.office.Spec.Governance)
-	}
+	compliance, res := evaluateCompliance(obs.effective, obs.rules, complianceInput{
+		kind: v1alpha1.SubjectKindProject, phase: string(p.Spec.Phase), object: p, reviews: obs.reviews, previous: p.Status.Compliance,
+	}, obs.now)
+	p.Status.Compliance = compliance
+	setCompliant(p, obs.effective != nil, res)
+
+	policy := obs.policy()
 	assessment := health.Assess(p.Spec, policy, obs.now)
+	lowerForCompliance(&assessment, res)
 	p.Status.Health = assessment.Overall
 	p.Status.DerivedHealth = assessment.Derived
 	p.Status.HealthReasons = boundedReasons(assessment.Reasons)
@@ -49,7 +54,7 @@ func setProjectStatus(p *v1alpha1.Project, obs projectObservation) time.Time {
 
 	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved)
 	p.Status.ObservedGeneration = p.Generation
-	return assessment.StaleAt
+	return earliest(assessment.StaleAt, res.RecheckAt)
 }
 
 // boundedReasons keeps at most the 16 reasons status allows.

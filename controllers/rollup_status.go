@@ -8,6 +8,7 @@ package controllers
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -16,6 +17,7 @@ import (
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/hierarchy"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/policy"
 	"p3o.dev/p3o-operator/internal/rollup"
 )
 
@@ -40,13 +42,15 @@ const (
 type governance struct {
 	officeKey string
 	office    *v1alpha1.Office
+	// effective is the office's effective policy (its hub's and its own).
+	effective *policy.Policy
 }
 
 func (g governance) policy() health.Policy {
-	if g.office == nil {
+	if g.effective == nil {
 		return health.DefaultPolicy
 	}
-	return health.PolicyOf(g.office.Spec.Governance)
+	return g.effective.Health
 }
 
 // currency is the governing Office's currency; the default while unknown.
@@ -98,6 +102,7 @@ func projectItem(p *v1alpha1.Project) rollup.Project {
 		Currency: p.Status.Currency,
 		Budget:   money.Of(&p.Spec.Plan.Budget), ForecastCost: money.Of(&p.Spec.Plan.Budget),
 		Benefits: p.Spec.Benefits, Risks: p.Status.Risks,
+		Compliance: complianceCounts(p),
 	}
 	if item.Phase == "" {
 		item.Phase = v1alpha1.ProjectStartingUp
@@ -121,11 +126,22 @@ type programmeObservation struct {
 	// projects are the admitted projects; refused counts the others.
 	projects []*v1alpha1.Project
 	refused  int
+	reviews  []policy.Review
+	rules    *policy.Rules
+	now      time.Time
 }
 
-func setProgrammeStatus(p *v1alpha1.Programme, obs programmeObservation) {
+// setProgrammeStatus computes a Programme's status and returns when it
+// should be looked at again (a review expires), or zero.
+func setProgrammeStatus(p *v1alpha1.Programme, obs programmeObservation) time.Time {
 	setParentResolved(p, obs.resolutions)
 	p.Status.Office = obs.officeKey
+
+	compliance, comp := evaluateCompliance(obs.effective, obs.rules, complianceInput{
+		kind: v1alpha1.SubjectKindProgramme, phase: string(p.Spec.Phase), object: p, reviews: obs.reviews, previous: p.Status.Compliance,
+	}, obs.now)
+	p.Status.Compliance = compliance
+	setCompliant(p, obs.effective != nil, comp)
 
 	b := rollup.New(obs.currency())
 	for _, pr := range obs.projects {
@@ -138,20 +154,24 @@ func setProgrammeStatus(p *v1alpha1.Programme, obs programmeObservation) {
 	p.Status.Rollup = res.Rollup
 	setRolledUp(p, res, len(obs.projects), "projects")
 
-	policy := obs.policy()
-	p.Status.Risks = rollup.Risks(p.Spec.Risks, policy.HighRiskSeverity)
-	own, ownReason := health.AssessRisks(p.Spec.Risks, policy)
-	p.Status.Health = health.Worse(own, res.Rollup.Health)
+	thresholds := obs.policy()
+	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
+	own, ownReason := health.AssessRisks(p.Spec.Risks, thresholds)
+	assessment := health.Assessment{Derived: own, Overall: own}
+	if ownReason != "" {
+		assessment.Reasons = []string{ownReason}
+	}
+	lowerForCompliance(&assessment, comp)
+	p.Status.Health = health.Worse(assessment.Overall, res.Rollup.Health)
 	p.Status.HealthReasons = nil
 	if r := causeReason(res.Rollup); r != "" {
 		p.Status.HealthReasons = append(p.Status.HealthReasons, "projects "+r)
 	}
-	if ownReason != "" {
-		p.Status.HealthReasons = append(p.Status.HealthReasons, ownReason)
-	}
+	p.Status.HealthReasons = boundedReasons(append(p.Status.HealthReasons, assessment.Reasons...))
 
 	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved, ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
+	return comp.RecheckAt
 }
 
 // programmeItem is a Programme as its portfolio's rollup counts it.
@@ -163,6 +183,7 @@ func programmeItem(p *v1alpha1.Programme, highRisk int32) rollup.Programme {
 		Currency: p.Status.Rollup.Money.Currency,
 		Budget:   money.Of(p.Spec.Budget), Benefits: p.Spec.Benefits,
 		Risks: p.Status.Risks, Rollup: p.Status.Rollup,
+		Compliance: complianceCounts(p),
 	}
 	if item.Phase == "" {
 		item.Phase = v1alpha1.ProgrammeIdentifying
@@ -215,9 +236,13 @@ type officeObservation struct {
 	// hub is the root of the office's hub chain; hubLoop describes a chain
 	// that loops instead.
 	hub, hubLoop string
-	portfolios   []*v1alpha1.Portfolio
-	satellites   []*v1alpha1.Office
-	refused      int
+	// policy is the office's effective policy; ruleErrors describe its
+	// rules that do not compile.
+	policy     policy.Policy
+	ruleErrors []string
+	portfolios []*v1alpha1.Portfolio
+	satellites []*v1alpha1.Office
+	refused    int
 }
 
 func setOfficeStatus(o *v1alpha1.Office, obs officeObservation) {
@@ -227,6 +252,7 @@ func setOfficeStatus(o *v1alpha1.Office, obs officeObservation) {
 	}
 	o.Status.Hub = obs.hub
 	setRetired(o, obs)
+	setPolicyValid(o, obs)
 
 	b := rollup.New(governance{office: o}.currency())
 	for _, p := range obs.portfolios {
@@ -242,6 +268,24 @@ func setOfficeStatus(o *v1alpha1.Office, obs officeObservation) {
 	o.Status.Rollup = res.Rollup
 	setRolledUp(o, res, len(obs.portfolios)+len(obs.satellites), "portfolios and satellite offices")
 
-	conditions.SetSummary(o, false, v1alpha1.ConditionParentResolved, ConditionRolledUp)
+	conditions.SetSummary(o, false, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, ConditionRolledUp)
 	o.Status.ObservedGeneration = o.Generation
+}
+
+// setPolicyValid records the office's effective policy and whether it is
+// usable as written.
+func setPolicyValid(o *v1alpha1.Office, obs officeObservation) {
+	o.Status.Enforcement = obs.policy.Enforcement
+	o.Status.Gates = obs.policy.Names()
+	o.Status.PolicyDigest = digest(obs.policy)
+	switch {
+	case len(obs.ruleErrors) > 0:
+		conditions.Set(o, v1alpha1.ConditionPolicyValid, metav1.ConditionFalse, v1alpha1.ReasonInvalidRule, truncate(strings.Join(obs.ruleErrors, "; ")))
+	case len(obs.policy.Ignored) > 0:
+		conditions.Set(o, v1alpha1.ConditionPolicyValid, metav1.ConditionTrue, v1alpha1.ReasonLooserSettingsIgnored,
+			truncate("the hub's settings apply instead of: "+strings.Join(obs.policy.Ignored, "; ")))
+	default:
+		conditions.Set(o, v1alpha1.ConditionPolicyValid, metav1.ConditionTrue, v1alpha1.ReasonPolicyValid,
+			fmt.Sprintf("%d gates, enforcement %s", len(obs.policy.Gates), obs.policy.Enforcement))
+	}
 }

@@ -12,6 +12,8 @@ import (
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+
+	"p3o.dev/p3o-operator/internal/policy"
 )
 
 // Options tune every reconciler.
@@ -32,6 +34,10 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	c := mgr.GetClient()
 	events := mgr.GetEventRecorder("p3o-operator")
+	rules, err := policy.NewRules()
+	if err != nil {
+		return err
+	}
 	controllerOpts := controller.Options{
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 		SkipNameValidation:      &opts.SkipNameValidation,
@@ -40,10 +46,10 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		name  string
 		setup func(ctrl.Manager, controller.Options) error
 	}{
-		{"Office", (&OfficeReconciler{Client: c, Recorder: events}).SetupWithManager},
+		{"Office", (&OfficeReconciler{Client: c, Recorder: events, Rules: rules}).SetupWithManager},
 		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events}).SetupWithManager},
-		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events}).SetupWithManager},
-		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Now: time.Now}).SetupWithManager},
+		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
+		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
 		{"GatewayReview", (&GatewayReviewReconciler{Client: c, Recorder: events}).SetupWithManager},
 	}
 	for _, r := range reconcilers {

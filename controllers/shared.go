@@ -228,6 +228,25 @@ func programmePortfolio(obj client.Object) []types.NamespacedName {
 	return []types.NamespacedName{refTarget(p.Spec.PortfolioRef, p.Namespace)}
 }
 
+// reviewSubject extracts the subject of a GatewayReview when it is of kind.
+func reviewSubject(kind v1alpha1.SubjectKind) func(client.Object) []types.NamespacedName {
+	return func(obj client.Object) []types.NamespacedName {
+		r := obj.(*v1alpha1.GatewayReview)
+		if r.Spec.SubjectRef.Kind != kind {
+			return nil
+		}
+		return []types.NamespacedName{refTarget(r.Spec.SubjectRef.ParentReference, r.Namespace)}
+	}
+}
+
+// requeueAt asks to be reconciled again at t (zero: no need).
+func requeueAt(t, now time.Time) reconcile.Result {
+	if t.IsZero() {
+		return reconcile.Result{}
+	}
+	return reconcile.Result{RequeueAfter: max(t.Sub(now)+time.Second, time.Second)}
+}
+
 func portfolioOffice(obj client.Object) []types.NamespacedName {
 	p := obj.(*v1alpha1.Portfolio)
 	return []types.NamespacedName{refTarget(p.Spec.OfficeRef, p.Namespace)}

@@ -33,8 +33,29 @@ func resolvedKey(resolutions []hierarchy.Resolution, field string) string {
 	return ""
 }
 
-func setGatewayReviewStatus(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolution) {
-	setParentResolved(g, resolutions)
+// reviewObservation is what the GatewayReview reconciler fetched.
+type reviewObservation struct {
+	resolutions []hierarchy.Resolution
+	// subjectCompliance is the resolved subject's compliance status.
+	subjectCompliance v1alpha1.ComplianceStatus
+	// supersededBy names a newer review of the same gate, if any.
+	supersededBy string
+}
+
+func setGatewayReviewStatus(g *v1alpha1.GatewayReview, obs reviewObservation) {
+	setParentResolved(g, obs.resolutions)
+	g.Status.Satisfies, g.Status.ExpiresAt = nil, nil
+	key := g.Namespace + "/" + g.Name
+	for _, gate := range obs.subjectCompliance.Gates {
+		if gate.Review != key || (gate.State != v1alpha1.GateMet && gate.State != v1alpha1.GateNotYetRequired) {
+			continue
+		}
+		g.Status.Satisfies = append(g.Status.Satisfies, gate.Name)
+		if gate.ExpiresAt != nil && (g.Status.ExpiresAt == nil || gate.ExpiresAt.Before(g.Status.ExpiresAt)) {
+			g.Status.ExpiresAt = gate.ExpiresAt.DeepCopy()
+		}
+	}
+	g.Status.SupersededBy = obs.supersededBy
 	conditions.SetSummary(g, false, v1alpha1.ConditionParentResolved)
 	g.Status.ObservedGeneration = g.Generation
 }

@@ -305,6 +305,12 @@ type OfficeStatus struct {
 	// +kubebuilder:validation:MaxItems=64
 	Gates []string `json:"gates,omitempty"`
 
+	// policyDigest identifies the effective policy: it changes exactly when
+	// the policy does, so that governed objects are re-evaluated then.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	PolicyDigest string `json:"policyDigest,omitempty"`
+
 	// rollup is the aggregate of the office's Portfolios, directly attached
 	// Programmes and Projects, and satellite Offices.
 	// +optional

@@ -85,6 +85,14 @@ type Assessment struct {
 	StaleAt time.Time
 }
 
+// Lower lowers the assessment for a reason found outside this package, such
+// as unmet compliance gates.
+func (a *Assessment) Lower(h v1alpha1.Health, reason string) {
+	a.Derived = Worse(a.Derived, h)
+	a.Overall = Worse(a.Overall, h)
+	a.Reasons = append(a.Reasons, reason)
+}
+
 // finding is one rule's verdict.
 type finding struct {
 	health v1alpha1.Health

@@ -40,7 +40,9 @@ type Subject struct {
 	Object map[string]any
 }
 
-// Result is a subject's compliance with a policy.
+// Result is a subject's compliance with a policy. A gate's Review names the
+// review that satisfies it, or, for an Unmet gate, the review that was not
+// good enough.
 type Result struct {
 	// Gates is the state of every gate that applies to the subject's kind.
 	Gates []v1alpha1.GateStatus
@@ -81,6 +83,8 @@ func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 			st.State, st.Message = v1alpha1.GateNotYetRequired, "required from "+string(gate.RequiredFrom)
 			if met {
 				st.Message += "; already met"
+			} else {
+				st.Review, st.ExpiresAt = "", nil
 			}
 			if res.NextGate == "" {
 				res.NextGate = gate.Name
@@ -101,6 +105,7 @@ func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 				st.DueAt = ptrTime(dueAt)
 				if now.Before(dueAt) {
 					st.State, st.Message = v1alpha1.GateNotYetRequired, "due by "+dateOf(dueAt)+"; "+why
+					st.Review = ""
 					res.recheck(dueAt)
 					if res.NextGate == "" {
 						res.NextGate = gate.Name

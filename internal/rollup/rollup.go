@@ -60,6 +60,8 @@ type Programme struct {
 	Budget   *inf.Dec
 	Benefits []v1alpha1.Benefit
 	Risks    v1alpha1.RiskSummary
+	// Compliance is how the programme itself counts (one of the three).
+	Compliance v1alpha1.ComplianceCounts
 	// Rollup is the programme's rollup of its projects.
 	Rollup v1alpha1.Rollup
 }
@@ -197,6 +199,7 @@ func (b *Builder) AddProgramme(p Programme) {
 		b.addCause(v1alpha1.SubjectKindProgramme, p.Namespace, p.Name, p.OwnHealth, p.OwnReason)
 	}
 	b.addRisks(p.Risks)
+	b.addCompliance(p.Compliance)
 	if b.inCurrency(p.Currency, "Programme "+p.Namespace+"/"+p.Name) {
 		money.Accumulate(&b.committed, p.Budget)
 		if p.Rollup.Money.Currency == "" || p.Rollup.Money.Currency == b.currency {
