@@ -25,6 +25,8 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/controllers"
+	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/webhooks"
 )
 
 var scheme = runtime.NewScheme()
@@ -42,6 +44,7 @@ func main() {
 		webhookPort     int
 		webhookCertDir  string
 		leaderElect     bool
+		enableWebhooks  bool
 		leaderElectNS   string
 		kubeAPIQPS      float64
 		kubeAPIBurst    int
@@ -53,6 +56,7 @@ func main() {
 	flag.StringVar(&webhookHost, "webhook-host", "", "Address the admission webhook server binds to (all addresses when empty).")
 	flag.IntVar(&webhookPort, "webhook-port", 9443, "Port the admission webhook server listens on.")
 	flag.StringVar(&webhookCertDir, "webhook-cert-dir", "", "Directory holding tls.crt and tls.key for the webhook server (default: the controller-runtime default).")
+	flag.BoolVar(&enableWebhooks, "enable-webhooks", true, "Serve the validating admission webhooks (gate enforcement, rule checks).")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
 	flag.StringVar(&leaderElectNS, "leader-election-namespace", "", "Namespace of the leader election lease (default: the pod's namespace).")
 	flag.Float64Var(&kubeAPIQPS, "kube-api-qps", 50, "Queries per second the operator may send to the API server.")
@@ -67,7 +71,7 @@ func main() {
 	if err := run(ctrl.SetupSignalHandler(), managerConfig{
 		metricsAddr: metricsAddr, probeAddr: probeAddr,
 		webhookHost: webhookHost, webhookPort: webhookPort, webhookCertDir: webhookCertDir,
-		leaderElect: leaderElect, leaderElectNS: leaderElectNS,
+		leaderElect: leaderElect, leaderElectNS: leaderElectNS, enableWebhooks: enableWebhooks,
 		qps: float32(kubeAPIQPS), burst: kubeAPIBurst,
 		reconcilers: reconcilersOpts,
 	}); err != nil {
@@ -82,6 +86,7 @@ type managerConfig struct {
 	webhookPort            int
 	webhookCertDir         string
 	leaderElect            bool
+	enableWebhooks         bool
 	leaderElectNS          string
 	qps                    float32
 	burst                  int
@@ -116,6 +121,15 @@ func run(ctx context.Context, cfg managerConfig) error {
 	}
 	if err := controllers.Setup(ctx, mgr, cfg.reconcilers); err != nil {
 		return err
+	}
+	if cfg.enableWebhooks {
+		rules, err := policy.NewRules()
+		if err != nil {
+			return err
+		}
+		if err := webhooks.Setup(mgr, rules); err != nil {
+			return err
+		}
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return fmt.Errorf("adding health check: %w", err)

@@ -77,6 +77,20 @@ func digest(p policy.Policy) string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// EffectivePolicy returns the effective policy of the Office named by key
+// ("namespace/name"), or nil when it does not exist.
+func EffectivePolicy(ctx context.Context, c client.Reader, key string) (*policy.Policy, error) {
+	g, err := governanceOf(ctx, c, key)
+	return g.effective, err
+}
+
+// ReviewsOf lists the GatewayReviews of a Project or Programme that it
+// admits, for gate evaluation.
+func ReviewsOf(ctx context.Context, c client.Reader, subject client.Object, kind v1alpha1.SubjectKind) ([]policy.Review, error) {
+	reviews, _, err := reviewsOf(ctx, c, subject, kind)
+	return reviews, err
+}
+
 // reviewsOf lists the GatewayReviews of a subject that the subject admits.
 func reviewsOf(ctx context.Context, c client.Reader, subject client.Object, kind v1alpha1.SubjectKind) ([]policy.Review, []*v1alpha1.GatewayReview, error) {
 	objs, _, err := children(ctx, c, subject, &v1alpha1.GatewayReviewList{}, IndexSubjectRef, subjectKeyOf(kind)(subject))

@@ -18,14 +18,18 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/controllers"
 	"p3o.dev/p3o-operator/internal/controlplane"
+	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/webhooks"
 )
 
 // The suite runs one real etcd and kube-apiserver with the CRDs installed and
@@ -33,6 +37,7 @@ import (
 // which reads straight from the API server (no cache).
 var (
 	k8sClient client.Client
+	cpConfig  *rest.Config
 	scheme    = runtime.NewScheme()
 )
 
@@ -59,19 +64,30 @@ func runSuite(m *testing.M) int {
 		}
 	}()
 
+	cpConfig = cp.Config
 	k8sClient, err = client.New(cp.Config, client.Options{Scheme: scheme})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	hook := cp.Env.WebhookInstallOptions
 	mgr, err := ctrl.NewManager(cp.Config, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		WebhookServer: webhook.NewServer(webhook.Options{
+			Host: hook.LocalServingHost, Port: hook.LocalServingPort, CertDir: hook.LocalServingCertDir,
+		}),
 	})
 	if err == nil {
 		err = controllers.Setup(ctx, mgr, controllers.Options{MaxConcurrentReconciles: 2})
+	}
+	if err == nil {
+		var rules *policy.Rules
+		if rules, err = policy.NewRules(); err == nil {
+			err = webhooks.Setup(mgr, rules)
+		}
 	}
 	if err != nil {
 		cancel()

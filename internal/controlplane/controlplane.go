@@ -94,6 +94,9 @@ func Start() (*ControlPlane, error) {
 		BinaryAssetsDirectory: assets,
 		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
+		// The webhook configurations point at a server on 127.0.0.1 with a
+		// certificate envtest makes; see WebhookArgs.
+		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}},
 	}
 	cfg, err := env.Start()
 	if err != nil {
@@ -121,6 +124,17 @@ func (cp *ControlPlane) writeKubeconfig() error {
 	}
 	cp.Kubeconfig = filepath.Join(cp.dir, "kubeconfig")
 	return os.WriteFile(cp.Kubeconfig, data, 0o600)
+}
+
+// WebhookArgs are the operator flags that serve the webhooks where the
+// installed webhook configurations expect them.
+func (cp *ControlPlane) WebhookArgs() []string {
+	w := cp.Env.WebhookInstallOptions
+	return []string{
+		"--webhook-host", w.LocalServingHost,
+		"--webhook-port", strconv.Itoa(w.LocalServingPort),
+		"--webhook-cert-dir", w.LocalServingCertDir,
+	}
 }
 
 // Stop stops the control plane and removes its temporary files.
@@ -182,8 +196,8 @@ func (cp *ControlPlane) StartOperator(binary string, logFile *os.File, extraArgs
 		"--kubeconfig", cp.Kubeconfig,
 		"--metrics-bind-address", metrics,
 		"--health-probe-bind-address", probe,
-		"--webhook-host", "127.0.0.1",
-	}, extraArgs...)
+	}, cp.WebhookArgs()...)
+	args = append(args, extraArgs...)
 	cmd := exec.Command(binary, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
