@@ -1,0 +1,292 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package report builds the standard reports of an Office, Portfolio or
+// Programme and renders them as report.json (a versioned schema),
+// report.md (a management dashboard) and projects.csv (one row per project).
+// Rendering is deterministic and carries no timestamps, so an unchanged
+// organisation gives byte-identical reports. A report that would exceed the
+// size budget degrades: fewer rows, a note and Truncated set. Pure: callers
+// gather the inputs.
+package report
+
+import (
+	"sort"
+
+	"gopkg.in/inf.v0"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/health"
+	"p3o.dev/p3o-operator/internal/money"
+)
+
+// SchemaVersion identifies the report.json schema (docs/report-schema.md).
+const SchemaVersion = "p3o.dev/report/v1"
+
+// Report is the content of report.json.
+type Report struct {
+	SchemaVersion string `json:"schemaVersion"`
+	// Kind, Namespace and Name identify the reported object.
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Health is the headline RAG.
+	Health   v1alpha1.Health `json:"health"`
+	Currency string          `json:"currency"`
+	Totals   Totals          `json:"totals"`
+	Counts   Counts          `json:"counts"`
+	// Capacity is set for Portfolios.
+	Capacity   *Capacity                 `json:"capacity,omitempty"`
+	Compliance v1alpha1.ComplianceCounts `json:"compliance"`
+	Risks      v1alpha1.RiskSummary      `json:"risks"`
+	// Exceptions are the Red projects and programmes, with why.
+	Exceptions []Exception `json:"exceptions"`
+	// Gates are gates unmet or falling due.
+	Gates []GateItem `json:"gates"`
+	// TopRisks are the most severe open risks.
+	TopRisks []RiskItem `json:"topRisks"`
+	// Projects has a row per project beneath the object.
+	Projects []ProjectRow `json:"projects"`
+	// Truncated is true when lists were cut to fit; Notes say what was cut.
+	Truncated bool     `json:"truncated"`
+	Notes     []string `json:"notes"`
+}
+
+// Totals are money figures as exact decimal strings ("" when unknown).
+type Totals struct {
+	Budget           string `json:"budget"`
+	ActualCost       string `json:"actualCost"`
+	ForecastCost     string `json:"forecastCost"`
+	Variance         string `json:"variance"`
+	BenefitsPlanned  string `json:"benefitsPlanned"`
+	BenefitsRealised string `json:"benefitsRealised"`
+}
+
+// Counts are the rollup's counts.
+type Counts struct {
+	Portfolios int32                 `json:"portfolios"`
+	Programmes int32                 `json:"programmes"`
+	Projects   int32                 `json:"projects"`
+	Satellites int32                 `json:"satellites"`
+	ByHealth   v1alpha1.HealthCounts `json:"byHealth"`
+	ByPhase    []v1alpha1.PhaseCount `json:"byPhase"`
+	Refused    int32                 `json:"refused"`
+}
+
+// Capacity compares a portfolio's capacity with what it committed.
+type Capacity struct {
+	Capacity      string `json:"capacity"`
+	Committed     string `json:"committed"`
+	OverCommitted bool   `json:"overCommitted"`
+}
+
+// Exception is a Red project or programme.
+type Exception struct {
+	Kind      string   `json:"kind"`
+	Namespace string   `json:"namespace"`
+	Name      string   `json:"name"`
+	Reasons   []string `json:"reasons"`
+}
+
+// GateItem is a gate of a project or programme that is unmet or due.
+type GateItem struct {
+	Kind      string             `json:"kind"`
+	Namespace string             `json:"namespace"`
+	Name      string             `json:"name"`
+	Gate      string             `json:"gate"`
+	State     v1alpha1.GateState `json:"state"`
+	Message   string             `json:"message"`
+	DueAt     string             `json:"dueAt,omitempty"`
+}
+
+// RiskItem is an open risk.
+type RiskItem struct {
+	Namespace   string `json:"namespace"`
+	Object      string `json:"object"`
+	Risk        string `json:"risk"`
+	Severity    int32  `json:"severity"`
+	Owner       string `json:"owner"`
+	Description string `json:"description"`
+}
+
+// ProjectRow is one project.
+type ProjectRow struct {
+	Namespace       string          `json:"namespace"`
+	Name            string          `json:"name"`
+	Programme       string          `json:"programme"`
+	Phase           string          `json:"phase"`
+	Health          v1alpha1.Health `json:"health"`
+	Compliant       string          `json:"compliant"`
+	Budget          string          `json:"budget"`
+	ActualCost      string          `json:"actualCost"`
+	ForecastCost    string          `json:"forecastCost"`
+	PercentComplete string          `json:"percentComplete"`
+	Manager         string          `json:"manager"`
+	AsOf            string          `json:"asOf"`
+	Reason          string          `json:"reason"`
+}
+
+// Input is what a report is built from.
+type Input struct {
+	Kind, Namespace, Name string
+	Health                v1alpha1.Health
+	Rollup                v1alpha1.Rollup
+	// Capacity and Committed are set for Portfolios.
+	Capacity, Committed *inf.Dec
+	OverCommitted       bool
+	// Projects and Programmes are everything beneath the object.
+	Projects   []*v1alpha1.Project
+	Programmes []*v1alpha1.Programme
+}
+
+func decimal(d *inf.Dec) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}
+
+// Build assembles the full report; Render bounds its size.
+func Build(in Input) Report {
+	r := Report{
+		SchemaVersion: SchemaVersion, Kind: in.Kind, Namespace: in.Namespace, Name: in.Name,
+		Health: in.Health, Currency: string(in.Rollup.Money.Currency),
+		Totals: Totals{
+			Budget:           decimal(money.Of(in.Rollup.Money.Budget)),
+			ActualCost:       decimal(money.Of(in.Rollup.Money.ActualCost)),
+			ForecastCost:     decimal(money.Of(in.Rollup.Money.ForecastCost)),
+			Variance:         decimal(money.Of(in.Rollup.Money.Variance)),
+			BenefitsPlanned:  decimal(money.Of(in.Rollup.Benefits.Planned)),
+			BenefitsRealised: decimal(money.Of(in.Rollup.Benefits.Realised)),
+		},
+		Counts: Counts{
+			Portfolios: in.Rollup.Portfolios, Programmes: in.Rollup.Programmes, Projects: in.Rollup.Projects,
+			Satellites: in.Rollup.Satellites, ByHealth: in.Rollup.ByHealth, ByPhase: in.Rollup.ByPhase, Refused: in.Rollup.Refused,
+		},
+		Compliance: in.Rollup.Compliance, Risks: in.Rollup.Risks,
+		Exceptions: []Exception{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, Projects: []ProjectRow{}, Notes: []string{},
+	}
+	if r.Counts.ByPhase == nil {
+		r.Counts.ByPhase = []v1alpha1.PhaseCount{}
+	}
+	if in.Capacity != nil || in.Committed != nil {
+		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: decimal(in.Committed), OverCommitted: in.OverCommitted}
+	}
+	for _, p := range in.Programmes {
+		if p.Status.Health == v1alpha1.HealthRed {
+			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons)})
+		}
+		r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
+		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+	}
+	for _, p := range in.Projects {
+		if p.Status.Health == v1alpha1.HealthRed && p.Spec.Phase != v1alpha1.ProjectClosed {
+			r.Exceptions = append(r.Exceptions, Exception{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons)})
+		}
+		r.Gates = append(r.Gates, gateItems("Project", p.Namespace, p.Name, p.Status.Compliance)...)
+		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+		r.Projects = append(r.Projects, projectRow(p))
+	}
+	sort.SliceStable(r.Exceptions, func(i, j int) bool { return less(r.Exceptions[i].Namespace, r.Exceptions[i].Name, r.Exceptions[j].Namespace, r.Exceptions[j].Name) })
+	sort.SliceStable(r.Gates, func(i, j int) bool {
+		a, b := r.Gates[i], r.Gates[j]
+		if (a.State == v1alpha1.GateUnmet) != (b.State == v1alpha1.GateUnmet) {
+			return a.State == v1alpha1.GateUnmet
+		}
+		if a.Namespace+"/"+a.Name != b.Namespace+"/"+b.Name {
+			return less(a.Namespace, a.Name, b.Namespace, b.Name)
+		}
+		return a.Gate < b.Gate
+	})
+	sort.SliceStable(r.TopRisks, func(i, j int) bool {
+		a, b := r.TopRisks[i], r.TopRisks[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.Namespace+"/"+a.Object != b.Namespace+"/"+b.Object {
+			return less(a.Namespace, a.Object, b.Namespace, b.Object)
+		}
+		return a.Risk < b.Risk
+	})
+	sort.SliceStable(r.Projects, func(i, j int) bool {
+		a, b := r.Projects[i], r.Projects[j]
+		if health.Rank(a.Health) != health.Rank(b.Health) {
+			return health.Rank(a.Health) > health.Rank(b.Health)
+		}
+		return less(a.Namespace, a.Name, b.Namespace, b.Name)
+	})
+	return r
+}
+
+func less(ns1, n1, ns2, n2 string) bool {
+	if ns1 != ns2 {
+		return ns1 < ns2
+	}
+	return n1 < n2
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// gateItems lists a subject's unmet gates and those with a due date.
+func gateItems(kind, ns, name string, c v1alpha1.ComplianceStatus) []GateItem {
+	var out []GateItem
+	for _, g := range c.Gates {
+		due := ""
+		if g.DueAt != nil {
+			due = g.DueAt.UTC().Format("2006-01-02")
+		}
+		if g.State == v1alpha1.GateUnmet || g.State == v1alpha1.GateUnknown || (g.State == v1alpha1.GateNotYetRequired && due != "") {
+			out = append(out, GateItem{Kind: kind, Namespace: ns, Name: name, Gate: g.Description, State: g.State, Message: g.Message, DueAt: due})
+		}
+	}
+	return out
+}
+
+// riskItems lists the open risks of a register.
+func riskItems(ns, name string, risks []v1alpha1.Risk) []RiskItem {
+	var out []RiskItem
+	for _, r := range risks {
+		if r.Status == v1alpha1.RiskClosed {
+			continue
+		}
+		out = append(out, RiskItem{Namespace: ns, Object: name, Risk: r.Name, Severity: r.Severity(), Owner: r.Owner, Description: r.Description})
+	}
+	return out
+}
+
+func projectRow(p *v1alpha1.Project) ProjectRow {
+	row := ProjectRow{
+		Namespace: p.Namespace, Name: p.Name, Phase: string(p.Spec.Phase), Health: p.Status.Health,
+		Budget: decimal(money.Of(&p.Spec.Plan.Budget)), Manager: p.Spec.Manager,
+	}
+	if row.Health == "" {
+		row.Health = v1alpha1.HealthUnknown
+	}
+	if p.Spec.ProgrammeRef != nil {
+		row.Programme = string(p.Spec.ProgrammeRef.Name)
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == v1alpha1.ConditionCompliant {
+			row.Compliant = string(c.Status)
+		}
+	}
+	if len(p.Status.HealthReasons) > 0 {
+		row.Reason = p.Status.HealthReasons[0]
+	}
+	if pr := p.Spec.Progress; pr != nil {
+		row.AsOf = string(pr.AsOf)
+		row.ActualCost = decimal(money.Of(pr.ActualCost))
+		row.ForecastCost = decimal(money.Of(pr.ForecastCost))
+		if pr.PercentComplete != nil {
+			row.PercentComplete = itoa(int64(*pr.PercentComplete))
+		}
+	}
+	return row
+}

@@ -1,0 +1,149 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/rollup"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func qty(s string) *resource.Quantity {
+	q := resource.MustParse(s)
+	return &q
+}
+
+func pct(v int32) *int32 { return &v }
+
+func project(name string, h v1alpha1.Health, budget, forecast string, reasons ...string) *v1alpha1.Project {
+	p := &v1alpha1.Project{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "p3o-central", Name: name},
+		Spec: v1alpha1.ProjectSpec{
+			ProgrammeRef: &v1alpha1.ParentReference{Name: "cloud-migration"},
+			Phase:        v1alpha1.ProjectDelivering, Manager: "Sam de Vries",
+			Plan:     v1alpha1.Plan{Budget: resource.MustParse(budget)},
+			Progress: &v1alpha1.Progress{AsOf: "2026-11-20", ActualCost: qty("400k"), ForecastCost: qty(forecast), PercentComplete: pct(40)},
+		},
+		Status: v1alpha1.ProjectStatus{Health: h, HealthReasons: reasons,
+			Conditions: []metav1.Condition{{Type: v1alpha1.ConditionCompliant, Status: metav1.ConditionTrue}}},
+	}
+	return p
+}
+
+// sampleInput is a portfolio with a Red, an Amber and a Green project, an
+// unmet gate, a gate falling due and risks.
+func sampleInput() Input {
+	erp := project("erp-migration", v1alpha1.HealthRed, "1.2M", "1.45M", "cost forecast 1.45M exceeds budget 1.2M beyond 10% tolerance (overrun 250k)")
+	erp.Spec.Risks = []v1alpha1.Risk{{Name: "R-001", Description: "Data quality | legacy", Probability: 4, Impact: 5, Owner: "Finance lead"}}
+	erp.Status.Conditions[0].Status = metav1.ConditionFalse
+	erp.Status.Compliance.Gates = []v1alpha1.GateStatus{
+		{Name: "gate-3", Description: "Gate 3 Investment decision", State: v1alpha1.GateUnmet, Message: "review of 2026-10-14 gave AmberRed, worse than the minimum Amber"},
+	}
+	portal := project("customer-portal", v1alpha1.HealthAmber, "2.5M", "2.7M", "cost forecast 2.7M uses 80% of the 10% tolerance on budget 2.5M")
+	portal.Spec.Risks = []v1alpha1.Risk{{Name: "R-7", Probability: 2, Impact: 3}, {Name: "R-8", Probability: 5, Impact: 5, Status: v1alpha1.RiskClosed}}
+	closed := project("legacy-crm", v1alpha1.HealthGreen, "300k", "285k")
+	closed.Spec.Phase = v1alpha1.ProjectClosed
+	closed.Status.Compliance.Gates = []v1alpha1.GateStatus{{Name: "gate-5", Description: "Gate 5 Operations review and benefits realisation",
+		State: v1alpha1.GateNotYetRequired, Message: "due by 2027-04-01; no review", DueAt: mustDay("2027-04-01")}}
+
+	b := rollup.New("EUR")
+	for _, p := range []*v1alpha1.Project{erp, portal, closed} {
+		b.AddProject(rollup.Project{Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase, Health: p.Status.Health, Currency: "EUR",
+			Budget: money.Of(&p.Spec.Plan.Budget), ActualCost: money.Of(p.Spec.Progress.ActualCost), ForecastCost: money.Of(p.Spec.Progress.ForecastCost),
+			Risks: rollup.Risks(p.Spec.Risks, 15)})
+	}
+	res := b.Build()
+	return Input{Kind: "Portfolio", Namespace: "p3o-central", Name: "digital-transformation", Health: res.Rollup.Health, Rollup: res.Rollup,
+		Capacity: money.Of(qty("3.5M")), Committed: res.Committed, OverCommitted: true,
+		Projects: []*v1alpha1.Project{erp, portal, closed}}
+}
+
+func mustDay(s string) *metav1.Time {
+	d, err := v1alpha1.Date(s).Time()
+	if err != nil {
+		panic(err)
+	}
+	t := metav1.NewTime(d)
+	return &t
+}
+
+// TestGolden renders a sample portfolio and compares every key with
+// testdata/; run `go test ./internal/report -update` to accept a change.
+func TestGolden(t *testing.T) {
+	data := Render(Build(sampleInput()))
+	for _, key := range []string{KeyJSON, KeyMarkdown, KeyCSV} {
+		path := filepath.Join("testdata", "portfolio."+key+".golden")
+		if *update {
+			if err := os.WriteFile(path, []byte(data[key]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create it)", err)
+		}
+		if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(data[key], "\n")); diff != "" {
+			t.Errorf("%s differs from %s (-want +got):\n%s", key, path, diff)
+		}
+	}
+}
+
+func TestRenderingIsDeterministicAndParses(t *testing.T) {
+	a, b := Render(Build(sampleInput())), Render(Build(sampleInput()))
+	if !cmp.Equal(a, b) {
+		t.Fatal("two renderings of the same input differ")
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(a[KeyJSON]), &r); err != nil || r.SchemaVersion != SchemaVersion {
+		t.Fatalf("report.json does not parse as the schema: %v (%q)", err, r.SchemaVersion)
+	}
+	rows, err := csv.NewReader(strings.NewReader(a[KeyCSV])).ReadAll()
+	if err != nil || len(rows) != 4 || rows[0][0] != "namespace" {
+		t.Fatalf("projects.csv: %v, %d rows", err, len(rows))
+	}
+}
+
+// A portfolio of 10,000 projects still publishes, under the size budget, and
+// says it is summarised.
+func TestTenThousandProjectsStayUnderTheLimit(t *testing.T) {
+	in := sampleInput()
+	for i := range 10000 {
+		p := project(fmt.Sprintf("project-%05d-with-a-long-descriptive-name", i), v1alpha1.HealthRed, "1.2M", "1.45M",
+			"cost forecast 1.45M exceeds budget 1.2M beyond 10% tolerance (overrun 250k)")
+		p.Spec.Risks = []v1alpha1.Risk{{Name: "R-1", Probability: 5, Impact: 5, Owner: "someone", Description: strings.Repeat("x", 200)}}
+		in.Projects = append(in.Projects, p)
+	}
+	data := Render(Build(in))
+	if n := size(data); n > MaxBytes {
+		t.Fatalf("report is %d bytes; budget %d", n, MaxBytes)
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(data[KeyJSON]), &r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Truncated || len(r.Notes) == 0 || !strings.Contains(data[KeyMarkdown], "> **Note:** summarised:") {
+		t.Errorf("truncated %v notes %q: the report does not say it is summarised", r.Truncated, r.Notes)
+	}
+	if len(r.Exceptions) == 0 || len(r.Exceptions) > 100 {
+		t.Errorf("%d exceptions listed; want the top ones", len(r.Exceptions))
+	}
+}
