@@ -17,7 +17,6 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -110,11 +109,7 @@ func run(ctx context.Context, cfg managerConfig) error {
 		WebhookServer: webhook.NewServer(webhook.Options{
 			Host: cfg.webhookHost, Port: cfg.webhookPort, CertDir: cfg.webhookCertDir,
 		}),
-		Cache: cache.Options{
-			// The operator never reads managedFields; dropping them from the
-			// cache saves memory on large organisations.
-			DefaultTransform: cache.TransformStripManagedFields(),
-		},
+		Cache: controllers.CacheOptions(),
 	})
 	if err != nil {
 		return fmt.Errorf("creating manager: %w", err)

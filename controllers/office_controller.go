@@ -22,6 +22,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/report"
 )
 
 // maxHubDepth bounds how far a hub chain is followed.
@@ -36,6 +37,8 @@ type OfficeReconciler struct {
 	Recorder recorder.EventRecorder
 	// Rules compiles the gates' CEL rules, to report those that do not.
 	Rules *policy.Rules
+	// Reports publishes the report ConfigMaps.
+	Reports *publisher
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices,verbs=get;list;watch
@@ -87,7 +90,14 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	before := office.DeepCopy()
 	setOfficeStatus(office, obs)
 	recordTransitions(r.Recorder, before, office, before.Status.Rollup.Health, office.Status.Rollup.Health, causeReason(office.Status.Rollup))
-	return ctrl.Result{}, nil
+
+	wait, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, func() (report.Input, error) {
+		programmes, projects, err := officeContents(ctx, r.Client, office, obs.portfolios, obs.satellites)
+		return report.Input{Kind: "Office", Namespace: office.Namespace, Name: office.Name, Health: office.Status.Rollup.Health,
+			Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects}, err
+	})
+	summarise(office, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, ConditionRolledUp)
+	return ctrl.Result{RequeueAfter: wait}, err
 }
 
 // checkRules compiles every rule of a policy and describes those that do
@@ -141,6 +151,7 @@ func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSupportedObjectRef, subjectKeyOf(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSupportedObjectRef, subjectKeyOf(v1alpha1.SubjectKindProject))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		Owns(&corev1.ConfigMap{}).
 		Named("office").
 		WithOptions(opts).
 		Complete(r)

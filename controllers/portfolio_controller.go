@@ -18,6 +18,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/report"
 )
 
 // PortfolioReconciler reconciles Portfolios: it resolves their office and
@@ -25,6 +27,8 @@ import (
 type PortfolioReconciler struct {
 	client.Client
 	Recorder recorder.EventRecorder
+	// Reports publishes the report ConfigMaps.
+	Reports *publisher
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios,verbs=get;list;watch
@@ -60,7 +64,15 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	before := portfolio.DeepCopy()
 	setPortfolioStatus(portfolio, obs)
 	recordTransitions(r.Recorder, before, portfolio, before.Status.Rollup.Health, portfolio.Status.Rollup.Health, causeReason(portfolio.Status.Rollup))
-	return ctrl.Result{}, nil
+
+	wait, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, func() (report.Input, error) {
+		projects, err := projectsOf(ctx, r.Client, obs.programmes)
+		return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
+			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Of(portfolio.Status.Committed),
+			OverCommitted: portfolio.Status.OverCommitted, Programmes: obs.programmes, Projects: append(append([]*v1alpha1.Project(nil), obs.projects...), projects...)}, err
+	})
+	summarise(portfolio, v1alpha1.ConditionParentResolved, ConditionRolledUp)
+	return ctrl.Result{RequeueAfter: wait}, err
 }
 
 // SetupWithManager registers the reconciler and its watches: a Portfolio is
@@ -76,6 +88,7 @@ func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(parentsOf(projectPortfolio))).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexOfficeRef, byKey)), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		Owns(&corev1.ConfigMap{}).
 		Named("portfolio").
 		WithOptions(opts).
 		Complete(r)

@@ -20,6 +20,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/report"
 )
 
 // ProgrammeReconciler reconciles Programmes: it resolves their portfolio and
@@ -31,6 +32,8 @@ type ProgrammeReconciler struct {
 	Rules *policy.Rules
 	// Now is the clock: gates depend on how old reviews are.
 	Now func() time.Time
+	// Reports publishes the report ConfigMaps.
+	Reports *publisher
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes,verbs=get;list;watch
@@ -71,7 +74,18 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	recheckAt := setProgrammeStatus(programme, obs)
 	recordTransitions(r.Recorder, before, programme, before.Status.Health, programme.Status.Health, firstReason(programme.Status.HealthReasons))
 	recordGateTransitions(r.Recorder, programme, before.Status.Compliance, programme.Status.Compliance)
-	return requeueAt(recheckAt, obs.now), nil
+
+	wait, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, func() (report.Input, error) {
+		return report.Input{Kind: "Programme", Namespace: programme.Namespace, Name: programme.Name, Health: programme.Status.Health,
+			Rollup: programme.Status.Rollup, Projects: obs.projects}, nil
+	})
+	summarise(programme, v1alpha1.ConditionParentResolved, ConditionRolledUp)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	res := requeueAt(recheckAt, obs.now)
+	res.RequeueAfter = minPositive(res.RequeueAfter, wait)
+	return res, nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a Programme is
@@ -90,6 +104,7 @@ func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specOrPolicyChanged).
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		Owns(&corev1.ConfigMap{}).
 		Named("programme").
 		WithOptions(opts).
 		Complete(r)

@@ -61,6 +61,15 @@ func (g governance) currency() v1alpha1.Currency {
 	return v1alpha1.DefaultCurrency
 }
 
+// summarise sets Ready from the given conditions and, when reports are
+// published, ReportPublished.
+func summarise(obj conditions.Object, dependsOn ...string) {
+	if conditions.Get(obj, v1alpha1.ConditionReportPublished) != nil {
+		dependsOn = append(dependsOn, v1alpha1.ConditionReportPublished)
+	}
+	conditions.SetSummary(obj, false, dependsOn...)
+}
+
 // setRolledUp records how the rollup went.
 func setRolledUp(obj conditions.Object, res rollup.Result, counted int, what string) {
 	switch {

@@ -10,9 +10,15 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 
+	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/policy"
 )
 
@@ -38,6 +44,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err != nil {
 		return err
 	}
+	reports := newPublisher(c, time.Now)
 	controllerOpts := controller.Options{
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 		SkipNameValidation:      &opts.SkipNameValidation,
@@ -46,9 +53,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		name  string
 		setup func(ctrl.Manager, controller.Options) error
 	}{
-		{"Office", (&OfficeReconciler{Client: c, Recorder: events, Rules: rules}).SetupWithManager},
-		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events}).SetupWithManager},
-		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
+		{"Office", (&OfficeReconciler{Client: c, Recorder: events, Rules: rules, Reports: reports}).SetupWithManager},
+		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events, Reports: reports}).SetupWithManager},
+		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now, Reports: reports}).SetupWithManager},
 		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
 		{"GatewayReview", (&GatewayReviewReconciler{Client: c, Recorder: events}).SetupWithManager},
 	}
@@ -58,4 +65,20 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		}
 	}
 	return nil
+}
+
+// CacheOptions are the manager's cache settings: managedFields are dropped
+// (the operator never reads them; large organisations save memory), and
+// only report ConfigMaps are cached, not every ConfigMap of the cluster.
+func CacheOptions() cache.Options {
+	reports, err := labels.NewRequirement(v1alpha1.LabelReport, selection.Exists, nil)
+	if err != nil {
+		panic(err) // a constant, valid requirement
+	}
+	return cache.Options{
+		DefaultTransform: cache.TransformStripManagedFields(),
+		ByObject: map[client.Object]cache.ByObject{
+			&corev1.ConfigMap{}: {Label: labels.NewSelector().Add(*reports)},
+		},
+	}
 }

@@ -494,3 +494,29 @@ const (
 	// ReasonProgressing means reconciliation is in progress.
 	ReasonProgressing = "Progressing"
 )
+
+// Report condition type and reasons (Offices, Portfolios, Programmes).
+const (
+	// ConditionReportPublished is True when the live report ConfigMap holds
+	// the current report. Absent when reports are disabled.
+	ConditionReportPublished = "ReportPublished"
+	// ReasonPublished: the report is published in full.
+	ReasonPublished = "Published"
+	// ReasonTruncated: the report is published but summarised to fit.
+	ReasonTruncated = "Truncated"
+	// ReasonPublishFailed: the report could not be written.
+	ReasonPublishFailed = "PublishFailed"
+)
+
+// Labels on report ConfigMaps.
+const (
+	// LabelReport is on every report ConfigMap ("live" or "snapshot").
+	LabelReport = "governance.p3o.dev/report"
+	// LabelReportKind is the kind of the reported object.
+	LabelReportKind = "governance.p3o.dev/report-kind"
+	// LabelReportName is the name of the reported object (shortened with a
+	// hash when longer than a label value may be).
+	LabelReportName = "governance.p3o.dev/report-name"
+	// AnnotationPeriodStart is the start of a snapshot's period (RFC 3339).
+	AnnotationPeriodStart = "governance.p3o.dev/period-start"
+)

@@ -14,6 +14,7 @@ package report
 
 import (
 	"sort"
+	"strings"
 
 	"gopkg.in/inf.v0"
 
@@ -175,8 +176,10 @@ func Build(in Input) Report {
 		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: decimal(in.Committed), OverCommitted: in.OverCommitted}
 	}
 	for _, p := range in.Programmes {
-		if p.Status.Health == v1alpha1.HealthRed {
-			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons)})
+		// A programme Red through its projects is not an exception of its
+		// own: its projects are listed.
+		if own := ownReasons(p.Status.HealthReasons); p.Status.Health == v1alpha1.HealthRed && len(own) > 0 {
+			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: own})
 		}
 		r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
 		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
@@ -225,6 +228,17 @@ func less(ns1, n1, ns2, n2 string) bool {
 		return ns1 < ns2
 	}
 	return n1 < n2
+}
+
+// ownReasons drops the reasons a programme gives for its projects.
+func ownReasons(reasons []string) []string {
+	var out []string
+	for _, r := range reasons {
+		if !strings.HasPrefix(r, "projects ") {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

@@ -1,0 +1,316 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/report"
+)
+
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;update;patch;delete
+
+// ReportMinInterval is the least time between two rebuilds of one object's
+// live report: a burst of changes beneath it (a GitOps sync of hundreds of
+// projects) is coalesced into one rebuild.
+const ReportMinInterval = 2 * time.Second
+
+// publisher writes the report ConfigMaps of an object: the live report,
+// rewritten only when its content changes, and periodic immutable
+// snapshots, pruned to the retention count.
+type publisher struct {
+	client client.Client
+	now    func() time.Time
+
+	mu   sync.Mutex
+	last map[string]time.Time // object key → last rebuild
+}
+
+func newPublisher(c client.Client, now func() time.Time) *publisher {
+	return &publisher{client: c, now: now, last: map[string]time.Time{}}
+}
+
+// reportedObject is an Office, Portfolio or Programme.
+type reportedObject interface {
+	client.Object
+	v1alpha1.Conditioned
+}
+
+// publish brings the object's report ConfigMaps up to date and sets its
+// ReportPublished condition. build gathers the report input; it is only
+// called when a rebuild is due. The result asks to be called again when the
+// rebuild was deferred or the next snapshot is due.
+func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string, settings v1alpha1.ReportSettings, enabledByDefault bool, build func() (report.Input, error)) (time.Duration, error) {
+	enabled := settings.Mode == v1alpha1.ReportsEnabled || (settings.Mode == "" && enabledByDefault)
+	key := kind + "/" + obj.GetNamespace() + "/" + obj.GetName()
+	if !enabled {
+		conditions.Delete(obj, v1alpha1.ConditionReportPublished)
+		return 0, p.deleteLive(ctx, obj, kind)
+	}
+	now := p.now()
+	p.mu.Lock()
+	wait := p.last[key].Add(ReportMinInterval).Sub(now)
+	if wait <= 0 {
+		p.last[key] = now
+	}
+	p.mu.Unlock()
+	if wait > 0 && conditions.Get(obj, v1alpha1.ConditionReportPublished) != nil {
+		return wait, nil
+	}
+
+	in, err := build()
+	if err != nil {
+		return 0, err
+	}
+	full := report.Build(in)
+	data := report.Render(full)
+	name := liveName(kind, obj.GetName())
+	if err := p.writeLive(ctx, obj, kind, name, data); err != nil {
+		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonPublishFailed, err.Error())
+		return 0, err
+	}
+	if strings.Contains(data[report.KeyJSON], `"truncated": true`) {
+		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionTrue, v1alpha1.ReasonTruncated,
+			"ConfigMap "+name+" holds a summarised report: the organisation is too large to list in full")
+	} else {
+		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionTrue, v1alpha1.ReasonPublished, "ConfigMap "+name+" holds the report")
+	}
+	return p.snapshot(ctx, obj, kind, settings, data, now)
+}
+
+// liveName is the deterministic name of an object's live report.
+func liveName(kind, name string) string {
+	return strings.ToLower(kind) + "-" + name + "-report"
+}
+
+// reportLabels select an object's report ConfigMaps.
+func reportLabels(kind, name, reportType string) map[string]string {
+	return map[string]string{v1alpha1.LabelReport: reportType, v1alpha1.LabelReportKind: kind, v1alpha1.LabelReportName: labelValue(name)}
+}
+
+// labelValue fits a name into a label value (63 characters).
+func labelValue(name string) string {
+	if len(name) <= 63 {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	return name[:54] + "-" + hex.EncodeToString(sum[:4])
+}
+
+func (p *publisher) writeLive(ctx context.Context, owner reportedObject, kind, name string, data map[string]string) error {
+	cm := &corev1.ConfigMap{}
+	err := p.client.Get(ctx, client.ObjectKey{Namespace: owner.GetNamespace(), Name: name}, cm)
+	switch {
+	case apierrors.IsNotFound(err):
+		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: owner.GetNamespace(), Name: name, Labels: reportLabels(kind, owner.GetName(), "live")}, Data: data}
+		if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
+			return fmt.Errorf("owning report %s: %w", name, err)
+		}
+		if err := p.client.Create(ctx, cm); err != nil {
+			return fmt.Errorf("creating report %s: %w", name, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("getting report %s: %w", name, err)
+	}
+	want := reportLabels(kind, owner.GetName(), "live")
+	if maps.Equal(cm.Data, data) && maps.Equal(cm.Labels, want) && metav1.IsControlledBy(cm, owner) {
+		return nil // nothing changed: no write
+	}
+	cm.Data, cm.Labels = data, want
+	if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
+		return fmt.Errorf("owning report %s: %w", name, err)
+	}
+	if err := p.client.Update(ctx, cm); err != nil {
+		return fmt.Errorf("updating report %s: %w", name, err)
+	}
+	return nil
+}
+
+func (p *publisher) deleteLive(ctx context.Context, owner reportedObject, kind string) error {
+	cm := &corev1.ConfigMap{}
+	err := p.client.Get(ctx, client.ObjectKey{Namespace: owner.GetNamespace(), Name: liveName(kind, owner.GetName())}, cm)
+	if apierrors.IsNotFound(err) || (err == nil && !metav1.IsControlledBy(cm, owner)) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("getting report: %w", err)
+	}
+	return client.IgnoreNotFound(p.client.Delete(ctx, cm))
+}
+
+// weekStart aligns periods to Mondays 00:00 UTC.
+var weekStart = time.Date(1970, 1, 5, 0, 0, 0, 0, time.UTC)
+
+// Period returns the start of the snapshot period holding now, and the
+// start of the next one.
+func Period(now time.Time, interval time.Duration) (time.Time, time.Time) {
+	n := now.Sub(weekStart) / interval
+	start := weekStart.Add(n * interval)
+	return start, start.Add(interval)
+}
+
+// snapshotSuffix names a period: its start date, with the hour when periods
+// are shorter than a day.
+func snapshotSuffix(start time.Time, interval time.Duration) string {
+	if interval < 24*time.Hour {
+		return start.UTC().Format("20060102t15")
+	}
+	return start.UTC().Format("20060102")
+}
+
+// snapshot takes the snapshot of the current period once, prunes old ones,
+// and returns how long until the next period starts.
+func (p *publisher) snapshot(ctx context.Context, owner reportedObject, kind string, settings v1alpha1.ReportSettings, data map[string]string, now time.Time) (time.Duration, error) {
+	interval, err := settings.SnapshotInterval.Duration()
+	if err != nil {
+		return 0, nil // no snapshots asked for
+	}
+	start, next := Period(now, interval)
+	name := liveName(kind, owner.GetName()) + "-" + snapshotSuffix(start, interval)
+	immutable := true
+	cm := &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{
+			Namespace: owner.GetNamespace(), Name: name,
+			Labels:      reportLabels(kind, owner.GetName(), "snapshot"),
+			Annotations: map[string]string{v1alpha1.AnnotationPeriodStart: start.UTC().Format(time.RFC3339)},
+		},
+		Data:      data,
+		Immutable: &immutable,
+	}
+	if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
+		return 0, err
+	}
+	// Creating is idempotent per period: a restart neither skips nor repeats it.
+	if err := p.client.Create(ctx, cm); err != nil && !apierrors.IsAlreadyExists(err) {
+		return 0, fmt.Errorf("creating snapshot %s: %w", name, err)
+	}
+	if err := p.prune(ctx, owner, kind, settings.SnapshotRetention); err != nil {
+		return 0, err
+	}
+	return next.Sub(now) + time.Second, nil
+}
+
+// prune deletes the oldest snapshots beyond the retention count.
+func (p *publisher) prune(ctx context.Context, owner reportedObject, kind string, retention int32) error {
+	if retention <= 0 {
+		retention = 12
+	}
+	list := &corev1.ConfigMapList{}
+	if err := p.client.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels(reportLabels(kind, owner.GetName(), "snapshot"))); err != nil {
+		return fmt.Errorf("listing snapshots: %w", err)
+	}
+	var owned []corev1.ConfigMap
+	for _, cm := range list.Items {
+		if metav1.IsControlledBy(&cm, owner) {
+			owned = append(owned, cm)
+		}
+	}
+	sort.Slice(owned, func(i, j int) bool { return owned[i].Name > owned[j].Name }) // newest first
+	for i := int(retention); i < len(owned); i++ {
+		if err := p.client.Delete(ctx, &owned[i]); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("pruning snapshot %s: %w", owned[i].Name, err)
+		}
+	}
+	return nil
+}
+
+// projectsOf lists the admitted projects of each programme.
+func projectsOf(ctx context.Context, c client.Reader, programmes []*v1alpha1.Programme) ([]*v1alpha1.Project, error) {
+	var out []*v1alpha1.Project
+	for _, prog := range programmes {
+		objs, _, err := children(ctx, c, prog, &v1alpha1.ProjectList{}, IndexProgrammeRef, byKey(prog))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, as[*v1alpha1.Project](objs)...)
+	}
+	return out, nil
+}
+
+// portfolioContents lists the programmes and projects of a portfolio.
+func portfolioContents(ctx context.Context, c client.Reader, pf *v1alpha1.Portfolio) ([]*v1alpha1.Programme, []*v1alpha1.Project, error) {
+	progs, _, err := children(ctx, c, pf, &v1alpha1.ProgrammeList{}, IndexPortfolioRef, byKey(pf))
+	if err != nil {
+		return nil, nil, err
+	}
+	direct, _, err := children(ctx, c, pf, &v1alpha1.ProjectList{}, IndexPortfolioRef, byKey(pf))
+	if err != nil {
+		return nil, nil, err
+	}
+	programmes := as[*v1alpha1.Programme](progs)
+	projects, err := projectsOf(ctx, c, programmes)
+	return programmes, append(as[*v1alpha1.Project](direct), projects...), err
+}
+
+// officeContents lists the programmes and projects beneath an office: its
+// portfolios' and, recursively, its satellites'.
+func officeContents(ctx context.Context, c client.Reader, office *v1alpha1.Office, portfolios []*v1alpha1.Portfolio, satellites []*v1alpha1.Office) ([]*v1alpha1.Programme, []*v1alpha1.Project, error) {
+	var programmes []*v1alpha1.Programme
+	var projects []*v1alpha1.Project
+	seen := map[string]bool{byKey(office): true}
+	type level struct {
+		portfolios []*v1alpha1.Portfolio
+		satellites []*v1alpha1.Office
+	}
+	queue := []level{{portfolios, satellites}}
+	for depth := 0; len(queue) > 0 && depth < maxHubDepth; depth++ {
+		var next []level
+		for _, l := range queue {
+			for _, pf := range l.portfolios {
+				progs, projs, err := portfolioContents(ctx, c, pf)
+				if err != nil {
+					return nil, nil, err
+				}
+				programmes, projects = append(programmes, progs...), append(projects, projs...)
+			}
+			for _, s := range l.satellites {
+				if seen[byKey(s)] {
+					continue
+				}
+				seen[byKey(s)] = true
+				pfs, _, err := children(ctx, c, s, &v1alpha1.PortfolioList{}, IndexOfficeRef, byKey(s))
+				if err != nil {
+					return nil, nil, err
+				}
+				sats, _, err := children(ctx, c, s, &v1alpha1.OfficeList{}, IndexHubRef, byKey(s))
+				if err != nil {
+					return nil, nil, err
+				}
+				next = append(next, level{as[*v1alpha1.Portfolio](pfs), as[*v1alpha1.Office](sats)})
+			}
+		}
+		queue = next
+	}
+	return programmes, projects, nil
+}
+
+// minPositive returns the smaller positive duration (zero: none).
+func minPositive(a, b time.Duration) time.Duration {
+	switch {
+	case a <= 0:
+		return b
+	case b <= 0 || a < b:
+		return a
+	}
+	return b
+}

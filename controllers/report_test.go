@@ -1,0 +1,136 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/controllers"
+	"p3o.dev/p3o-operator/internal/report"
+)
+
+func reportOf(g Gomega, ns, name string) *corev1.ConfigMap {
+	cm := &corev1.ConfigMap{}
+	g.Expect(k8sClient.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, cm)).To(Succeed())
+	return cm
+}
+
+// Offices and Portfolios publish a live report owned by them; it is
+// rewritten when its content changes and only then.
+func TestLiveReports(t *testing.T) {
+	o := newOrganisation(t)
+	project := reporting(newProject(o.ns, "erp", refPtr("cloud")), "1M", "1.3M")
+	project.Spec.Manager = "Sam"
+	create(t, project)
+	expectCondition(t, o.office, v1alpha1.ConditionReportPublished, metav1.ConditionTrue, v1alpha1.ReasonPublished)
+
+	g := NewWithT(t)
+	var cm *corev1.ConfigMap
+	g.Eventually(func(g Gomega) {
+		cm = reportOf(g, o.ns, "portfolio-digital-report")
+		var r report.Report
+		g.Expect(json.Unmarshal([]byte(cm.Data[report.KeyJSON]), &r)).To(Succeed())
+		g.Expect(r.SchemaVersion).To(Equal(report.SchemaVersion))
+		g.Expect(r.Health).To(Equal(v1alpha1.HealthRed))
+		g.Expect(r.Exceptions).To(HaveLen(1))
+		g.Expect(r.Totals.ForecastCost).To(Equal("1300000"))
+		g.Expect(cm.Data[report.KeyMarkdown]).To(ContainSubstring("| Project | " + o.ns + "/erp | cost forecast 1.3M exceeds budget 1M"))
+		g.Expect(cm.Data[report.KeyCSV]).To(ContainSubstring(o.ns + ",erp,cloud,Delivering,Red,"))
+	}).Should(Succeed())
+	g.Expect(cm.Labels).To(HaveKeyWithValue(v1alpha1.LabelReport, "live"))
+	g.Expect(cm.Labels).To(HaveKeyWithValue(v1alpha1.LabelReportKind, "Portfolio"))
+	get(g, o.portfolio)
+	// The controller owner reference is what garbage-collects the report
+	// with its portfolio.
+	g.Expect(metav1.IsControlledBy(cm, o.portfolio)).To(BeTrue())
+	reportOf(g, o.ns, "office-central-report")
+	g.Expect(k8sClient.Get(context.Background(), client.ObjectKey{Namespace: o.ns, Name: "programme-cloud-report"}, &corev1.ConfigMap{})).
+		NotTo(Succeed(), "programmes publish only when asked")
+
+	// A change that does not touch the report leaves it alone.
+	version := cm.ResourceVersion
+	update(t, project, func(p *v1alpha1.Project) { p.Labels = map[string]string{"team": "erp"} })
+	g.Consistently(func(g Gomega) {
+		g.Expect(reportOf(g, o.ns, "portfolio-digital-report").ResourceVersion).To(Equal(version))
+	}).Should(Succeed())
+
+	// A change of content is published, once.
+	update(t, project, func(p *v1alpha1.Project) { p.Spec.Progress.ForecastCost = quantity("1M") })
+	g.Eventually(func(g Gomega) {
+		cm = reportOf(g, o.ns, "portfolio-digital-report")
+		g.Expect(cm.Data[report.KeyJSON]).To(ContainSubstring(`"forecastCost": "1000000"`))
+	}).Should(Succeed())
+	version = cm.ResourceVersion
+	g.Consistently(func(g Gomega) {
+		g.Expect(reportOf(g, o.ns, "portfolio-digital-report").ResourceVersion).To(Equal(version))
+	}).Should(Succeed())
+
+	// A deleted report is published again; a disabled one is removed.
+	g.Expect(k8sClient.Delete(context.Background(), cm)).To(Succeed())
+	g.Eventually(func(g Gomega) { reportOf(g, o.ns, "portfolio-digital-report") }).Should(Succeed())
+	update(t, o.portfolio, func(p *v1alpha1.Portfolio) { p.Spec.Reports.Mode = v1alpha1.ReportsDisabled })
+	g.Eventually(func() error {
+		return k8sClient.Get(context.Background(), client.ObjectKey{Namespace: o.ns, Name: "portfolio-digital-report"}, &corev1.ConfigMap{})
+	}).ShouldNot(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(conditionOf(g, o.portfolio, v1alpha1.ConditionReportPublished)).To(BeNil())
+	}).Should(Succeed())
+	expectReady(t, o.portfolio)
+}
+
+// Snapshots are taken once per period, immutable, and pruned to the
+// retention count.
+func TestReportSnapshots(t *testing.T) {
+	o := newOrganisation(t)
+	g := NewWithT(t)
+	get(g, o.portfolio)
+	// Snapshots of earlier periods, as a previous run of the operator left them.
+	for _, day := range []string{"20260105", "20260112", "20260119"} {
+		old := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: o.ns, Name: "portfolio-digital-report-" + day,
+			Labels: map[string]string{v1alpha1.LabelReport: "snapshot", v1alpha1.LabelReportKind: "Portfolio", v1alpha1.LabelReportName: "digital"},
+			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(o.portfolio, v1alpha1.GroupVersion.WithKind("Portfolio"))}},
+			Data: map[string]string{report.KeyJSON: "{}"}}
+		create(t, old)
+	}
+	update(t, o.portfolio, func(p *v1alpha1.Portfolio) {
+		p.Spec.Reports = v1alpha1.ReportSettings{SnapshotInterval: "1w", SnapshotRetention: 2}
+	})
+	start, _ := controllers.Period(time.Now(), 7*24*time.Hour)
+	current := "portfolio-digital-report-" + start.Format("20060102")
+	g.Eventually(func(g Gomega) {
+		list := &corev1.ConfigMapList{}
+		g.Expect(k8sClient.List(context.Background(), list, client.InNamespace(o.ns), client.MatchingLabels{v1alpha1.LabelReport: "snapshot"})).To(Succeed())
+		var names []string
+		for _, cm := range list.Items {
+			names = append(names, cm.Name)
+		}
+		g.Expect(names).To(ConsistOf(current, "portfolio-digital-report-20260119"))
+	}).Should(Succeed())
+	snap := reportOf(g, o.ns, current)
+	g.Expect(snap.Immutable).To(HaveValue(BeTrue()))
+	g.Expect(snap.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationPeriodStart, start.Format(time.RFC3339)))
+	g.Expect(snap.Data[report.KeyMarkdown]).To(ContainSubstring("# Portfolio " + o.ns + "/digital"))
+}
+
+func TestPeriodsAlignToMondays(t *testing.T) {
+	start, next := controllers.Period(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC), 7*24*time.Hour)
+	if start != time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) || next != time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) {
+		t.Errorf("week of 2026-11-26: %v – %v", start, next)
+	}
+	start, _ = controllers.Period(time.Date(2026, 11, 26, 15, 30, 0, 0, time.UTC), 6*time.Hour)
+	if start != time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) {
+		t.Errorf("6h period: %v", start)
+	}
+}
