@@ -99,7 +99,7 @@ func TestReportSnapshots(t *testing.T) {
 	// Snapshots of earlier periods, as a previous run of the operator left them.
 	for _, day := range []string{"20260105", "20260112", "20260119"} {
 		old := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: o.ns, Name: "portfolio-digital-report-" + day,
-			Labels: map[string]string{v1alpha1.LabelReport: "snapshot", v1alpha1.LabelReportKind: "Portfolio", v1alpha1.LabelReportName: "digital"},
+			Labels:          map[string]string{v1alpha1.LabelReport: "snapshot", v1alpha1.LabelReportKind: "Portfolio", v1alpha1.LabelReportName: "digital"},
 			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(o.portfolio, v1alpha1.GroupVersion.WithKind("Portfolio"))}},
 			Data: map[string]string{report.KeyJSON: "{}"}}
 		create(t, old)

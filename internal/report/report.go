@@ -192,7 +192,9 @@ func Build(in Input) Report {
 		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
 		r.Projects = append(r.Projects, projectRow(p))
 	}
-	sort.SliceStable(r.Exceptions, func(i, j int) bool { return less(r.Exceptions[i].Namespace, r.Exceptions[i].Name, r.Exceptions[j].Namespace, r.Exceptions[j].Name) })
+	sort.SliceStable(r.Exceptions, func(i, j int) bool {
+		return less(r.Exceptions[i].Namespace, r.Exceptions[i].Name, r.Exceptions[j].Namespace, r.Exceptions[j].Name)
+	})
 	sort.SliceStable(r.Gates, func(i, j int) bool {
 		a, b := r.Gates[i], r.Gates[j]
 		if (a.State == v1alpha1.GateUnmet) != (b.State == v1alpha1.GateUnmet) {
