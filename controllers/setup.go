@@ -64,6 +64,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 			return fmt.Errorf("setting up the %s controller: %w", r.name, err)
 		}
 	}
+	if err := RegisterMetrics(mgr.GetCache()); err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
 	return nil
 }
 

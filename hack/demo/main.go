@@ -93,6 +93,15 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 		return err
 	}
 
+	step("Report ConfigMaps")
+	if err := kubectl("get", "configmaps", "-A", "-l", "governance.p3o.dev/report"); err != nil {
+		return err
+	}
+	step("The Portfolio Office's dashboard (report.md)")
+	if err := kubectl("get", "configmap", "-n", "p3o-central", "office-portfolio-office-report", "-o", `jsonpath={.data.report\.md}`); err != nil {
+		return err
+	}
+
 	if !keep {
 		step("Stopping the operator and the control plane")
 		return nil
@@ -103,6 +112,7 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	fmt.Println("  kubectl get p3o -A")
 	fmt.Println("  kubectl describe project -n p3o-central erp-migration")
 	fmt.Println("  kubectl explain project.spec.progress")
+	fmt.Println("  kubectl get cm -n p3o-central office-portfolio-office-report -o jsonpath='{.data.report\\.md}'")
 	fmt.Printf("  operator metrics: http://%s/metrics\n", op.MetricsAddress)
 	select {
 	case <-ctx.Done():

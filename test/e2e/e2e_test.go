@@ -10,6 +10,8 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,6 +122,60 @@ func TestOperatorWithKubectl(t *testing.T) {
 		})
 	})
 
+	t.Run("reports are published as ConfigMaps for every office and portfolio", func(t *testing.T) {
+		waitFor(t, func() (bool, string) {
+			out, _ := cp.Kubectl(ctx, "get", "cm", "-A", "-l", "governance.p3o.dev/report=live", "-o", "name")
+			return strings.Contains(out, "configmap/office-portfolio-office-report") &&
+				strings.Contains(out, "configmap/office-retail-pmo-report") &&
+				strings.Contains(out, "configmap/portfolio-digital-transformation-report") &&
+				strings.Contains(out, "configmap/portfolio-retail-growth-report"), out
+		})
+		md := kubectl(t, "get", "cm", "-n", "p3o-central", "office-portfolio-office-report", "-o", `jsonpath={.data.report\.md}`)
+		for _, want := range []string{"# Office p3o-central/portfolio-office — Red", "## Exceptions", "erp-migration", "## Gates failing or due", "## Top risks"} {
+			if !strings.Contains(md, want) {
+				t.Errorf("report.md lacks %q:\n%s", want, md)
+			}
+		}
+	})
+
+	t.Run("the metrics endpoint serves the governance series", func(t *testing.T) {
+		waitFor(t, func() (bool, string) {
+			body := scrape(t, op.MetricsAddress)
+			return strings.Contains(body, `p3o_project_health{health="Red",namespace="p3o-central",project="erp-migration"} 1`) &&
+				strings.Contains(body, `p3o_portfolio_health{health="Amber",namespace="p3o-retail",portfolio="retail-growth"} 1`), "metrics"
+		})
+	})
+
+	t.Run("a restarted operator neither repeats nor skips a snapshot", func(t *testing.T) {
+		snapshots := func() string {
+			return kubectl(t, "get", "cm", "-n", "p3o-central", "-l", "governance.p3o.dev/report=snapshot,governance.p3o.dev/report-name=portfolio-office", "-o", "name")
+		}
+		waitFor(t, func() (bool, string) { out := snapshots(); return strings.Count(out, "configmap/") == 1, out })
+		before := snapshots()
+		if err := op.Stop(30 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if op, err = cp.StartOperator(binary, logFile); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, func() (bool, string) {
+			body := scrape(t, op.MetricsAddress)
+			return strings.Contains(body, `p3o_project_health{health="Red",namespace="p3o-central",project="erp-migration"} 1`), "restarted"
+		})
+		if after := snapshots(); after != before {
+			t.Errorf("snapshots before the restart:\n%s\nafter:\n%s", before, after)
+		}
+	})
+
+	t.Run("series of deleted objects disappear", func(t *testing.T) {
+		kubectl(t, "delete", "project", "-n", "p3o-central", "customer-analytics")
+		waitFor(t, func() (bool, string) {
+			body := scrape(t, op.MetricsAddress)
+			return !strings.Contains(body, `project="customer-analytics"`) && strings.Contains(body, `project="erp-migration"`), "still there"
+		})
+	})
+
 	t.Run("kubectl explain documents the fields", func(t *testing.T) {
 		out := kubectl(t, "explain", "project.spec")
 		for _, want := range []string{
@@ -151,6 +207,18 @@ spec: {type: Virtual, location: Utrecht}
 			t.Errorf("kubectl apply of a Virtual office with a location: err=%v\n%s", err, out)
 		}
 	})
+}
+
+// scrape reads the operator's metrics endpoint on loopback.
+func scrape(t *testing.T, address string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + address + "/metrics")
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
 }
 
 func waitFor(t *testing.T, check func() (bool, string)) {

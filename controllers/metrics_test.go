@@ -1,0 +1,73 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// The Grafana dashboard queries only metrics the operator exports.
+func TestDashboardQueriesExportedMetrics(t *testing.T) {
+	data, err := os.ReadFile("../config/grafana/p3o-overview.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dashboard struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(data, &dashboard); err != nil {
+		t.Fatalf("the dashboard is not valid JSON: %v", err)
+	}
+	if len(dashboard.Panels) == 0 {
+		t.Fatal("the dashboard has no panels")
+	}
+	metric := regexp.MustCompile(`\bp3o_[a-z0-9_]+\b`)
+	for _, p := range dashboard.Panels {
+		if len(p.Targets) == 0 {
+			t.Errorf("panel %q has no query", p.Title)
+		}
+		for _, target := range p.Targets {
+			names := metric.FindAllString(target.Expr, -1)
+			if len(names) == 0 {
+				t.Errorf("panel %q queries no p3o metric: %s", p.Title, target.Expr)
+			}
+			for _, name := range names {
+				if !slices.Contains(MetricNames, name) {
+					t.Errorf("panel %q queries %s, which the operator does not export", p.Title, name)
+				}
+			}
+		}
+	}
+}
+
+// MetricNames names exactly the metrics the collector describes.
+func TestMetricNamesMatchTheCollector(t *testing.T) {
+	ch := make(chan *prometheus.Desc, 64)
+	(&Collector{}).Describe(ch)
+	close(ch)
+	fqName := regexp.MustCompile(`fqName: "([a-z0-9_]+)"`)
+	var described []string
+	for d := range ch {
+		described = append(described, fqName.FindStringSubmatch(d.String())[1])
+	}
+	slices.Sort(described)
+	names := slices.Clone(MetricNames)
+	slices.Sort(names)
+	if !slices.Equal(described, names) {
+		t.Errorf("described %v\nMetricNames %v", described, names)
+	}
+}
