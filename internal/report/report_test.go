@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -145,5 +147,42 @@ func TestTenThousandProjectsStayUnderTheLimit(t *testing.T) {
 	}
 	if len(r.Exceptions) == 0 || len(r.Exceptions) > 100 {
 		t.Errorf("%d exceptions listed; want the top ones", len(r.Exceptions))
+	}
+}
+
+// Every field of report.json is documented in docs/report-schema.md, and a
+// rendered report holds no field the schema lacks.
+func TestSchemaIsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/report-schema.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(typ reflect.Type)
+	walk = func(typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct {
+			return
+		}
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if name == "" || name == "-" {
+				continue
+			}
+			if !regexp.MustCompile("[`{ .,]" + name + "[`}, .?\\[]").Match(doc) {
+				t.Errorf("field %s (%s.%s) is not documented", name, typ.Name(), f.Name)
+			}
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeOf(Report{}))
+
+	dec := json.NewDecoder(strings.NewReader(Render(Build(sampleInput()))[KeyJSON]))
+	dec.DisallowUnknownFields()
+	var r Report
+	if err := dec.Decode(&r); err != nil {
+		t.Errorf("report.json does not decode strictly into the schema: %v", err)
 	}
 }
