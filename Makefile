@@ -49,8 +49,15 @@ controlplane: ## Build etcd, kube-apiserver and kubectl into bin/k8s/ (once).
 test: verify-generated lint ## Run the whole suite: generated-file check, lint, unit, envtest and end-to-end tests.
 	@$(ASSETS) set -x && KUBEBUILDER_ASSETS="$$assets" go test ./... -count=1 $(TESTFLAGS)
 
+# make bench SIZE=small: 1,000 projects (a few minutes); default 10,000.
+SIZE ?= default
+
 .PHONY: bench
-bench: ## Run the Go benchmarks of the pure packages (10,000 children).
+bench: bench-go build ## Measure the operator on the local control plane against the floor (SIZE=small for 1,000 projects).
+	@$(ASSETS) KUBEBUILDER_ASSETS="$$assets" go run ./hack/bench -size $(SIZE) -operator bin/p3o-operator -out bin/bench-$(SIZE).json
+
+.PHONY: bench-go
+bench-go: ## Run the Go benchmarks of the pure packages (10,000 children).
 	go test ./internal/... -run '^$$' -bench . -benchmem
 
 .PHONY: fuzz

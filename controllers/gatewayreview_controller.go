@@ -7,6 +7,7 @@ package controllers
 
 import (
 	"context"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -26,6 +27,9 @@ import (
 type GatewayReviewReconciler struct {
 	client.Client
 	Recorder recorder.EventRecorder
+	// Rules and Now evaluate the subject's gates.
+	Rules *policy.Rules
+	Now   func() time.Time
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=gatewayreviews,verbs=get;list;watch
@@ -44,12 +48,17 @@ func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.G
 	}
 	obs := reviewObservation{resolutions: resolutions}
 	if resolvedKey(resolutions, subject.field) != "" {
-		obs.subjectCompliance = complianceOf(subject.parent)
 		reviews, _, err := reviewsOf(ctx, r.Client, subject.parent, review.Spec.SubjectRef.Kind)
 		if err != nil {
 			return ctrl.Result{}, err
 		}
 		obs.supersededBy = policy.Superseded(reviews)[byKey(review)]
+		// What the review satisfies follows from the subject's spec and its
+		// office's policy, evaluated here rather than read from the subject's
+		// status, so that a review settles in one pass.
+		if obs.subjectCompliance, err = r.subjectCompliance(ctx, subject.parent, review.Spec.SubjectRef.Kind, reviews); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
 	before := review.DeepCopy()
 	setGatewayReviewStatus(review, obs)
@@ -57,16 +66,28 @@ func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.G
 	return ctrl.Result{}, nil
 }
 
-// complianceOf returns the compliance status of a fetched Project or
-// Programme.
-func complianceOf(obj client.Object) v1alpha1.ComplianceStatus {
-	switch o := obj.(type) {
+// subjectCompliance evaluates the gates of a fetched Project or Programme.
+func (r *GatewayReviewReconciler) subjectCompliance(ctx context.Context, subject client.Object, kind v1alpha1.SubjectKind, reviews []policy.Review) (v1alpha1.ComplianceStatus, error) {
+	var officeKey, phase string
+	var err error
+	var previous v1alpha1.ComplianceStatus
+	switch s := subject.(type) {
 	case *v1alpha1.Project:
-		return o.Status.Compliance
+		officeKey, err = officeOfProject(ctx, r.Client, s)
+		phase, previous = string(s.Spec.Phase), s.Status.Compliance
 	case *v1alpha1.Programme:
-		return o.Status.Compliance
+		officeKey, err = officeOfProgramme(ctx, r.Client, s)
+		phase, previous = string(s.Spec.Phase), s.Status.Compliance
 	}
-	return v1alpha1.ComplianceStatus{}
+	if err != nil {
+		return v1alpha1.ComplianceStatus{}, err
+	}
+	g, err := governanceOf(ctx, r.Client, officeKey)
+	if err != nil {
+		return v1alpha1.ComplianceStatus{}, err
+	}
+	status, _ := evaluateCompliance(g.effective, r.Rules, complianceInput{kind: kind, phase: phase, object: subject, reviews: reviews, previous: previous}, r.Now())
+	return status, nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a review is

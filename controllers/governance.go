@@ -160,3 +160,65 @@ func governanceOf(ctx context.Context, c client.Reader, key string) (governance,
 	effective := policy.Effective(chain)
 	return governance{officeKey: key, office: office, effective: &effective}, nil
 }
+
+// officeOfPortfolio is the key of the Office a fetched Portfolio is governed
+// by, when its officeRef resolves and the office admits it; else "".
+func officeOfPortfolio(ctx context.Context, c client.Reader, pf *v1alpha1.Portfolio) (string, error) {
+	key := refTarget(pf.Spec.OfficeRef, pf.Namespace)
+	res, err := resolver{c}.resolve(ctx, "spec.officeRef", "Office", key, pf.Namespace, &v1alpha1.Office{})
+	if err != nil || res.Outcome != hierarchy.Resolved {
+		return "", err
+	}
+	return key.String(), nil
+}
+
+// officeOfProgramme is the key of the Office a fetched Programme is governed
+// by: its own officeRef, else its portfolio's office. It follows the specs,
+// not the parents' status, so that children know their office on the first
+// pass whatever order the objects are reconciled in.
+func officeOfProgramme(ctx context.Context, c client.Reader, prog *v1alpha1.Programme) (string, error) {
+	r := resolver{c}
+	if ref := prog.Spec.OfficeRef; ref != nil {
+		key := refTarget(*ref, prog.Namespace)
+		res, err := r.resolve(ctx, "spec.officeRef", "Office", key, prog.Namespace, &v1alpha1.Office{})
+		if err != nil || res.Outcome != hierarchy.Resolved {
+			return "", err
+		}
+		return key.String(), nil
+	}
+	pf := &v1alpha1.Portfolio{}
+	res, err := r.resolve(ctx, "spec.portfolioRef", "Portfolio", refTarget(prog.Spec.PortfolioRef, prog.Namespace), prog.Namespace, pf)
+	if err != nil || res.Outcome != hierarchy.Resolved {
+		return "", err
+	}
+	return officeOfPortfolio(ctx, c, pf)
+}
+
+// officeOfProject is the key of the Office a fetched Project is governed by:
+// its own officeRef, else its programme's or portfolio's office.
+func officeOfProject(ctx context.Context, c client.Reader, p *v1alpha1.Project) (string, error) {
+	r := resolver{c}
+	programme, portfolio := &v1alpha1.Programme{}, &v1alpha1.Portfolio{}
+	resolutions, err := r.resolveAll(ctx, p.Namespace,
+		parentRef{"spec.programmeRef", "Programme", p.Spec.ProgrammeRef, programme},
+		parentRef{"spec.portfolioRef", "Portfolio", p.Spec.PortfolioRef, portfolio},
+		parentRef{"spec.officeRef", "Office", p.Spec.OfficeRef, &v1alpha1.Office{}},
+	)
+	if err != nil {
+		return "", err
+	}
+	return projectOffice(ctx, c, resolutions, programme, portfolio)
+}
+
+// projectOffice is the office of a project whose references resolved as
+// given, into the fetched programme or portfolio.
+func projectOffice(ctx context.Context, c client.Reader, resolutions []hierarchy.Resolution, programme *v1alpha1.Programme, portfolio *v1alpha1.Portfolio) (string, error) {
+	inherited, err := "", error(nil)
+	switch {
+	case resolvedKey(resolutions, "spec.programmeRef") != "":
+		inherited, err = officeOfProgramme(ctx, c, programme)
+	case resolvedKey(resolutions, "spec.portfolioRef") != "":
+		inherited, err = officeOfPortfolio(ctx, c, portfolio)
+	}
+	return governingOffice(resolutions, inherited), err
+}

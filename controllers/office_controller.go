@@ -8,6 +8,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -17,7 +18,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -39,6 +39,8 @@ type OfficeReconciler struct {
 	Rules *policy.Rules
 	// Reports publishes the report ConfigMaps.
 	Reports *publisher
+	// Deferrals hold rollups back while children are pending.
+	Deferrals *deferrals
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices,verbs=get;list;watch
@@ -88,6 +90,10 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 		obs.satellites, obs.refused = as[*v1alpha1.Office](satellites), obs.refused+refusedSatellites
 	}
 	before := office.DeepCopy()
+	pendingChildren := anyPending(obs.portfolios, portfolioObserved, true) || anyPending(obs.satellites, officeObserved, true)
+	if r.Deferrals.wait(byKey(office), pendingChildren, time.Now()) {
+		return ctrl.Result{RequeueAfter: RollupWindow}, nil
+	}
 	setOfficeStatus(office, obs)
 	recordTransitions(r.Recorder, before, office, before.Status.Rollup.Health, office.Status.Rollup.Health, causeReason(office.Status.Rollup))
 
@@ -134,6 +140,7 @@ func phaseOf(obj client.Object) string {
 func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.OfficeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	rollups := newCoalescer(RollupWindow)
 	satellitesOfHub := referrersOf(r.Client, newList, IndexHubRef, byKey)
 	hubOfSatellite := parentsOf(func(obj client.Object) []types.NamespacedName {
 		o := obj.(*v1alpha1.Office)
@@ -144,10 +151,9 @@ func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 	})
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Office{}).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, obj client.Object) []reconcile.Request {
-			return append(satellitesOfHub(ctx, obj), hubOfSatellite(ctx, obj)...)
-		})).
-		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(parentsOf(portfolioOffice))).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(satellitesOfHub), specChanged).
+		Watches(&v1alpha1.Office{}, rollups.toParents(hubOfSatellite)).
+		Watches(&v1alpha1.Portfolio{}, rollups.toParents(parentsOf(portfolioOffice))).
 		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSupportedObjectRef, subjectKeyOf(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSupportedObjectRef, subjectKeyOf(v1alpha1.SubjectKindProject))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).

@@ -7,6 +7,7 @@ package controllers
 
 import (
 	"context"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -29,6 +30,8 @@ type PortfolioReconciler struct {
 	Recorder recorder.EventRecorder
 	// Reports publishes the report ConfigMaps.
 	Reports *publisher
+	// Deferrals hold rollups back while children are pending.
+	Deferrals *deferrals
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios,verbs=get;list;watch
@@ -61,6 +64,10 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	}
 	obs.programmes, obs.projects = as[*v1alpha1.Programme](programmes), as[*v1alpha1.Project](projects)
 	obs.refused = refusedProgrammes + refusedProjects
+	pendingChildren := anyPending(obs.programmes, programmeObserved, true) || anyPending(obs.projects, projectObserved, false)
+	if r.Deferrals.wait(byKey(portfolio), pendingChildren, time.Now()) {
+		return ctrl.Result{RequeueAfter: RollupWindow}, nil
+	}
 	before := portfolio.DeepCopy()
 	setPortfolioStatus(portfolio, obs)
 	recordTransitions(r.Recorder, before, portfolio, before.Status.Rollup.Health, portfolio.Status.Rollup.Health, causeReason(portfolio.Status.Rollup))
@@ -82,10 +89,11 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.PortfolioList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	rollups := newCoalescer(RollupWindow)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Portfolio{}).
-		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(parentsOf(programmePortfolio))).
-		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(parentsOf(projectPortfolio))).
+		Watches(&v1alpha1.Programme{}, rollups.toParents(parentsOf(programmePortfolio))).
+		Watches(&v1alpha1.Project{}, rollups.toParents(parentsOf(projectPortfolio))).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexOfficeRef, byKey)), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).

@@ -34,6 +34,8 @@ type ProgrammeReconciler struct {
 	Now func() time.Time
 	// Reports publishes the report ConfigMaps.
 	Reports *publisher
+	// Deferrals hold rollups back while projects are pending.
+	Deferrals *deferrals
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes,verbs=get;list;watch
@@ -56,7 +58,9 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	obs := programmeObservation{resolutions: resolutions, rules: r.Rules, now: r.Now()}
 	inherited := ""
 	if resolvedKey(resolutions, "spec.portfolioRef") != "" {
-		inherited = portfolio.Status.Office
+		if inherited, err = officeOfPortfolio(ctx, r.Client, portfolio); err != nil {
+			return ctrl.Result{}, err
+		}
 	}
 	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(resolutions, inherited)); err != nil {
 		return ctrl.Result{}, err
@@ -66,6 +70,10 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 		return ctrl.Result{}, err
 	}
 	obs.projects, obs.refused = as[*v1alpha1.Project](projects), refused
+	if r.Deferrals.wait(byKey(programme), anyPending(obs.projects, projectObserved, false), obs.now) {
+		// Projects are still being reconciled: roll them up once they are.
+		return ctrl.Result{RequeueAfter: RollupWindow}, nil
+	}
 	if obs.reviews, _, err = reviewsOf(ctx, r.Client, programme, v1alpha1.SubjectKindProgramme); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -91,16 +99,16 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 // SetupWithManager registers the reconciler and its watches: a Programme is
 // requeued when it changes; when any of its Projects changes
 // (spec or status: that is what it rolls up); when its Portfolio appears,
-// goes, or changes its spec or governing office; when its governing Office
+// goes, or changes its spec; when its governing Office
 // changes its spec; and when the labels of its namespace change.
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.ProgrammeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	specOrOfficeChanged := builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, officeChanged))
+	rollups := newCoalescer(RollupWindow)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Programme{}).
-		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(parentsOf(projectProgramme))).
-		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specOrOfficeChanged).
+		Watches(&v1alpha1.Project{}, rollups.toParents(parentsOf(projectProgramme))).
+		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specChanged).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specOrPolicyChanged).
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).

@@ -55,15 +55,12 @@ func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Projec
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	inherited := ""
-	switch {
-	case resolvedKey(resolutions, "spec.programmeRef") != "":
-		inherited = programme.Status.Office
-	case resolvedKey(resolutions, "spec.portfolioRef") != "":
-		inherited = portfolio.Status.Office
+	officeKey, err := projectOffice(ctx, r.Client, resolutions, programme, portfolio)
+	if err != nil {
+		return ctrl.Result{}, err
 	}
 	obs := projectObservation{resolutions: resolutions, rules: r.Rules, now: r.Now()}
-	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(resolutions, inherited)); err != nil {
+	if obs.governance, err = governanceOf(ctx, r.Client, officeKey); err != nil {
 		return ctrl.Result{}, err
 	}
 	if obs.reviews, _, err = reviewsOf(ctx, r.Client, project, v1alpha1.SubjectKindProject); err != nil {
@@ -78,18 +75,17 @@ func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Projec
 }
 
 // SetupWithManager registers the reconciler and its watches: a Project is
-// requeued when it changes; when a Programme or Portfolio it
-// references appears, goes, or changes its spec or governing office; when
-// its governing Office changes its spec; and when the labels of its
-// namespace change.
+// requeued when it changes; when a Programme or Portfolio it references (or
+// the Portfolio of its Programme) appears, goes, or changes its spec; when
+// its governing Office changes its spec or effective policy; when one of its
+// GatewayReviews changes; and when the labels of its namespace change.
 func (r *ProjectReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.ProjectList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	specOrOfficeChanged := builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, officeChanged))
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Project{}).
-		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexProgrammeRef, byKey)), specOrOfficeChanged).
-		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specOrOfficeChanged).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexProgrammeRef, byKey)), specChanged).
+		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(projectsBeneathPortfolio(r.Client)), specChanged).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specOrPolicyChanged).
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProject))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
@@ -105,23 +101,3 @@ var specOrPolicyChanged = builder.WithPredicates(predicate.Or(predicate.Generati
 		return e.ObjectOld.(*v1alpha1.Office).Status.PolicyDigest != e.ObjectNew.(*v1alpha1.Office).Status.PolicyDigest
 	},
 }))
-
-// officeChanged passes updates that change the governing office a
-// Programme or Portfolio reports, which its children inherit.
-var officeChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		return governingOfficeOf(e.ObjectOld) != governingOfficeOf(e.ObjectNew)
-	},
-}
-
-func governingOfficeOf(obj client.Object) string {
-	switch o := obj.(type) {
-	case *v1alpha1.Programme:
-		return o.Status.Office
-	case *v1alpha1.Portfolio:
-		return o.Status.Office
-	case *v1alpha1.Project:
-		return o.Status.Office
-	}
-	return ""
-}

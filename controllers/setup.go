@@ -53,11 +53,11 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		name  string
 		setup func(ctrl.Manager, controller.Options) error
 	}{
-		{"Office", (&OfficeReconciler{Client: c, Recorder: events, Rules: rules, Reports: reports}).SetupWithManager},
-		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events, Reports: reports}).SetupWithManager},
-		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now, Reports: reports}).SetupWithManager},
+		{"Office", (&OfficeReconciler{Client: c, Recorder: events, Rules: rules, Reports: reports, Deferrals: newDeferrals()}).SetupWithManager},
+		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events, Reports: reports, Deferrals: newDeferrals()}).SetupWithManager},
+		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now, Reports: reports, Deferrals: newDeferrals()}).SetupWithManager},
 		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
-		{"GatewayReview", (&GatewayReviewReconciler{Client: c, Recorder: events}).SetupWithManager},
+		{"GatewayReview", (&GatewayReviewReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
 	}
 	for _, r := range reconcilers {
 		if err := r.setup(mgr, controllerOpts); err != nil {

@@ -141,6 +141,28 @@ func governedBy(c client.Reader, newList func() client.ObjectList) handler.MapFu
 	}
 }
 
+// projectsBeneathPortfolio returns a map function that enqueues a
+// portfolio's direct projects and the projects of its programmes, whose
+// governing office follows the portfolio's.
+func projectsBeneathPortfolio(c client.Reader) handler.MapFunc {
+	direct := referrersOf(c, func() client.ObjectList { return &v1alpha1.ProjectList{} }, IndexPortfolioRef, byKey)
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		requests := direct(ctx, obj)
+		programmes := &v1alpha1.ProgrammeList{}
+		if err := c.List(ctx, programmes, client.MatchingFields{IndexPortfolioRef: byKey(obj)}); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "Listing programmes failed", "portfolio", byKey(obj))
+			return requests
+		}
+		for i := range programmes.Items {
+			projects := &v1alpha1.ProjectList{}
+			if err := c.List(ctx, projects, client.MatchingFields{IndexProgrammeRef: byKey(&programmes.Items[i])}); err == nil {
+				requests = append(requests, requestsFor(projects)...)
+			}
+		}
+		return requests
+	}
+}
+
 // objectsInNamespace returns a map function that enqueues every object of
 // list's kind in a namespace whose labels changed, so that attachments that
 // depend on namespace selectors are re-evaluated.

@@ -227,6 +227,9 @@ func (op *Operator) Stop(timeout time.Duration) error {
 	}
 }
 
+// PID is the operator's process id.
+func (op *Operator) PID() int { return op.cmd.Process.Pid }
+
 // Exited is closed when the operator process has exited.
 func (op *Operator) Exited() <-chan struct{} { return op.done }
 

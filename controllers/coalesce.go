@@ -1,0 +1,139 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
+)
+
+// RollupWindow is the least time between two rollups of one parent caused
+// by its children. The first change reaches the parent at once; the changes
+// that follow within the window are added up together at its end, so a
+// burst (a sync of hundreds of projects) costs each parent one status write
+// per window instead of one per child.
+const RollupWindow = 250 * time.Millisecond
+
+// coalescer throttles the rollups of one controller's parents: every child
+// kind it watches shares the window.
+type coalescer struct {
+	window time.Duration
+	mu     sync.Mutex
+	last   map[reconcile.Request]time.Time
+}
+
+func newCoalescer(window time.Duration) *coalescer {
+	return &coalescer{window: window, last: map[reconcile.Request]time.Time{}}
+}
+
+// toParents enqueues the parents mapFn names for a changed child, at once
+// when the parent was not enqueued within the window, else at the window's
+// end.
+func (c *coalescer) toParents(mapFn handler.MapFunc) handler.EventHandler {
+	enqueue := func(ctx context.Context, obj client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+		now := time.Now()
+		for _, req := range mapFn(ctx, obj) {
+			c.mu.Lock()
+			next := c.last[req].Add(c.window)
+			if now.After(next) {
+				c.last[req] = now
+				c.mu.Unlock()
+				q.Add(req)
+				continue
+			}
+			c.mu.Unlock()
+			// Already rolled up within the window: once more at its end. The
+			// queue keeps one pending item per parent, however many children
+			// ask.
+			q.AddAfter(req, next.Sub(now))
+		}
+	}
+	return handler.Funcs{
+		CreateFunc: func(ctx context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(ctx, e.Object, q)
+		},
+		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(ctx, e.ObjectOld, q)
+			enqueue(ctx, e.ObjectNew, q)
+		},
+		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(ctx, e.Object, q)
+		},
+		GenericFunc: func(ctx context.Context, e event.GenericEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(ctx, e.Object, q)
+		},
+	}
+}
+
+// MaxDeferral is how long a parent waits, at most, for children that have
+// not been reconciled at their current generation before it rolls up
+// anyway.
+const MaxDeferral = 30 * time.Second
+
+// deferrals lets parents wait for their pending children: during a sync of
+// many objects a parent then rolls up once, when its children are done,
+// instead of once per child. A child that never settles delays its parent
+// by MaxDeferral at most.
+type deferrals struct {
+	mu    sync.Mutex
+	since map[string]time.Time
+}
+
+func newDeferrals() *deferrals { return &deferrals{since: map[string]time.Time{}} }
+
+// wait reports whether the parent key should wait now.
+func (d *deferrals) wait(key string, pending bool, now time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !pending {
+		delete(d.since, key)
+		return false
+	}
+	first, ok := d.since[key]
+	if !ok {
+		d.since[key] = now
+		return true
+	}
+	if now.Sub(first) >= MaxDeferral {
+		delete(d.since, key)
+		return false
+	}
+	return true
+}
+
+// settled reports whether an object was reconciled at its generation and,
+// when it rolls up children, has rolled them up.
+func settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool {
+	if observedGeneration != obj.GetGeneration() {
+		return false
+	}
+	return !rollsUp || conditions.Get(obj, ConditionRolledUp) != nil
+}
+
+// anyPending reports whether any of the objects has not settled.
+func anyPending[T conditions.Object](objs []T, observed func(T) int64, rollsUp bool) bool {
+	for _, o := range objs {
+		if !settled(o, observed(o), rollsUp) {
+			return true
+		}
+	}
+	return false
+}
+
+func projectObserved(p *v1alpha1.Project) int64     { return p.Status.ObservedGeneration }
+func programmeObserved(p *v1alpha1.Programme) int64 { return p.Status.ObservedGeneration }
+func portfolioObserved(p *v1alpha1.Portfolio) int64 { return p.Status.ObservedGeneration }
+func officeObserved(o *v1alpha1.Office) int64       { return o.Status.ObservedGeneration }

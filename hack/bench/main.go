@@ -1,0 +1,626 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Command bench measures the operator against the physical floor on a real
+// API server: it starts the local control plane, creates a generated
+// organisation, measures how fast a bare client writes every object's status
+// once (the floor), then runs the operator binary and measures convergence
+// (verified against the generated inputs), status writes per object, writes
+// at steady state, propagation of single-project edits to the Office, and
+// the operator's memory. It prints one table and writes the figures as JSON.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/discovery"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/controlplane"
+)
+
+type config struct {
+	offices, portfolios, programmes, projects, reviews int
+	steady                                             time.Duration
+	edits                                              int
+	qps                                                float64
+	burst                                              int
+	operator, out                                      string
+}
+
+// Result holds every figure the benchmark reports.
+type Result struct {
+	Offices, Portfolios, Programmes, Projects, Reviews int
+	Objects                                            int
+	QPS                                                float64
+	Burst                                              int
+
+	FloorSeconds        float64        `json:"floorSeconds"`
+	ConvergenceSeconds  float64        `json:"convergenceSeconds"`
+	ConvergenceVsFloor  float64        `json:"convergenceVsFloor"`
+	StatusWrites        int            `json:"statusWrites"`
+	StatusWritesPerObj  float64        `json:"statusWritesPerObject"`
+	StatusWritesByKind  map[string]int `json:"statusWritesByResource"`
+	ReportWrites        int            `json:"reportWrites"`
+	SettledSeconds      float64        `json:"settledSeconds"`
+	SettledWrites       int            `json:"settledWrites"`
+	SteadySeconds       float64        `json:"steadySeconds"`
+	SteadyWrites        int            `json:"steadyWrites"`
+	PropagationP50Milli float64        `json:"propagationP50Milliseconds"`
+	PropagationP99Milli float64        `json:"propagationP99Milliseconds"`
+	PeakRSSMiB          float64        `json:"peakRSSMiB"`
+	PeakHeapInUseMiB    float64        `json:"peakHeapInUseMiB"`
+}
+
+func main() {
+	var cfg config
+	size := flag.String("size", "default", "default (10,000 projects) or small (1,000 projects); the counts below override it")
+	flag.IntVar(&cfg.offices, "offices", 0, "offices (one hub, the rest its satellites)")
+	flag.IntVar(&cfg.portfolios, "portfolios", 0, "portfolios")
+	flag.IntVar(&cfg.programmes, "programmes", 0, "programmes")
+	flag.IntVar(&cfg.projects, "projects", 0, "projects")
+	flag.IntVar(&cfg.reviews, "reviews", 0, "gateway reviews")
+	flag.DurationVar(&cfg.steady, "steady", 0, "how long to watch for writes with nothing changing")
+	flag.IntVar(&cfg.edits, "edits", 50, "single-project edits timed until the office reflects them")
+	flag.Float64Var(&cfg.qps, "qps", 100, "client QPS of the operator and of the floor client")
+	flag.IntVar(&cfg.burst, "burst", 200, "client burst of the operator and of the floor client")
+	flag.StringVar(&cfg.operator, "operator", "bin/p3o-operator", "operator binary")
+	flag.StringVar(&cfg.out, "out", "bin/bench.json", "where to write the figures as JSON")
+	flag.Parse()
+	defaults := map[string][6]int{"default": {5, 20, 200, 10000, 2000, 60}, "small": {5, 4, 20, 1000, 200, 30}}[*size]
+	if defaults[0] == 0 {
+		fmt.Fprintln(os.Stderr, "bench: -size is default or small")
+		os.Exit(2)
+	}
+	for i, p := range []*int{&cfg.offices, &cfg.portfolios, &cfg.programmes, &cfg.projects, &cfg.reviews} {
+		if *p == 0 {
+			*p = defaults[i]
+		}
+	}
+	if cfg.steady == 0 {
+		cfg.steady = time.Duration(defaults[5]) * time.Second
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+func run(ctx context.Context, cfg config) (err error) {
+	binary, err := filepath.Abs(cfg.operator)
+	if err != nil {
+		return err
+	}
+	logf("starting the control plane")
+	cp, err := controlplane.Start()
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, cp.Stop()) }()
+
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = v1alpha1.AddToScheme(scheme)
+	fast := rest.CopyConfig(cp.Config)
+	fast.QPS, fast.Burst = 2000, 4000
+	admin, err := client.New(fast, client.Options{Scheme: scheme})
+	if err != nil {
+		return err
+	}
+
+	org := generate(cfg)
+	logf("creating %d objects", len(org.objects))
+	start := time.Now()
+	if err := parallel(8, org.objects, func(o client.Object) error { return admin.Create(ctx, o) }); err != nil {
+		return err
+	}
+	logf("created in %s", time.Since(start).Round(time.Millisecond))
+
+	res := Result{Offices: cfg.offices, Portfolios: cfg.portfolios, Programmes: cfg.programmes, Projects: cfg.projects,
+		Reviews: cfg.reviews, Objects: len(org.objects), QPS: cfg.qps, Burst: cfg.burst}
+
+	// The floor: one status write per object by a bare client with the
+	// operator's client settings, through as many workers as it runs.
+	floorCfg := rest.CopyConfig(cp.Config)
+	floorCfg.QPS, floorCfg.Burst = float32(cfg.qps), cfg.burst
+	floorClient, err := client.New(floorCfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return err
+	}
+	logf("measuring the floor")
+	start = time.Now()
+	// A condition, not observedGeneration: the operator must not take the
+	// floor's writes for its own.
+	floorPatch := []byte(fmt.Sprintf(`{"status":{"conditions":[{"type":"BenchFloor","status":"True","reason":"Floor","message":"","lastTransitionTime":%q}]}}`,
+		time.Now().UTC().Format(time.RFC3339)))
+	if err := parallel(10, org.objects, func(o client.Object) error {
+		return floorClient.Status().Patch(ctx, o, client.RawPatch("application/merge-patch+json", floorPatch))
+	}); err != nil {
+		return err
+	}
+	res.FloorSeconds = time.Since(start).Seconds()
+
+	before, err := writes(ctx, cp.Config)
+	if err != nil {
+		return err
+	}
+	logFile, err := os.CreateTemp("", "p3o-bench-operator-*.log")
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	logf("starting the operator (log: %s)", logFile.Name())
+	start = time.Now()
+	op, err := cp.StartOperator(binary, logFile, "--kube-api-qps", strconv.FormatFloat(cfg.qps, 'f', -1, 64), "--kube-api-burst", strconv.Itoa(cfg.burst))
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, op.Stop(30*time.Second)) }()
+	memory := &memoryWatch{pid: op.PID(), metrics: op.MetricsAddress}
+	stopMemory := memory.watch()
+	defer stopMemory()
+
+	if err := converge(ctx, admin, org, op); err != nil {
+		return err
+	}
+	res.ConvergenceSeconds = time.Since(start).Seconds()
+	res.ConvergenceVsFloor = res.ConvergenceSeconds / res.FloorSeconds
+	after, err := writes(ctx, cp.Config)
+	if err != nil {
+		return err
+	}
+	res.StatusWrites = after.status - before.status
+	res.ReportWrites = after.reports - before.reports
+	res.StatusWritesPerObj = float64(res.StatusWrites) / float64(len(org.objects))
+	res.StatusWritesByKind = map[string]int{}
+	for k, v := range after.byResource {
+		res.StatusWritesByKind[k] = v - before.byResource[k]
+	}
+
+	// Rollups are throttled and reports coalesced: the last writes of the
+	// convergence land a few seconds after the office shows the totals.
+	settled, err := settle(ctx, cp.Config)
+	if err != nil {
+		return err
+	}
+	res.SettledSeconds = time.Since(start).Seconds()
+	res.SettledWrites = settled.status + settled.reports - before.status - before.reports
+	logf("watching %s of steady state", cfg.steady)
+	time.Sleep(cfg.steady)
+	steady, err := writes(ctx, cp.Config)
+	if err != nil {
+		return err
+	}
+	res.SteadySeconds = cfg.steady.Seconds()
+	res.SteadyWrites = steady.status + steady.reports - settled.status - settled.reports
+
+	logf("timing %d single-project edits", cfg.edits)
+	latencies, err := propagate(ctx, admin, org, cfg.edits)
+	if err != nil {
+		return err
+	}
+	res.PropagationP50Milli, res.PropagationP99Milli = percentile(latencies, 0.50), percentile(latencies, 0.99)
+	stopMemory()
+	res.PeakRSSMiB, res.PeakHeapInUseMiB = memory.peaks()
+
+	printTable(res)
+	data, _ := json.MarshalIndent(res, "", "  ")
+	if err := os.MkdirAll(filepath.Dir(cfg.out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(cfg.out, append(data, '\n'), 0o644)
+}
+
+// organisation is the generated input and the totals it must roll up to.
+type organisation struct {
+	ns             string
+	hub            *v1alpha1.Office
+	objects        []client.Object
+	projects       []*v1alpha1.Project
+	budgetTotal    resource.Quantity
+	forecastTotal  resource.Quantity
+	forecastByName map[string]int64
+}
+
+func generate(cfg config) *organisation {
+	ns := "default"
+	org := &organisation{ns: ns, forecastByName: map[string]int64{}}
+	meta := func(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Namespace: ns, Name: name} }
+	ref := func(name string) v1alpha1.ParentReference {
+		return v1alpha1.ParentReference{Name: v1alpha1.ObjectName(name)}
+	}
+	officeName := func(i int) string {
+		if i == 0 {
+			return "hub"
+		}
+		return fmt.Sprintf("satellite-%d", i)
+	}
+	for i := range cfg.offices {
+		o := &v1alpha1.Office{ObjectMeta: meta(officeName(i)), Spec: v1alpha1.OfficeSpec{Type: v1alpha1.OfficeTypePortfolioOffice,
+			Governance: v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway}}}
+		if i > 0 {
+			o.Spec.Type = v1alpha1.OfficeTypeSatellite
+			hub := ref("hub")
+			o.Spec.HubRef = &hub
+			o.Spec.Governance = v1alpha1.GovernancePolicy{}
+		} else {
+			org.hub = o
+		}
+		org.objects = append(org.objects, o)
+	}
+	for i := range cfg.portfolios {
+		org.objects = append(org.objects, &v1alpha1.Portfolio{ObjectMeta: meta(fmt.Sprintf("portfolio-%d", i)),
+			Spec: v1alpha1.PortfolioSpec{OfficeRef: ref(officeName(i % cfg.offices)), Capacity: resource.NewQuantity(1_000_000_000, resource.DecimalSI)}})
+	}
+	for i := range cfg.programmes {
+		org.objects = append(org.objects, &v1alpha1.Programme{ObjectMeta: meta(fmt.Sprintf("programme-%d", i)),
+			Spec: v1alpha1.ProgrammeSpec{PortfolioRef: ref(fmt.Sprintf("portfolio-%d", i%cfg.portfolios)), Phase: v1alpha1.ProgrammeDelivering}})
+	}
+	today := v1alpha1.Date(time.Now().UTC().Format(time.DateOnly))
+	var budget, forecast int64
+	for i := range cfg.projects {
+		b := int64(100_000 + (i%50)*10_000)
+		f := b * int64(95+i%21) / 100 // 95%..115% of budget: Green, Amber and Red
+		p := &v1alpha1.Project{ObjectMeta: meta(fmt.Sprintf("project-%05d", i)), Spec: v1alpha1.ProjectSpec{
+			Phase:    v1alpha1.ProjectInitiating,
+			Plan:     v1alpha1.Plan{Budget: *resource.NewQuantity(b, resource.DecimalSI)},
+			Progress: &v1alpha1.Progress{AsOf: today, ActualCost: resource.NewQuantity(b/2, resource.DecimalSI), ForecastCost: resource.NewQuantity(f, resource.DecimalSI)},
+		}}
+		if i%10 == 9 {
+			r := ref(fmt.Sprintf("portfolio-%d", i%cfg.portfolios))
+			p.Spec.PortfolioRef = &r
+		} else {
+			r := ref(fmt.Sprintf("programme-%d", i%cfg.programmes))
+			p.Spec.ProgrammeRef = &r
+		}
+		budget += b
+		forecast += f
+		org.forecastByName[p.Name] = f
+		org.projects = append(org.projects, p)
+		org.objects = append(org.objects, p)
+	}
+	for i := range cfg.reviews {
+		org.objects = append(org.objects, &v1alpha1.GatewayReview{ObjectMeta: meta(fmt.Sprintf("review-%05d", i)), Spec: v1alpha1.GatewayReviewSpec{
+			SubjectRef: v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject, ParentReference: ref(fmt.Sprintf("project-%05d", i%cfg.projects))},
+			Gate:       1, Date: today, Findings: &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmberGreen}}})
+	}
+	org.budgetTotal = *resource.NewQuantity(budget, resource.DecimalSI)
+	org.forecastTotal = *resource.NewQuantity(forecast, resource.DecimalSI)
+	return org
+}
+
+// parallel runs fn over objs with n workers, stopping at the first error.
+func parallel(n int, objs []client.Object, fn func(client.Object) error) error {
+	work := make(chan client.Object)
+	var mu sync.Mutex
+	var first error
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for o := range work {
+				if err := fn(o); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = fmt.Errorf("%T %s: %w", o, o.GetName(), err)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, o := range objs {
+		work <- o
+	}
+	close(work)
+	wg.Wait()
+	return first
+}
+
+// converge waits until the hub office's rollup equals the generated totals
+// and every object is Ready at its generation.
+func converge(ctx context.Context, c client.Client, org *organisation, op *controlplane.Operator) error {
+	deadline := time.Now().Add(30 * time.Minute)
+	for {
+		if ok, why := converged(ctx, c, org); ok {
+			return nil
+		} else if time.Now().After(deadline) {
+			return fmt.Errorf("no convergence within 30 minutes: %s", why)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-op.Exited():
+			return errors.New("the operator exited")
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func converged(ctx context.Context, c client.Client, org *organisation) (bool, string) {
+	hub := &v1alpha1.Office{}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(org.hub), hub); err != nil {
+		return false, err.Error()
+	}
+	r := hub.Status.Rollup
+	if int(r.Projects) != len(org.projects) || r.Money.Budget == nil || r.Money.Budget.Cmp(org.budgetTotal) != 0 ||
+		r.Money.ForecastCost == nil || r.Money.ForecastCost.Cmp(org.forecastTotal) != 0 {
+		return false, fmt.Sprintf("hub rollup: %d projects, budget %v, forecast %v", r.Projects, r.Money.Budget, r.Money.ForecastCost)
+	}
+	for _, list := range []client.ObjectList{&v1alpha1.OfficeList{}, &v1alpha1.PortfolioList{}, &v1alpha1.ProgrammeList{}, &v1alpha1.ProjectList{}, &v1alpha1.GatewayReviewList{}} {
+		if err := c.List(ctx, list, client.InNamespace(org.ns)); err != nil {
+			return false, err.Error()
+		}
+		items, _ := metaItems(list)
+		for _, o := range items {
+			conds := o.(v1alpha1.Conditioned).GetConditions()
+			ready := false
+			for _, cond := range conds {
+				if cond.Type == v1alpha1.ConditionReady && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == o.GetGeneration() {
+					ready = true
+				}
+			}
+			if !ready {
+				return false, fmt.Sprintf("%T %s not Ready", o, o.GetName())
+			}
+		}
+	}
+	return true, ""
+}
+
+func metaItems(list client.ObjectList) ([]client.Object, error) {
+	var out []client.Object
+	switch l := list.(type) {
+	case *v1alpha1.OfficeList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	case *v1alpha1.PortfolioList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	case *v1alpha1.ProgrammeList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	case *v1alpha1.ProjectList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	case *v1alpha1.GatewayReviewList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	}
+	return out, nil
+}
+
+// writeCounts are the API server's counts of writes.
+type writeCounts struct {
+	status, reports int
+	// byResource counts status writes per governance resource.
+	byResource map[string]int
+}
+
+var requestLine = regexp.MustCompile(`^apiserver_request_total\{(.*)\} ([0-9.e+]+)$`)
+
+// writes reads the API server's request counters: status writes to the
+// governance kinds, and writes to ConfigMaps (reports).
+func writes(ctx context.Context, cfg *rest.Config) (writeCounts, error) {
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return writeCounts{}, err
+	}
+	body, err := dc.RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+	if err != nil {
+		return writeCounts{}, fmt.Errorf("reading the API server's metrics: %w", err)
+	}
+	out := writeCounts{byResource: map[string]int{}}
+	scanner := bufio.NewScanner(bytes.NewReader(body))
+	scanner.Buffer(make([]byte, 1<<20), 1<<20)
+	for scanner.Scan() {
+		m := requestLine.FindStringSubmatch(scanner.Text())
+		if m == nil {
+			continue
+		}
+		labels := map[string]string{}
+		for _, kv := range strings.Split(m[1], ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			labels[k] = strings.Trim(v, `"`)
+		}
+		switch labels["verb"] {
+		case "POST", "PUT", "PATCH", "DELETE", "APPLY":
+		default:
+			continue
+		}
+		n, _ := strconv.ParseFloat(m[2], 64)
+		switch {
+		case labels["group"] == "governance.p3o.dev" && labels["subresource"] == "status":
+			out.status += int(n)
+			out.byResource[labels["resource"]] += int(n)
+		case labels["resource"] == "configmaps":
+			out.reports += int(n)
+		}
+	}
+	return out, scanner.Err()
+}
+
+// settle waits until five seconds pass without a write and returns the
+// counts then.
+func settle(ctx context.Context, cfg *rest.Config) (writeCounts, error) {
+	last, err := writes(ctx, cfg)
+	if err != nil {
+		return last, err
+	}
+	for {
+		time.Sleep(5 * time.Second)
+		now, err := writes(ctx, cfg)
+		if err != nil || now.status+now.reports == last.status+last.reports {
+			return now, err
+		}
+		last = now
+	}
+}
+
+// propagate edits one project's forecast at a time and times until the hub
+// office's forecast total reflects it.
+func propagate(ctx context.Context, c client.Client, org *organisation, edits int) ([]time.Duration, error) {
+	total := org.forecastTotal.Value()
+	var latencies []time.Duration
+	for i := range edits {
+		p := org.projects[(i*7919)%len(org.projects)]
+		f := org.forecastByName[p.Name] + 1000
+		patch := []byte(fmt.Sprintf(`{"spec":{"progress":{"forecastCost":"%d"}}}`, f))
+		total += f - org.forecastByName[p.Name]
+		org.forecastByName[p.Name] = f
+		start := time.Now()
+		if err := c.Patch(ctx, p, client.RawPatch("application/merge-patch+json", patch)); err != nil {
+			return nil, err
+		}
+		want := resource.NewQuantity(total, resource.DecimalSI)
+		for {
+			hub := &v1alpha1.Office{}
+			if err := c.Get(ctx, client.ObjectKeyFromObject(org.hub), hub); err != nil {
+				return nil, err
+			}
+			if fc := hub.Status.Rollup.Money.ForecastCost; fc != nil && fc.Cmp(*want) == 0 {
+				break
+			}
+			if time.Since(start) > time.Minute {
+				return nil, fmt.Errorf("edit %d of %s not reflected on the office within a minute", i, p.Name)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		latencies = append(latencies, time.Since(start))
+	}
+	return latencies, nil
+}
+
+func percentile(d []time.Duration, p float64) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(p*float64(len(s))+0.5) - 1
+	i = max(0, min(i, len(s)-1))
+	return float64(s[i].Microseconds()) / 1000
+}
+
+// memoryWatch samples the operator's heap in use (from its metrics) and
+// reads its peak RSS (VmHWM) from /proc.
+type memoryWatch struct {
+	pid     int
+	metrics string
+	mu      sync.Mutex
+	heap    float64
+	rss     float64
+	stop    chan struct{}
+	once    sync.Once
+}
+
+var heapLine = regexp.MustCompile(`^go_memstats_heap_inuse_bytes ([0-9.e+]+)$`)
+
+func (m *memoryWatch) watch() func() {
+	m.stop = make(chan struct{})
+	go func() {
+		for {
+			m.sample()
+			select {
+			case <-m.stop:
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	return func() { m.once.Do(func() { close(m.stop); m.sample() }) }
+}
+
+func (m *memoryWatch) sample() {
+	if status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", m.pid)); err == nil {
+		for _, line := range strings.Split(string(status), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+				kb, _ := strconv.ParseFloat(f[1], 64)
+				m.mu.Lock()
+				m.rss = max(m.rss, kb/1024)
+				m.mu.Unlock()
+			}
+		}
+	}
+	resp, err := http.Get("http://" + m.metrics + "/metrics")
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(body), "\n") {
+		if mm := heapLine.FindStringSubmatch(line); mm != nil {
+			v, _ := strconv.ParseFloat(mm[1], 64)
+			m.mu.Lock()
+			m.heap = max(m.heap, v/(1<<20))
+			m.mu.Unlock()
+		}
+	}
+}
+
+func (m *memoryWatch) peaks() (float64, float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rss, m.heap
+}
+
+func printTable(r Result) {
+	rows := [][3]string{
+		{"organisation", fmt.Sprintf("%d offices, %d portfolios, %d programmes, %d projects, %d reviews", r.Offices, r.Portfolios, r.Programmes, r.Projects, r.Reviews), ""},
+		{"client QPS / burst", fmt.Sprintf("%.0f / %d", r.QPS, r.Burst), ""},
+		{"floor (one status write per object)", fmt.Sprintf("%.1f s", r.FloorSeconds), ""},
+		{"convergence", fmt.Sprintf("%.1f s", r.ConvergenceSeconds), ""},
+		{"convergence / floor", fmt.Sprintf("%.2f", r.ConvergenceVsFloor), "≤ 1.3"},
+		{"status writes per object", fmt.Sprintf("%.2f (%d writes)", r.StatusWritesPerObj, r.StatusWrites), "≤ 1.1"},
+		{"  by resource", fmt.Sprint(r.StatusWritesByKind), ""},
+		{"report ConfigMap writes", fmt.Sprintf("%d", r.ReportWrites), ""},
+		{"all writes settled (5 s quiet) after", fmt.Sprintf("%.1f s, %d writes", r.SettledSeconds, r.SettledWrites), ""},
+		{fmt.Sprintf("writes in %.0f s of steady state", r.SteadySeconds), fmt.Sprintf("%d", r.SteadyWrites), "0"},
+		{"project edit → office status, p50", fmt.Sprintf("%.0f ms", r.PropagationP50Milli), "< 1000 ms"},
+		{"project edit → office status, p99", fmt.Sprintf("%.0f ms", r.PropagationP99Milli), "< 3000 ms"},
+		{"operator peak RSS", fmt.Sprintf("%.0f MiB", r.PeakRSSMiB), "≤ 256 MiB"},
+		{"operator peak heap in use", fmt.Sprintf("%.0f MiB", r.PeakHeapInUseMiB), ""},
+	}
+	fmt.Printf("\n%-40s %-60s %s\n", "measure", "value", "goal")
+	for _, row := range rows {
+		fmt.Printf("%-40s %-60s %s\n", row[0], row[1], row[2])
+	}
+}
