@@ -27,16 +27,21 @@ import (
 // per window instead of one per child.
 const RollupWindow = 250 * time.Millisecond
 
+// DeferralRecheck is how often a parent that waits for pending children
+// looks again; children's changes do not wake it sooner.
+const DeferralRecheck = time.Second
+
 // coalescer throttles the rollups of one controller's parents: every child
 // kind it watches shares the window.
 type coalescer struct {
-	window time.Duration
-	mu     sync.Mutex
-	last   map[reconcile.Request]time.Time
+	window    time.Duration
+	deferrals *deferrals
+	mu        sync.Mutex
+	last      map[reconcile.Request]time.Time
 }
 
-func newCoalescer(window time.Duration) *coalescer {
-	return &coalescer{window: window, last: map[reconcile.Request]time.Time{}}
+func newCoalescer(window time.Duration, d *deferrals) *coalescer {
+	return &coalescer{window: window, deferrals: d, last: map[reconcile.Request]time.Time{}}
 }
 
 // toParents enqueues the parents mapFn names for a changed child, at once
@@ -46,6 +51,13 @@ func (c *coalescer) toParents(mapFn handler.MapFunc) handler.EventHandler {
 	enqueue := func(ctx context.Context, obj client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 		now := time.Now()
 		for _, req := range mapFn(ctx, obj) {
+			if c.deferrals.waitingFor(req.String(), now) > 2*c.window {
+				// The parent has been waiting for its children for a while (a
+				// bulk sync): it looks again by itself, children need not wake
+				// it. A single edit never waits that long.
+				q.AddAfter(req, DeferralRecheck)
+				continue
+			}
 			c.mu.Lock()
 			next := c.last[req].Add(c.window)
 			if now.After(next) {
@@ -93,6 +105,21 @@ type deferrals struct {
 }
 
 func newDeferrals() *deferrals { return &deferrals{since: map[string]time.Time{}} }
+
+// waitingFor reports how long the parent key has been waiting for its
+// children (zero when it is not).
+func (d *deferrals) waitingFor(key string, now time.Time) time.Duration {
+	if d == nil {
+		return 0
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	since, ok := d.since[key]
+	if !ok {
+		return 0
+	}
+	return now.Sub(since)
+}
 
 // wait reports whether the parent key should wait now.
 func (d *deferrals) wait(key string, pending bool, now time.Time) bool {

@@ -139,9 +139,13 @@ func evaluateCompliance(p *policy.Policy, rules *policy.Rules, in complianceInpu
 	if p == nil {
 		return status, policy.Result{}
 	}
-	object, err := runtime.DefaultUnstructuredConverter.ToUnstructured(in.object)
-	if err != nil {
-		object = map[string]any{}
+	// Rules see the object as JSON; converting is the costliest step, so
+	// it is skipped when no gate has a rule.
+	object := map[string]any{}
+	if hasRules(*p) {
+		if o, err := runtime.DefaultUnstructuredConverter.ToUnstructured(in.object); err == nil {
+			object = o
+		}
 	}
 	res := policy.Evaluate(*p, rules, policy.Subject{
 		Kind: in.kind, Phase: in.phase, PhaseSince: status.PhaseSince.Time, Reviews: in.reviews, Object: object,
@@ -150,6 +154,15 @@ func evaluateCompliance(p *policy.Policy, rules *policy.Rules, in complianceInpu
 	status.Gates = res.Gates
 	status.NextGate = res.NextGate
 	return status, res
+}
+
+func hasRules(p policy.Policy) bool {
+	for _, g := range p.Gates {
+		if g.Rule != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // setCompliant records the Compliant condition.

@@ -111,8 +111,11 @@ func (a *admitter) admission(ctx context.Context, ns string) (hierarchy.Admissio
 // children lists the objects whose field index holds key (those that
 // reference the parent), split into those the parent admits and the number
 // it refuses.
+//
+// The children are the cache's own objects, not copies: callers read them
+// and never modify them.
 func children(ctx context.Context, c client.Reader, parent client.Object, list client.ObjectList, index, key string) ([]client.Object, int, error) {
-	if err := c.List(ctx, list, client.MatchingFields{index: key}); err != nil {
+	if err := c.List(ctx, list, client.MatchingFields{index: key}, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, 0, fmt.Errorf("listing children by %s: %w", index, err)
 	}
 	items, err := meta.ExtractList(list)

@@ -127,7 +127,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 
 	projects := &v1alpha1.ProjectList{}
-	if err := c.reader.List(ctx, projects); err == nil {
+	if err := c.reader.List(ctx, projects, client.UnsafeDisableDeepCopy); err == nil {
 		for i := range projects.Items {
 			p := &projects.Items[i]
 			programme, portfolio := "", ""
@@ -158,7 +158,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	programmes := &v1alpha1.ProgrammeList{}
-	if err := c.reader.List(ctx, programmes); err == nil {
+	if err := c.reader.List(ctx, programmes, client.UnsafeDisableDeepCopy); err == nil {
 		for i := range programmes.Items {
 			p := &programmes.Items[i]
 			oneOf(descProgrammeHealth, p.Status.Health, p.Namespace, p.Name)
@@ -167,7 +167,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	portfolios := &v1alpha1.PortfolioList{}
-	if err := c.reader.List(ctx, portfolios); err == nil {
+	if err := c.reader.List(ctx, portfolios, client.UnsafeDisableDeepCopy); err == nil {
 		for i := range portfolios.Items {
 			p := &portfolios.Items[i]
 			oneOf(descPortfolioHealth, p.Status.Rollup.Health, p.Namespace, p.Name)
@@ -181,7 +181,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	offices := &v1alpha1.OfficeList{}
-	if err := c.reader.List(ctx, offices); err == nil {
+	if err := c.reader.List(ctx, offices, client.UnsafeDisableDeepCopy); err == nil {
 		for i := range offices.Items {
 			o := &offices.Items[i]
 			oneOf(descOfficeHealth, o.Status.Rollup.Health, o.Namespace, o.Name, string(o.Spec.Type))
@@ -198,5 +198,9 @@ func boolean(b bool) float64 {
 }
 
 // amount converts money to a float for Prometheus, which only has floats;
-// the exact figures stay in status and reports.
-func amount(q *resource.Quantity) float64 { return q.AsApproximateFloat64() }
+// the exact figures stay in status and reports. q is the cache's and is
+// not modified.
+func amount(q *resource.Quantity) float64 {
+	c := q.DeepCopy()
+	return c.AsApproximateFloat64()
+}

@@ -92,7 +92,7 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	before := office.DeepCopy()
 	pendingChildren := anyPending(obs.portfolios, portfolioObserved, true) || anyPending(obs.satellites, officeObserved, true)
 	if r.Deferrals.wait(byKey(office), pendingChildren, time.Now()) {
-		return ctrl.Result{RequeueAfter: RollupWindow}, nil
+		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
 	setOfficeStatus(office, obs)
 	recordTransitions(r.Recorder, before, office, before.Status.Rollup.Health, office.Status.Rollup.Health, causeReason(office.Status.Rollup))
@@ -140,7 +140,7 @@ func phaseOf(obj client.Object) string {
 func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.OfficeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	rollups := newCoalescer(RollupWindow)
+	rollups := newCoalescer(RollupWindow, r.Deferrals)
 	satellitesOfHub := referrersOf(r.Client, newList, IndexHubRef, byKey)
 	hubOfSatellite := parentsOf(func(obj client.Object) []types.NamespacedName {
 		o := obj.(*v1alpha1.Office)

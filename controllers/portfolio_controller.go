@@ -43,16 +43,6 @@ func (r *PortfolioReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 }
 
 func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Portfolio) (ctrl.Result, error) {
-	resolutions, err := resolver{r.Client}.resolveAll(ctx, portfolio.Namespace,
-		parentRef{"spec.officeRef", "Office", &portfolio.Spec.OfficeRef, &v1alpha1.Office{}},
-	)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	obs := portfolioObservation{resolutions: resolutions}
-	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(resolutions, "")); err != nil {
-		return ctrl.Result{}, err
-	}
 	key := byKey(portfolio)
 	programmes, refusedProgrammes, err := children(ctx, r.Client, portfolio, &v1alpha1.ProgrammeList{}, IndexPortfolioRef, key)
 	if err != nil {
@@ -62,11 +52,19 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	obs.programmes, obs.projects = as[*v1alpha1.Programme](programmes), as[*v1alpha1.Project](projects)
-	obs.refused = refusedProgrammes + refusedProjects
+	obs := portfolioObservation{programmes: as[*v1alpha1.Programme](programmes), projects: as[*v1alpha1.Project](projects),
+		refused: refusedProgrammes + refusedProjects}
 	pendingChildren := anyPending(obs.programmes, programmeObserved, true) || anyPending(obs.projects, projectObserved, false)
-	if r.Deferrals.wait(byKey(portfolio), pendingChildren, time.Now()) {
-		return ctrl.Result{RequeueAfter: RollupWindow}, nil
+	if r.Deferrals.wait(key, pendingChildren, time.Now()) {
+		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
+	}
+	if obs.resolutions, err = (resolver{r.Client}).resolveAll(ctx, portfolio.Namespace,
+		parentRef{"spec.officeRef", "Office", &portfolio.Spec.OfficeRef, &v1alpha1.Office{}},
+	); err != nil {
+		return ctrl.Result{}, err
+	}
+	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(obs.resolutions, "")); err != nil {
+		return ctrl.Result{}, err
 	}
 	before := portfolio.DeepCopy()
 	setPortfolioStatus(portfolio, obs)
@@ -89,7 +87,7 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.PortfolioList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	rollups := newCoalescer(RollupWindow)
+	rollups := newCoalescer(RollupWindow, r.Deferrals)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Portfolio{}).
 		Watches(&v1alpha1.Programme{}, rollups.toParents(parentsOf(programmePortfolio))).

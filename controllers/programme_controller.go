@@ -47,6 +47,15 @@ func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 }
 
 func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Programme) (ctrl.Result, error) {
+	projects, refused, err := children(ctx, r.Client, programme, &v1alpha1.ProjectList{}, IndexProgrammeRef, byKey(programme))
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	now := r.Now()
+	if r.Deferrals.wait(byKey(programme), anyPending(as[*v1alpha1.Project](projects), projectObserved, false), now) {
+		// Projects are still being reconciled: roll them up once they are.
+		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
+	}
 	portfolio := &v1alpha1.Portfolio{}
 	resolutions, err := resolver{r.Client}.resolveAll(ctx, programme.Namespace,
 		parentRef{"spec.portfolioRef", "Portfolio", &programme.Spec.PortfolioRef, portfolio},
@@ -55,7 +64,8 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	obs := programmeObservation{resolutions: resolutions, rules: r.Rules, now: r.Now()}
+	obs := programmeObservation{resolutions: resolutions, rules: r.Rules, now: now}
+	obs.projects, obs.refused = as[*v1alpha1.Project](projects), refused
 	inherited := ""
 	if resolvedKey(resolutions, "spec.portfolioRef") != "" {
 		if inherited, err = officeOfPortfolio(ctx, r.Client, portfolio); err != nil {
@@ -64,15 +74,6 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	}
 	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(resolutions, inherited)); err != nil {
 		return ctrl.Result{}, err
-	}
-	projects, refused, err := children(ctx, r.Client, programme, &v1alpha1.ProjectList{}, IndexProgrammeRef, byKey(programme))
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	obs.projects, obs.refused = as[*v1alpha1.Project](projects), refused
-	if r.Deferrals.wait(byKey(programme), anyPending(obs.projects, projectObserved, false), obs.now) {
-		// Projects are still being reconciled: roll them up once they are.
-		return ctrl.Result{RequeueAfter: RollupWindow}, nil
 	}
 	if obs.reviews, _, err = reviewsOf(ctx, r.Client, programme, v1alpha1.SubjectKindProgramme); err != nil {
 		return ctrl.Result{}, err
@@ -104,7 +105,7 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.ProgrammeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	rollups := newCoalescer(RollupWindow)
+	rollups := newCoalescer(RollupWindow, r.Deferrals)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Programme{}).
 		Watches(&v1alpha1.Project{}, rollups.toParents(parentsOf(projectProgramme))).

@@ -122,7 +122,7 @@ var errConflict = errors.New("status patch conflicted with a newer version")
 func referrersOf(c client.Reader, newList func() client.ObjectList, field string, keyOf func(client.Object) string) handler.MapFunc {
 	return func(ctx context.Context, obj client.Object) []reconcile.Request {
 		list := newList()
-		if err := c.List(ctx, list, client.MatchingFields{field: keyOf(obj)}); err != nil {
+		if err := c.List(ctx, list, client.MatchingFields{field: keyOf(obj)}, client.UnsafeDisableDeepCopy); err != nil {
 			ctrl.LoggerFrom(ctx).Error(err, "Listing referrers failed", "index", field, "key", keyOf(obj))
 			return nil
 		}
@@ -169,7 +169,7 @@ func projectsBeneathPortfolio(c client.Reader) handler.MapFunc {
 func objectsInNamespace(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
 	return func(ctx context.Context, obj client.Object) []reconcile.Request {
 		list := newList()
-		if err := c.List(ctx, list, client.InNamespace(obj.GetName())); err != nil {
+		if err := c.List(ctx, list, client.InNamespace(obj.GetName()), client.UnsafeDisableDeepCopy); err != nil {
 			ctrl.LoggerFrom(ctx).Error(err, "Listing objects in namespace failed", "namespace", obj.GetName())
 			return nil
 		}

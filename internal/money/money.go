@@ -15,12 +15,14 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-// Of returns the exact value of q, or nil when q is nil.
+// Of returns the exact value of q, or nil when q is nil. It never modifies
+// q (Quantity.AsDec does), so it is safe on objects shared through a cache.
 func Of(q *resource.Quantity) *inf.Dec {
 	if q == nil {
 		return nil
 	}
-	return new(inf.Dec).Set(q.AsDec())
+	c := q.DeepCopy()
+	return c.AsDec()
 }
 
 // Add returns a + b, treating nil as absent: nil only when both are nil.
@@ -49,10 +51,11 @@ func Accumulate(total **inf.Dec, v *inf.Dec) {
 	(*total).Add(*total, v)
 }
 
-// AccumulateQuantity adds q to *total in place; a nil q is absent.
+// AccumulateQuantity adds q to *total in place; a nil q is absent. q is
+// not modified.
 func AccumulateQuantity(total **inf.Dec, q *resource.Quantity) {
 	if q != nil {
-		Accumulate(total, q.AsDec())
+		Accumulate(total, Of(q))
 	}
 }
 

@@ -208,3 +208,22 @@ func TestSuperseded(t *testing.T) {
 		t.Errorf("Superseded = %v; want only ns/a superseded by ns/b", got)
 	}
 }
+
+// BenchmarkEvaluate10000 evaluates the OGCGateway profile and a rule for
+// 10,000 projects.
+func BenchmarkEvaluate10000(b *testing.B) {
+	rules, _ := NewRules()
+	p := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway, Gates: []v1alpha1.Gate{
+		{Name: "owners", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating",
+			Rule: &v1alpha1.GateRule{Expression: "!has(object.spec.risks) || object.spec.risks.all(r, has(r.owner))", Message: "m"}},
+	}})})
+	subject := Subject{Kind: "Project", Phase: "Delivering", Reviews: []Review{
+		review("g1", 1, "2026-01-10", "Green"), review("g2", 2, "2026-03-10", "AmberGreen"), review("g3", 3, "2026-05-10", "Amber"),
+	}, Object: map[string]any{"spec": map[string]any{"risks": []any{map[string]any{"name": "r", "owner": "o"}}}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		for range 10000 {
+			_ = Evaluate(p, rules, subject, now)
+		}
+	}
+}

@@ -186,3 +186,15 @@ func TestSchemaIsDocumented(t *testing.T) {
 		t.Errorf("report.json does not decode strictly into the schema: %v", err)
 	}
 }
+
+// BenchmarkRender10000 builds and renders the report of 10,000 projects.
+func BenchmarkRender10000(b *testing.B) {
+	in := sampleInput()
+	for i := range 10000 {
+		in.Projects = append(in.Projects, project(fmt.Sprintf("project-%05d", i), v1alpha1.HealthAmber, "1.2M", "1.25M", "cost forecast uses 40% of the tolerance"))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Render(Build(in))
+	}
+}
