@@ -32,7 +32,7 @@ import (
 // ReportMinInterval is the least time between two rebuilds of one object's
 // live report: a burst of changes beneath it (a GitOps sync of hundreds of
 // projects) is coalesced into one rebuild.
-const ReportMinInterval = 2 * time.Second
+const ReportMinInterval = 5 * time.Second
 
 // publisher writes the report ConfigMaps of an object: the live report,
 // rewritten only when its content changes, and periodic immutable

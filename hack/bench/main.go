@@ -51,7 +51,7 @@ type config struct {
 	edits                                              int
 	qps                                                float64
 	burst                                              int
-	operator, out                                      string
+	operator, out, memoryLimit                         string
 }
 
 // Result holds every figure the benchmark reports.
@@ -60,6 +60,7 @@ type Result struct {
 	Objects                                            int
 	QPS                                                float64
 	Burst                                              int
+	MemoryLimit                                        string `json:"memoryLimit"`
 
 	FloorSeconds        float64        `json:"floorSeconds"`
 	ConvergenceSeconds  float64        `json:"convergenceSeconds"`
@@ -92,6 +93,7 @@ func main() {
 	flag.IntVar(&cfg.burst, "burst", 200, "client burst of the operator and of the floor client")
 	flag.StringVar(&cfg.operator, "operator", "bin/p3o-operator", "operator binary")
 	flag.StringVar(&cfg.out, "out", "bin/bench.json", "where to write the figures as JSON")
+	flag.StringVar(&cfg.memoryLimit, "memory-limit", "200MiB", "GOMEMLIMIT of the operator, as config/manager sets it (empty: none)")
 	flag.Parse()
 	defaults := map[string][6]int{"default": {5, 20, 200, 10000, 2000, 60}, "small": {5, 4, 20, 1000, 200, 30}}[*size]
 	if defaults[0] == 0 {
@@ -149,7 +151,7 @@ func run(ctx context.Context, cfg config) (err error) {
 	logf("created in %s", time.Since(start).Round(time.Millisecond))
 
 	res := Result{Offices: cfg.offices, Portfolios: cfg.portfolios, Programmes: cfg.programmes, Projects: cfg.projects,
-		Reviews: cfg.reviews, Objects: len(org.objects), QPS: cfg.qps, Burst: cfg.burst}
+		Reviews: cfg.reviews, Objects: len(org.objects), QPS: cfg.qps, Burst: cfg.burst, MemoryLimit: cfg.memoryLimit}
 
 	// The floor: one status write per object by a bare client with the
 	// operator's client settings, through as many workers as it runs.
@@ -181,7 +183,13 @@ func run(ctx context.Context, cfg config) (err error) {
 		return err
 	}
 	defer logFile.Close()
-	logf("starting the operator (log: %s)", logFile.Name())
+	if cfg.memoryLimit != "" {
+		// The operator process inherits it, as the Deployment's env sets it.
+		if err := os.Setenv("GOMEMLIMIT", cfg.memoryLimit); err != nil {
+			return err
+		}
+	}
+	logf("starting the operator (log: %s, GOMEMLIMIT %q)", logFile.Name(), cfg.memoryLimit)
 	start = time.Now()
 	op, err := cp.StartOperator(binary, logFile, "--kube-api-qps", strconv.FormatFloat(cfg.qps, 'f', -1, 64), "--kube-api-burst", strconv.Itoa(cfg.burst))
 	if err != nil {
@@ -605,7 +613,7 @@ func (m *memoryWatch) peaks() (float64, float64) {
 func printTable(r Result) {
 	rows := [][3]string{
 		{"organisation", fmt.Sprintf("%d offices, %d portfolios, %d programmes, %d projects, %d reviews", r.Offices, r.Portfolios, r.Programmes, r.Projects, r.Reviews), ""},
-		{"client QPS / burst", fmt.Sprintf("%.0f / %d", r.QPS, r.Burst), ""},
+		{"client QPS / burst, GOMEMLIMIT", fmt.Sprintf("%.0f / %d, %s", r.QPS, r.Burst, r.MemoryLimit), ""},
 		{"floor (one status write per object)", fmt.Sprintf("%.1f s", r.FloorSeconds), ""},
 		{"convergence", fmt.Sprintf("%.1f s", r.ConvergenceSeconds), ""},
 		{"convergence / floor", fmt.Sprintf("%.2f", r.ConvergenceVsFloor), "≤ 1.3"},
