@@ -22,9 +22,8 @@ import (
 
 // RollupWindow is the least time between two rollups of one parent caused
 // by its children. The first change reaches the parent at once; the changes
-// that follow within the window are added up together at its end, so a
-// burst (a sync of hundreds of projects) costs each parent one status write
-// per window instead of one per child.
+// that follow within the window are added up together at its end. (Long
+// bursts, such as a first sync, are handled by deferrals below.)
 const RollupWindow = 250 * time.Millisecond
 
 // DeferralRecheck is how often a parent that waits for pending children
