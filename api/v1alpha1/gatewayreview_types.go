@@ -159,7 +159,3 @@ type GatewayReviewList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []GatewayReview `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&GatewayReview{}, &GatewayReviewList{})
-}

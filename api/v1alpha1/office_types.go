@@ -377,7 +377,3 @@ type OfficeList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []Office `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&Office{}, &OfficeList{})
-}

@@ -138,7 +138,3 @@ type PortfolioList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []Portfolio `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&Portfolio{}, &PortfolioList{})
-}

@@ -206,7 +206,3 @@ type ProgrammeList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []Programme `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&Programme{}, &ProgrammeList{})
-}
