@@ -33,6 +33,7 @@ import (
 	"syscall"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -392,8 +393,12 @@ func converged(ctx context.Context, c client.Client, org *organisation) (bool, s
 		if err := c.List(ctx, list, client.InNamespace(org.ns)); err != nil {
 			return false, err.Error()
 		}
-		items, _ := metaItems(list)
-		for _, o := range items {
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, item := range items {
+			o := item.(client.Object)
 			conds := o.(v1alpha1.Conditioned).GetConditions()
 			ready := false
 			for _, cond := range conds {
@@ -407,33 +412,6 @@ func converged(ctx context.Context, c client.Client, org *organisation) (bool, s
 		}
 	}
 	return true, ""
-}
-
-func metaItems(list client.ObjectList) ([]client.Object, error) {
-	var out []client.Object
-	switch l := list.(type) {
-	case *v1alpha1.OfficeList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	case *v1alpha1.PortfolioList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	case *v1alpha1.ProgrammeList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	case *v1alpha1.ProjectList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	case *v1alpha1.GatewayReviewList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	}
-	return out, nil
 }
 
 // writeCounts are the API server's counts of writes.
