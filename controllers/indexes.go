@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 
-	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -45,7 +44,7 @@ func refKey(ref *v1alpha1.ParentReference, ns string) string {
 	if ref == nil {
 		return ""
 	}
-	return types.NamespacedName{Namespace: ref.NamespaceOr(ns), Name: string(ref.Name)}.String()
+	return refTarget(*ref, ns).String()
 }
 
 // subjectKey is the index key of a Project or Programme reference.

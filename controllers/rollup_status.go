@@ -174,7 +174,7 @@ func setProgrammeStatus(p *v1alpha1.Programme, obs programmeObservation) time.Ti
 	p.Status.Health = health.Worse(assessment.Overall, res.Rollup.Health)
 	p.Status.HealthReasons = nil
 	if r := causeReason(res.Rollup); r != "" {
-		p.Status.HealthReasons = append(p.Status.HealthReasons, "projects "+r)
+		p.Status.HealthReasons = append(p.Status.HealthReasons, projectsReasonPrefix+r)
 	}
 	p.Status.HealthReasons = boundedReasons(append(p.Status.HealthReasons, assessment.Reasons...))
 
@@ -183,9 +183,21 @@ func setProgrammeStatus(p *v1alpha1.Programme, obs programmeObservation) time.Ti
 	return comp.RecheckAt
 }
 
-// programmeItem is a Programme as its portfolio's rollup counts it.
-func programmeItem(p *v1alpha1.Programme, highRisk int32) rollup.Programme {
-	own, ownReason := health.AssessRisks(p.Spec.Risks, health.Policy{HighRiskSeverity: highRisk})
+// projectsReasonPrefix starts the reason a programme gives for its projects;
+// its other reasons (risks, gates) are its own.
+const projectsReasonPrefix = "projects "
+
+// programmeItem is a Programme as its portfolio's rollup counts it. Its own
+// health is what its own reasons give (Amber at most: risks and gates), as
+// the programme assessed them under its own office's thresholds.
+func programmeItem(p *v1alpha1.Programme) rollup.Programme {
+	own, ownReason := v1alpha1.HealthGreen, ""
+	for _, r := range p.Status.HealthReasons {
+		if !strings.HasPrefix(r, projectsReasonPrefix) {
+			own, ownReason = v1alpha1.HealthAmber, r
+			break
+		}
+	}
 	item := rollup.Programme{
 		Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase,
 		Health: p.Status.Health, OwnHealth: own, OwnReason: ownReason,
@@ -216,10 +228,9 @@ func setPortfolioStatus(p *v1alpha1.Portfolio, obs portfolioObservation) {
 	setParentResolved(p, obs.resolutions)
 	p.Status.Office = obs.officeKey
 
-	policy := obs.policy()
 	b := rollup.New(obs.currency())
 	for _, prog := range obs.programmes {
-		b.AddProgramme(programmeItem(prog, policy.HighRiskSeverity))
+		b.AddProgramme(programmeItem(prog))
 	}
 	for _, pr := range obs.projects {
 		b.AddProject(projectItem(pr))

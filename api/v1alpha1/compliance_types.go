@@ -105,8 +105,6 @@ const (
 	ReasonGatesUnmet = "GatesUnmet"
 	// ReasonNoPolicy: no governing Office policy applies (yet).
 	ReasonNoPolicy = "NoPolicy"
-	// ReasonPending: not evaluated yet.
-	ReasonPending = "Pending"
 	// ReasonRuleError: a gate's rule could not be evaluated.
 	ReasonRuleError = "RuleError"
 )

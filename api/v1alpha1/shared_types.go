@@ -486,9 +486,6 @@ const (
 	// ReasonNotPermitted means a referenced object exists in another namespace
 	// that does not admit this object's namespace.
 	ReasonNotPermitted = "NotPermitted"
-	// ReasonInvalidReference means a reference is of the wrong type, such as a
-	// Satellite hub that is not an Office able to be a hub.
-	ReasonInvalidReference = "InvalidReference"
 	// ReasonSucceeded means the last reconciliation succeeded.
 	ReasonSucceeded = "Succeeded"
 	// ReasonProgressing means reconciliation is in progress.

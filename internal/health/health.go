@@ -34,22 +34,6 @@ type Policy struct {
 // a Project whose Office is not known (yet).
 var DefaultPolicy = Policy{WarningPercent: 75, HighRiskSeverity: 15, ReportingCadence: 28 * 24 * time.Hour}
 
-// PolicyOf reads the thresholds of an Office's governance policy, falling
-// back to the defaults for what it leaves unset.
-func PolicyOf(g v1alpha1.GovernancePolicy) Policy {
-	p := DefaultPolicy
-	if g.ToleranceWarningPercent > 0 {
-		p.WarningPercent = g.ToleranceWarningPercent
-	}
-	if g.HighRiskSeverity > 0 {
-		p.HighRiskSeverity = g.HighRiskSeverity
-	}
-	if d, err := g.ReportingCadence.Duration(); err == nil {
-		p.ReportingCadence = d
-	}
-	return p
-}
-
 // Rank orders health from best to worst: Green < Amber < Red. Unknown ranks
 // below Green so that it never hides a known problem.
 func Rank(h v1alpha1.Health) int {

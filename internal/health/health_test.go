@@ -134,17 +134,6 @@ func TestStaleAtTellsWhenToLookAgain(t *testing.T) {
 	}
 }
 
-func TestPolicyOf(t *testing.T) {
-	got := PolicyOf(v1alpha1.GovernancePolicy{ToleranceWarningPercent: 50, HighRiskSeverity: 10, ReportingCadence: "2w"})
-	want := Policy{WarningPercent: 50, HighRiskSeverity: 10, ReportingCadence: 14 * 24 * time.Hour}
-	if got != want {
-		t.Errorf("PolicyOf = %+v; want %+v", got, want)
-	}
-	if got := PolicyOf(v1alpha1.GovernancePolicy{}); got != DefaultPolicy {
-		t.Errorf("PolicyOf(empty) = %+v; want the defaults", got)
-	}
-}
-
 // FuzzAssess feeds arbitrary figures: Assess never panics, always gives a
 // known health, gives a reason for anything below Green, and never rates
 // better than the project manager declares.

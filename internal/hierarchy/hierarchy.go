@@ -31,9 +31,6 @@ const (
 	// NotPermitted: the referent is in another namespace that does not admit
 	// the referrer's namespace.
 	NotPermitted
-	// Invalid: the referent exists but cannot play the role, such as an
-	// office that cannot be a hub.
-	Invalid
 )
 
 // Reason is the condition reason for the outcome.
@@ -43,10 +40,8 @@ func (o Outcome) Reason() string {
 		return v1alpha1.ReasonResolved
 	case NotFound:
 		return v1alpha1.ReasonParentNotFound
-	case NotPermitted:
-		return v1alpha1.ReasonNotPermitted
 	default:
-		return v1alpha1.ReasonInvalidReference
+		return v1alpha1.ReasonNotPermitted
 	}
 }
 

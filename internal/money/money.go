@@ -25,19 +25,6 @@ func Of(q *resource.Quantity) *inf.Dec {
 	return c.AsDec()
 }
 
-// Add returns a + b, treating nil as absent: nil only when both are nil.
-func Add(a, b *inf.Dec) *inf.Dec {
-	switch {
-	case a == nil && b == nil:
-		return nil
-	case a == nil:
-		return new(inf.Dec).Set(b)
-	case b == nil:
-		return new(inf.Dec).Set(a)
-	}
-	return new(inf.Dec).Add(a, b)
-}
-
 // Accumulate adds v to *total in place, allocating only for the first
 // amount; a nil v is absent.
 func Accumulate(total **inf.Dec, v *inf.Dec) {
