@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/util/workqueue"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -66,6 +67,7 @@ func (c *coalescer) toParents(mapFn handler.MapFunc) handler.EventHandler {
 				continue
 			}
 			c.mu.Unlock()
+			ctrl.LoggerFrom(ctx).V(1).Info("Rollup coalesced", "parent", req.String(), "after", next.Sub(now).String())
 			// Already rolled up within the window: once more at its end. The
 			// queue keeps one pending item per parent, however many children
 			// ask.
@@ -121,20 +123,25 @@ func (d *deferrals) waitingFor(key string, now time.Time) time.Duration {
 }
 
 // wait reports whether the parent key should wait now.
-func (d *deferrals) wait(key string, pending bool, now time.Time) bool {
+func (d *deferrals) wait(ctx context.Context, key string, pending bool, now time.Time) bool {
+	log := ctrl.LoggerFrom(ctx).V(1)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !pending {
+	first, waiting := d.since[key]
+	switch {
+	case !pending:
+		if waiting {
+			log.Info("Children settled; rolling up", "waited", now.Sub(first).String())
+		}
 		delete(d.since, key)
 		return false
-	}
-	first, ok := d.since[key]
-	if !ok {
+	case !waiting:
 		d.since[key] = now
+		log.Info("Children pending; rollup deferred", "recheck", DeferralRecheck.String())
 		return true
-	}
-	if now.Sub(first) >= MaxDeferral {
+	case now.Sub(first) >= MaxDeferral:
 		delete(d.since, key)
+		log.Info("Children still pending after the longest deferral; rolling up anyway", "waited", now.Sub(first).String())
 		return false
 	}
 	return true
@@ -146,7 +153,7 @@ func settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool
 	if observedGeneration != obj.GetGeneration() {
 		return false
 	}
-	return !rollsUp || conditions.Get(obj, ConditionRolledUp) != nil
+	return !rollsUp || conditions.Get(obj, v1alpha1.ConditionRolledUp) != nil
 }
 
 // anyPending reports whether any of the objects has not settled.

@@ -15,7 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/controllers"
+	"p3o.dev/p3o-operator/internal/status"
 )
 
 func projectSubject(name, namespace string) v1alpha1.SubjectReference {
@@ -52,7 +52,7 @@ func TestGatewayReviewsDecideCompliance(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		c := conditionOf(g, project, v1alpha1.ConditionCompliant)
 		g.Expect(c).NotTo(BeNil())
-		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonGatesUnmet))
+		g.Expect(c.Reason).To(Equal(string(v1alpha1.ReasonGatesUnmet)))
 		g.Expect(c.Message).To(Equal("Gate 3 Investment decision: no review"))
 	}).Should(Succeed())
 	get(g, project)
@@ -61,7 +61,7 @@ func TestGatewayReviewsDecideCompliance(t *testing.T) {
 	g.Expect(project.Status.Compliance.NextGate).To(Equal("gate-4"))
 	g.Expect(project.Status.Compliance.Enforcement).To(Equal(v1alpha1.EnforcementAudit))
 	g.Eventually(func(g Gomega) {
-		g.Expect(eventReasons(g, o.ns, "erp")).To(ContainElement(controllers.EventGateUnmet))
+		g.Expect(eventReasons(g, o.ns, "erp")).To(ContainElement(status.EventGateUnmet))
 		get(g, o.portfolio)
 		// The project is non-compliant; the programme, still Identifying, has
 		// no gate due and is compliant.
@@ -76,7 +76,7 @@ func TestGatewayReviewsDecideCompliance(t *testing.T) {
 		g.Expect(gate3.Status.Satisfies).To(Equal([]string{"gate-3"}))
 		get(g, project)
 		g.Expect(project.Status.Health).To(Equal(v1alpha1.HealthGreen))
-		g.Expect(eventReasons(g, o.ns, "erp")).To(ContainElement(controllers.EventGateMet))
+		g.Expect(eventReasons(g, o.ns, "erp")).To(ContainElement(status.EventGateMet))
 	}).Should(Succeed())
 
 	// A newer, worse review supersedes the older one.
@@ -88,7 +88,7 @@ func TestGatewayReviewsDecideCompliance(t *testing.T) {
 	g.Expect(msg).To(Equal("Gate 3 Investment decision: review of 2026-11-01 gave Red, worse than the minimum Amber"))
 	g.Eventually(func(g Gomega) {
 		get(g, gate3)
-		g.Expect(gate3.Status.SupersededBy).To(Equal(assurance + "/erp-gate-3-again"))
+		g.Expect(gate3.Status.SupersededBy.String()).To(Equal(assurance + "/erp-gate-3-again"))
 		g.Expect(gate3.Status.Satisfies).To(BeEmpty())
 	}).Should(Succeed())
 }
@@ -107,7 +107,7 @@ func TestExpiredReviewIsUnmet(t *testing.T) {
 	msg := expectCondition(t, o.programme, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet)
 	NewWithT(t).Expect(msg).To(Equal("Gate 0 Strategic assessment: review of 2024-06-01 expired on 2025-05-31"))
 	NewWithT(t).Eventually(func(g Gomega) {
-		g.Expect(eventReasons(g, o.ns, "cloud")).To(ContainElement(controllers.EventReviewExpired))
+		g.Expect(eventReasons(g, o.ns, "cloud")).To(ContainElement(status.EventReviewExpired))
 	}).Should(Succeed())
 }
 

@@ -19,7 +19,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/status"
 )
 
 // GatewayReviewReconciler reconciles GatewayReviews: it resolves their
@@ -41,53 +43,27 @@ func (r *GatewayReviewReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 }
 
 func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.GatewayReview) (ctrl.Result, error) {
-	subject := subjectRef("spec.subjectRef", &review.Spec.SubjectRef)
-	resolutions, err := resolver{r.Client}.resolveAll(ctx, review.Namespace, subject)
+	read := governance.Reader{Reader: r.Client}
+	ref := governance.SubjectRef(governance.FieldSubjectRef, &review.Spec.SubjectRef)
+	resolutions, err := read.ResolveAll(ctx, review.Namespace, ref)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	obs := reviewObservation{resolutions: resolutions}
-	if resolvedKey(resolutions, subject.field) != "" {
-		reviews, _, err := reviewsOf(ctx, r.Client, subject.parent, review.Spec.SubjectRef.Kind)
-		if err != nil {
+	var subject status.ReviewSubject
+	if _, ok := governance.Resolved(resolutions, ref.Field); ok {
+		subject.Object = ref.Parent
+		if subject.Facts, err = read.SubjectFacts(ctx, ref.Parent); err != nil {
 			return ctrl.Result{}, err
 		}
-		obs.supersededBy = policy.Superseded(reviews)[byKey(review)]
-		// What the review satisfies follows from the subject's spec and its
-		// office's policy, evaluated here rather than read from the subject's
-		// status, so that a review settles in one pass.
-		if obs.subjectCompliance, err = r.subjectCompliance(ctx, subject.parent, review.Spec.SubjectRef.Kind, reviews); err != nil {
-			return ctrl.Result{}, err
+		switch s := ref.Parent.(type) {
+		case *v1alpha1.Project:
+			subject.Previous = s.Status.Compliance
+		case *v1alpha1.Programme:
+			subject.Previous = s.Status.Compliance
 		}
 	}
-	before := review.DeepCopy()
-	setGatewayReviewStatus(review, obs)
-	recordTransitions(r.Recorder, before, review, "", "", "")
+	record(r.Recorder, review, status.SetGatewayReview(review, resolutions, subject, r.Rules, r.Now()).Events)
 	return ctrl.Result{}, nil
-}
-
-// subjectCompliance evaluates the gates of a fetched Project or Programme.
-func (r *GatewayReviewReconciler) subjectCompliance(ctx context.Context, subject client.Object, kind v1alpha1.SubjectKind, reviews []policy.Review) (v1alpha1.ComplianceStatus, error) {
-	var officeKey, phase string
-	var err error
-	var previous v1alpha1.ComplianceStatus
-	switch s := subject.(type) {
-	case *v1alpha1.Project:
-		officeKey, err = officeOfProject(ctx, r.Client, s)
-		phase, previous = string(s.Spec.Phase), s.Status.Compliance
-	case *v1alpha1.Programme:
-		officeKey, err = officeOfProgramme(ctx, r.Client, s)
-		phase, previous = string(s.Spec.Phase), s.Status.Compliance
-	}
-	if err != nil {
-		return v1alpha1.ComplianceStatus{}, err
-	}
-	g, err := governanceOf(ctx, r.Client, officeKey)
-	if err != nil {
-		return v1alpha1.ComplianceStatus{}, err
-	}
-	status, _ := evaluateCompliance(g.effective, r.Rules, complianceInput{kind: kind, phase: phase, object: subject, reviews: reviews, previous: previous}, r.Now())
-	return status, nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a review is
@@ -98,8 +74,8 @@ func (r *GatewayReviewReconciler) SetupWithManager(mgr ctrl.Manager, opts contro
 	newList := func() client.ObjectList { return &v1alpha1.GatewayReviewList{} }
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.GatewayReview{}).
-		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProject)))).
-		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexSubjectRef, subjectKeyOf(v1alpha1.SubjectKindProgramme)))).
+		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexSubjectRef, governance.SubjectKeyOf(v1alpha1.SubjectKindProject)))).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexSubjectRef, governance.SubjectKeyOf(v1alpha1.SubjectKindProgramme)))).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("gatewayreview").
 		WithOptions(opts).

@@ -88,21 +88,21 @@ func create(t *testing.T, objs ...client.Object) {
 
 // conditionOf fetches obj afresh and returns its condition of the given type
 // (nil when absent).
-func conditionOf(g Gomega, obj client.Object, conditionType string) *metav1.Condition {
+func conditionOf(g Gomega, obj client.Object, conditionType v1alpha1.ConditionType) *metav1.Condition {
 	g.Expect(k8sClient.Get(context.Background(), client.ObjectKeyFromObject(obj), obj)).To(Succeed())
-	return meta.FindStatusCondition(obj.(v1alpha1.Conditioned).GetConditions(), conditionType)
+	return meta.FindStatusCondition(obj.(v1alpha1.Conditioned).GetConditions(), string(conditionType))
 }
 
 // expectCondition waits until obj's condition has the given status and
 // reason, and returns its message.
-func expectCondition(t *testing.T, obj client.Object, conditionType string, status metav1.ConditionStatus, reason string) string {
+func expectCondition(t *testing.T, obj client.Object, conditionType v1alpha1.ConditionType, status metav1.ConditionStatus, reason v1alpha1.ConditionReason) string {
 	t.Helper()
 	var message string
 	NewWithT(t).Eventually(func(g Gomega) {
 		c := conditionOf(g, obj, conditionType)
 		g.Expect(c).NotTo(BeNil(), "condition %s missing on %s", conditionType, obj.GetName())
 		g.Expect(c.Status).To(Equal(status), "%s/%s %s: %s", obj.GetNamespace(), obj.GetName(), conditionType, c.Message)
-		g.Expect(c.Reason).To(Equal(reason), "%s/%s %s: %s", obj.GetNamespace(), obj.GetName(), conditionType, c.Message)
+		g.Expect(c.Reason).To(Equal(string(reason)), "%s/%s %s: %s", obj.GetNamespace(), obj.GetName(), conditionType, c.Message)
 		message = c.Message
 	}).Should(Succeed())
 	return message

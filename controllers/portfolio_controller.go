@@ -19,8 +19,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/report"
+	"p3o.dev/p3o-operator/internal/status"
 )
 
 // PortfolioReconciler reconciles Portfolios: it resolves their office and
@@ -43,40 +45,34 @@ func (r *PortfolioReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 }
 
 func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Portfolio) (ctrl.Result, error) {
-	key := byKey(portfolio)
-	programmes, refusedProgrammes, err := children(ctx, r.Client, portfolio, &v1alpha1.ProgrammeList{}, IndexPortfolioRef, key)
+	read := governance.Reader{Reader: r.Client}
+	var children status.PortfolioChildren
+	programmes, refusedProgrammes, err := governance.Children[*v1alpha1.Programme](ctx, r.Client, portfolio, &v1alpha1.ProgrammeList{}, governance.IndexPortfolioRef)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	projects, refusedProjects, err := children(ctx, r.Client, portfolio, &v1alpha1.ProjectList{}, IndexPortfolioRef, key)
+	projects, refusedProjects, err := governance.Children[*v1alpha1.Project](ctx, r.Client, portfolio, &v1alpha1.ProjectList{}, governance.IndexPortfolioRef)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	obs := portfolioObservation{programmes: as[*v1alpha1.Programme](programmes), projects: as[*v1alpha1.Project](projects),
-		refused: refusedProgrammes + refusedProjects}
-	pendingChildren := anyPending(obs.programmes, programmeObserved, true) || anyPending(obs.projects, projectObserved, false)
-	if r.Deferrals.wait(key, pendingChildren, time.Now()) {
+	children = status.PortfolioChildren{Programmes: programmes, Projects: projects, Refused: refusedProgrammes + refusedProjects}
+	pending := anyPending(programmes, programmeObserved, true) || anyPending(projects, projectObserved, false)
+	if r.Deferrals.wait(ctx, governance.Key(portfolio), pending, time.Now()) {
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
-	if obs.resolutions, err = (resolver{r.Client}).resolveAll(ctx, portfolio.Namespace,
-		parentRef{"spec.officeRef", "Office", &portfolio.Spec.OfficeRef, &v1alpha1.Office{}},
-	); err != nil {
+	facts, err := read.PortfolioFacts(ctx, portfolio)
+	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(obs.resolutions, "")); err != nil {
-		return ctrl.Result{}, err
-	}
-	before := portfolio.DeepCopy()
-	setPortfolioStatus(portfolio, obs)
-	recordTransitions(r.Recorder, before, portfolio, before.Status.Rollup.Health, portfolio.Status.Rollup.Health, causeReason(portfolio.Status.Rollup))
+	record(r.Recorder, portfolio, status.SetPortfolio(portfolio, facts, children).Events)
 
 	wait, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, func() (report.Input, error) {
-		projects, err := projectsOf(ctx, r.Client, obs.programmes)
+		beneath, err := read.ProjectsOf(ctx, programmes)
 		return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
 			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Of(portfolio.Status.Committed),
-			OverCommitted: portfolio.Status.OverCommitted, Programmes: obs.programmes, Projects: append(append([]*v1alpha1.Project(nil), obs.projects...), projects...)}, err
+			OverCommitted: portfolio.Status.OverCommitted, Programmes: programmes, Projects: append(append([]*v1alpha1.Project(nil), projects...), beneath...)}, err
 	})
-	summarise(portfolio, v1alpha1.ConditionParentResolved, ConditionRolledUp)
+	status.Summarise(portfolio, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
 	return ctrl.Result{RequeueAfter: wait}, err
 }
 
@@ -92,7 +88,7 @@ func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		For(&v1alpha1.Portfolio{}).
 		Watches(&v1alpha1.Programme{}, rollups.toParents(parentsOf(programmePortfolio))).
 		Watches(&v1alpha1.Project{}, rollups.toParents(parentsOf(projectPortfolio))).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexOfficeRef, byKey)), specChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexOfficeRef, governance.Key)), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
 		Named("portfolio").

@@ -19,8 +19,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/policy"
 	"p3o.dev/p3o-operator/internal/report"
+	"p3o.dev/p3o-operator/internal/status"
 )
 
 // ProgrammeReconciler reconciles Programmes: it resolves their portfolio and
@@ -47,52 +49,34 @@ func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 }
 
 func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Programme) (ctrl.Result, error) {
-	projects, refused, err := children(ctx, r.Client, programme, &v1alpha1.ProjectList{}, IndexProgrammeRef, byKey(programme))
+	read := governance.Reader{Reader: r.Client}
+	var projects status.Children[*v1alpha1.Project]
+	var err error
+	projects.Admitted, projects.Refused, err = governance.Children[*v1alpha1.Project](ctx, r.Client, programme, &v1alpha1.ProjectList{}, governance.IndexProgrammeRef)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	now := r.Now()
-	if r.Deferrals.wait(byKey(programme), anyPending(as[*v1alpha1.Project](projects), projectObserved, false), now) {
+	if r.Deferrals.wait(ctx, governance.Key(programme), anyPending(projects.Admitted, projectObserved, false), now) {
 		// Projects are still being reconciled: roll them up once they are.
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
-	portfolio := &v1alpha1.Portfolio{}
-	resolutions, err := resolver{r.Client}.resolveAll(ctx, programme.Namespace,
-		parentRef{"spec.portfolioRef", "Portfolio", &programme.Spec.PortfolioRef, portfolio},
-		parentRef{"spec.officeRef", "Office", programme.Spec.OfficeRef, &v1alpha1.Office{}},
-	)
+	facts, err := read.SubjectFacts(ctx, programme)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	obs := programmeObservation{resolutions: resolutions, rules: r.Rules, now: now}
-	obs.projects, obs.refused = as[*v1alpha1.Project](projects), refused
-	inherited := ""
-	if resolvedKey(resolutions, "spec.portfolioRef") != "" {
-		if inherited, err = officeOfPortfolio(ctx, r.Client, portfolio); err != nil {
-			return ctrl.Result{}, err
-		}
-	}
-	if obs.governance, err = governanceOf(ctx, r.Client, governingOffice(resolutions, inherited)); err != nil {
-		return ctrl.Result{}, err
-	}
-	if obs.reviews, _, err = reviewsOf(ctx, r.Client, programme, v1alpha1.SubjectKindProgramme); err != nil {
-		return ctrl.Result{}, err
-	}
-
-	before := programme.DeepCopy()
-	recheckAt := setProgrammeStatus(programme, obs)
-	recordTransitions(r.Recorder, before, programme, before.Status.Health, programme.Status.Health, firstReason(programme.Status.HealthReasons))
-	recordGateTransitions(r.Recorder, programme, before.Status.Compliance, programme.Status.Compliance)
+	outcome := status.SetProgramme(programme, facts, projects, r.Rules, now)
+	record(r.Recorder, programme, outcome.Events)
 
 	wait, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, func() (report.Input, error) {
 		return report.Input{Kind: "Programme", Namespace: programme.Namespace, Name: programme.Name, Health: programme.Status.Health,
-			Rollup: programme.Status.Rollup, Projects: obs.projects}, nil
+			Rollup: programme.Status.Rollup, Projects: projects.Admitted}, nil
 	})
-	summarise(programme, v1alpha1.ConditionParentResolved, ConditionRolledUp)
+	status.Summarise(programme, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	res := requeueAt(recheckAt, obs.now)
+	res := requeueAt(outcome.RecheckAt, now)
 	res.RequeueAfter = minPositive(res.RequeueAfter, wait)
 	return res, nil
 }
@@ -109,7 +93,7 @@ func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Programme{}).
 		Watches(&v1alpha1.Project{}, rollups.toParents(parentsOf(projectProgramme))).
-		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexPortfolioRef, byKey)), specChanged).
+		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexPortfolioRef, governance.Key)), specChanged).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specOrPolicyChanged).
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).

@@ -20,7 +20,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/status"
 )
 
 // ProjectReconciler reconciles Projects: it resolves their programme or
@@ -46,32 +48,14 @@ func (r *ProjectReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 }
 
 func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Project) (ctrl.Result, error) {
-	programme, portfolio := &v1alpha1.Programme{}, &v1alpha1.Portfolio{}
-	resolutions, err := resolver{r.Client}.resolveAll(ctx, project.Namespace,
-		parentRef{"spec.programmeRef", "Programme", project.Spec.ProgrammeRef, programme},
-		parentRef{"spec.portfolioRef", "Portfolio", project.Spec.PortfolioRef, portfolio},
-		parentRef{"spec.officeRef", "Office", project.Spec.OfficeRef, &v1alpha1.Office{}},
-	)
+	facts, err := governance.Reader{Reader: r.Client}.SubjectFacts(ctx, project)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	officeKey, err := projectOffice(ctx, r.Client, resolutions, programme, portfolio)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	obs := projectObservation{resolutions: resolutions, rules: r.Rules, now: r.Now()}
-	if obs.governance, err = governanceOf(ctx, r.Client, officeKey); err != nil {
-		return ctrl.Result{}, err
-	}
-	if obs.reviews, _, err = reviewsOf(ctx, r.Client, project, v1alpha1.SubjectKindProject); err != nil {
-		return ctrl.Result{}, err
-	}
-
-	before := project.DeepCopy()
-	recheckAt := setProjectStatus(project, obs)
-	recordTransitions(r.Recorder, before, project, before.Status.Health, project.Status.Health, firstReason(project.Status.HealthReasons))
-	recordGateTransitions(r.Recorder, project, before.Status.Compliance, project.Status.Compliance)
-	return requeueAt(recheckAt, obs.now), nil
+	now := r.Now()
+	outcome := status.SetProject(project, facts, r.Rules, now)
+	record(r.Recorder, project, outcome.Events)
+	return requeueAt(outcome.RecheckAt, now), nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a Project is
@@ -84,7 +68,7 @@ func (r *ProjectReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.O
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Project{}).
-		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, IndexProgrammeRef, byKey)), specChanged).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexProgrammeRef, governance.Key)), specChanged).
 		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(projectsBeneathPortfolio(r.Client)), specChanged).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, newList)), specOrPolicyChanged).
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProject))), specChanged).

@@ -39,7 +39,7 @@ func TestChildAppliedBeforeParentHeals(t *testing.T) {
 	office := newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice)
 	create(t, portfolio, office)
 	expectReady(t, programme, portfolio, office)
-	NewWithT(t).Expect(conditionOf(NewWithT(t), office, v1alpha1.ConditionParentResolved).Reason).To(Equal(v1alpha1.ReasonNoParent))
+	NewWithT(t).Expect(conditionOf(NewWithT(t), office, v1alpha1.ConditionParentResolved).Reason).To(Equal(string(v1alpha1.ReasonNoParent)))
 }
 
 // Deleting a parent turns its children back to ParentNotFound, and its

@@ -81,14 +81,14 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	if err != nil {
 		return 0, err
 	}
-	full := report.Build(in)
-	data := report.Render(full)
+	rendered := report.Render(report.Build(in))
+	data := rendered.Data
 	name := liveName(kind, obj.GetName())
 	if err := p.writeLive(ctx, obj, kind, name, data); err != nil {
 		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonPublishFailed, err.Error())
 		return 0, err
 	}
-	if strings.Contains(data[report.KeyJSON], `"truncated": true`) {
+	if rendered.Truncated {
 		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionTrue, v1alpha1.ReasonTruncated,
 			"ConfigMap "+name+" holds a summarised report: the organisation is too large to list in full")
 	} else {
@@ -158,26 +158,6 @@ func (p *publisher) deleteLive(ctx context.Context, owner reportedObject, kind s
 	return client.IgnoreNotFound(p.client.Delete(ctx, cm))
 }
 
-// weekStart aligns periods to Mondays 00:00 UTC.
-var weekStart = time.Date(1970, 1, 5, 0, 0, 0, 0, time.UTC)
-
-// Period returns the start of the snapshot period holding now, and the
-// start of the next one.
-func Period(now time.Time, interval time.Duration) (time.Time, time.Time) {
-	n := now.Sub(weekStart) / interval
-	start := weekStart.Add(n * interval)
-	return start, start.Add(interval)
-}
-
-// snapshotSuffix names a period: its start date, with the hour when periods
-// are shorter than a day.
-func snapshotSuffix(start time.Time, interval time.Duration) string {
-	if interval < 24*time.Hour {
-		return start.UTC().Format("20060102t15")
-	}
-	return start.UTC().Format("20060102")
-}
-
 // snapshot takes the snapshot of the current period once, prunes old ones,
 // and returns how long until the next period starts.
 func (p *publisher) snapshot(ctx context.Context, owner reportedObject, kind string, settings v1alpha1.ReportSettings, data map[string]string, now time.Time) (time.Duration, error) {
@@ -185,8 +165,8 @@ func (p *publisher) snapshot(ctx context.Context, owner reportedObject, kind str
 	if err != nil {
 		return 0, nil // no snapshots asked for
 	}
-	start, next := Period(now, interval)
-	name := liveName(kind, owner.GetName()) + "-" + snapshotSuffix(start, interval)
+	start, next := report.Period(now, interval)
+	name := liveName(kind, owner.GetName()) + "-" + report.PeriodSuffix(start, interval)
 	immutable := true
 	cm := &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{
@@ -232,85 +212,4 @@ func (p *publisher) prune(ctx context.Context, owner reportedObject, kind string
 		}
 	}
 	return nil
-}
-
-// projectsOf lists the admitted projects of each programme.
-func projectsOf(ctx context.Context, c client.Reader, programmes []*v1alpha1.Programme) ([]*v1alpha1.Project, error) {
-	var out []*v1alpha1.Project
-	for _, prog := range programmes {
-		objs, _, err := children(ctx, c, prog, &v1alpha1.ProjectList{}, IndexProgrammeRef, byKey(prog))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, as[*v1alpha1.Project](objs)...)
-	}
-	return out, nil
-}
-
-// portfolioContents lists the programmes and projects of a portfolio.
-func portfolioContents(ctx context.Context, c client.Reader, pf *v1alpha1.Portfolio) ([]*v1alpha1.Programme, []*v1alpha1.Project, error) {
-	progs, _, err := children(ctx, c, pf, &v1alpha1.ProgrammeList{}, IndexPortfolioRef, byKey(pf))
-	if err != nil {
-		return nil, nil, err
-	}
-	direct, _, err := children(ctx, c, pf, &v1alpha1.ProjectList{}, IndexPortfolioRef, byKey(pf))
-	if err != nil {
-		return nil, nil, err
-	}
-	programmes := as[*v1alpha1.Programme](progs)
-	projects, err := projectsOf(ctx, c, programmes)
-	return programmes, append(as[*v1alpha1.Project](direct), projects...), err
-}
-
-// officeContents lists the programmes and projects beneath an office: its
-// portfolios' and, recursively, its satellites'.
-func officeContents(ctx context.Context, c client.Reader, office *v1alpha1.Office, portfolios []*v1alpha1.Portfolio, satellites []*v1alpha1.Office) ([]*v1alpha1.Programme, []*v1alpha1.Project, error) {
-	var programmes []*v1alpha1.Programme
-	var projects []*v1alpha1.Project
-	seen := map[string]bool{byKey(office): true}
-	type level struct {
-		portfolios []*v1alpha1.Portfolio
-		satellites []*v1alpha1.Office
-	}
-	queue := []level{{portfolios, satellites}}
-	for depth := 0; len(queue) > 0 && depth < maxHubDepth; depth++ {
-		var next []level
-		for _, l := range queue {
-			for _, pf := range l.portfolios {
-				progs, projs, err := portfolioContents(ctx, c, pf)
-				if err != nil {
-					return nil, nil, err
-				}
-				programmes, projects = append(programmes, progs...), append(projects, projs...)
-			}
-			for _, s := range l.satellites {
-				if seen[byKey(s)] {
-					continue
-				}
-				seen[byKey(s)] = true
-				pfs, _, err := children(ctx, c, s, &v1alpha1.PortfolioList{}, IndexOfficeRef, byKey(s))
-				if err != nil {
-					return nil, nil, err
-				}
-				sats, _, err := children(ctx, c, s, &v1alpha1.OfficeList{}, IndexHubRef, byKey(s))
-				if err != nil {
-					return nil, nil, err
-				}
-				next = append(next, level{as[*v1alpha1.Portfolio](pfs), as[*v1alpha1.Office](sats)})
-			}
-		}
-		queue = next
-	}
-	return programmes, projects, nil
-}
-
-// minPositive returns the smaller positive duration (zero: none).
-func minPositive(a, b time.Duration) time.Duration {
-	switch {
-	case a <= 0:
-		return b
-	case b <= 0 || a < b:
-		return a
-	}
-	return b
 }

@@ -17,7 +17,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/controllers"
 	"p3o.dev/p3o-operator/internal/report"
 )
 
@@ -107,7 +106,7 @@ func TestReportSnapshots(t *testing.T) {
 	update(t, o.portfolio, func(p *v1alpha1.Portfolio) {
 		p.Spec.Reports = v1alpha1.ReportSettings{SnapshotInterval: "1w", SnapshotRetention: 2}
 	})
-	start, _ := controllers.Period(time.Now(), 7*24*time.Hour)
+	start, _ := report.Period(time.Now(), 7*24*time.Hour)
 	current := "portfolio-digital-report-" + start.Format("20060102")
 	g.Eventually(func(g Gomega) {
 		list := &corev1.ConfigMapList{}
@@ -122,15 +121,4 @@ func TestReportSnapshots(t *testing.T) {
 	g.Expect(snap.Immutable).To(HaveValue(BeTrue()))
 	g.Expect(snap.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationPeriodStart, start.Format(time.RFC3339)))
 	g.Expect(snap.Data[report.KeyMarkdown]).To(ContainSubstring("# Portfolio " + o.ns + "/digital"))
-}
-
-func TestPeriodsAlignToMondays(t *testing.T) {
-	start, next := controllers.Period(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC), 7*24*time.Hour)
-	if start != time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) || next != time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) {
-		t.Errorf("week of 2026-11-26: %v – %v", start, next)
-	}
-	start, _ = controllers.Period(time.Date(2026, 11, 26, 15, 30, 0, 0, time.UTC), 6*time.Hour)
-	if start != time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) {
-		t.Errorf("6h period: %v", start)
-	}
 }

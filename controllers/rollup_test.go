@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/controllers"
+	"p3o.dev/p3o-operator/internal/status"
 )
 
 func quantity(s string) *resource.Quantity {
@@ -76,7 +76,7 @@ func TestRedProjectReachesTheOffice(t *testing.T) {
 		g.Expect(red.Status.Health).To(Equal(v1alpha1.HealthRed))
 		g.Expect(red.Status.HealthReasons).To(ContainElement("cost forecast 1.2M exceeds budget 1M beyond 10% tolerance (overrun 200k)"))
 		g.Expect(red.Status.Currency).To(Equal(v1alpha1.Currency("EUR")))
-		g.Expect(red.Status.Office).To(Equal(o.ns + "/central"))
+		g.Expect(red.Status.Office.String()).To(Equal(o.ns + "/central"))
 	}).Should(Succeed())
 
 	cause := v1alpha1.HealthCause{Kind: v1alpha1.SubjectKindProject, Namespace: o.ns, Name: "erp", Health: v1alpha1.HealthRed,
@@ -114,7 +114,7 @@ func TestRedProjectReachesTheOffice(t *testing.T) {
 				reasons = append(reasons, e.Reason)
 			}
 		}
-		g.Expect(reasons).To(ContainElement(controllers.EventHealthRed))
+		g.Expect(reasons).To(ContainElement(status.EventHealthRed))
 	}).Should(Succeed())
 }
 
@@ -221,7 +221,7 @@ func TestSatellitesAndHubLoops(t *testing.T) {
 		g.Expect(o.office.Status.Rollup.Portfolios).To(BeEquivalentTo(2))
 		g.Expect(o.office.Status.Rollup.Projects).To(BeEquivalentTo(1))
 		get(g, satellite)
-		g.Expect(satellite.Status.Hub).To(Equal(o.ns + "/central"))
+		g.Expect(satellite.Status.Hub.String()).To(Equal(o.ns + "/central"))
 	}).Should(Succeed())
 
 	a := newOffice(o.ns, "loop-a", v1alpha1.OfficeTypeSatellite)
@@ -251,17 +251,17 @@ func TestMixedCurrencyIsAConditionNotASum(t *testing.T) {
 	pound.Spec.OfficeRef = refPtr("london")
 	create(t, london, euro, pound)
 
-	msg := expectCondition(t, o.programme, controllers.ConditionRolledUp, metav1.ConditionFalse, controllers.ReasonMixedCurrency)
+	msg := expectCondition(t, o.programme, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
 	g := NewWithT(t)
 	g.Expect(msg).To(Equal("amounts in GBP (Project " + o.ns + "/payroll) are not added to totals in EUR"))
-	expectCondition(t, o.programme, v1alpha1.ConditionReady, metav1.ConditionFalse, controllers.ReasonMixedCurrency)
+	expectCondition(t, o.programme, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
 	get(g, o.programme)
 	g.Expect(o.programme.Status.Rollup.Money.Budget).To(BeNil())
 	g.Expect(o.programme.Status.Rollup.Projects).To(BeEquivalentTo(2))
 
 	// Back to one currency, the rollup heals.
 	update(t, london, func(off *v1alpha1.Office) { off.Spec.Currency = "EUR" })
-	expectCondition(t, o.programme, controllers.ConditionRolledUp, metav1.ConditionTrue, controllers.ReasonAggregated)
+	expectCondition(t, o.programme, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
 	get(g, o.programme)
 	g.Expect(o.programme.Status.Rollup.Money.Budget.String()).To(Equal("2M"))
 }

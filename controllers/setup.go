@@ -19,6 +19,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/metrics"
 	"p3o.dev/p3o-operator/internal/policy"
 )
 
@@ -35,7 +37,7 @@ type Options struct {
 
 // Setup registers the field indexes and every reconciler with the manager.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
-	if err := SetupIndexes(ctx, mgr); err != nil {
+	if err := governance.SetupIndexes(ctx, mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
 	c := mgr.GetClient()
@@ -64,7 +66,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 			return fmt.Errorf("setting up the %s controller: %w", r.name, err)
 		}
 	}
-	if err := RegisterMetrics(mgr.GetCache()); err != nil {
+	if err := metrics.Register(mgr.GetCache()); err != nil {
 		return fmt.Errorf("registering metrics: %w", err)
 	}
 	return nil

@@ -4,8 +4,9 @@ SPDX-License-Identifier: Apache-2.0
 */
 
 // Package controllers holds the reconcilers of the governance kinds. They are
-// thin: they fetch from the cache, call the pure packages under internal/ to
-// compute status, and patch status only when it changed.
+// thin: they read through internal/governance, compose status with
+// internal/status, patch status only when it changed and record the events
+// status asks for.
 package controllers
 
 import (
@@ -23,73 +24,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/internal/hierarchy"
+	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/status"
 )
-
-// resolver resolves references through the cache.
-type resolver struct {
-	client.Reader
-}
-
-// resolve fetches the object a reference points at into parent and judges
-// whether it admits the referrer's namespace. A missing parent is an outcome,
-// not an error; only transient failures return an error.
-func (r resolver) resolve(ctx context.Context, field, kind string, key types.NamespacedName, childNamespace string, parent client.Object) (hierarchy.Resolution, error) {
-	if err := r.Get(ctx, key, parent); err != nil {
-		if apierrors.IsNotFound(err) {
-			return hierarchy.NotFoundResolution(field, kind, key), nil
-		}
-		return hierarchy.Resolution{}, fmt.Errorf("getting %s %s: %w", kind, key, err)
-	}
-	admission, err := newAdmitter(r.Reader, parent).admission(ctx, childNamespace)
-	if err != nil {
-		return hierarchy.Resolution{}, err
-	}
-	return hierarchy.AdmissionResolution(field, kind, key, admission), nil
-}
-
-// parentRef is one reference an object makes, with an empty object of the
-// referenced kind to fetch into.
-type parentRef struct {
-	field  string
-	kind   string
-	ref    *v1alpha1.ParentReference
-	parent client.Object
-}
-
-// resolveAll resolves the references that are set, in order.
-func (r resolver) resolveAll(ctx context.Context, childNamespace string, refs ...parentRef) ([]hierarchy.Resolution, error) {
-	var out []hierarchy.Resolution
-	for _, p := range refs {
-		if p.ref == nil {
-			continue
-		}
-		got, err := r.resolve(ctx, p.field, p.kind, refTarget(*p.ref, childNamespace), childNamespace, p.parent)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, got)
-	}
-	return out, nil
-}
-
-// subjectRef is the parentRef of a reference to a Project or Programme.
-func subjectRef(field string, ref *v1alpha1.SubjectReference) parentRef {
-	if ref == nil {
-		return parentRef{field: field}
-	}
-	if ref.Kind == v1alpha1.SubjectKindProgramme {
-		return parentRef{field, "Programme", &ref.ParentReference, &v1alpha1.Programme{}}
-	}
-	return parentRef{field, "Project", &ref.ParentReference, &v1alpha1.Project{}}
-}
-
-// refTarget is the key a reference made from namespace ns points at.
-func refTarget(ref v1alpha1.ParentReference, ns string) types.NamespacedName {
-	return types.NamespacedName{Namespace: ref.NamespaceOr(ns), Name: string(ref.Name)}
-}
 
 // patchStatus sends one merge patch of the status subresource with the
 // difference between before and after, and sends nothing when there is none.
@@ -98,99 +38,28 @@ func refTarget(ref v1alpha1.ParentReference, ns string) types.NamespacedName {
 // conflict instead (errConflict) and the object is reconciled again once the
 // cache has caught up.
 func patchStatus(ctx context.Context, c client.Client, before, after client.Object) error {
+	log := ctrl.LoggerFrom(ctx).V(1)
 	data, err := client.MergeFrom(before).Data(after)
 	if err != nil {
 		return fmt.Errorf("computing status patch: %w", err)
 	}
 	if bytes.Equal(data, []byte("{}")) {
+		log.Info("Status unchanged, not written")
 		return nil
 	}
 	if err := c.Status().Patch(ctx, after, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
 		if apierrors.IsConflict(err) {
+			log.Info("Status patch conflicted with a newer version; will retry", "resourceVersion", before.GetResourceVersion())
 			return errConflict
 		}
 		return fmt.Errorf("patching status: %w", err)
 	}
+	log.Info("Status patched", "bytes", len(data))
 	return nil
 }
 
 // errConflict marks a status patch made against a stale copy.
 var errConflict = errors.New("status patch conflicted with a newer version")
-
-// referrersOf returns a map function that enqueues the objects of list's kind
-// whose field index holds the key keyOf gives for the changed object.
-func referrersOf(c client.Reader, newList func() client.ObjectList, field string, keyOf func(client.Object) string) handler.MapFunc {
-	return func(ctx context.Context, obj client.Object) []reconcile.Request {
-		list := newList()
-		if err := c.List(ctx, list, client.MatchingFields{field: keyOf(obj)}, client.UnsafeDisableDeepCopy); err != nil {
-			ctrl.LoggerFrom(ctx).Error(err, "Listing referrers failed", "index", field, "key", keyOf(obj))
-			return nil
-		}
-		return requestsFor(list)
-	}
-}
-
-// governedBy returns a map function that enqueues the objects of list's
-// kind that an Office governs: those naming it in spec.officeRef (also while
-// it does not exist) and those that inherit it (status.office).
-func governedBy(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
-	explicit := referrersOf(c, newList, IndexOfficeRef, byKey)
-	inherited := referrersOf(c, newList, IndexGoverningOffice, byKey)
-	return func(ctx context.Context, obj client.Object) []reconcile.Request {
-		return append(explicit(ctx, obj), inherited(ctx, obj)...)
-	}
-}
-
-// projectsBeneathPortfolio returns a map function that enqueues a
-// portfolio's direct projects and the projects of its programmes, whose
-// governing office follows the portfolio's.
-func projectsBeneathPortfolio(c client.Reader) handler.MapFunc {
-	direct := referrersOf(c, func() client.ObjectList { return &v1alpha1.ProjectList{} }, IndexPortfolioRef, byKey)
-	return func(ctx context.Context, obj client.Object) []reconcile.Request {
-		requests := direct(ctx, obj)
-		programmes := &v1alpha1.ProgrammeList{}
-		if err := c.List(ctx, programmes, client.MatchingFields{IndexPortfolioRef: byKey(obj)}); err != nil {
-			ctrl.LoggerFrom(ctx).Error(err, "Listing programmes failed", "portfolio", byKey(obj))
-			return requests
-		}
-		for i := range programmes.Items {
-			projects := &v1alpha1.ProjectList{}
-			if err := c.List(ctx, projects, client.MatchingFields{IndexProgrammeRef: byKey(&programmes.Items[i])}); err == nil {
-				requests = append(requests, requestsFor(projects)...)
-			}
-		}
-		return requests
-	}
-}
-
-// objectsInNamespace returns a map function that enqueues every object of
-// list's kind in a namespace whose labels changed, so that attachments that
-// depend on namespace selectors are re-evaluated.
-func objectsInNamespace(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
-	return func(ctx context.Context, obj client.Object) []reconcile.Request {
-		list := newList()
-		if err := c.List(ctx, list, client.InNamespace(obj.GetName()), client.UnsafeDisableDeepCopy); err != nil {
-			ctrl.LoggerFrom(ctx).Error(err, "Listing objects in namespace failed", "namespace", obj.GetName())
-			return nil
-		}
-		return requestsFor(list)
-	}
-}
-
-func requestsFor(list client.ObjectList) []reconcile.Request {
-	var requests []reconcile.Request
-	_ = meta.EachListItem(list, func(o runtime.Object) error {
-		if obj, ok := o.(client.Object); ok {
-			requests = append(requests, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(obj)})
-		}
-		return nil
-	})
-	return requests
-}
-
-// byKey is the key function for references of the plain "namespace/name"
-// form.
-func byKey(obj client.Object) string { return client.ObjectKeyFromObject(obj).String() }
 
 // reconcileStatus is the shape every reconciler shares: get the object
 // (ignoring not-found), keep a copy, let update compute status in memory,
@@ -215,6 +84,91 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 	return update(ctx, obj)
 }
 
+// record records the events a status computation asked for.
+func record(rec recorder.EventRecorder, obj runtime.Object, events []status.Event) {
+	if rec == nil {
+		return
+	}
+	for _, e := range events {
+		rec.Eventf(obj, nil, e.Type, e.Reason, e.Action, "%s", e.Message)
+	}
+}
+
+// referrersOf returns a map function that enqueues the objects of list's kind
+// whose field index holds the key keyOf gives for the changed object.
+func referrersOf(c client.Reader, newList func() client.ObjectList, field string, keyOf func(client.Object) string) handler.MapFunc {
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		list := newList()
+		if err := c.List(ctx, list, client.MatchingFields{field: keyOf(obj)}, client.UnsafeDisableDeepCopy); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "Listing referrers failed; they are not requeued", "index", field, "key", keyOf(obj))
+			return nil
+		}
+		return requestsFor(list)
+	}
+}
+
+// governedBy returns a map function that enqueues the objects of list's
+// kind that an Office governs: those naming it in spec.officeRef (also while
+// it does not exist) and those that inherit it (status.office).
+func governedBy(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
+	explicit := referrersOf(c, newList, governance.IndexOfficeRef, governance.Key)
+	inherited := referrersOf(c, newList, governance.IndexGoverningOffice, governance.Key)
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		return append(explicit(ctx, obj), inherited(ctx, obj)...)
+	}
+}
+
+// projectsBeneathPortfolio returns a map function that enqueues a
+// portfolio's direct projects and the projects of its programmes, whose
+// governing office follows the portfolio's.
+func projectsBeneathPortfolio(c client.Reader) handler.MapFunc {
+	direct := referrersOf(c, func() client.ObjectList { return &v1alpha1.ProjectList{} }, governance.IndexPortfolioRef, governance.Key)
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		log := ctrl.LoggerFrom(ctx)
+		requests := direct(ctx, obj)
+		programmes := &v1alpha1.ProgrammeList{}
+		if err := c.List(ctx, programmes, client.MatchingFields{governance.IndexPortfolioRef: governance.Key(obj)}); err != nil {
+			log.Error(err, "Listing programmes failed; their projects are not requeued", "portfolio", governance.Key(obj))
+			return requests
+		}
+		for i := range programmes.Items {
+			projects := &v1alpha1.ProjectList{}
+			key := governance.Key(&programmes.Items[i])
+			if err := c.List(ctx, projects, client.MatchingFields{governance.IndexProgrammeRef: key}); err != nil {
+				log.Error(err, "Listing projects failed; they are not requeued", "programme", key)
+				continue
+			}
+			requests = append(requests, requestsFor(projects)...)
+		}
+		return requests
+	}
+}
+
+// objectsInNamespace returns a map function that enqueues every object of
+// list's kind in a namespace whose labels changed, so that attachments that
+// depend on namespace selectors are re-evaluated.
+func objectsInNamespace(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		list := newList()
+		if err := c.List(ctx, list, client.InNamespace(obj.GetName()), client.UnsafeDisableDeepCopy); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "Listing objects in namespace failed; they are not requeued", "namespace", obj.GetName())
+			return nil
+		}
+		return requestsFor(list)
+	}
+}
+
+func requestsFor(list client.ObjectList) []reconcile.Request {
+	var requests []reconcile.Request
+	_ = meta.EachListItem(list, func(o runtime.Object) error {
+		if obj, ok := o.(client.Object); ok {
+			requests = append(requests, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(obj)})
+		}
+		return nil
+	})
+	return requests
+}
+
 // parentsOf returns a map function that enqueues the parent(s) a changed
 // child references, as extracted by refs.
 func parentsOf(refs func(client.Object) []types.NamespacedName) handler.MapFunc {
@@ -229,25 +183,36 @@ func parentsOf(refs func(client.Object) []types.NamespacedName) handler.MapFunc 
 
 // Reference extractors for parentsOf: the parent a child points at.
 
-func projectProgramme(obj client.Object) []types.NamespacedName {
-	p := obj.(*v1alpha1.Project)
-	if p.Spec.ProgrammeRef == nil {
+func target(ref *v1alpha1.ParentReference, ns string) []types.NamespacedName {
+	if ref == nil {
 		return nil
 	}
-	return []types.NamespacedName{refTarget(*p.Spec.ProgrammeRef, p.Namespace)}
+	return []types.NamespacedName{governance.Target(*ref, ns)}
+}
+
+func projectProgramme(obj client.Object) []types.NamespacedName {
+	p := obj.(*v1alpha1.Project)
+	return target(p.Spec.ProgrammeRef, p.Namespace)
 }
 
 func projectPortfolio(obj client.Object) []types.NamespacedName {
 	p := obj.(*v1alpha1.Project)
-	if p.Spec.PortfolioRef == nil {
-		return nil
-	}
-	return []types.NamespacedName{refTarget(*p.Spec.PortfolioRef, p.Namespace)}
+	return target(p.Spec.PortfolioRef, p.Namespace)
 }
 
 func programmePortfolio(obj client.Object) []types.NamespacedName {
 	p := obj.(*v1alpha1.Programme)
-	return []types.NamespacedName{refTarget(p.Spec.PortfolioRef, p.Namespace)}
+	return target(&p.Spec.PortfolioRef, p.Namespace)
+}
+
+func portfolioOffice(obj client.Object) []types.NamespacedName {
+	p := obj.(*v1alpha1.Portfolio)
+	return target(&p.Spec.OfficeRef, p.Namespace)
+}
+
+func satelliteHub(obj client.Object) []types.NamespacedName {
+	o := obj.(*v1alpha1.Office)
+	return target(o.Spec.HubRef, o.Namespace)
 }
 
 // reviewSubject extracts the subject of a GatewayReview when it is of kind.
@@ -257,7 +222,7 @@ func reviewSubject(kind v1alpha1.SubjectKind) func(client.Object) []types.Namesp
 		if r.Spec.SubjectRef.Kind != kind {
 			return nil
 		}
-		return []types.NamespacedName{refTarget(r.Spec.SubjectRef.ParentReference, r.Namespace)}
+		return target(&r.Spec.SubjectRef.ParentReference, r.Namespace)
 	}
 }
 
@@ -269,7 +234,13 @@ func requeueAt(t, now time.Time) reconcile.Result {
 	return reconcile.Result{RequeueAfter: max(t.Sub(now)+time.Second, time.Second)}
 }
 
-func portfolioOffice(obj client.Object) []types.NamespacedName {
-	p := obj.(*v1alpha1.Portfolio)
-	return []types.NamespacedName{refTarget(p.Spec.OfficeRef, p.Namespace)}
+// minPositive returns the smaller positive duration (zero: none).
+func minPositive(a, b time.Duration) time.Duration {
+	switch {
+	case a <= 0:
+		return b
+	case b <= 0 || a < b:
+		return a
+	}
+	return b
 }

@@ -7,10 +7,12 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 
 	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -59,7 +61,7 @@ func TestWebhookEnforcesGatesOnPhaseChanges(t *testing.T) {
 	g := NewWithT(t)
 	g.Eventually(func(g Gomega) {
 		get(g, project)
-		g.Expect(project.Status.Office).To(Equal(o.ns + "/central"))
+		g.Expect(project.Status.Office.String()).To(Equal(o.ns + "/central"))
 		g.Expect(project.Status.Compliance.Enforcement).To(Equal(v1alpha1.EnforcementEnforce))
 	}).Should(Succeed())
 
@@ -95,4 +97,100 @@ func TestWebhookEnforcesGatesOnPhaseChanges(t *testing.T) {
 		g.Expect(setPhase(g, warned, project, v1alpha1.ProjectClosing)).To(Succeed())
 	}).Should(Succeed())
 	g.Expect(seen.get()).To(ContainElement("entering phase Closing with an unmet gate: Gate 4 Readiness for service: no review"))
+}
+
+// enforcingOffice is an OGC Gateway office under Enforce in its own
+// namespace, admitting children from the namespaces from says.
+func enforcingOffice(t *testing.T, name string, from v1alpha1.FromNamespaces) *v1alpha1.Office {
+	office := newOffice(newNamespace(t, nil), name, v1alpha1.OfficeTypePortfolioOffice)
+	office.Spec.Governance = v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway, Enforcement: v1alpha1.EnforcementEnforce}
+	office.Spec.AllowedChildren.Namespaces = &v1alpha1.ChildNamespaces{From: from}
+	create(t, office)
+	expectCondition(t, office, v1alpha1.ConditionPolicyValid, "True", v1alpha1.ReasonPolicyValid)
+	return office
+}
+
+// The webhook decides on the facts the reconciler reports: an office
+// counts only where its reference resolves and it admits the object, and a
+// change that also edits the reference is judged under the governance
+// before and after it. For each case, the webhook's decision on moving a
+// project from Initiating to Delivering agrees with the project's status:
+// denied exactly when status says it is governed under Enforce and
+// non-compliant, naming the gates status names.
+func TestWebhookAndStatusAgree(t *testing.T) {
+	closed := enforcingOffice(t, "closed", v1alpha1.NamespacesFromSame)
+	open := enforcingOffice(t, "open", v1alpha1.NamespacesFromAll)
+	o := newOrganisation(t) // its own office is Audit without gates
+	inherited := newOrganisation(t)
+	update(t, inherited.office, func(off *v1alpha1.Office) {
+		off.Spec.Governance = v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway, Enforcement: v1alpha1.EnforcementEnforce}
+	})
+
+	cases := []struct {
+		name       string
+		ns         string
+		officeRef  *v1alpha1.ParentReference
+		change     func(*v1alpha1.Project)
+		wantDenied bool
+	}{
+		{"names an office elsewhere that does not admit it", o.ns, refPtr(closed.Name, closed.Namespace), nil, false},
+		{"names an office elsewhere that admits it", o.ns, refPtr(open.Name, open.Namespace), nil, true},
+		{"inherits an enforcing office through its programme", inherited.ns, nil, nil, true},
+		{"governed by its own audit office", o.ns, nil, nil, false},
+		{"points its officeRef at a missing office in the same change", o.ns, refPtr(open.Name, open.Namespace),
+			func(p *v1alpha1.Project) { p.Spec.OfficeRef = refPtr("nowhere") }, true},
+		{"drops its officeRef in the same change", o.ns, refPtr(open.Name, open.Namespace),
+			func(p *v1alpha1.Project) { p.Spec.OfficeRef = nil }, true},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			project := newProject(tc.ns, fmt.Sprintf("case-%d", i), refPtr("cloud"))
+			project.Spec.Phase = v1alpha1.ProjectInitiating
+			project.Spec.OfficeRef = tc.officeRef
+			create(t, project)
+			expectCondition(t, project, v1alpha1.ConditionReady, conditionStatus(tc.officeRef != nil && tc.officeRef.Name == v1alpha1.ObjectName(closed.Name)), reasonFor(tc.officeRef, closed))
+
+			// What status says about the project as it stands.
+			compliant := conditionOf(g, project, v1alpha1.ConditionCompliant)
+			g.Expect(compliant).NotTo(BeNil())
+			governedUnderEnforce := project.Status.Compliance.Enforcement == v1alpha1.EnforcementEnforce
+			g.Expect(governedUnderEnforce && compliant.Status == "False").To(Equal(tc.wantDenied), "status: %+v %+v", project.Status.Compliance.Enforcement, compliant)
+
+			var err error
+			g.Eventually(func(g Gomega) {
+				get(g, project)
+				project.Spec.Phase = v1alpha1.ProjectDelivering
+				if tc.change != nil {
+					tc.change(project)
+				}
+				err = k8sClient.Update(context.Background(), project)
+				if tc.wantDenied {
+					g.Expect(err).To(HaveOccurred(), "the change was admitted")
+				}
+			}).Should(Succeed())
+			if !tc.wantDenied {
+				g.Expect(err).NotTo(HaveOccurred())
+				return
+			}
+			// The denial names every gate status names, and the phase's own.
+			g.Expect(err.Error()).To(ContainSubstring("Gate 1 Business justification: no review"))
+			g.Expect(err.Error()).To(ContainSubstring(compliant.Message))
+			g.Expect(err.Error()).To(ContainSubstring("Gate 3 Investment decision: no review"))
+		})
+	}
+}
+
+func conditionStatus(refused bool) metav1.ConditionStatus {
+	if refused {
+		return metav1.ConditionFalse
+	}
+	return metav1.ConditionTrue
+}
+
+func reasonFor(ref *v1alpha1.ParentReference, closed *v1alpha1.Office) v1alpha1.ConditionReason {
+	if ref != nil && ref.Name == v1alpha1.ObjectName(closed.Name) {
+		return v1alpha1.ReasonNotPermitted
+	}
+	return v1alpha1.ReasonSucceeded
 }

@@ -26,6 +26,32 @@ const (
 	GateUnknown GateState = "Unknown"
 )
 
+// GateCause is the typed reason a gate has its state.
+// +kubebuilder:validation:Enum=ReviewMet;RuleHolds;NoReview;ReviewPlanned;ReviewExpired;BelowMinimum;RuleFailed;RuleError;PhaseNotReached
+type GateCause string
+
+const (
+	// CauseReviewMet: a current review good enough satisfies the gate.
+	CauseReviewMet GateCause = "ReviewMet"
+	// CauseRuleHolds: the gate has only a rule, and it holds.
+	CauseRuleHolds GateCause = "RuleHolds"
+	// CauseNoReview: no review of the gate has findings yet.
+	CauseNoReview GateCause = "NoReview"
+	// CauseReviewPlanned: a review is planned but has no findings yet.
+	CauseReviewPlanned GateCause = "ReviewPlanned"
+	// CauseReviewExpired: the latest review is older than the gate's maxAge.
+	CauseReviewExpired GateCause = "ReviewExpired"
+	// CauseBelowMinimum: the latest review's Delivery Confidence is worse
+	// than the gate's minimum.
+	CauseBelowMinimum GateCause = "BelowMinimum"
+	// CauseRuleFailed: the gate's rule does not hold for the object.
+	CauseRuleFailed GateCause = "RuleFailed"
+	// CauseRuleError: the gate's rule could not be evaluated.
+	CauseRuleError GateCause = "RuleError"
+	// CausePhaseNotReached: the object has not reached the gate's phase.
+	CausePhaseNotReached GateCause = "PhaseNotReached"
+)
+
 // GateStatus is the compliance of one object with one gate of its effective
 // policy.
 type GateStatus struct {
@@ -43,11 +69,18 @@ type GateStatus struct {
 	// +required
 	State GateState `json:"state"`
 
-	// review names the GatewayReview that satisfies the gate, as
-	// namespace/name.
+	// cause says why the gate is in its state: ReviewMet or RuleHolds
+	// (Met); NoReview, ReviewPlanned, ReviewExpired, BelowMinimum or
+	// RuleFailed (Unmet, or NotYetRequired while not due); RuleError
+	// (Unknown); PhaseNotReached (NotYetRequired). An Unmet gate with a
+	// dueAt in the past is overdue.
 	// +optional
-	// +kubebuilder:validation:MaxLength=317
-	Review string `json:"review,omitempty"`
+	Cause GateCause `json:"cause,omitempty"`
+
+	// review names the GatewayReview that satisfies the gate or, for an
+	// Unmet gate, the one that did not satisfy it.
+	// +optional
+	Review *ObjectReference `json:"review,omitempty"`
 
 	// expiresAt is when the satisfying review passes its maximum age.
 	// +optional
@@ -95,16 +128,19 @@ type ComplianceStatus struct {
 	Phase Phase `json:"phase,omitempty"`
 }
 
-// Condition types and reasons for compliance and health.
+// Condition type and reasons for compliance (Projects and Programmes).
 const (
-	// ConditionCompliant is True when every gate due for the object is met.
-	ConditionCompliant = "Compliant"
+	// ConditionCompliant is True when every gate due for the object is met,
+	// False when one is not, Unknown when one could not be evaluated or no
+	// policy governs the object.
+	ConditionCompliant ConditionType = "Compliant"
 	// ReasonGatesMet: every gate due is met.
-	ReasonGatesMet = "GatesMet"
+	ReasonGatesMet ConditionReason = "GatesMet"
 	// ReasonGatesUnmet: at least one gate due is not met.
-	ReasonGatesUnmet = "GatesUnmet"
+	ReasonGatesUnmet ConditionReason = "GatesUnmet"
 	// ReasonNoPolicy: no governing Office policy applies (yet).
-	ReasonNoPolicy = "NoPolicy"
-	// ReasonRuleError: a gate's rule could not be evaluated.
-	ReasonRuleError = "RuleError"
+	ReasonNoPolicy ConditionReason = "NoPolicy"
+	// ReasonRuleError: a gate's rule could not be evaluated, so the gate's
+	// state is Unknown.
+	ReasonRuleError ConditionReason = "RuleError"
 )

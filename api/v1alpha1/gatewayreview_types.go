@@ -96,7 +96,9 @@ type GatewayReviewStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// conditions: Ready, ParentResolved (the subject), Reconciling, Stalled.
+	// conditions: Ready (Succeeded, or the reason of ParentResolved when
+	// that is not True) and ParentResolved (the subject: Resolved,
+	// ParentNotFound, NotPermitted).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -113,7 +115,7 @@ type GatewayReviewStatus struct {
 	// supersededBy names a newer review of the same gate and subject that
 	// replaces this one.
 	// +optional
-	SupersededBy string `json:"supersededBy,omitempty"`
+	SupersededBy *ObjectReference `json:"supersededBy,omitempty"`
 
 	// expiresAt is when the review passes the maximum age of the gate it
 	// satisfies.

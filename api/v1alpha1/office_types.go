@@ -280,19 +280,25 @@ type OfficeStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// conditions: Ready, ParentResolved (the hub or supported object),
-	// RolledUp, PolicyValid, Retired (Temporary and ProjectSupport offices),
-	// Reconciling, Stalled.
+	// conditions: Ready (Succeeded, or the reason of the first of
+	// ParentResolved, PolicyValid, RolledUp, ReportPublished that is not
+	// True), ParentResolved (the hub or supported object: Resolved,
+	// NoParent, ParentNotFound, NotPermitted, HubLoop), PolicyValid (Valid,
+	// LooserSettingsIgnored, InvalidRule), RolledUp (Aggregated,
+	// NoChildren, MixedCurrency), Retired (Temporary and ProjectSupport
+	// offices: SupportedObjectClosed, SupportedObjectActive,
+	// ParentNotFound) and, when reports are enabled, ReportPublished
+	// (Published, Truncated, PublishFailed).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// hub is the root Office this office's policy and rollup lead to, as
-	// namespace/name. Empty for a root.
+	// hub is the root Office this office's policy and rollup lead to. Unset
+	// for a root.
 	// +optional
-	Hub string `json:"hub,omitempty"`
+	Hub *ObjectReference `json:"hub,omitempty"`
 
 	// enforcement of the effective policy: Audit, Warn or Enforce.
 	// +optional
@@ -321,23 +327,23 @@ type OfficeStatus struct {
 const (
 	// ConditionRetired is True when a Temporary or ProjectSupport office's
 	// supported object has reached phase Closed.
-	ConditionRetired = "Retired"
+	ConditionRetired ConditionType = "Retired"
 	// ReasonSupportedObjectClosed: the supported object is Closed.
-	ReasonSupportedObjectClosed = "SupportedObjectClosed"
+	ReasonSupportedObjectClosed ConditionReason = "SupportedObjectClosed"
 	// ReasonSupportedObjectActive: the supported object is not Closed.
-	ReasonSupportedObjectActive = "SupportedObjectActive"
+	ReasonSupportedObjectActive ConditionReason = "SupportedObjectActive"
 	// ReasonHubLoop: following hubRef leads back to this office.
-	ReasonHubLoop = "HubLoop"
+	ReasonHubLoop ConditionReason = "HubLoop"
 	// ConditionPolicyValid is True when the office's effective governance
 	// policy is usable: every rule compiles.
-	ConditionPolicyValid = "PolicyValid"
+	ConditionPolicyValid ConditionType = "PolicyValid"
 	// ReasonPolicyValid: the policy is usable as written.
-	ReasonPolicyValid = "Valid"
+	ReasonPolicyValid ConditionReason = "Valid"
 	// ReasonLooserSettingsIgnored: a Satellite tried to loosen its hub's
 	// policy; those settings are ignored and the hub's apply.
-	ReasonLooserSettingsIgnored = "LooserSettingsIgnored"
+	ReasonLooserSettingsIgnored ConditionReason = "LooserSettingsIgnored"
 	// ReasonInvalidRule: a gate's CEL rule does not compile.
-	ReasonInvalidRule = "InvalidRule"
+	ReasonInvalidRule ConditionReason = "InvalidRule"
 )
 
 // +kubebuilder:object:root=true

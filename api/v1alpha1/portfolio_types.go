@@ -76,16 +76,22 @@ type PortfolioStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// conditions: Ready, ParentResolved (the office), Reconciling, Stalled.
+	// conditions: Ready (Succeeded, or the reason of the first of
+	// ParentResolved, RolledUp, ReportPublished that is not True),
+	// ParentResolved (the office: Resolved, ParentNotFound, NotPermitted),
+	// RolledUp (Aggregated, NoChildren, MixedCurrency) and, when reports are
+	// enabled, ReportPublished (Published, Truncated, PublishFailed).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// office is the governing Office, as namespace/name.
+	// office is the governing Office: the one spec.officeRef names, else the
+	// one of the parent this object inherits it from. Unset while none is
+	// resolved.
 	// +optional
-	Office string `json:"office,omitempty"`
+	Office *ObjectReference `json:"office,omitempty"`
 
 	// committed is the sum of the budgets of the portfolio's Programmes and
 	// direct Projects.

@@ -133,22 +133,40 @@ type ProgrammeStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// conditions: Ready, ParentResolved (portfolio and office), Healthy,
-	// Compliant, Reconciling, Stalled.
+	// conditions: Ready (Succeeded, or the reason of the first of
+	// ParentResolved, RolledUp, ReportPublished that is not True),
+	// ParentResolved (portfolio and office: Resolved, ParentNotFound,
+	// NotPermitted), RolledUp (Aggregated, NoChildren, MixedCurrency),
+	// Compliant (GatesMet, GatesUnmet, RuleError, NoPolicy) and, when
+	// reports are enabled, ReportPublished (Published, Truncated,
+	// PublishFailed). Ready does not depend on Compliant.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// office is the governing Office, as namespace/name.
+	// office is the governing Office: the one spec.officeRef names, else the
+	// one of the parent this object inherits it from. Unset while none is
+	// resolved.
 	// +optional
-	Office string `json:"office,omitempty"`
+	Office *ObjectReference `json:"office,omitempty"`
 
 	// health is the programme's RAG status: the worst of its Projects, its own
 	// risks and its compliance.
 	// +optional
 	Health Health `json:"health,omitempty"`
+
+	// ownHealth is the health of the programme's own risks and gates,
+	// without its projects'.
+	// +optional
+	OwnHealth Health `json:"ownHealth,omitempty"`
+
+	// ownHealthReasons say, one line each, what lowers ownHealth.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	OwnHealthReasons []string `json:"ownHealthReasons,omitempty"`
 
 	// healthReasons say, one line each, what lowers health.
 	// +optional

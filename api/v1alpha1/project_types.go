@@ -208,17 +208,22 @@ type ProjectStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// conditions: Ready, ParentResolved (programme or portfolio, and
-	// office), Healthy, Compliant, Reconciling, Stalled.
+	// conditions: Ready (reasons Succeeded, or the reason of ParentResolved
+	// when that is not True), ParentResolved (programme or portfolio, and
+	// office: Resolved, NoParent, ParentNotFound, NotPermitted), Compliant
+	// (GatesMet, GatesUnmet, RuleError, NoPolicy). Ready does not depend
+	// on Compliant: a project that misses a gate is still fully observed.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// office is the governing Office, as namespace/name.
+	// office is the governing Office: the one spec.officeRef names, else the
+	// one of the parent this object inherits it from. Unset while none is
+	// resolved.
 	// +optional
-	Office string `json:"office,omitempty"`
+	Office *ObjectReference `json:"office,omitempty"`
 
 	// currency is the governing Office's currency, in which every amount of
 	// the project is read.

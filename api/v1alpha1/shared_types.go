@@ -459,51 +459,95 @@ type Rollup struct {
 	Refused int32 `json:"refused,omitempty"`
 }
 
+// ConditionType is the type of a status condition the operator sets.
+type ConditionType string
+
+// ConditionReason is the reason of a status condition the operator sets.
+type ConditionReason string
+
 // Condition types shared by every kind.
 const (
 	// ConditionReady summarises the object: True when its references resolve
-	// and its status is complete.
-	ConditionReady = "Ready"
+	// and its status (and, for kinds that roll up, its rollup and report)
+	// is complete.
+	ConditionReady ConditionType = "Ready"
 	// ConditionReconciling is present and True while the controller is
 	// working towards the desired state (kstatus).
-	ConditionReconciling = "Reconciling"
+	ConditionReconciling ConditionType = "Reconciling"
 	// ConditionStalled is present and True when the controller cannot make
 	// progress without a change to the spec (kstatus).
-	ConditionStalled = "Stalled"
+	ConditionStalled ConditionType = "Stalled"
 	// ConditionParentResolved is True when every reference the object makes
 	// points at an existing object that admits it.
-	ConditionParentResolved = "ParentResolved"
+	ConditionParentResolved ConditionType = "ParentResolved"
+	// ConditionRolledUp is True when every admitted child was added up
+	// (Offices, Portfolios, Programmes).
+	ConditionRolledUp ConditionType = "RolledUp"
+	// ConditionReportPublished is True when the live report ConfigMap holds
+	// the current report. Absent when reports are disabled.
+	ConditionReportPublished ConditionType = "ReportPublished"
 )
 
 // Condition reasons shared by every kind.
 const (
 	// ReasonResolved means every reference resolved and was admitted.
-	ReasonResolved = "Resolved"
+	ReasonResolved ConditionReason = "Resolved"
 	// ReasonNoParent means the object makes no reference (a root).
-	ReasonNoParent = "NoParent"
+	ReasonNoParent ConditionReason = "NoParent"
 	// ReasonParentNotFound means a referenced object does not exist (yet).
-	ReasonParentNotFound = "ParentNotFound"
+	ReasonParentNotFound ConditionReason = "ParentNotFound"
 	// ReasonNotPermitted means a referenced object exists in another namespace
 	// that does not admit this object's namespace.
-	ReasonNotPermitted = "NotPermitted"
+	ReasonNotPermitted ConditionReason = "NotPermitted"
 	// ReasonSucceeded means the last reconciliation succeeded.
-	ReasonSucceeded = "Succeeded"
+	ReasonSucceeded ConditionReason = "Succeeded"
 	// ReasonProgressing means reconciliation is in progress.
-	ReasonProgressing = "Progressing"
+	ReasonProgressing ConditionReason = "Progressing"
 )
 
-// Report condition type and reasons (Offices, Portfolios, Programmes).
+// Rollup reasons (condition RolledUp).
 const (
-	// ConditionReportPublished is True when the live report ConfigMap holds
-	// the current report. Absent when reports are disabled.
-	ConditionReportPublished = "ReportPublished"
-	// ReasonPublished: the report is published in full.
-	ReasonPublished = "Published"
-	// ReasonTruncated: the report is published but summarised to fit.
-	ReasonTruncated = "Truncated"
-	// ReasonPublishFailed: the report could not be written.
-	ReasonPublishFailed = "PublishFailed"
+	// ReasonAggregated: the children were added up.
+	ReasonAggregated ConditionReason = "Aggregated"
+	// ReasonNoChildren: nothing references the object yet.
+	ReasonNoChildren ConditionReason = "NoChildren"
+	// ReasonMixedCurrency: some children's amounts are in another currency
+	// and were left out of the totals.
+	ReasonMixedCurrency ConditionReason = "MixedCurrency"
 )
+
+// Report reasons (condition ReportPublished).
+const (
+	// ReasonPublished: the report is published in full.
+	ReasonPublished ConditionReason = "Published"
+	// ReasonTruncated: the report is published but summarised to fit.
+	ReasonTruncated ConditionReason = "Truncated"
+	// ReasonPublishFailed: the report could not be written.
+	ReasonPublishFailed ConditionReason = "PublishFailed"
+)
+
+// ObjectReference names an object in status: always with its namespace.
+type ObjectReference struct {
+	// namespace of the object.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+
+	// name of the object.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// String is "namespace/name", or "" for a nil reference.
+func (r *ObjectReference) String() string {
+	if r == nil {
+		return ""
+	}
+	return r.Namespace + "/" + r.Name
+}
 
 // Labels on report ConfigMaps.
 const (

@@ -402,7 +402,7 @@ func converged(ctx context.Context, c client.Client, org *organisation) (bool, s
 			conds := o.(v1alpha1.Conditioned).GetConditions()
 			ready := false
 			for _, cond := range conds {
-				if cond.Type == v1alpha1.ConditionReady && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == o.GetGeneration() {
+				if cond.Type == string(v1alpha1.ConditionReady) && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == o.GetGeneration() {
 					ready = true
 				}
 			}

@@ -23,32 +23,37 @@ type Object interface {
 
 // Set records a condition at the object's generation. It leaves
 // LastTransitionTime alone unless the status changes.
-func Set(obj Object, conditionType string, status metav1.ConditionStatus, reason, message string) {
+func Set(obj Object, conditionType v1alpha1.ConditionType, status metav1.ConditionStatus, reason v1alpha1.ConditionReason, message string) {
 	conds := obj.GetConditions()
 	meta.SetStatusCondition(&conds, metav1.Condition{
-		Type:               conditionType,
+		Type:               string(conditionType),
 		Status:             status,
-		Reason:             reason,
+		Reason:             string(reason),
 		Message:            message,
 		ObservedGeneration: obj.GetGeneration(),
 	})
 	obj.SetConditions(conds)
 }
 
+// Is reports whether c is present with the given status and reason.
+func Is(c *metav1.Condition, status metav1.ConditionStatus, reason v1alpha1.ConditionReason) bool {
+	return c != nil && c.Status == status && c.Reason == string(reason)
+}
+
 // Get returns the condition of the given type, or nil.
-func Get(obj Object, conditionType string) *metav1.Condition {
-	return meta.FindStatusCondition(obj.GetConditions(), conditionType)
+func Get(obj Object, conditionType v1alpha1.ConditionType) *metav1.Condition {
+	return meta.FindStatusCondition(obj.GetConditions(), string(conditionType))
 }
 
 // IsTrue reports whether the condition is present and True.
-func IsTrue(obj Object, conditionType string) bool {
-	return meta.IsStatusConditionTrue(obj.GetConditions(), conditionType)
+func IsTrue(obj Object, conditionType v1alpha1.ConditionType) bool {
+	return meta.IsStatusConditionTrue(obj.GetConditions(), string(conditionType))
 }
 
 // Delete removes the condition of the given type.
-func Delete(obj Object, conditionType string) {
+func Delete(obj Object, conditionType v1alpha1.ConditionType) {
 	conds := obj.GetConditions()
-	meta.RemoveStatusCondition(&conds, conditionType)
+	meta.RemoveStatusCondition(&conds, string(conditionType))
 	obj.SetConditions(conds)
 }
 
@@ -58,16 +63,16 @@ func Delete(obj Object, conditionType string) {
 // It also settles the kstatus conditions: Reconciling is removed (a pass that
 // reaches the summary has finished), and Stalled is removed unless stalled
 // is true, in which case it is set with the Ready reason and message.
-func SetSummary(obj Object, stalled bool, dependsOn ...string) {
+func SetSummary(obj Object, stalled bool, dependsOn ...v1alpha1.ConditionType) {
 	status, reason, message := metav1.ConditionTrue, v1alpha1.ReasonSucceeded, "all conditions are met"
 	for _, t := range dependsOn {
 		c := Get(obj, t)
 		if c == nil {
-			status, reason, message = metav1.ConditionUnknown, v1alpha1.ReasonProgressing, t+" has not been evaluated yet"
+			status, reason, message = metav1.ConditionUnknown, v1alpha1.ReasonProgressing, string(t)+" has not been evaluated yet"
 			break
 		}
 		if c.Status != metav1.ConditionTrue {
-			status, reason, message = metav1.ConditionFalse, c.Reason, c.Message
+			status, reason, message = metav1.ConditionFalse, v1alpha1.ConditionReason(c.Reason), c.Message
 			break
 		}
 	}

@@ -41,7 +41,7 @@ func TestSetSummary(t *testing.T) {
 		conds       []metav1.Condition
 		stalled     bool
 		wantStatus  metav1.ConditionStatus
-		wantReason  string
+		wantReason  v1alpha1.ConditionReason
 		wantStalled bool
 	}{
 		{"all true", []metav1.Condition{{Type: "A", Status: metav1.ConditionTrue, Reason: "Fine"}, {Type: "B", Status: metav1.ConditionTrue, Reason: "Fine"}},
@@ -56,11 +56,11 @@ func TestSetSummary(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			o := office(1, append(tc.conds,
-				metav1.Condition{Type: v1alpha1.ConditionReconciling, Status: metav1.ConditionTrue, Reason: "Progressing"},
-				metav1.Condition{Type: v1alpha1.ConditionStalled, Status: metav1.ConditionTrue, Reason: "Old"})...)
+				metav1.Condition{Type: string(v1alpha1.ConditionReconciling), Status: metav1.ConditionTrue, Reason: "Progressing"},
+				metav1.Condition{Type: string(v1alpha1.ConditionStalled), Status: metav1.ConditionTrue, Reason: "Old"})...)
 			SetSummary(o, tc.stalled, "A", "B")
 			ready := Get(o, v1alpha1.ConditionReady)
-			if ready.Status != tc.wantStatus || ready.Reason != tc.wantReason {
+			if ready.Status != tc.wantStatus || ready.Reason != string(tc.wantReason) {
 				t.Errorf("Ready = %s/%s; want %s/%s", ready.Status, ready.Reason, tc.wantStatus, tc.wantReason)
 			}
 			if Get(o, v1alpha1.ConditionReconciling) != nil {

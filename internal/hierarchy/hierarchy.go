@@ -34,7 +34,7 @@ const (
 )
 
 // Reason is the condition reason for the outcome.
-func (o Outcome) Reason() string {
+func (o Outcome) Reason() v1alpha1.ConditionReason {
 	switch o {
 	case Resolved:
 		return v1alpha1.ReasonResolved
@@ -127,11 +127,11 @@ func AdmissionResolution(field, kind string, key types.NamespacedName, a Admissi
 // ParentResolved condition: True when all resolved (reason Resolved, or
 // NoParent when there are none); otherwise False with the reason of the
 // first failure and every failure's message.
-func Summarise(resolutions []Resolution) (metav1.ConditionStatus, string, string) {
+func Summarise(resolutions []Resolution) (metav1.ConditionStatus, v1alpha1.ConditionReason, string) {
 	if len(resolutions) == 0 {
 		return metav1.ConditionTrue, v1alpha1.ReasonNoParent, "the object references no parent"
 	}
-	var reason string
+	var reason v1alpha1.ConditionReason
 	var messages []string
 	for _, r := range resolutions {
 		if r.Outcome == Resolved {

@@ -60,7 +60,7 @@ func TestSummarise(t *testing.T) {
 		name        string
 		in          []Resolution
 		wantStatus  metav1.ConditionStatus
-		wantReason  string
+		wantReason  v1alpha1.ConditionReason
 		wantMessage string
 	}{
 		{"no references", nil, metav1.ConditionTrue, v1alpha1.ReasonNoParent, "references no parent"},

@@ -8,7 +8,6 @@ package policy
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,14 +17,22 @@ import (
 
 // Review is a recorded GatewayReview of a subject.
 type Review struct {
-	// Name is "namespace/name".
-	Name string
-	Gate int32
+	// Namespace and Name of the GatewayReview.
+	Namespace, Name string
+	Gate            int32
 	// Date is the date of the review.
 	Date time.Time
 	// Confidence is the Delivery Confidence; empty while the review is only
 	// planned.
 	Confidence v1alpha1.DeliveryConfidence
+}
+
+// Key is the review's "namespace/name".
+func (r Review) Key() string { return r.Namespace + "/" + r.Name }
+
+// Ref is the review as a status reference.
+func (r Review) Ref() *v1alpha1.ObjectReference {
+	return &v1alpha1.ObjectReference{Namespace: r.Namespace, Name: r.Name}
 }
 
 // Subject is a Project or Programme as its gates see it.
@@ -72,28 +79,31 @@ func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 			continue // the gate names a phase the kind does not have
 		}
 		st := v1alpha1.GateStatus{Name: gate.Name, Description: Label(gate)}
-		met, why, unknown, expires, reviewName := check(gate, rules, s, current, now)
-		st.Review = reviewName
-		if !expires.IsZero() {
-			st.ExpiresAt = ptrTime(expires)
-			res.recheck(expires)
+		out := check(gate, rules, s, current, now)
+		st.Cause, st.Message = out.cause, out.message
+		if out.review != nil {
+			st.Review = out.review.Ref()
+		}
+		if !out.expires.IsZero() {
+			st.ExpiresAt = ptrTime(out.expires)
+			res.recheck(out.expires)
 		}
 		switch {
 		case !isReached:
-			st.State, st.Message = v1alpha1.GateNotYetRequired, "required from "+string(gate.RequiredFrom)
-			if met {
+			st.State, st.Cause, st.Message = v1alpha1.GateNotYetRequired, v1alpha1.CausePhaseNotReached, "required from "+string(gate.RequiredFrom)
+			if out.state == v1alpha1.GateMet {
 				st.Message += "; already met"
 			} else {
-				st.Review, st.ExpiresAt = "", nil
+				st.Review, st.ExpiresAt = nil, nil
 			}
 			if res.NextGate == "" {
 				res.NextGate = gate.Name
 			}
-		case met:
-			st.State, st.Message = v1alpha1.GateMet, why
-		case unknown:
-			st.State, st.Message = v1alpha1.GateUnknown, why
-			res.Unknown = append(res.Unknown, Label(gate)+": "+why)
+		case out.state == v1alpha1.GateMet:
+			st.State = v1alpha1.GateMet
+		case out.state == v1alpha1.GateUnknown:
+			st.State = v1alpha1.GateUnknown
+			res.Unknown = append(res.Unknown, Label(gate)+": "+out.message)
 		default:
 			due, dueErr := gate.DueWithin.Duration()
 			since := s.PhaseSince
@@ -104,18 +114,18 @@ func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 				dueAt := since.Add(due)
 				st.DueAt = ptrTime(dueAt)
 				if now.Before(dueAt) {
-					st.State, st.Message = v1alpha1.GateNotYetRequired, "due by "+dateOf(dueAt)+"; "+why
-					st.Review = ""
+					st.State, st.Message = v1alpha1.GateNotYetRequired, "due by "+dateOf(dueAt)+"; "+out.message
+					st.Review = nil
 					res.recheck(dueAt)
 					if res.NextGate == "" {
 						res.NextGate = gate.Name
 					}
 					break
 				}
-				why = "overdue since " + dateOf(dueAt) + ": " + why
+				st.Message = "overdue since " + dateOf(dueAt) + ": " + out.message
 			}
-			st.State, st.Message = v1alpha1.GateUnmet, why
-			res.Unmet = append(res.Unmet, Label(gate)+": "+why)
+			st.State = v1alpha1.GateUnmet
+			res.Unmet = append(res.Unmet, Label(gate)+": "+st.Message)
 		}
 		res.Gates = append(res.Gates, st)
 	}
@@ -128,69 +138,67 @@ func (r *Result) recheck(t time.Time) {
 	}
 }
 
-// check decides whether a gate is satisfied: its review and its rule.
-func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]reviewPair, now time.Time) (met bool, why string, unknown bool, expires time.Time, reviewName string) {
-	var reasons []string
-	met = true
-	if req := gate.Review; req != nil {
-		pair := current[req.Gate]
-		rv := pair.recorded
-		switch {
-		case rv == nil:
-			met = false
-			if pair.planned != nil {
-				reasons = append(reasons, "no review yet (one is planned for "+dateOf(pair.planned.Date)+")")
-			} else {
-				reasons = append(reasons, "no review")
-			}
-		case confidenceRank[rv.Confidence] > minimum(req):
-			met, reviewName = false, rv.Name
-			reasons = append(reasons, fmt.Sprintf("review of %s gave %s, worse than the minimum %s", dateOf(rv.Date), rv.Confidence, minimumName(req)))
-		default:
-			reviewName = rv.Name
-			if maxAge, err := req.MaxAge.Duration(); err == nil {
-				expires = rv.Date.Add(maxAge)
-				if !now.Before(expires) {
-					met = false
-					reasons = append(reasons, fmt.Sprintf("review of %s expired on %s", dateOf(rv.Date), dateOf(expires)))
-					expires = time.Time{}
-					break
-				}
-			}
-			reasons = append(reasons, fmt.Sprintf("review of %s gave %s", dateOf(rv.Date), rv.Confidence))
-		}
-	}
-	if rule := gate.Rule; rule != nil {
-		ok, err := rules.Eval(rule.Expression, s.Object)
-		switch {
-		case err != nil:
-			return false, "rule " + err.Error(), true, time.Time{}, reviewName
-		case !ok:
-			met = false
-			reasons = append(reasons, rule.Message)
-		}
-	}
-	if met {
-		if len(reasons) == 0 {
-			reasons = append(reasons, "rule holds")
-		}
-		return true, strings.Join(reasons, "; "), false, expires, reviewName
-	}
-	// Report only what fails.
-	return false, strings.Join(failing(reasons), "; "), false, time.Time{}, reviewName
+// outcome is what a gate's review requirement and rule give, before its
+// phase and due date are considered.
+type outcome struct {
+	// state is Met, Unmet or Unknown.
+	state   v1alpha1.GateState
+	cause   v1alpha1.GateCause
+	message string
+	// expires is when a satisfying review passes its maximum age.
+	expires time.Time
+	// review is the review judged, if any.
+	review *Review
 }
 
-// failing drops the passing review note when a rule fails alongside it.
-func failing(reasons []string) []string {
-	var out []string
-	for _, r := range reasons {
-		if strings.HasPrefix(r, "review of ") && !strings.Contains(r, "worse than") && !strings.Contains(r, "expired") {
-			continue
-		}
-		out = append(out, r)
+// check decides whether a gate is satisfied: its review and its rule. Both
+// must hold; the message says what fails, or what satisfies the gate.
+func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]reviewPair, now time.Time) outcome {
+	out := outcome{state: v1alpha1.GateMet, cause: v1alpha1.CauseRuleHolds, message: "rule holds"}
+	if req := gate.Review; req != nil {
+		out = checkReview(req, current[req.Gate], now)
 	}
-	if len(out) == 0 {
-		return reasons
+	rule := gate.Rule
+	if rule == nil {
+		return out
+	}
+	ok, err := rules.Eval(rule.Expression, s.Object)
+	switch {
+	case err != nil:
+		return outcome{state: v1alpha1.GateUnknown, cause: v1alpha1.CauseRuleError, message: "rule " + err.Error(), review: out.review}
+	case ok:
+		return out
+	case out.state == v1alpha1.GateMet:
+		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseRuleFailed, message: rule.Message, review: out.review}
+	default:
+		out.message += "; " + rule.Message
+		return out
+	}
+}
+
+// checkReview judges a gate's review requirement against the newest
+// reviews of its gate number.
+func checkReview(req *v1alpha1.ReviewRequirement, pair reviewPair, now time.Time) outcome {
+	rv := pair.recorded
+	switch {
+	case rv == nil && pair.planned != nil:
+		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseReviewPlanned,
+			message: "no review yet (one is planned for " + dateOf(pair.planned.Date) + ")"}
+	case rv == nil:
+		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseNoReview, message: "no review"}
+	case confidenceRank[rv.Confidence] > minimum(req):
+		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseBelowMinimum, review: rv,
+			message: fmt.Sprintf("review of %s gave %s, worse than the minimum %s", dateOf(rv.Date), rv.Confidence, minimumName(req))}
+	}
+	out := outcome{state: v1alpha1.GateMet, cause: v1alpha1.CauseReviewMet, review: rv,
+		message: fmt.Sprintf("review of %s gave %s", dateOf(rv.Date), rv.Confidence)}
+	if maxAge, err := req.MaxAge.Duration(); err == nil {
+		expires := rv.Date.Add(maxAge)
+		if !now.Before(expires) {
+			return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseReviewExpired, review: rv,
+				message: fmt.Sprintf("review of %s expired on %s", dateOf(rv.Date), dateOf(expires))}
+		}
+		out.expires = expires
 	}
 	return out
 }
@@ -208,7 +216,7 @@ func currentReviews(reviews []Review) map[int32]reviewPair {
 		if !sorted[i].Date.Equal(sorted[j].Date) {
 			return sorted[i].Date.After(sorted[j].Date)
 		}
-		return sorted[i].Name > sorted[j].Name
+		return sorted[i].Key() > sorted[j].Key()
 	})
 	out := map[int32]reviewPair{}
 	for i := range sorted {
@@ -227,12 +235,12 @@ func currentReviews(reviews []Review) map[int32]reviewPair {
 
 // Superseded returns, for each review that a newer recorded review of the
 // same gate replaces, the name of the one that replaces it.
-func Superseded(reviews []Review) map[string]string {
+func Superseded(reviews []Review) map[string]Review {
 	current := currentReviews(reviews)
-	out := map[string]string{}
+	out := map[string]Review{}
 	for _, r := range reviews {
-		if c := current[r.Gate].recorded; c != nil && r.Confidence != "" && c.Name != r.Name {
-			out[r.Name] = c.Name
+		if c := current[r.Gate].recorded; c != nil && r.Confidence != "" && c.Key() != r.Key() {
+			out[r.Key()] = *c
 		}
 	}
 	return out

@@ -11,6 +11,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -197,6 +198,21 @@ func contains(kinds []v1alpha1.SubjectKind, k v1alpha1.SubjectKind) bool {
 		}
 	}
 	return false
+}
+
+// Advances reports whether moving from phase from to phase to goes forward
+// in kind's lifecycle. Unknown phases count as forward.
+func Advances(kind v1alpha1.SubjectKind, from, to string) bool {
+	at, next := slices.Index(kindPhases[kind], from), slices.Index(kindPhases[kind], to)
+	return at < 0 || next < 0 || next > at
+}
+
+// Stricter returns the stricter of two enforcements.
+func Stricter(a, b v1alpha1.Enforcement) v1alpha1.Enforcement {
+	if enforcementRank[b] > enforcementRank[a] {
+		return b
+	}
+	return a
 }
 
 // Names lists the gate names of a policy.

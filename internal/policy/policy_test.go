@@ -95,7 +95,7 @@ func TestEffectivePolicy(t *testing.T) {
 }
 
 func review(name string, gate int32, date string, c v1alpha1.DeliveryConfidence) Review {
-	return Review{Name: "ns/" + name, Gate: gate, Date: day(date), Confidence: c}
+	return Review{Namespace: "ns", Name: name, Gate: gate, Date: day(date), Confidence: c}
 }
 
 func TestEvaluate(t *testing.T) {
@@ -174,7 +174,7 @@ func TestExpiryAndDueDatesAreRechecked(t *testing.T) {
 	if !res.Compliant() || !res.RecheckAt.Equal(day("2027-09-07")) {
 		t.Errorf("compliant %v recheck %v; want compliant until the review expires on 2027-09-07", res.Compliant(), res.RecheckAt)
 	}
-	if res.Gates[0].ExpiresAt == nil || res.Gates[0].Review != "ns/g0" {
+	if res.Gates[0].ExpiresAt == nil || res.Gates[0].Review.String() != "ns/g0" {
 		t.Errorf("gate status %+v", res.Gates[0])
 	}
 }
@@ -204,7 +204,7 @@ func TestRuleErrorsAreUnknownNotFailures(t *testing.T) {
 
 func TestSuperseded(t *testing.T) {
 	got := Superseded([]Review{review("a", 3, "2025-07-22", "Amber"), review("b", 3, "2026-10-14", "AmberRed"), review("c", 1, "2025-01-01", "Green"), review("p", 3, "2027-01-01", "")})
-	if len(got) != 1 || got["ns/a"] != "ns/b" {
+	if len(got) != 1 || got["ns/a"].Key() != "ns/b" {
 		t.Errorf("Superseded = %v; want only ns/a superseded by ns/b", got)
 	}
 }
@@ -225,5 +225,51 @@ func BenchmarkEvaluate10000(b *testing.B) {
 		for range 10000 {
 			_ = Evaluate(p, rules, subject, now)
 		}
+	}
+}
+
+// Every gate result carries a typed cause, so that events, reports and
+// tools decide on data and not on the message.
+func TestGatesCarryTypedCauses(t *testing.T) {
+	rules, _ := NewRules()
+	p := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway, Gates: []v1alpha1.Gate{
+		{Name: "risk-owners", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating",
+			Rule: &v1alpha1.GateRule{Expression: "object.spec.risks.all(r, has(r.owner))", Message: "every risk needs an owner"}},
+	}})})
+	cases := []struct {
+		name    string
+		subject Subject
+		want    map[string]v1alpha1.GateCause
+	}{
+		{"no review, planned review, phase not reached", Subject{Kind: "Project", Phase: "Initiating", Reviews: []Review{review("p2", 2, "2027-01-01", "")},
+			Object: map[string]any{"spec": map[string]any{"risks": []any{map[string]any{"name": "r"}}}}},
+			map[string]v1alpha1.GateCause{"gate-1": v1alpha1.CauseNoReview, "gate-2": v1alpha1.CausePhaseNotReached, "risk-owners": v1alpha1.CauseRuleFailed}},
+		{"met, below minimum, expired", Subject{Kind: "Project", Phase: "Delivering", Reviews: []Review{
+			review("g1", 1, "2026-01-10", "Green"), review("g2", 2, "2026-03-10", "Red"), review("g3", 3, "2020-03-10", "Green"),
+		}, Object: map[string]any{"spec": map[string]any{"risks": []any{map[string]any{"name": "r", "owner": "ann"}}}}},
+			map[string]v1alpha1.GateCause{"gate-1": v1alpha1.CauseReviewMet, "gate-2": v1alpha1.CauseBelowMinimum, "risk-owners": v1alpha1.CauseRuleHolds}},
+		{"rule error", Subject{Kind: "Project", Phase: "Delivering", Object: map[string]any{"spec": map[string]any{}}},
+			map[string]v1alpha1.GateCause{"risk-owners": v1alpha1.CauseRuleError}},
+		{"planned", Subject{Kind: "Project", Phase: "Initiating", Reviews: []Review{review("p1", 1, "2027-01-01", "")}, Object: map[string]any{"spec": map[string]any{"risks": []any{}}}},
+			map[string]v1alpha1.GateCause{"gate-1": v1alpha1.CauseReviewPlanned}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := Evaluate(p, rules, tc.subject, now)
+			got := map[string]v1alpha1.GateCause{}
+			for _, g := range res.Gates {
+				got[g.Name] = g.Cause
+			}
+			for gate, want := range tc.want {
+				if got[gate] != want {
+					t.Errorf("%s: cause %q; want %q (all %v)", gate, got[gate], want, got)
+				}
+			}
+		})
+	}
+	expired := Evaluate(Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})}), rules,
+		Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{review("g0", 0, "2025-01-10", "Green")}}, now)
+	if expired.Gates[0].Cause != v1alpha1.CauseReviewExpired || expired.Gates[0].Review.String() != "ns/g0" {
+		t.Errorf("expired gate 0: %+v", expired.Gates[0])
 	}
 }

@@ -41,18 +41,27 @@ var steps = []limits{
 	{exceptions: 20, gates: 20, risks: 10, projects: 0},
 }
 
+// Rendered is a report written out as ConfigMap keys.
+type Rendered struct {
+	// Data holds the keys: KeyJSON, KeyMarkdown and KeyCSV.
+	Data map[string]string
+	// Truncated is true when lists were cut to fit MaxBytes; the report
+	// itself says so too (Report.Truncated and Notes).
+	Truncated bool
+}
+
 // Render writes a report's keys, cutting lists as far as needed to stay
 // within MaxBytes; a cut report says so in Truncated and Notes.
-func Render(full Report) map[string]string {
-	var data map[string]string
+func Render(full Report) Rendered {
+	var out Rendered
 	for _, l := range steps {
 		r := cut(full, l)
-		data = map[string]string{KeyJSON: renderJSON(r), KeyMarkdown: renderMarkdown(r), KeyCSV: renderCSV(r)}
-		if size(data) <= MaxBytes {
+		out = Rendered{Data: map[string]string{KeyJSON: renderJSON(r), KeyMarkdown: renderMarkdown(r), KeyCSV: renderCSV(r)}, Truncated: r.Truncated}
+		if size(out.Data) <= MaxBytes {
 			break
 		}
 	}
-	return data
+	return out
 }
 
 func size(data map[string]string) int {

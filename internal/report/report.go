@@ -14,7 +14,6 @@ package report
 
 import (
 	"sort"
-	"strings"
 
 	"gopkg.in/inf.v0"
 
@@ -178,7 +177,7 @@ func Build(in Input) Report {
 	for _, p := range in.Programmes {
 		// A programme Red through its projects is not an exception of its
 		// own: its projects are listed.
-		if own := ownReasons(p.Status.HealthReasons); p.Status.Health == v1alpha1.HealthRed && len(own) > 0 {
+		if own := p.Status.OwnHealthReasons; p.Status.Health == v1alpha1.HealthRed && len(own) > 0 {
 			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: own})
 		}
 		r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
@@ -232,17 +231,6 @@ func less(ns1, n1, ns2, n2 string) bool {
 	return n1 < n2
 }
 
-// ownReasons drops the reasons a programme gives for its projects.
-func ownReasons(reasons []string) []string {
-	var out []string
-	for _, r := range reasons {
-		if !strings.HasPrefix(r, "projects ") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -289,7 +277,7 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 		row.Programme = string(p.Spec.ProgrammeRef.Name)
 	}
 	for _, c := range p.Status.Conditions {
-		if c.Type == v1alpha1.ConditionCompliant {
+		if c.Type == string(v1alpha1.ConditionCompliant) {
 			row.Compliant = string(c.Status)
 		}
 	}

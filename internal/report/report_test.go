@@ -45,7 +45,7 @@ func project(name string, h v1alpha1.Health, budget, forecast string, reasons ..
 			Progress: &v1alpha1.Progress{AsOf: "2026-11-20", ActualCost: qty("400k"), ForecastCost: qty(forecast), PercentComplete: pct(40)},
 		},
 		Status: v1alpha1.ProjectStatus{Health: h, HealthReasons: reasons,
-			Conditions: []metav1.Condition{{Type: v1alpha1.ConditionCompliant, Status: metav1.ConditionTrue}}},
+			Conditions: []metav1.Condition{{Type: string(v1alpha1.ConditionCompliant), Status: metav1.ConditionTrue}}},
 	}
 	return p
 }
@@ -90,7 +90,11 @@ func mustDay(s string) *metav1.Time {
 // TestGolden renders a sample portfolio and compares every key with
 // testdata/; run `go test ./internal/report -update` to accept a change.
 func TestGolden(t *testing.T) {
-	data := Render(Build(sampleInput()))
+	rendered := Render(Build(sampleInput()))
+	if rendered.Truncated {
+		t.Error("a small report says it is truncated")
+	}
+	data := rendered.Data
 	for _, key := range []string{KeyJSON, KeyMarkdown, KeyCSV} {
 		path := filepath.Join("testdata", "portfolio."+key+".golden")
 		if *update {
@@ -110,7 +114,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestRenderingIsDeterministicAndParses(t *testing.T) {
-	a, b := Render(Build(sampleInput())), Render(Build(sampleInput()))
+	a, b := Render(Build(sampleInput())).Data, Render(Build(sampleInput())).Data
 	if !cmp.Equal(a, b) {
 		t.Fatal("two renderings of the same input differ")
 	}
@@ -134,7 +138,8 @@ func TestTenThousandProjectsStayUnderTheLimit(t *testing.T) {
 		p.Spec.Risks = []v1alpha1.Risk{{Name: "R-1", Probability: 5, Impact: 5, Owner: "someone", Description: strings.Repeat("x", 200)}}
 		in.Projects = append(in.Projects, p)
 	}
-	data := Render(Build(in))
+	rendered := Render(Build(in))
+	data := rendered.Data
 	if n := size(data); n > MaxBytes {
 		t.Fatalf("report is %d bytes; budget %d", n, MaxBytes)
 	}
@@ -142,7 +147,7 @@ func TestTenThousandProjectsStayUnderTheLimit(t *testing.T) {
 	if err := json.Unmarshal([]byte(data[KeyJSON]), &r); err != nil {
 		t.Fatal(err)
 	}
-	if !r.Truncated || len(r.Notes) == 0 || !strings.Contains(data[KeyMarkdown], "> **Note:** summarised:") {
+	if !rendered.Truncated || !r.Truncated || len(r.Notes) == 0 || !strings.Contains(data[KeyMarkdown], "> **Note:** summarised:") {
 		t.Errorf("truncated %v notes %q: the report does not say it is summarised", r.Truncated, r.Notes)
 	}
 	if len(r.Exceptions) == 0 || len(r.Exceptions) > 100 {
@@ -179,7 +184,7 @@ func TestSchemaIsDocumented(t *testing.T) {
 	}
 	walk(reflect.TypeOf(Report{}))
 
-	dec := json.NewDecoder(strings.NewReader(Render(Build(sampleInput()))[KeyJSON]))
+	dec := json.NewDecoder(strings.NewReader(Render(Build(sampleInput())).Data[KeyJSON]))
 	dec.DisallowUnknownFields()
 	var r Report
 	if err := dec.Decode(&r); err != nil {

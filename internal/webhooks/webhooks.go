@@ -6,12 +6,13 @@ SPDX-License-Identifier: Apache-2.0
 // Package webhooks holds the validating admission webhooks:
 //
 //   - Projects and Programmes: under an Enforce policy, a change that moves
-//     the object into a phase whose required gates are unmet is denied,
-//     naming each missing gate; under Warn it is allowed with a warning per
-//     gate. Creating an object is never blocked (GitOps applies folders in
-//     any order, reviews may arrive after their subject), and edits that do
-//     not change the phase are never blocked (teams must always be able to
-//     report bad news).
+//     the object forward into a phase whose required gates are unmet is
+//     denied, naming each missing gate; under Warn it is allowed with a
+//     warning per gate. Creating an object is never blocked (GitOps applies
+//     folders in any order, reviews may arrive after their subject), nor are
+//     edits that do not change the phase (teams must always be able to
+//     report bad news) or that move it back. The decision is taken on the
+//     facts the reconciler reports, read through internal/governance.
 //   - Offices: every gate rule must compile.
 //
 // The webhooks are registered with failurePolicy Ignore: when the operator
@@ -23,16 +24,16 @@ package webhooks
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/controllers"
+	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/policy"
 )
 
@@ -42,7 +43,7 @@ import (
 
 // Setup registers the webhooks with the manager's webhook server.
 func Setup(mgr ctrl.Manager, rules *policy.Rules) error {
-	gates := &gateChecker{client: mgr.GetClient(), rules: rules, now: time.Now}
+	gates := &gateChecker{read: governance.Reader{Reader: mgr.GetClient()}, rules: rules, now: time.Now}
 	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Project{}).WithValidator(&projectValidator{gates}).Complete(); err != nil {
 		return fmt.Errorf("registering the Project webhook: %w", err)
 	}
@@ -57,54 +58,71 @@ func Setup(mgr ctrl.Manager, rules *policy.Rules) error {
 
 // gateChecker decides on phase changes.
 type gateChecker struct {
-	client client.Reader
-	rules  *policy.Rules
-	now    func() time.Time
+	read  governance.Reader
+	rules *policy.Rules
+	now   func() time.Time
 }
 
-// check evaluates the gates of the phase an object moves into. officeKey is
-// the governing office the controller last reported for the object.
-func (g *gateChecker) check(ctx context.Context, kind v1alpha1.SubjectKind, obj client.Object, officeKey, oldPhase, newPhase string) (admission.Warnings, error) {
-	if oldPhase == newPhase || officeKey == "" {
-		return nil, nil
-	}
-	p, err := controllers.EffectivePolicy(ctx, g.client, officeKey)
-	if err != nil || p == nil || p.Enforcement == v1alpha1.EnforcementAudit {
-		// Not knowing the policy never blocks a change; the controller
-		// reports compliance once it does.
-		return nil, nil
-	}
-	reviews, err := controllers.ReviewsOf(ctx, g.client, obj, kind)
-	if err != nil {
-		return nil, nil
-	}
-	object, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
-	if err != nil {
+// check decides on an update of a Project or Programme. A change that keeps
+// the phase, or moves it back, is never blocked. A move forward is judged on
+// the facts the reconciler reports (internal/governance: references
+// resolved under the attachment rules, the governing office, its effective
+// policy and the subject's reviews), under the governance of the object as
+// it was and as it would be, so that editing a reference in the same change
+// cannot shed a gate.
+func (g *gateChecker) check(ctx context.Context, oldObj, newObj client.Object) (admission.Warnings, error) {
+	log := ctrl.LoggerFrom(ctx).V(1).WithValues("object", client.ObjectKeyFromObject(newObj))
+	kind, oldPhase := governance.SubjectOf(oldObj)
+	_, newPhase := governance.SubjectOf(newObj)
+	if oldPhase == newPhase || !policy.Advances(kind, oldPhase, newPhase) {
 		return nil, nil
 	}
 	now := g.now()
-	res := policy.Evaluate(*p, g.rules, policy.Subject{Kind: kind, Phase: newPhase, PhaseSince: now, Reviews: reviews, Object: object}, now)
-	if len(res.Unmet) == 0 {
+	var unmet []string
+	var offices []string
+	enforcement := v1alpha1.EnforcementAudit
+	seen := map[string]bool{}
+	for _, obj := range []client.Object{oldObj, newObj} {
+		facts, err := g.read.SubjectFacts(ctx, obj)
+		if err != nil {
+			// Not knowing the policy never blocks a change; the controller
+			// reports compliance once it does.
+			log.Info("Admitting a phase change whose governance could not be read", "error", err.Error())
+			return nil, nil
+		}
+		key := facts.Ref().String()
+		if facts.Policy == nil || seen[key] {
+			continue
+		}
+		seen[key] = true
+		_, res := governance.Compliance(facts, g.rules, newObj, v1alpha1.ComplianceStatus{}, now)
+		if len(res.Unmet) == 0 || facts.Policy.Enforcement == v1alpha1.EnforcementAudit {
+			continue
+		}
+		offices = append(offices, key)
+		enforcement = policy.Stricter(enforcement, facts.Policy.Enforcement)
+		for _, u := range res.Unmet {
+			if !slices.Contains(unmet, u) {
+				unmet = append(unmet, u)
+			}
+		}
+	}
+	switch {
+	case len(unmet) == 0:
+		log.Info("Admitting a phase change: every gate it requires is met", "from", oldPhase, "to", newPhase)
 		return nil, nil
-	}
-	if p.Enforcement == v1alpha1.EnforcementEnforce {
+	case enforcement == v1alpha1.EnforcementEnforce:
+		log.Info("Denying a phase change under Enforce", "from", oldPhase, "to", newPhase, "offices", offices, "unmet", len(unmet))
 		return nil, fmt.Errorf("entering phase %s requires gates that are not met (enforcement Enforce, office %s): %s",
-			newPhase, officeKey, strings.Join(res.Unmet, "; "))
+			newPhase, strings.Join(offices, ", "), strings.Join(unmet, "; "))
+	default:
+		log.Info("Admitting a phase change with warnings under Warn", "from", oldPhase, "to", newPhase, "offices", offices, "unmet", len(unmet))
+		warnings := make(admission.Warnings, 0, len(unmet))
+		for _, u := range unmet {
+			warnings = append(warnings, fmt.Sprintf("entering phase %s with an unmet gate: %s", newPhase, u))
+		}
+		return warnings, nil
 	}
-	warnings := make(admission.Warnings, 0, len(res.Unmet))
-	for _, unmet := range res.Unmet {
-		warnings = append(warnings, fmt.Sprintf("entering phase %s with an unmet gate: %s", newPhase, unmet))
-	}
-	return warnings, nil
-}
-
-// governingOffice is the office an object is governed by: the one it names,
-// else the one the controller reported in status.
-func governingOffice(ns string, ref *v1alpha1.ParentReference, reported string) string {
-	if ref != nil {
-		return ref.NamespaceOr(ns) + "/" + string(ref.Name)
-	}
-	return reported
 }
 
 type projectValidator struct{ gates *gateChecker }
@@ -114,8 +132,7 @@ func (v *projectValidator) ValidateCreate(context.Context, *v1alpha1.Project) (a
 }
 
 func (v *projectValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Project) (admission.Warnings, error) {
-	office := governingOffice(newObj.Namespace, newObj.Spec.OfficeRef, oldObj.Status.Office)
-	return v.gates.check(ctx, v1alpha1.SubjectKindProject, newObj, office, string(oldObj.Spec.Phase), string(newObj.Spec.Phase))
+	return v.gates.check(ctx, oldObj, newObj)
 }
 
 func (v *projectValidator) ValidateDelete(context.Context, *v1alpha1.Project) (admission.Warnings, error) {
@@ -129,8 +146,7 @@ func (v *programmeValidator) ValidateCreate(context.Context, *v1alpha1.Programme
 }
 
 func (v *programmeValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Programme) (admission.Warnings, error) {
-	office := governingOffice(newObj.Namespace, newObj.Spec.OfficeRef, oldObj.Status.Office)
-	return v.gates.check(ctx, v1alpha1.SubjectKindProgramme, newObj, office, string(oldObj.Spec.Phase), string(newObj.Spec.Phase))
+	return v.gates.check(ctx, oldObj, newObj)
 }
 
 func (v *programmeValidator) ValidateDelete(context.Context, *v1alpha1.Programme) (admission.Warnings, error) {

@@ -3,7 +3,7 @@ Copyright 2026 The p3o-operator Authors.
 SPDX-License-Identifier: Apache-2.0
 */
 
-package controllers
+package metrics
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ import (
 
 // The Grafana dashboard queries only metrics the operator exports.
 func TestDashboardQueriesExportedMetrics(t *testing.T) {
-	data, err := os.ReadFile("../config/grafana/p3o-overview.json")
+	data, err := os.ReadFile("../../config/grafana/p3o-overview.json")
 	if err != nil {
 		t.Fatal(err)
 	}

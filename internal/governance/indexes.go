@@ -3,13 +3,13 @@ Copyright 2026 The p3o-operator Authors.
 SPDX-License-Identifier: Apache-2.0
 */
 
-package controllers
+package governance
 
 import (
 	"context"
 	"fmt"
 
-	ctrl "sigs.k8s.io/controller-runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -17,34 +17,53 @@ import (
 
 // Field indexes on references. Each maps a child to the key of the object it
 // references, so that a parent's children (and the children to requeue when
-// a parent changes) are found without listing everything.
+// a parent changes) are found without listing everything. The index names
+// are the field paths they index; messages name the same paths.
 const (
 	// IndexProgrammeRef indexes Projects by spec.programmeRef ("namespace/name").
-	IndexProgrammeRef = "spec.programmeRef"
+	IndexProgrammeRef = FieldProgrammeRef
 	// IndexPortfolioRef indexes Projects and Programmes by spec.portfolioRef.
-	IndexPortfolioRef = "spec.portfolioRef"
+	IndexPortfolioRef = FieldPortfolioRef
 	// IndexOfficeRef indexes Portfolios, Programmes and Projects by
 	// spec.officeRef.
-	IndexOfficeRef = "spec.officeRef"
+	IndexOfficeRef = FieldOfficeRef
 	// IndexHubRef indexes Offices by spec.hubRef.
-	IndexHubRef = "spec.hubRef"
+	IndexHubRef = FieldHubRef
 	// IndexSupportedObjectRef indexes Offices by spec.supportedObjectRef
 	// ("Kind/namespace/name").
-	IndexSupportedObjectRef = "spec.supportedObjectRef"
+	IndexSupportedObjectRef = FieldSupportedObjectRef
 	// IndexGoverningOffice indexes Portfolios, Programmes and Projects by
 	// status.office, the Office that governs them (explicit or inherited).
 	IndexGoverningOffice = "status.office"
 	// IndexSubjectRef indexes GatewayReviews by spec.subjectRef
 	// ("Kind/namespace/name").
-	IndexSubjectRef = "spec.subjectRef"
+	IndexSubjectRef = FieldSubjectRef
 )
+
+// The reference fields, as named in messages and indexes.
+const (
+	FieldProgrammeRef       = "spec.programmeRef"
+	FieldPortfolioRef       = "spec.portfolioRef"
+	FieldOfficeRef          = "spec.officeRef"
+	FieldHubRef             = "spec.hubRef"
+	FieldSupportedObjectRef = "spec.supportedObjectRef"
+	FieldSubjectRef         = "spec.subjectRef"
+)
+
+// Target is the object a reference made from namespace ns points at.
+func Target(ref v1alpha1.ParentReference, ns string) types.NamespacedName {
+	return types.NamespacedName{Namespace: ref.NamespaceOr(ns), Name: string(ref.Name)}
+}
+
+// Key is the "namespace/name" key of an object, as the indexes hold it.
+func Key(obj client.Object) string { return client.ObjectKeyFromObject(obj).String() }
 
 // refKey is the index key of a reference made from namespace ns.
 func refKey(ref *v1alpha1.ParentReference, ns string) string {
 	if ref == nil {
 		return ""
 	}
-	return refTarget(*ref, ns).String()
+	return Target(*ref, ns).String()
 }
 
 // subjectKey is the index key of a Project or Programme reference.
@@ -55,11 +74,11 @@ func subjectKey(ref *v1alpha1.SubjectReference, ns string) string {
 	return string(ref.Kind) + "/" + refKey(&ref.ParentReference, ns)
 }
 
-// subjectKeyOf returns the key function under which referrers of a Project
+// SubjectKeyOf returns the key function under which referrers of a Project
 // or Programme are found in IndexSubjectRef and IndexSupportedObjectRef.
-func subjectKeyOf(kind v1alpha1.SubjectKind) func(client.Object) string {
+func SubjectKeyOf(kind v1alpha1.SubjectKind) func(client.Object) string {
 	return func(obj client.Object) string {
-		return string(kind) + "/" + client.ObjectKeyFromObject(obj).String()
+		return string(kind) + "/" + Key(obj)
 	}
 }
 
@@ -101,9 +120,9 @@ var indexes = []index{
 		p := o.(*v1alpha1.Portfolio)
 		return keys(refKey(&p.Spec.OfficeRef, p.Namespace))
 	}},
-	{&v1alpha1.Project{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Project).Status.Office) }},
-	{&v1alpha1.Programme{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Programme).Status.Office) }},
-	{&v1alpha1.Portfolio{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Portfolio).Status.Office) }},
+	{&v1alpha1.Project{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Project).Status.Office.String()) }},
+	{&v1alpha1.Programme{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Programme).Status.Office.String()) }},
+	{&v1alpha1.Portfolio{}, IndexGoverningOffice, func(o client.Object) []string { return keys(o.(*v1alpha1.Portfolio).Status.Office.String()) }},
 	{&v1alpha1.Office{}, IndexHubRef, func(o client.Object) []string {
 		off := o.(*v1alpha1.Office)
 		return keys(refKey(off.Spec.HubRef, off.Namespace))
@@ -118,10 +137,10 @@ var indexes = []index{
 	}},
 }
 
-// SetupIndexes registers every reference index with the manager's cache.
-func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
+// SetupIndexes registers every reference index with a cache.
+func SetupIndexes(ctx context.Context, indexer client.FieldIndexer) error {
 	for _, ix := range indexes {
-		if err := mgr.GetFieldIndexer().IndexField(ctx, ix.obj, ix.field, ix.extract); err != nil {
+		if err := indexer.IndexField(ctx, ix.obj, ix.field, ix.extract); err != nil {
 			return fmt.Errorf("indexing %T by %s: %w", ix.obj, ix.field, err)
 		}
 	}

@@ -3,7 +3,9 @@ Copyright 2026 The p3o-operator Authors.
 SPDX-License-Identifier: Apache-2.0
 */
 
-package controllers
+// Package metrics exports the governance metrics, computed from the cache
+// on every scrape.
+package metrics
 
 import (
 	"context"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/resource"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
@@ -72,9 +75,9 @@ type Collector struct {
 	reader client.Reader
 }
 
-// RegisterMetrics registers the collector with controller-runtime's
+// Register registers the collector with controller-runtime's
 // registry, which the manager serves on its metrics endpoint.
-func RegisterMetrics(reader client.Reader) error {
+func Register(reader client.Reader) error {
 	err := ctrlmetrics.Registry.Register(&Collector{reader: reader})
 	if errors.As(err, &prometheus.AlreadyRegisteredError{}) {
 		return nil
@@ -95,6 +98,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	log := ctrl.Log.WithName("metrics")
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
@@ -127,7 +131,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 
 	projects := &v1alpha1.ProjectList{}
-	if err := c.reader.List(ctx, projects, client.UnsafeDisableDeepCopy); err == nil {
+	if err := c.reader.List(ctx, projects, client.UnsafeDisableDeepCopy); err != nil {
+		log.Error(err, "Listing projects for metrics failed; their series are missing from this scrape")
+	} else {
 		for i := range projects.Items {
 			p := &projects.Items[i]
 			programme, portfolio := "", ""
@@ -137,7 +143,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			if p.Spec.PortfolioRef != nil {
 				portfolio = string(p.Spec.PortfolioRef.Name)
 			}
-			gauge(descProjectInfo, 1, p.Namespace, p.Name, string(p.Spec.Phase), programme, portfolio, p.Status.Office)
+			gauge(descProjectInfo, 1, p.Namespace, p.Name, string(p.Spec.Phase), programme, portfolio, p.Status.Office.String())
 			oneOf(descProjectHealth, p.Status.Health, p.Namespace, p.Name)
 			compliance(descProjectCompliant, p, p.Namespace, p.Name)
 			currency := string(p.Status.Currency)
@@ -158,7 +164,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	programmes := &v1alpha1.ProgrammeList{}
-	if err := c.reader.List(ctx, programmes, client.UnsafeDisableDeepCopy); err == nil {
+	if err := c.reader.List(ctx, programmes, client.UnsafeDisableDeepCopy); err != nil {
+		log.Error(err, "Listing programmes for metrics failed; their series are missing from this scrape")
+	} else {
 		for i := range programmes.Items {
 			p := &programmes.Items[i]
 			oneOf(descProgrammeHealth, p.Status.Health, p.Namespace, p.Name)
@@ -167,7 +175,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	portfolios := &v1alpha1.PortfolioList{}
-	if err := c.reader.List(ctx, portfolios, client.UnsafeDisableDeepCopy); err == nil {
+	if err := c.reader.List(ctx, portfolios, client.UnsafeDisableDeepCopy); err != nil {
+		log.Error(err, "Listing portfolios for metrics failed; their series are missing from this scrape")
+	} else {
 		for i := range portfolios.Items {
 			p := &portfolios.Items[i]
 			oneOf(descPortfolioHealth, p.Status.Rollup.Health, p.Namespace, p.Name)
@@ -181,7 +191,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	offices := &v1alpha1.OfficeList{}
-	if err := c.reader.List(ctx, offices, client.UnsafeDisableDeepCopy); err == nil {
+	if err := c.reader.List(ctx, offices, client.UnsafeDisableDeepCopy); err != nil {
+		log.Error(err, "Listing offices for metrics failed; their series are missing from this scrape")
+	} else {
 		for i := range offices.Items {
 			o := &offices.Items[i]
 			oneOf(descOfficeHealth, o.Status.Rollup.Health, o.Namespace, o.Name, string(o.Spec.Type))

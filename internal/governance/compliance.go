@@ -1,0 +1,73 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package governance
+
+import (
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/policy"
+)
+
+// SubjectOf is the kind and phase of a Project or Programme as its gates
+// see it.
+func SubjectOf(obj client.Object) (v1alpha1.SubjectKind, string) {
+	switch o := obj.(type) {
+	case *v1alpha1.Project:
+		return v1alpha1.SubjectKindProject, string(o.Spec.Phase)
+	case *v1alpha1.Programme:
+		return v1alpha1.SubjectKindProgramme, string(o.Spec.Phase)
+	}
+	return "", ""
+}
+
+// Compliance evaluates a Project's or Programme's gates under the facts
+// read for it, at time now. previous is the compliance the object last
+// reported: phaseSince carries over from it while the phase stays the
+// same. The reconcilers report this result and the webhooks decide on it.
+// It is pure.
+func Compliance(facts Facts, rules *policy.Rules, subject client.Object, previous v1alpha1.ComplianceStatus, now time.Time) (v1alpha1.ComplianceStatus, policy.Result) {
+	kind, phase := SubjectOf(subject)
+	status := v1alpha1.ComplianceStatus{Phase: v1alpha1.Phase(phase)}
+	if previous.Phase == status.Phase && previous.PhaseSince != nil {
+		status.PhaseSince = previous.PhaseSince
+	} else {
+		t := metav1.NewTime(now.UTC().Truncate(time.Second))
+		status.PhaseSince = &t
+	}
+	p := facts.Policy
+	if p == nil {
+		return status, policy.Result{}
+	}
+	// Rules see the object as JSON; converting is the costliest step, so
+	// it is skipped when no gate has a rule.
+	object := map[string]any{}
+	if hasRules(*p) {
+		if o, err := runtime.DefaultUnstructuredConverter.ToUnstructured(subject); err == nil {
+			object = o
+		}
+	}
+	res := policy.Evaluate(*p, rules, policy.Subject{
+		Kind: kind, Phase: phase, PhaseSince: status.PhaseSince.Time, Reviews: facts.Reviews, Object: object,
+	}, now)
+	status.Enforcement = p.Enforcement
+	status.Gates = res.Gates
+	status.NextGate = res.NextGate
+	return status, res
+}
+
+func hasRules(p policy.Policy) bool {
+	for _, g := range p.Gates {
+		if g.Rule != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,330 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package governance
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/health"
+	"p3o.dev/p3o-operator/internal/hierarchy"
+	"p3o.dev/p3o-operator/internal/policy"
+)
+
+// MaxHubDepth bounds how far a hub chain is followed.
+const MaxHubDepth = 16
+
+// Governance is the Office that governs an object and its effective policy.
+// The zero value means no governing office is resolved (yet).
+type Governance struct {
+	// Office is the governing Office; nil while none is resolved.
+	Office *v1alpha1.Office
+	// Policy is the office's effective policy (its hubs' and its own); nil
+	// while no office is resolved.
+	Policy *policy.Policy
+}
+
+// Ref is the governing office as a status reference; nil while none.
+func (g Governance) Ref() *v1alpha1.ObjectReference {
+	if g.Office == nil {
+		return nil
+	}
+	return &v1alpha1.ObjectReference{Namespace: g.Office.Namespace, Name: g.Office.Name}
+}
+
+// HealthPolicy is the thresholds that derive health: the office's, or the
+// defaults while none governs.
+func (g Governance) HealthPolicy() health.Policy {
+	if g.Policy == nil {
+		return health.DefaultPolicy
+	}
+	return g.Policy.Health
+}
+
+// Currency is the governing office's currency; the default while none.
+func (g Governance) Currency() v1alpha1.Currency {
+	return CurrencyOf(g.Office)
+}
+
+// CurrencyOf is the currency an office names, or the default.
+func CurrencyOf(office *v1alpha1.Office) v1alpha1.Currency {
+	if office == nil || office.Spec.Currency == "" {
+		return v1alpha1.DefaultCurrency
+	}
+	return office.Spec.Currency
+}
+
+// Chain is an office's hub chain.
+type Chain struct {
+	// Offices run from the root hub down to the office itself.
+	Offices []*v1alpha1.Office
+	// Loop describes a hubRef chain that loops or runs longer than
+	// MaxHubDepth; Offices then holds the office alone.
+	Loop string
+}
+
+// Root is the root hub of a chain longer than the office itself; nil else.
+func (c Chain) Root() *v1alpha1.ObjectReference {
+	if len(c.Offices) < 2 {
+		return nil
+	}
+	return &v1alpha1.ObjectReference{Namespace: c.Offices[0].Namespace, Name: c.Offices[0].Name}
+}
+
+// OfficeChain follows hubRef from an office up to its root. A missing hub
+// ends the chain where it is.
+func (r Reader) OfficeChain(ctx context.Context, office *v1alpha1.Office) (Chain, error) {
+	start := Key(office)
+	seen := map[string]bool{start: true}
+	path := []string{start}
+	chain := []*v1alpha1.Office{office}
+	current := office
+	for range MaxHubDepth {
+		if current.Spec.HubRef == nil {
+			return Chain{Offices: reverse(chain)}, nil
+		}
+		key := Target(*current.Spec.HubRef, current.Namespace)
+		path = append(path, key.String())
+		if seen[key.String()] {
+			return Chain{Offices: []*v1alpha1.Office{office}, Loop: "hubRef chain loops: " + strings.Join(path, " → ")}, nil
+		}
+		seen[key.String()] = true
+		next := &v1alpha1.Office{}
+		if err := r.Get(ctx, key, next); err != nil {
+			if apierrors.IsNotFound(err) {
+				return Chain{Offices: reverse(chain)}, nil
+			}
+			return Chain{}, fmt.Errorf("following the hub chain to %s: %w", key, err)
+		}
+		chain = append(chain, next)
+		current = next
+	}
+	return Chain{Offices: []*v1alpha1.Office{office},
+		Loop: fmt.Sprintf("hubRef chain is longer than %d offices: %s", MaxHubDepth, strings.Join(path, " → "))}, nil
+}
+
+func reverse(chain []*v1alpha1.Office) []*v1alpha1.Office {
+	out := make([]*v1alpha1.Office, len(chain))
+	for i, o := range chain {
+		out[len(chain)-1-i] = o
+	}
+	return out
+}
+
+// governanceOf fetches the Office at key (none when key is nil or the
+// office does not exist) and computes its effective policy along its hub
+// chain.
+func (r Reader) governanceOf(ctx context.Context, key *types.NamespacedName) (Governance, error) {
+	if key == nil {
+		return Governance{}, nil
+	}
+	office := &v1alpha1.Office{}
+	if err := r.Get(ctx, *key, office); err != nil {
+		if apierrors.IsNotFound(err) {
+			return Governance{}, nil
+		}
+		return Governance{}, fmt.Errorf("getting office %s: %w", key, err)
+	}
+	chain, err := r.OfficeChain(ctx, office)
+	if err != nil {
+		return Governance{}, err
+	}
+	effective := policy.Effective(chain.Offices)
+	return Governance{Office: office, Policy: &effective}, nil
+}
+
+// Facts are what governs one object, as read from the cache.
+type Facts struct {
+	// Resolutions are the outcomes of the object's own references.
+	Resolutions []hierarchy.Resolution
+	// Governance is the governing office and its policy.
+	Governance
+	// Reviews are the subject's admitted GatewayReviews (Projects and
+	// Programmes only).
+	Reviews []policy.Review
+}
+
+// officeKey is the office an object is governed by, given the outcome of
+// its own references and the office it would inherit: its own officeRef
+// when that resolves; nothing when it names one that does not (no silent
+// fallback); else the inherited one.
+func officeKey(resolutions []hierarchy.Resolution, inherited *types.NamespacedName) *types.NamespacedName {
+	if key, ok := Resolved(resolutions, FieldOfficeRef); ok {
+		return &key
+	}
+	for _, r := range resolutions {
+		if r.Field == FieldOfficeRef {
+			return nil
+		}
+	}
+	return inherited
+}
+
+// portfolioOffice is the office a fetched Portfolio is governed by, when
+// its officeRef resolves and the office admits it.
+func (r Reader) portfolioOffice(ctx context.Context, pf *v1alpha1.Portfolio) ([]hierarchy.Resolution, *types.NamespacedName, error) {
+	resolutions, err := r.ResolveAll(ctx, pf.Namespace, Ref{FieldOfficeRef, "Office", &pf.Spec.OfficeRef, &v1alpha1.Office{}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return resolutions, officeKey(resolutions, nil), nil
+}
+
+// programmeOffice is the office a fetched Programme is governed by: its own
+// officeRef, else its portfolio's office. It follows the specs, not the
+// parents' status, so that children know their office on the first pass
+// whatever order the objects are reconciled in.
+func (r Reader) programmeOffice(ctx context.Context, prog *v1alpha1.Programme) ([]hierarchy.Resolution, *types.NamespacedName, error) {
+	portfolio := &v1alpha1.Portfolio{}
+	resolutions, err := r.ResolveAll(ctx, prog.Namespace,
+		Ref{FieldPortfolioRef, "Portfolio", &prog.Spec.PortfolioRef, portfolio},
+		Ref{FieldOfficeRef, "Office", prog.Spec.OfficeRef, &v1alpha1.Office{}},
+	)
+	if err != nil {
+		return nil, nil, err
+	}
+	var inherited *types.NamespacedName
+	if _, ok := Resolved(resolutions, FieldPortfolioRef); ok && prog.Spec.OfficeRef == nil {
+		if _, inherited, err = r.portfolioOffice(ctx, portfolio); err != nil {
+			return nil, nil, err
+		}
+	}
+	return resolutions, officeKey(resolutions, inherited), nil
+}
+
+// projectOffice is the office a fetched Project is governed by: its own
+// officeRef, else its programme's or portfolio's office.
+func (r Reader) projectOffice(ctx context.Context, p *v1alpha1.Project) ([]hierarchy.Resolution, *types.NamespacedName, error) {
+	programme, portfolio := &v1alpha1.Programme{}, &v1alpha1.Portfolio{}
+	resolutions, err := r.ResolveAll(ctx, p.Namespace,
+		Ref{FieldProgrammeRef, "Programme", p.Spec.ProgrammeRef, programme},
+		Ref{FieldPortfolioRef, "Portfolio", p.Spec.PortfolioRef, portfolio},
+		Ref{FieldOfficeRef, "Office", p.Spec.OfficeRef, &v1alpha1.Office{}},
+	)
+	if err != nil {
+		return nil, nil, err
+	}
+	var inherited *types.NamespacedName
+	if p.Spec.OfficeRef == nil {
+		if _, ok := Resolved(resolutions, FieldProgrammeRef); ok {
+			_, inherited, err = r.programmeOffice(ctx, programme)
+		} else if _, ok := Resolved(resolutions, FieldPortfolioRef); ok {
+			_, inherited, err = r.portfolioOffice(ctx, portfolio)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return resolutions, officeKey(resolutions, inherited), nil
+}
+
+// PortfolioFacts reads what governs a Portfolio.
+func (r Reader) PortfolioFacts(ctx context.Context, pf *v1alpha1.Portfolio) (Facts, error) {
+	resolutions, key, err := r.portfolioOffice(ctx, pf)
+	if err != nil {
+		return Facts{}, err
+	}
+	g, err := r.governanceOf(ctx, key)
+	return Facts{Resolutions: resolutions, Governance: g}, err
+}
+
+// SubjectFacts reads what governs a Project or Programme: its references,
+// its governing office and effective policy, and its reviews. The
+// reconcilers report on these facts and the webhooks decide on them.
+func (r Reader) SubjectFacts(ctx context.Context, subject client.Object) (Facts, error) {
+	var resolutions []hierarchy.Resolution
+	var key *types.NamespacedName
+	var err error
+	switch s := subject.(type) {
+	case *v1alpha1.Project:
+		resolutions, key, err = r.projectOffice(ctx, s)
+	case *v1alpha1.Programme:
+		resolutions, key, err = r.programmeOffice(ctx, s)
+	default:
+		return Facts{}, fmt.Errorf("%T is not a Project or Programme", subject)
+	}
+	if err != nil {
+		return Facts{}, err
+	}
+	g, err := r.governanceOf(ctx, key)
+	if err != nil {
+		return Facts{}, err
+	}
+	reviews, err := r.Reviews(ctx, subject)
+	if err != nil {
+		return Facts{}, err
+	}
+	return Facts{Resolutions: resolutions, Governance: g, Reviews: reviews}, nil
+}
+
+// Reviews lists the GatewayReviews of a Project or Programme that it
+// admits, for gate evaluation.
+func (r Reader) Reviews(ctx context.Context, subject client.Object) ([]policy.Review, error) {
+	reviews, _, err := Children[*v1alpha1.GatewayReview](ctx, r.Reader, subject, &v1alpha1.GatewayReviewList{}, IndexSubjectRef)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]policy.Review, 0, len(reviews))
+	for _, rv := range reviews {
+		date, err := rv.Spec.Date.Time()
+		if err != nil {
+			continue // the schema validates dates; an unparsable one cannot satisfy a gate
+		}
+		review := policy.Review{Namespace: rv.Namespace, Name: rv.Name, Gate: rv.Spec.Gate, Date: date}
+		if rv.Spec.Findings != nil {
+			review.Confidence = rv.Spec.Findings.DeliveryConfidence
+		}
+		out = append(out, review)
+	}
+	return out, nil
+}
+
+// OfficeFacts are what an Office's status follows from.
+type OfficeFacts struct {
+	// Resolutions are the outcomes of spec.hubRef and spec.supportedObjectRef.
+	Resolutions []hierarchy.Resolution
+	// SupportedPhase is the phase of the resolved supported object, if any.
+	SupportedPhase string
+	// Chain is the office's hub chain.
+	Chain Chain
+	// Policy is the office's effective policy.
+	Policy policy.Policy
+}
+
+// OfficeFacts reads what an Office's own status follows from.
+func (r Reader) OfficeFacts(ctx context.Context, office *v1alpha1.Office) (OfficeFacts, error) {
+	supported := SubjectRef(FieldSupportedObjectRef, office.Spec.SupportedObjectRef)
+	resolutions, err := r.ResolveAll(ctx, office.Namespace, Ref{FieldHubRef, "Office", office.Spec.HubRef, &v1alpha1.Office{}}, supported)
+	if err != nil {
+		return OfficeFacts{}, err
+	}
+	facts := OfficeFacts{Resolutions: resolutions}
+	if _, ok := Resolved(resolutions, FieldSupportedObjectRef); ok {
+		facts.SupportedPhase = phaseOf(supported.Parent)
+	}
+	if facts.Chain, err = r.OfficeChain(ctx, office); err != nil {
+		return OfficeFacts{}, err
+	}
+	facts.Policy = policy.Effective(facts.Chain.Offices)
+	return facts, nil
+}
+
+// phaseOf returns the phase of a fetched Project or Programme.
+func phaseOf(obj client.Object) string {
+	switch o := obj.(type) {
+	case *v1alpha1.Project:
+		return string(o.Spec.Phase)
+	case *v1alpha1.Programme:
+		return string(o.Spec.Phase)
+	}
+	return ""
+}

@@ -1,0 +1,72 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package status
+
+import (
+	"fmt"
+	"time"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/health"
+	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/rollup"
+)
+
+// Outcome is what a status computation asks of its reconciler.
+type Outcome struct {
+	// RecheckAt is when the object should be looked at again because its
+	// status changes with time alone (a report turns stale, a review
+	// expires, a gate falls due); zero when never.
+	RecheckAt time.Time
+	// Events are the transitions to record on the object.
+	Events []Event
+}
+
+// SetProject computes a Project's status from what governs it.
+func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules, now time.Time) Outcome {
+	before := p.Status.DeepCopy()
+	beforeObj := &v1alpha1.Project{Status: *before}
+	setParentResolved(p, facts.Resolutions)
+	p.Status.Office = facts.Ref()
+	p.Status.Currency = ""
+	if facts.Office != nil {
+		p.Status.Currency = facts.Currency()
+	}
+
+	comp, res := compliance(p, facts, rules, p.Status.Compliance, now)
+	p.Status.Compliance = comp
+
+	thresholds := facts.HealthPolicy()
+	assessment := health.Assess(p.Spec, thresholds, now)
+	lowerForCompliance(&assessment, res)
+	p.Status.Health = assessment.Overall
+	p.Status.DerivedHealth = assessment.Derived
+	p.Status.HealthReasons = boundedReasons(assessment.Reasons)
+	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
+	p.Status.CostVariance = nil
+	if p.Spec.Progress != nil && p.Spec.Progress.ForecastCost != nil {
+		p.Status.CostVariance = money.Quantity(money.Sub(money.Of(p.Spec.Progress.ForecastCost), money.Of(&p.Spec.Plan.Budget)))
+	}
+
+	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved)
+	p.Status.ObservedGeneration = p.Generation
+	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
+	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
+	return Outcome{RecheckAt: earliest(assessment.StaleAt, res.RecheckAt), Events: events}
+}
+
+// lowerForCompliance lowers health for unmet gates.
+func lowerForCompliance(a *health.Assessment, res policy.Result) {
+	switch n := len(res.Unmet); {
+	case n == 1:
+		a.Lower(v1alpha1.HealthAmber, "gate unmet: "+res.Unmet[0])
+	case n > 1:
+		a.Lower(v1alpha1.HealthAmber, fmt.Sprintf("%d gates unmet: %s", n, res.Unmet[0]))
+	}
+}

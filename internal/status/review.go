@@ -1,0 +1,60 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package status
+
+import (
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/hierarchy"
+	"p3o.dev/p3o-operator/internal/policy"
+)
+
+// ReviewSubject is a GatewayReview's resolved subject and what governs it;
+// nil Object while the subject is not resolved.
+type ReviewSubject struct {
+	// Object is the Project or Programme.
+	Object client.Object
+	// Facts are the subject's, including all its reviews.
+	Facts governance.Facts
+	// Previous is the compliance the subject last reported (for phaseSince).
+	Previous v1alpha1.ComplianceStatus
+}
+
+// SetGatewayReview computes a GatewayReview's status: its subject's
+// resolution, the gates of the subject's policy it satisfies and when it
+// expires, and the newer review that supersedes it. What it satisfies
+// follows from the subject's spec and its office's policy, evaluated here
+// rather than read from the subject's status, so that a review settles in
+// one pass.
+func SetGatewayReview(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolution, subject ReviewSubject, rules *policy.Rules, now time.Time) Outcome {
+	before := &v1alpha1.GatewayReview{Status: *g.Status.DeepCopy()}
+	setParentResolved(g, resolutions)
+	g.Status.Satisfies, g.Status.ExpiresAt, g.Status.SupersededBy = nil, nil, nil
+	if subject.Object != nil {
+		key := g.Namespace + "/" + g.Name
+		if by, ok := policy.Superseded(subject.Facts.Reviews)[key]; ok {
+			g.Status.SupersededBy = by.Ref()
+		}
+		comp, _ := governance.Compliance(subject.Facts, rules, subject.Object, subject.Previous, now)
+		for _, gate := range comp.Gates {
+			if gate.Review.String() != key || (gate.State != v1alpha1.GateMet && gate.State != v1alpha1.GateNotYetRequired) {
+				continue
+			}
+			g.Status.Satisfies = append(g.Status.Satisfies, gate.Name)
+			if gate.ExpiresAt != nil && (g.Status.ExpiresAt == nil || gate.ExpiresAt.Before(g.Status.ExpiresAt)) {
+				g.Status.ExpiresAt = gate.ExpiresAt.DeepCopy()
+			}
+		}
+	}
+	conditions.SetSummary(g, false, v1alpha1.ConditionParentResolved)
+	g.Status.ObservedGeneration = g.Generation
+	return Outcome{Events: transitions(before, g, "", "", "")}
+}

@@ -1,0 +1,197 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package status
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/health"
+	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/rollup"
+)
+
+// Children are the admitted children of a parent and the number it refuses.
+type Children[T any] struct {
+	// Admitted children are counted.
+	Admitted []T
+	// Refused is the number of children that reference the parent but are
+	// not admitted by it.
+	Refused int
+}
+
+// setRolledUp records how the rollup went.
+func setRolledUp(obj conditions.Object, res rollup.Result, counted int, what string) {
+	switch {
+	case res.MixedCurrency != nil:
+		conditions.Set(obj, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency, res.MixedCurrency.Error())
+	case counted == 0:
+		conditions.Set(obj, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonNoChildren, "no "+what+" attached yet")
+	default:
+		conditions.Set(obj, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated, fmt.Sprintf("rolled up %d %s", counted, what))
+	}
+}
+
+// CauseReason summarises the causes of a rollup's health in one line; ""
+// when the rollup is neither Red nor Amber.
+func CauseReason(r v1alpha1.Rollup) string {
+	if len(r.Causes) == 0 || (r.Health != v1alpha1.HealthRed && r.Health != v1alpha1.HealthAmber) {
+		return ""
+	}
+	names := make([]string, 0, len(r.Causes))
+	for _, c := range r.Causes {
+		names = append(names, strings.ToLower(string(c.Kind))+" "+c.Name)
+	}
+	n := int(r.ByHealth.Amber)
+	if r.Health == v1alpha1.HealthRed {
+		n = int(r.ByHealth.Red)
+	}
+	more := ""
+	if n > len(names) {
+		more = fmt.Sprintf(" and %d more", n-len(names))
+	}
+	return fmt.Sprintf("%s: %s%s", r.Health, strings.Join(names, ", "), more)
+}
+
+// ProjectItem is a Project as its parent's rollup counts it. A project that
+// has not reported a forecast counts its budget as its forecast.
+func ProjectItem(p *v1alpha1.Project) rollup.Project {
+	item := rollup.Project{
+		Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase,
+		Health: p.Status.Health, Reason: firstReason(p.Status.HealthReasons),
+		Currency: p.Status.Currency,
+		Budget:   money.Of(&p.Spec.Plan.Budget), ForecastCost: money.Of(&p.Spec.Plan.Budget),
+		Benefits: p.Spec.Benefits, Risks: p.Status.Risks,
+		Compliance: complianceCounts(p),
+	}
+	if item.Phase == "" {
+		item.Phase = v1alpha1.ProjectStartingUp
+	}
+	if item.Health == "" {
+		item.Health = v1alpha1.HealthUnknown
+	}
+	if pr := p.Spec.Progress; pr != nil {
+		item.ActualCost = money.Of(pr.ActualCost)
+		if pr.ForecastCost != nil {
+			item.ForecastCost = money.Of(pr.ForecastCost)
+		}
+	}
+	return item
+}
+
+// ProgrammeItem is a Programme as its portfolio's rollup counts it. Its own
+// health (risks and gates, Amber at most) is the one it assessed under its
+// own office's thresholds.
+func ProgrammeItem(p *v1alpha1.Programme) rollup.Programme {
+	own := p.Status.OwnHealth
+	if own == "" {
+		own = v1alpha1.HealthGreen
+	}
+	item := rollup.Programme{
+		Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase,
+		Health: p.Status.Health, OwnHealth: own, OwnReason: firstReason(p.Status.OwnHealthReasons),
+		Currency: p.Status.Rollup.Money.Currency,
+		Budget:   money.Of(p.Spec.Budget), Benefits: p.Spec.Benefits,
+		Risks: p.Status.Risks, Rollup: p.Status.Rollup,
+		Compliance: complianceCounts(p),
+	}
+	if item.Phase == "" {
+		item.Phase = v1alpha1.ProgrammeIdentifying
+	}
+	if item.Health == "" {
+		item.Health = v1alpha1.HealthUnknown
+	}
+	return item
+}
+
+// SetProgramme computes a Programme's status from what governs it and its
+// projects.
+func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Children[*v1alpha1.Project], rules *policy.Rules, now time.Time) Outcome {
+	before := p.Status.DeepCopy()
+	beforeObj := &v1alpha1.Programme{Status: *before}
+	setParentResolved(p, facts.Resolutions)
+	p.Status.Office = facts.Ref()
+
+	comp, res := compliance(p, facts, rules, p.Status.Compliance, now)
+	p.Status.Compliance = comp
+
+	b := rollup.New(facts.Currency())
+	for _, pr := range projects.Admitted {
+		b.AddProject(ProjectItem(pr))
+	}
+	for range projects.Refused {
+		b.Refuse()
+	}
+	rolled := b.Build()
+	p.Status.Rollup = rolled.Rollup
+	setRolledUp(p, rolled, len(projects.Admitted), "projects")
+
+	thresholds := facts.HealthPolicy()
+	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
+	own, ownReason := health.AssessRisks(p.Spec.Risks, thresholds)
+	assessment := health.Assessment{Derived: own, Overall: own}
+	if ownReason != "" {
+		assessment.Reasons = []string{ownReason}
+	}
+	lowerForCompliance(&assessment, res)
+	p.Status.OwnHealth = assessment.Overall
+	p.Status.OwnHealthReasons = boundedReasons(assessment.Reasons)
+	p.Status.Health = health.Worse(assessment.Overall, rolled.Rollup.Health)
+	p.Status.HealthReasons = nil
+	if r := CauseReason(rolled.Rollup); r != "" {
+		p.Status.HealthReasons = append(p.Status.HealthReasons, "projects "+r)
+	}
+	p.Status.HealthReasons = boundedReasons(append(p.Status.HealthReasons, assessment.Reasons...))
+
+	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
+	p.Status.ObservedGeneration = p.Generation
+	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
+	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
+	return Outcome{RecheckAt: res.RecheckAt, Events: events}
+}
+
+// PortfolioChildren are what a Portfolio rolls up.
+type PortfolioChildren struct {
+	Programmes []*v1alpha1.Programme
+	Projects   []*v1alpha1.Project
+	// Refused is the number of programmes and projects it does not admit.
+	Refused int
+}
+
+// SetPortfolio computes a Portfolio's status from its office and children.
+func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children PortfolioChildren) Outcome {
+	before := p.Status.DeepCopy()
+	beforeObj := &v1alpha1.Portfolio{Status: *before}
+	setParentResolved(p, facts.Resolutions)
+	p.Status.Office = facts.Ref()
+
+	b := rollup.New(facts.Currency())
+	for _, prog := range children.Programmes {
+		b.AddProgramme(ProgrammeItem(prog))
+	}
+	for _, pr := range children.Projects {
+		b.AddProject(ProjectItem(pr))
+	}
+	for range children.Refused {
+		b.Refuse()
+	}
+	res := b.Build()
+	p.Status.Rollup = res.Rollup
+	p.Status.Committed = money.Quantity(res.Committed)
+	p.Status.OverCommitted = p.Spec.Capacity != nil && res.Committed != nil && res.Committed.Cmp(money.Of(p.Spec.Capacity)) > 0
+	setRolledUp(p, res, len(children.Programmes)+len(children.Projects), "programmes and projects")
+
+	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
+	p.Status.ObservedGeneration = p.Generation
+	return Outcome{Events: transitions(beforeObj, p, before.Rollup.Health, p.Status.Rollup.Health, CauseReason(p.Status.Rollup))}
+}

@@ -1,0 +1,133 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package status composes the status of every governance kind from the
+// facts the reconcilers read (through internal/governance): conditions,
+// health, compliance, rollups, retirement, and the events that the changes
+// call for, returned as data for the reconciler to record. It is pure: no
+// client, no clock (the time is an input), so it is tested without a
+// control plane.
+package status
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/hierarchy"
+	"p3o.dev/p3o-operator/internal/policy"
+)
+
+// maxReasons is how many health reasons status holds.
+const maxReasons = 16
+
+// maxMessage keeps a condition message within the API's 32768 bytes.
+const maxMessage = 32000
+
+// setParentResolved records the outcome of an object's references.
+func setParentResolved(obj conditions.Object, resolutions []hierarchy.Resolution) {
+	status, reason, message := hierarchy.Summarise(resolutions)
+	conditions.Set(obj, v1alpha1.ConditionParentResolved, status, reason, message)
+}
+
+// Summarise sets Ready of a kind that rolls up (and may publish a report)
+// from the given conditions and, when reports are published,
+// ReportPublished. Compliant is deliberately not among them: an object
+// that misses a gate is fully observed, and Ready says its figures are
+// final.
+func Summarise(obj conditions.Object, dependsOn ...v1alpha1.ConditionType) {
+	if conditions.Get(obj, v1alpha1.ConditionReportPublished) != nil {
+		dependsOn = append(dependsOn, v1alpha1.ConditionReportPublished)
+	}
+	conditions.SetSummary(obj, false, dependsOn...)
+}
+
+// setCompliant records the Compliant condition.
+func setCompliant(obj conditions.Object, known bool, res policy.Result) {
+	switch {
+	case !known:
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonNoPolicy, "no governing office is resolved yet")
+	case len(res.Unmet) > 0:
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet, truncate(strings.Join(res.Unmet, "; ")))
+	case len(res.Unknown) > 0:
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonRuleError, truncate(strings.Join(res.Unknown, "; ")))
+	default:
+		due := 0
+		for _, g := range res.Gates {
+			if g.State == v1alpha1.GateMet {
+				due++
+			}
+		}
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionTrue, v1alpha1.ReasonGatesMet, fmt.Sprintf("all %d gates due are met", due))
+	}
+}
+
+// compliance evaluates a subject's gates and records status.compliance and
+// the Compliant condition.
+func compliance(obj subject, facts governance.Facts, rules *policy.Rules, previous v1alpha1.ComplianceStatus, now time.Time) (v1alpha1.ComplianceStatus, policy.Result) {
+	c, res := governance.Compliance(facts, rules, obj, previous, now)
+	setCompliant(obj, facts.Policy != nil, res)
+	return c, res
+}
+
+// subject is a Project or Programme.
+type subject interface {
+	client.Object
+	v1alpha1.Conditioned
+}
+
+// complianceCounts is how one object counts in a rollup's compliance.
+func complianceCounts(obj conditions.Object) v1alpha1.ComplianceCounts {
+	c := conditions.Get(obj, v1alpha1.ConditionCompliant)
+	switch {
+	case c == nil || c.Status == metav1.ConditionUnknown:
+		return v1alpha1.ComplianceCounts{Unknown: 1}
+	case c.Status == metav1.ConditionTrue:
+		return v1alpha1.ComplianceCounts{Compliant: 1}
+	default:
+		return v1alpha1.ComplianceCounts{NonCompliant: 1}
+	}
+}
+
+// truncate keeps a condition message within the API's limit.
+func truncate(s string) string {
+	if len(s) <= maxMessage {
+		return s
+	}
+	return s[:maxMessage] + "…"
+}
+
+// boundedReasons keeps at most the reasons status allows.
+func boundedReasons(reasons []string) []string {
+	if len(reasons) > maxReasons {
+		return reasons[:maxReasons]
+	}
+	return reasons
+}
+
+// firstReason is the first of reasons, or "".
+func firstReason(reasons []string) string {
+	if len(reasons) == 0 {
+		return ""
+	}
+	return reasons[0]
+}
+
+// earliest returns the earlier non-zero time.
+func earliest(a, b time.Time) time.Time {
+	switch {
+	case a.IsZero():
+		return b
+	case b.IsZero() || a.Before(b):
+		return a
+	}
+	return b
+}

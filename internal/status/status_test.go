@@ -1,0 +1,268 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package status
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/hierarchy"
+	"p3o.dev/p3o-operator/internal/policy"
+)
+
+var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func rules(t *testing.T) *policy.Rules {
+	t.Helper()
+	r, err := policy.NewRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func ogcOffice(name string, enforcement v1alpha1.Enforcement) *v1alpha1.Office {
+	return &v1alpha1.Office{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: name}, Spec: v1alpha1.OfficeSpec{
+		Type: v1alpha1.OfficeTypePortfolioOffice, Currency: "EUR",
+		Governance: v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway, Enforcement: enforcement},
+	}}
+}
+
+// governed is the Facts of an object governed by office, with reviews.
+func governed(office *v1alpha1.Office, reviews ...policy.Review) governance.Facts {
+	p := policy.Effective([]*v1alpha1.Office{office})
+	return governance.Facts{
+		Resolutions: []hierarchy.Resolution{{Field: governance.FieldOfficeRef, Kind: "Office", Key: types.NamespacedName{Namespace: office.Namespace, Name: office.Name}}},
+		Governance:  governance.Governance{Office: office, Policy: &p},
+		Reviews:     reviews,
+	}
+}
+
+func review(name string, gate int32, date string, c v1alpha1.DeliveryConfidence) policy.Review {
+	d, _ := time.Parse(time.DateOnly, date)
+	return policy.Review{Namespace: "central", Name: name, Gate: gate, Date: d, Confidence: c}
+}
+
+func delivering(name string) *v1alpha1.Project {
+	fc := resource.MustParse("1M")
+	return &v1alpha1.Project{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: name, Generation: 2}, Spec: v1alpha1.ProjectSpec{
+		Phase:    v1alpha1.ProjectDelivering,
+		Plan:     v1alpha1.Plan{Budget: resource.MustParse("1M"), Start: "2026-01-01", End: "2027-06-30"},
+		Progress: &v1alpha1.Progress{AsOf: "2026-11-19", ForecastCost: &fc, ForecastEnd: "2027-06-30"},
+	}}
+}
+
+func expectCondition(t *testing.T, obj conditions.Object, ct v1alpha1.ConditionType, status metav1.ConditionStatus, reason v1alpha1.ConditionReason) *metav1.Condition {
+	t.Helper()
+	c := conditions.Get(obj, ct)
+	if !conditions.Is(c, status, reason) {
+		t.Fatalf("%s = %+v; want %s/%s", ct, c, status, reason)
+	}
+	return c
+}
+
+func reasons(events []Event) []string {
+	var out []string
+	for _, e := range events {
+		out = append(out, e.Reason)
+	}
+	return out
+}
+
+// A project missing a gate is Amber with the gate named, non-compliant, and
+// still Ready: Ready says the status is complete, not that all is well.
+func TestProjectMissingAGate(t *testing.T) {
+	p := delivering("crm")
+	facts := governed(ogcOffice("pmo", v1alpha1.EnforcementAudit), review("g1", 1, "2026-01-10", "Green"), review("g2", 2, "2026-03-10", "Green"))
+	out := SetProject(p, facts, rules(t), now)
+
+	if p.Status.Health != v1alpha1.HealthAmber || !strings.Contains(strings.Join(p.Status.HealthReasons, "|"), "gate unmet: Gate 3 Investment decision: no review") {
+		t.Errorf("health %s reasons %q", p.Status.Health, p.Status.HealthReasons)
+	}
+	c := expectCondition(t, p, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet)
+	if c.Message != "Gate 3 Investment decision: no review" {
+		t.Errorf("Compliant message %q", c.Message)
+	}
+	expectCondition(t, p, v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonSucceeded)
+	if p.Status.Office.String() != "central/pmo" || p.Status.Currency != "EUR" || p.Status.ObservedGeneration != 2 {
+		t.Errorf("office %v currency %q observedGeneration %d", p.Status.Office, p.Status.Currency, p.Status.ObservedGeneration)
+	}
+	if got := reasons(out.Events); strings.Join(got, ",") != EventGateUnmet {
+		t.Errorf("events %v; want one GateUnmet", got)
+	}
+	// The same facts again change nothing and record nothing.
+	again := SetProject(p, facts, rules(t), now)
+	if len(again.Events) != 0 {
+		t.Errorf("a second identical pass records %v", reasons(again.Events))
+	}
+}
+
+// A gate whose review expires records ReviewExpired: decided on the gate's
+// typed cause, not its message.
+func TestExpiredReviewRecordsReviewExpired(t *testing.T) {
+	p := delivering("crm")
+	office := ogcOffice("pmo", v1alpha1.EnforcementAudit)
+	office.Spec.Governance.Gates = []v1alpha1.Gate{{Name: "gate-1", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating",
+		Review: &v1alpha1.ReviewRequirement{Gate: 1, MaxAge: "26w"}}}
+	facts := governed(office, review("g1", 1, "2026-05-01", "Green"), review("g2", 2, "2026-03-10", "Green"), review("g3", 3, "2026-04-10", "Green"))
+	SetProject(p, facts, rules(t), time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+	if conditions.Get(p, v1alpha1.ConditionCompliant).Status != metav1.ConditionTrue {
+		t.Fatalf("compliant before expiry: %+v", conditions.Get(p, v1alpha1.ConditionCompliant))
+	}
+	out := SetProject(p, facts, rules(t), now)
+	if got := reasons(out.Events); strings.Join(got, ",") != EventReviewExpired {
+		t.Errorf("events %v; want ReviewExpired", got)
+	}
+}
+
+// Without a governing office a project is Compliant=Unknown (NoPolicy), has
+// no currency, and is judged on the default thresholds.
+func TestProjectWithoutOffice(t *testing.T) {
+	p := delivering("crm")
+	SetProject(p, governance.Facts{Resolutions: []hierarchy.Resolution{
+		hierarchy.NotFoundResolution(governance.FieldOfficeRef, "Office", types.NamespacedName{Namespace: "central", Name: "gone"}),
+	}}, rules(t), now)
+	expectCondition(t, p, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonNoPolicy)
+	expectCondition(t, p, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonParentNotFound)
+	if p.Status.Office != nil || p.Status.Currency != "" || p.Status.Health != v1alpha1.HealthGreen {
+		t.Errorf("office %v currency %q health %s", p.Status.Office, p.Status.Currency, p.Status.Health)
+	}
+}
+
+// A programme's own health (risks and gates) is a field of its own, apart
+// from its projects', and its portfolio counts that, not a message prefix.
+func TestProgrammeOwnHealthIsAField(t *testing.T) {
+	prog := &v1alpha1.Programme{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital", Generation: 1},
+		Spec: v1alpha1.ProgrammeSpec{Phase: v1alpha1.ProgrammeDelivering}}
+	red := delivering("late")
+	red.Status = v1alpha1.ProjectStatus{Health: v1alpha1.HealthRed, HealthReasons: []string{"forecast end beyond tolerance"}, Currency: "EUR"}
+	SetProgramme(prog, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), Children[*v1alpha1.Project]{Admitted: []*v1alpha1.Project{red}}, rules(t), now)
+
+	if prog.Status.Health != v1alpha1.HealthRed || prog.Status.OwnHealth != v1alpha1.HealthAmber {
+		t.Errorf("health %s own %s; want Red through its project, Amber of its own (gate 0 missing)", prog.Status.Health, prog.Status.OwnHealth)
+	}
+	if len(prog.Status.OwnHealthReasons) != 1 || !strings.HasPrefix(prog.Status.OwnHealthReasons[0], "gate unmet: Gate 0") {
+		t.Errorf("own reasons %q", prog.Status.OwnHealthReasons)
+	}
+	item := ProgrammeItem(prog)
+	if item.OwnHealth != v1alpha1.HealthAmber || item.OwnReason != prog.Status.OwnHealthReasons[0] {
+		t.Errorf("rollup item own %s %q", item.OwnHealth, item.OwnReason)
+	}
+	expectCondition(t, prog, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
+}
+
+// Rules that do not compile reach the controller only when the webhook was
+// bypassed (it fails open); the Office then says which, and is not Ready.
+func TestOfficeWithBrokenRuleIsNotReady(t *testing.T) {
+	o := &v1alpha1.Office{ObjectMeta: metav1.ObjectMeta{Name: "central", Generation: 3}}
+	SetOffice(o, governance.OfficeFacts{Policy: policy.Policy{Enforcement: v1alpha1.EnforcementAudit}},
+		[]string{"gate owners: rule does not compile: ERROR: <input>:1:26: Syntax error"}, OfficeChildren{})
+	c := expectCondition(t, o, v1alpha1.ConditionPolicyValid, metav1.ConditionFalse, v1alpha1.ReasonInvalidRule)
+	if c.Message != "gate owners: rule does not compile: ERROR: <input>:1:26: Syntax error" {
+		t.Errorf("PolicyValid message %q", c.Message)
+	}
+	expectCondition(t, o, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonInvalidRule)
+	if o.Status.ObservedGeneration != 3 || o.Status.PolicyDigest == "" {
+		t.Errorf("observedGeneration %d digest %q", o.Status.ObservedGeneration, o.Status.PolicyDigest)
+	}
+}
+
+// An office in a hub loop says so, and reports no hub.
+func TestOfficeInAHubLoop(t *testing.T) {
+	o := &v1alpha1.Office{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "a"}}
+	SetOffice(o, governance.OfficeFacts{Chain: governance.Chain{Offices: []*v1alpha1.Office{o}, Loop: "hubRef chain loops: central/a → central/b → central/a"}}, nil, OfficeChildren{})
+	expectCondition(t, o, v1alpha1.ConditionParentResolved, metav1.ConditionFalse, v1alpha1.ReasonHubLoop)
+	if o.Status.Hub != nil {
+		t.Errorf("hub %v", o.Status.Hub)
+	}
+	satellite := &v1alpha1.Office{ObjectMeta: metav1.ObjectMeta{Namespace: "retail", Name: "s"}}
+	SetOffice(satellite, governance.OfficeFacts{Chain: governance.Chain{Offices: []*v1alpha1.Office{o, satellite}}}, nil, OfficeChildren{})
+	if satellite.Status.Hub.String() != "central/a" {
+		t.Errorf("hub %v; want central/a", satellite.Status.Hub)
+	}
+}
+
+func TestRetirement(t *testing.T) {
+	cases := []struct {
+		phase  string
+		status metav1.ConditionStatus
+		reason v1alpha1.ConditionReason
+	}{
+		{"", metav1.ConditionUnknown, v1alpha1.ReasonParentNotFound},
+		{"Delivering", metav1.ConditionFalse, v1alpha1.ReasonSupportedObjectActive},
+		{"Closed", metav1.ConditionTrue, v1alpha1.ReasonSupportedObjectClosed},
+	}
+	for _, tc := range cases {
+		o := &v1alpha1.Office{Spec: v1alpha1.OfficeSpec{Type: v1alpha1.OfficeTypeTemporary,
+			SupportedObjectRef: &v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject, ParentReference: v1alpha1.ParentReference{Name: "crm"}}}}
+		setRetired(o, tc.phase)
+		expectCondition(t, o, v1alpha1.ConditionRetired, tc.status, tc.reason)
+	}
+	plain := &v1alpha1.Office{}
+	conditions.Set(plain, v1alpha1.ConditionRetired, metav1.ConditionTrue, v1alpha1.ReasonSupportedObjectClosed, "stale")
+	setRetired(plain, "Closed")
+	if conditions.Get(plain, v1alpha1.ConditionRetired) != nil {
+		t.Error("an office that supports nothing carries Retired")
+	}
+}
+
+// A mixed-currency rollup is a condition with a reason, not a silent sum.
+func TestPortfolioWithMixedCurrency(t *testing.T) {
+	pf := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital"}}
+	usd := delivering("abroad")
+	usd.Status.Currency, usd.Status.Health = "USD", v1alpha1.HealthGreen
+	SetPortfolio(pf, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{Projects: []*v1alpha1.Project{usd}})
+	c := expectCondition(t, pf, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	if !strings.Contains(c.Message, "USD") {
+		t.Errorf("message %q does not name the currency", c.Message)
+	}
+	expectCondition(t, pf, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+}
+
+// A newer recorded review of the same gate supersedes an older one, and
+// a review says which gates it satisfies and when it expires.
+func TestGatewayReviewStatus(t *testing.T) {
+	p := delivering("crm")
+	office := ogcOffice("pmo", v1alpha1.EnforcementAudit)
+	facts := governed(office, review("old", 1, "2025-07-22", "Green"), review("new", 1, "2026-10-14", "Amber"))
+	old := &v1alpha1.GatewayReview{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "old"}}
+	SetGatewayReview(old, nil, ReviewSubject{Object: p, Facts: facts}, rules(t), now)
+	if old.Status.SupersededBy.String() != "central/new" || len(old.Status.Satisfies) != 0 {
+		t.Errorf("old review: superseded by %v, satisfies %v", old.Status.SupersededBy, old.Status.Satisfies)
+	}
+	current := &v1alpha1.GatewayReview{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "new"}}
+	SetGatewayReview(current, nil, ReviewSubject{Object: p, Facts: facts}, rules(t), now)
+	if current.Status.SupersededBy != nil || strings.Join(current.Status.Satisfies, ",") != "gate-1" {
+		t.Errorf("new review: superseded by %v, satisfies %v", current.Status.SupersededBy, current.Status.Satisfies)
+	}
+	orphan := &v1alpha1.GatewayReview{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "orphan"}}
+	SetGatewayReview(orphan, []hierarchy.Resolution{hierarchy.NotFoundResolution(governance.FieldSubjectRef, "Project", types.NamespacedName{Namespace: "central", Name: "gone"})},
+		ReviewSubject{}, rules(t), now)
+	expectCondition(t, orphan, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonParentNotFound)
+}
+
+// Health turning Red and recovering are events; so is a refused attachment,
+// once.
+func TestTransitions(t *testing.T) {
+	before, after := &v1alpha1.Project{}, &v1alpha1.Project{}
+	conditions.Set(after, v1alpha1.ConditionParentResolved, metav1.ConditionFalse, v1alpha1.ReasonNotPermitted, "refused")
+	got := transitions(before, after, v1alpha1.HealthGreen, v1alpha1.HealthRed, "late")
+	if strings.Join(reasons(got), ",") != EventHealthRed+","+EventNotPermitted || got[0].Type != corev1.EventTypeWarning || got[0].Message != "Health is Red: late" {
+		t.Errorf("events %+v", got)
+	}
+	if got := transitions(after, after, v1alpha1.HealthRed, v1alpha1.HealthAmber, ""); strings.Join(reasons(got), ",") != EventHealthRecovered {
+		t.Errorf("events %+v; want HealthRecovered only", got)
+	}
+}
