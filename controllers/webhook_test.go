@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -193,4 +194,30 @@ func reasonFor(ref *v1alpha1.ParentReference, closed *v1alpha1.Office) v1alpha1.
 		return v1alpha1.ReasonNotPermitted
 	}
 	return v1alpha1.ReasonSucceeded
+}
+
+// Findings cannot be recorded on a review dated ahead (a way round every
+// gate); a review planned ahead without findings is admitted as a plan.
+func TestReviewsCannotBeDatedAhead(t *testing.T) {
+	o := newOrganisation(t)
+	project := reporting(newProject(o.ns, "erp", refPtr("cloud")), "1M", "1M")
+	create(t, project)
+	g := NewWithT(t)
+	for _, date := range []v1alpha1.Date{"2099-01-01", "9999-12-31", v1alpha1.Date(time.Now().UTC().AddDate(0, 0, 2).Format(time.DateOnly))} {
+		ahead := newReview(o.ns, "ahead", projectSubject("erp", o.ns), 3)
+		ahead.Spec.Date = date
+		g.Eventually(func(g Gomega) {
+			err := k8sClient.Create(context.Background(), ahead.DeepCopy())
+			g.Expect(err).To(MatchError(ContainSubstring("spec.date: findings cannot be recorded on a review dated " + string(date) + ", after today")))
+		}).Should(Succeed())
+	}
+	planned := newReview(o.ns, "planned", projectSubject("erp", o.ns), 3)
+	planned.Spec.Date, planned.Spec.Findings = "2099-01-01", nil
+	recorded := newReview(o.ns, "today", projectSubject("erp", o.ns), 3)
+	recorded.Spec.Date = v1alpha1.Date(time.Now().UTC().Format(time.DateOnly))
+	create(t, planned, recorded)
+	// Recording findings on the planned review before its date is denied too.
+	get(g, planned)
+	planned.Spec.Findings = &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceGreen}
+	g.Expect(k8sClient.Update(context.Background(), planned)).To(MatchError(ContainSubstring("after today")))
 }

@@ -69,7 +69,13 @@ func (r Result) Compliant() bool { return len(r.Unmet) == 0 && len(r.Unknown) ==
 // Evaluate checks a subject against every gate of a policy at time now.
 func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 	var res Result
-	current := currentReviews(s.Reviews)
+	current := currentReviews(s.Reviews, now)
+	for _, r := range s.Reviews {
+		if r.Confidence != "" && r.Date.After(now) {
+			// Dated ahead: it counts from its date on, and is looked at then.
+			res.recheck(r.Date)
+		}
+	}
 	for _, gate := range p.Gates {
 		if !contains(gate.AppliesTo, s.Kind) {
 			continue
@@ -209,8 +215,10 @@ type reviewPair struct {
 }
 
 // currentReviews picks, for each gate, the newest review with findings (a
-// newer review supersedes an older one) and the newest planned one.
-func currentReviews(reviews []Review) map[int32]reviewPair {
+// newer review supersedes an older one) and the newest planned one. A review
+// counts only from its date on: one dated after now, findings or not, is a
+// plan, so a review cannot be dated ahead to satisfy or supersede anything.
+func currentReviews(reviews []Review, now time.Time) map[int32]reviewPair {
 	sorted := append([]Review(nil), reviews...)
 	sort.Slice(sorted, func(i, j int) bool {
 		if !sorted[i].Date.Equal(sorted[j].Date) {
@@ -222,10 +230,11 @@ func currentReviews(reviews []Review) map[int32]reviewPair {
 	for i := range sorted {
 		r := &sorted[i]
 		pair := out[r.Gate]
+		recorded := r.Confidence != "" && !r.Date.After(now)
 		switch {
-		case r.Confidence != "" && pair.recorded == nil:
+		case recorded && pair.recorded == nil:
 			pair.recorded = r
-		case r.Confidence == "" && pair.planned == nil:
+		case !recorded && pair.planned == nil:
 			pair.planned = r
 		}
 		out[r.Gate] = pair
@@ -233,13 +242,13 @@ func currentReviews(reviews []Review) map[int32]reviewPair {
 	return out
 }
 
-// Superseded returns, for each review that a newer recorded review of the
-// same gate replaces, the name of the one that replaces it.
-func Superseded(reviews []Review) map[string]Review {
-	current := currentReviews(reviews)
+// Superseded returns, for each recorded review that a newer recorded review
+// of the same gate replaces at time now, the one that replaces it.
+func Superseded(reviews []Review, now time.Time) map[string]Review {
+	current := currentReviews(reviews, now)
 	out := map[string]Review{}
 	for _, r := range reviews {
-		if c := current[r.Gate].recorded; c != nil && r.Confidence != "" && c.Key() != r.Key() {
+		if c := current[r.Gate].recorded; c != nil && r.Confidence != "" && !r.Date.After(now) && c.Key() != r.Key() {
 			out[r.Key()] = *c
 		}
 	}

@@ -203,7 +203,7 @@ func TestRuleErrorsAreUnknownNotFailures(t *testing.T) {
 }
 
 func TestSuperseded(t *testing.T) {
-	got := Superseded([]Review{review("a", 3, "2025-07-22", "Amber"), review("b", 3, "2026-10-14", "AmberRed"), review("c", 1, "2025-01-01", "Green"), review("p", 3, "2027-01-01", "")})
+	got := Superseded([]Review{review("a", 3, "2025-07-22", "Amber"), review("b", 3, "2026-10-14", "AmberRed"), review("c", 1, "2025-01-01", "Green"), review("p", 3, "2027-01-01", "")}, now)
 	if len(got) != 1 || got["ns/a"].Key() != "ns/b" {
 		t.Errorf("Superseded = %v; want only ns/a superseded by ns/b", got)
 	}
@@ -271,5 +271,32 @@ func TestGatesCarryTypedCauses(t *testing.T) {
 		Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{review("g0", 0, "2025-01-10", "Green")}}, now)
 	if expired.Gates[0].Cause != v1alpha1.CauseReviewExpired || expired.Gates[0].Review.String() != "ns/g0" {
 		t.Errorf("expired gate 0: %+v", expired.Gates[0])
+	}
+}
+
+// A review counts only from its date on: a Green review dated ahead neither
+// satisfies its gate nor supersedes the Red review before it, until its
+// date, when it is looked at again.
+func TestReviewsDatedAheadDoNotCount(t *testing.T) {
+	rules, _ := NewRules()
+	ogc := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})})
+	reviews := []Review{review("red", 1, "2026-10-01", "Red"), review("ahead", 1, "2099-01-01", "Green")}
+	res := Evaluate(ogc, rules, Subject{Kind: "Project", Phase: "Initiating", Reviews: reviews}, now)
+	g1 := res.Gates[0]
+	if g1.State != v1alpha1.GateUnmet || g1.Cause != v1alpha1.CauseBelowMinimum || g1.Review.String() != "ns/red" {
+		t.Errorf("gate 1 = %+v; want Unmet by the Red review", g1)
+	}
+	if !res.RecheckAt.Equal(day("2099-01-01")) {
+		t.Errorf("recheck at %v; want the date of the review dated ahead", res.RecheckAt)
+	}
+	if got := Superseded(reviews, now); len(got) != 0 {
+		t.Errorf("superseded %v; a review dated ahead supersedes nothing", got)
+	}
+	later := Evaluate(ogc, rules, Subject{Kind: "Project", Phase: "Initiating", Reviews: reviews}, day("2099-01-02"))
+	if later.Gates[0].State != v1alpha1.GateMet || later.Gates[0].Review.String() != "ns/ahead" {
+		t.Errorf("on its date the review counts: %+v", later.Gates[0])
+	}
+	if got := Superseded(reviews, day("2099-01-02")); got["ns/red"].Key() != "ns/ahead" {
+		t.Errorf("superseded on its date %v", got)
 	}
 }

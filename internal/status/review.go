@@ -40,7 +40,7 @@ func SetGatewayReview(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolut
 	g.Status.Satisfies, g.Status.ExpiresAt, g.Status.SupersededBy = nil, nil, nil
 	if subject.Object != nil {
 		key := g.Namespace + "/" + g.Name
-		if by, ok := policy.Superseded(subject.Facts.Reviews)[key]; ok {
+		if by, ok := policy.Superseded(subject.Facts.Reviews, now)[key]; ok {
 			g.Status.SupersededBy = by.Ref()
 		}
 		comp, _ := governance.Compliance(subject.Facts, rules, subject.Object, subject.Previous, now)

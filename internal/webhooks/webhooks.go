@@ -13,6 +13,10 @@ SPDX-License-Identifier: Apache-2.0
 //     edits that do not change the phase (teams must always be able to
 //     report bad news) or that move it back. The decision is taken on the
 //     facts the reconciler reports, read through internal/governance.
+//   - GatewayReviews: findings cannot be recorded on a review dated after
+//     today (CEL has no clock). A review planned ahead without findings is
+//     a plan, and is admitted. The controller, independently, never lets a
+//     review count before its date.
 //   - Offices: every gate rule must compile.
 //
 // The webhooks are registered with failurePolicy Ignore: when the operator
@@ -39,6 +43,7 @@ import (
 
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-project,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=projects,verbs=update,versions=v1alpha1,name=vproject.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-programme,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=programmes,verbs=update,versions=v1alpha1,name=vprogramme.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-gatewayreview,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=gatewayreviews,verbs=create;update,versions=v1alpha1,name=vgatewayreview.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-office,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=offices,verbs=create;update,versions=v1alpha1,name=voffice.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 
 // Setup registers the webhooks with the manager's webhook server.
@@ -49,6 +54,9 @@ func Setup(mgr ctrl.Manager, rules *policy.Rules) error {
 	}
 	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Programme{}).WithValidator(&programmeValidator{gates}).Complete(); err != nil {
 		return fmt.Errorf("registering the Programme webhook: %w", err)
+	}
+	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.GatewayReview{}).WithValidator(&reviewValidator{now: time.Now}).Complete(); err != nil {
+		return fmt.Errorf("registering the GatewayReview webhook: %w", err)
 	}
 	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Office{}).WithValidator(&officeValidator{rules}).Complete(); err != nil {
 		return fmt.Errorf("registering the Office webhook: %w", err)
@@ -150,6 +158,39 @@ func (v *programmeValidator) ValidateUpdate(ctx context.Context, oldObj, newObj 
 }
 
 func (v *programmeValidator) ValidateDelete(context.Context, *v1alpha1.Programme) (admission.Warnings, error) {
+	return nil, nil
+}
+
+// reviewValidator rejects findings recorded on a review dated ahead.
+type reviewValidator struct{ now func() time.Time }
+
+// latestToday is the last calendar date that is today somewhere on Earth
+// (UTC+14): a review dated today by a team east of UTC is not "ahead".
+func latestToday(now time.Time) string {
+	return now.UTC().Add(14 * time.Hour).Format(time.DateOnly)
+}
+
+func (v *reviewValidator) validate(ctx context.Context, r *v1alpha1.GatewayReview) error {
+	if r.Spec.Findings == nil {
+		return nil
+	}
+	today := latestToday(v.now())
+	if string(r.Spec.Date) > today {
+		ctrl.LoggerFrom(ctx).V(1).Info("Denying findings on a review dated ahead", "review", client.ObjectKeyFromObject(r), "date", r.Spec.Date)
+		return fmt.Errorf("spec.date: findings cannot be recorded on a review dated %s, after today (%s): record the review on or after its date, or leave spec.findings out to plan it", r.Spec.Date, today)
+	}
+	return nil
+}
+
+func (v *reviewValidator) ValidateCreate(ctx context.Context, r *v1alpha1.GatewayReview) (admission.Warnings, error) {
+	return nil, v.validate(ctx, r)
+}
+
+func (v *reviewValidator) ValidateUpdate(ctx context.Context, _, r *v1alpha1.GatewayReview) (admission.Warnings, error) {
+	return nil, v.validate(ctx, r)
+}
+
+func (v *reviewValidator) ValidateDelete(context.Context, *v1alpha1.GatewayReview) (admission.Warnings, error) {
 	return nil, nil
 }
 
