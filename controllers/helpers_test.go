@@ -11,7 +11,6 @@ import (
 
 	. "github.com/onsi/gomega"
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -23,8 +22,7 @@ import (
 func ref(name string, namespace ...string) v1alpha1.ParentReference {
 	r := v1alpha1.ParentReference{Name: v1alpha1.ObjectName(name)}
 	if len(namespace) > 0 {
-		ns := v1alpha1.Namespace(namespace[0])
-		r.Namespace = &ns
+		r.Namespace = v1alpha1.Namespace(namespace[0])
 	}
 	return r
 }
@@ -60,7 +58,7 @@ func newProject(ns, name string, programme *v1alpha1.ParentReference) *v1alpha1.
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: v1alpha1.ProjectSpec{
 			ProgrammeRef: programme,
-			Plan:         v1alpha1.Plan{Budget: resource.MustParse("1M")},
+			Plan:         v1alpha1.Plan{Budget: quantity("1M")},
 		},
 	}
 }
@@ -70,7 +68,7 @@ func newReview(ns, name string, subject v1alpha1.SubjectReference, gate int32) *
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: v1alpha1.GatewayReviewSpec{
 			SubjectRef: subject,
-			Gate:       gate,
+			Gate:       &gate,
 			Date:       "2026-10-01",
 			Findings:   &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmberGreen},
 		},

@@ -27,7 +27,7 @@ func quantity(s string) *resource.Quantity {
 // reporting gives a project fresh progress figures.
 func reporting(p *v1alpha1.Project, budget, forecast string) *v1alpha1.Project {
 	p.Spec.Phase = v1alpha1.ProjectDelivering
-	p.Spec.Plan.Budget = resource.MustParse(budget)
+	p.Spec.Plan.Budget = quantity(budget)
 	p.Spec.Progress = &v1alpha1.Progress{
 		AsOf:         v1alpha1.Date(metav1.Now().Format("2006-01-02")),
 		ActualCost:   quantity("100k"),
@@ -95,7 +95,7 @@ func TestRedProjectReachesTheOffice(t *testing.T) {
 		g.Expect(o.portfolio.Status.Rollup.Causes).To(ContainElement(cause))
 		g.Expect(o.portfolio.Status.Rollup.Programmes).To(BeEquivalentTo(1))
 		g.Expect(o.portfolio.Status.Committed.String()).To(Equal("1500k"))
-		g.Expect(o.portfolio.Status.OverCommitted).To(BeFalse())
+		g.Expect(o.portfolio.Status.OverCommitted).To(HaveValue(BeFalse()))
 
 		get(g, o.office)
 		g.Expect(o.office.Status.Rollup.Health).To(Equal(v1alpha1.HealthRed))

@@ -30,10 +30,25 @@ func (p *Project) ChildPolicy() AllowedChildren { return p.Spec.AllowedChildren 
 
 // NamespaceOr returns the reference's namespace, or def when it names none.
 func (r ParentReference) NamespaceOr(def string) string {
-	if r.Namespace != nil && *r.Namespace != "" {
-		return string(*r.Namespace)
+	if r.Namespace != "" {
+		return string(r.Namespace)
 	}
 	return def
+}
+
+// GateNumber is the review's OGC gate, 0 to 5 (0 when unset, which the API
+// rejects).
+func (s GatewayReviewSpec) GateNumber() int32 { return gateNumber(s.Gate) }
+
+// GateNumber is the OGC gate the requirement asks a review of, 0 to 5 (0
+// when unset, which the API rejects).
+func (r ReviewRequirement) GateNumber() int32 { return gateNumber(r.Gate) }
+
+func gateNumber(g *int32) int32 {
+	if g == nil {
+		return 0
+	}
+	return *g
 }
 
 // Conditioned is implemented by every kind: its status conditions.

@@ -57,17 +57,19 @@ const (
 type GateStatus struct {
 	// name of the gate in the effective policy.
 	// +required
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// description is the gate's title, e.g. "Investment decision".
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	Description string `json:"description,omitempty"`
 
 	// state is Met, Unmet, NotYetRequired or Unknown.
 	// +required
-	State GateState `json:"state"`
+	State GateState `json:"state,omitempty"`
 
 	// cause says why the gate is in its state: ReviewMet or RuleHolds
 	// (Met); NoReview, ReviewPlanned, ReviewExpired, BelowMinimum or
@@ -93,12 +95,14 @@ type GateStatus struct {
 	// message says why the gate is in its state, e.g. "no review" or
 	// "review of 2025-01-10 expired".
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	Message string `json:"message,omitempty"`
 }
 
 // ComplianceStatus is the compliance of a Project or Programme with the gates
 // of its effective policy.
+// +kubebuilder:validation:MinProperties=1
 type ComplianceStatus struct {
 	// enforcement of the effective policy: Audit, Warn or Enforce.
 	// +optional
@@ -114,6 +118,7 @@ type ComplianceStatus struct {
 
 	// nextGate names the next gate that will become required.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	NextGate string `json:"nextGate,omitempty"`
 

@@ -26,13 +26,13 @@ const (
 type Recommendation struct {
 	// priority is Critical, Essential or Recommended.
 	// +required
-	Priority RecommendationPriority `json:"priority"`
+	Priority RecommendationPriority `json:"priority,omitempty"`
 
 	// text of the recommendation.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
-	Text string `json:"text"`
+	Text string `json:"text,omitempty"`
 }
 
 // Findings are what a Gateway Review concluded. Once recorded they cannot be
@@ -41,10 +41,11 @@ type Findings struct {
 	// deliveryConfidence is the Delivery Confidence Assessment: Green,
 	// AmberGreen, Amber, AmberRed or Red.
 	// +required
-	DeliveryConfidence DeliveryConfidence `json:"deliveryConfidence"`
+	DeliveryConfidence DeliveryConfidence `json:"deliveryConfidence,omitempty"`
 
 	// summary of the review's conclusions.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=4096
 	Summary string `json:"summary,omitempty"`
 
@@ -65,22 +66,25 @@ type GatewayReviewSpec struct {
 	// another namespace must admit the review's namespace through its
 	// spec.allowedChildren.
 	// +required
-	SubjectRef SubjectReference `json:"subjectRef"`
+	SubjectRef SubjectReference `json:"subjectRef,omitzero"`
 
 	// gate is the OGC Gateway Review number: 0 Strategic assessment,
 	// 1 Business justification, 2 Delivery strategy, 3 Investment decision,
 	// 4 Readiness for service, 5 Operations review and benefits realisation.
+	// Gate 0 is a gate like the others; a missing gate is rejected rather
+	// than read as 0.
 	// +required
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=5
-	Gate int32 `json:"gate"`
+	Gate *int32 `json:"gate,omitempty"`
 
 	// date the review was (or is to be) held.
 	// +required
-	Date Date `json:"date"`
+	Date Date `json:"date,omitempty"`
 
 	// reviewTeamLead is the person who led the review team.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	ReviewTeamLead string `json:"reviewTeamLead,omitempty"`
 
@@ -91,12 +95,9 @@ type GatewayReviewSpec struct {
 }
 
 // GatewayReviewStatus is the observed state of a GatewayReview.
+// +kubebuilder:validation:MinProperties=1
 type GatewayReviewStatus struct {
-	// observedGeneration is the metadata.generation last reconciled.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// conditions: Ready (Succeeded, or the reason of ParentResolved when
+	// conditions are Ready (Succeeded, or the reason of ParentResolved when
 	// that is not True) and ParentResolved (the subject: Resolved,
 	// ParentNotFound, NotPermitted).
 	// +optional
@@ -104,6 +105,11 @@ type GatewayReviewStatus struct {
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// satisfies lists the gates of the subject's effective policy this review
 	// satisfies.
@@ -146,11 +152,11 @@ type GatewayReview struct {
 
 	// spec is the record of the review.
 	// +required
-	Spec GatewayReviewSpec `json:"spec"`
+	Spec GatewayReviewSpec `json:"spec,omitzero"`
 
 	// status is the observed state of the review.
 	// +optional
-	Status GatewayReviewStatus `json:"status,omitempty"`
+	Status GatewayReviewStatus `json:"status,omitzero"`
 }
 
 // +kubebuilder:object:root=true

@@ -41,16 +41,18 @@ type OfficeSpec struct {
 	// type is the P3O office type: PortfolioOffice, Satellite, Temporary,
 	// Virtual or ProjectSupport.
 	// +required
-	Type OfficeType `json:"type"`
+	Type OfficeType `json:"type,omitempty"`
 
 	// description says what the office is for.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	Description string `json:"description,omitempty"`
 
 	// location is where the office sits, e.g. a site or building. A Virtual
 	// office has none.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	Location string `json:"location,omitempty"`
 
@@ -77,18 +79,18 @@ type OfficeSpec struct {
 	// governance is the policy Programmes and Projects under this office are
 	// held to. A Satellite inherits its hub's policy and may only tighten it.
 	// +optional
-	Governance GovernancePolicy `json:"governance,omitempty"`
+	Governance GovernancePolicy `json:"governance,omitzero"`
 
 	// reports controls the report ConfigMaps published for this office.
 	// Enabled by default.
 	// +optional
-	Reports ReportSettings `json:"reports,omitempty"`
+	Reports ReportSettings `json:"reports,omitzero"`
 
 	// allowedChildren says from which namespaces Portfolios, Programmes,
 	// Projects and satellite Offices may attach to this office. Defaults to
 	// the office's own namespace only.
 	// +optional
-	AllowedChildren AllowedChildren `json:"allowedChildren,omitempty"`
+	AllowedChildren AllowedChildren `json:"allowedChildren,omitzero"`
 }
 
 // GateProfile is a built-in set of gates.
@@ -120,6 +122,7 @@ const (
 // GovernancePolicy is the method an office holds its Programmes and Projects
 // to: compliance gates, how they are enforced, and the thresholds that derive
 // health.
+// +kubebuilder:validation:MinProperties=1
 type GovernancePolicy struct {
 	// profile is a built-in set of gates: None or OGCGateway (the standard
 	// Gateway Review gates 0–5, see the README). Gates listed in gates are
@@ -202,11 +205,12 @@ type Gate struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// description is the gate's title as people know it, e.g. "Investment
 	// decision".
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	Description string `json:"description,omitempty"`
 
@@ -216,16 +220,17 @@ type Gate struct {
 	// +listType=set
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=2
-	AppliesTo []SubjectKind `json:"appliesTo"`
+	AppliesTo []SubjectKind `json:"appliesTo,omitempty"`
 
 	// requiredFrom is the phase from which the gate must be met: an object
 	// may not enter this phase, or any later one, without it.
 	// +required
-	RequiredFrom Phase `json:"requiredFrom"`
+	RequiredFrom Phase `json:"requiredFrom,omitempty"`
 
-	// dueWithin, when set, makes the gate due a period after requiredFrom is
-	// entered instead of before it, e.g. a benefits review "8w" after a
-	// Project closes. An overdue gate is unmet.
+	// dueWithin makes the gate due a period after requiredFrom is entered
+	// instead of before it, e.g. a benefits review "8w" after a Project
+	// closes. An overdue gate is unmet. Unset means the gate is due on
+	// entering requiredFrom.
 	// +optional
 	DueWithin Duration `json:"dueWithin,omitempty"`
 
@@ -240,11 +245,13 @@ type Gate struct {
 
 // ReviewRequirement says which Gateway Review satisfies a gate.
 type ReviewRequirement struct {
-	// gate is the OGC Gateway Review number, 0 to 5.
+	// gate is the OGC Gateway Review number, 0 to 5. Gate 0 (strategic
+	// assessment) is a gate like the others; a missing gate is rejected
+	// rather than read as 0.
 	// +required
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=5
-	Gate int32 `json:"gate"`
+	Gate *int32 `json:"gate,omitempty"`
 
 	// minimumConfidence is the worst Delivery Confidence that still satisfies
 	// the gate. Unset means Amber.
@@ -265,22 +272,19 @@ type GateRule struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=4096
-	Expression string `json:"expression"`
+	Expression string `json:"expression,omitempty"`
 
 	// message says what is wrong when the expression is false.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512
-	Message string `json:"message"`
+	Message string `json:"message,omitempty"`
 }
 
 // OfficeStatus is the observed state of an Office.
+// +kubebuilder:validation:MinProperties=1
 type OfficeStatus struct {
-	// observedGeneration is the metadata.generation last reconciled.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// conditions: Ready (Succeeded, or the reason of the first of
+	// conditions are Ready (Succeeded, or the reason of the first of
 	// ParentResolved, PolicyValid, RolledUp, ReportPublished that is not
 	// True), ParentResolved (the hub or supported object: Resolved,
 	// NoParent, ParentNotFound, NotPermitted, HubLoop), PolicyValid (Valid,
@@ -294,6 +298,11 @@ type OfficeStatus struct {
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// hub is the root Office this office's policy and rollup lead to. Unset
 	// for a root.
@@ -314,13 +323,14 @@ type OfficeStatus struct {
 	// policyDigest identifies the effective policy: it changes exactly when
 	// the policy does, so that governed objects are re-evaluated then.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=64
 	PolicyDigest string `json:"policyDigest,omitempty"`
 
 	// rollup is the aggregate of the office's Portfolios, directly attached
 	// Programmes and Projects, and satellite Offices.
 	// +optional
-	Rollup Rollup `json:"rollup,omitempty"`
+	Rollup Rollup `json:"rollup,omitzero"`
 }
 
 // Office condition types and reasons.
@@ -368,11 +378,11 @@ type Office struct {
 
 	// spec is the desired state of the office.
 	// +required
-	Spec OfficeSpec `json:"spec"`
+	Spec OfficeSpec `json:"spec,omitzero"`
 
 	// status is the observed state of the office.
 	// +optional
-	Status OfficeStatus `json:"status,omitempty"`
+	Status OfficeStatus `json:"status,omitzero"`
 }
 
 // +kubebuilder:object:root=true

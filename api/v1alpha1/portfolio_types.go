@@ -16,10 +16,11 @@ type StrategicObjective struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// description of the objective.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	Description string `json:"description,omitempty"`
 }
@@ -29,10 +30,11 @@ type PortfolioSpec struct {
 	// officeRef names the Office that governs this portfolio. The office must
 	// admit the portfolio's namespace through its spec.allowedChildren.
 	// +required
-	OfficeRef ParentReference `json:"officeRef"`
+	OfficeRef ParentReference `json:"officeRef,omitzero"`
 
 	// description says what the portfolio covers.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	Description string `json:"description,omitempty"`
 
@@ -62,21 +64,18 @@ type PortfolioSpec struct {
 	// reports controls the report ConfigMaps published for this portfolio.
 	// Enabled by default.
 	// +optional
-	Reports ReportSettings `json:"reports,omitempty"`
+	Reports ReportSettings `json:"reports,omitzero"`
 
 	// allowedChildren says from which namespaces Programmes and Projects may
 	// attach to this portfolio. Defaults to its own namespace only.
 	// +optional
-	AllowedChildren AllowedChildren `json:"allowedChildren,omitempty"`
+	AllowedChildren AllowedChildren `json:"allowedChildren,omitzero"`
 }
 
 // PortfolioStatus is the observed state of a Portfolio.
+// +kubebuilder:validation:MinProperties=1
 type PortfolioStatus struct {
-	// observedGeneration is the metadata.generation last reconciled.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// conditions: Ready (Succeeded, or the reason of the first of
+	// conditions are Ready (Succeeded, or the reason of the first of
 	// ParentResolved, RolledUp, ReportPublished that is not True),
 	// ParentResolved (the office: Resolved, ParentNotFound, NotPermitted),
 	// RolledUp (Aggregated, NoChildren, MixedCurrency) and, when reports are
@@ -86,6 +85,11 @@ type PortfolioStatus struct {
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// office is the governing Office: the one spec.officeRef names, else the
 	// one of the parent this object inherits it from. Unset while none is
@@ -98,14 +102,15 @@ type PortfolioStatus struct {
 	// +optional
 	Committed *resource.Quantity `json:"committed,omitempty"`
 
-	// overCommitted is true when committed exceeds spec.capacity.
+	// overCommitted is true when committed exceeds spec.capacity and false
+	// when it does not. Unset when the portfolio sets no spec.capacity.
 	// +optional
-	OverCommitted bool `json:"overCommitted,omitempty"`
+	OverCommitted *bool `json:"overCommitted,omitempty"`
 
 	// rollup is the aggregate of the portfolio's Programmes and direct
 	// Projects.
 	// +optional
-	Rollup Rollup `json:"rollup,omitempty"`
+	Rollup Rollup `json:"rollup,omitzero"`
 }
 
 // +kubebuilder:object:root=true
@@ -129,11 +134,11 @@ type Portfolio struct {
 
 	// spec is the desired state of the portfolio.
 	// +required
-	Spec PortfolioSpec `json:"spec"`
+	Spec PortfolioSpec `json:"spec,omitzero"`
 
 	// status is the observed state of the portfolio.
 	// +optional
-	Status PortfolioStatus `json:"status,omitempty"`
+	Status PortfolioStatus `json:"status,omitzero"`
 }
 
 // +kubebuilder:object:root=true

@@ -34,7 +34,7 @@ type Tranche struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// start is the planned start date.
 	// +optional
@@ -55,7 +55,7 @@ type ProgrammeSpec struct {
 	// portfolioRef names the Portfolio the programme belongs to. The
 	// portfolio must admit the programme's namespace.
 	// +required
-	PortfolioRef ParentReference `json:"portfolioRef"`
+	PortfolioRef ParentReference `json:"portfolioRef,omitzero"`
 
 	// officeRef names the Office that governs the programme, e.g. a Temporary
 	// office set up for it. Defaults to the portfolio's office.
@@ -64,11 +64,13 @@ type ProgrammeSpec struct {
 
 	// description says what change the programme brings about.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	Description string `json:"description,omitempty"`
 
 	// sro is the Senior Responsible Owner, accountable for the programme.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	SRO string `json:"sro,omitempty"`
 
@@ -80,14 +82,16 @@ type ProgrammeSpec struct {
 
 	// category is one of the portfolio's spec.categories.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Category string `json:"category,omitempty"`
 
 	// priority ranks the programme within its portfolio: 1 is the highest.
+	// Unset means unranked.
 	// +optional
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=10000
-	Priority *int32 `json:"priority,omitempty"`
+	Priority int32 `json:"priority,omitempty"`
 
 	// budget is the programme's own budget (its management costs), in the
 	// governing Office's currency. Project budgets roll up separately.
@@ -119,21 +123,18 @@ type ProgrammeSpec struct {
 	// reports controls the report ConfigMaps published for this programme.
 	// Disabled unless mode is Enabled.
 	// +optional
-	Reports ReportSettings `json:"reports,omitempty"`
+	Reports ReportSettings `json:"reports,omitzero"`
 
 	// allowedChildren says from which namespaces Projects and GatewayReviews
 	// may attach to this programme. Defaults to its own namespace only.
 	// +optional
-	AllowedChildren AllowedChildren `json:"allowedChildren,omitempty"`
+	AllowedChildren AllowedChildren `json:"allowedChildren,omitzero"`
 }
 
 // ProgrammeStatus is the observed state of a Programme.
+// +kubebuilder:validation:MinProperties=1
 type ProgrammeStatus struct {
-	// observedGeneration is the metadata.generation last reconciled.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// conditions: Ready (Succeeded, or the reason of the first of
+	// conditions are Ready (Succeeded, or the reason of the first of
 	// ParentResolved, RolledUp, ReportPublished that is not True),
 	// ParentResolved (portfolio and office: Resolved, ParentNotFound,
 	// NotPermitted), RolledUp (Aggregated, NoChildren, MixedCurrency),
@@ -145,6 +146,11 @@ type ProgrammeStatus struct {
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// office is the governing Office: the one spec.officeRef names, else the
 	// one of the parent this object inherits it from. Unset while none is
@@ -176,15 +182,15 @@ type ProgrammeStatus struct {
 
 	// risks summarises the programme's own risk register.
 	// +optional
-	Risks RiskSummary `json:"risks,omitempty"`
+	Risks RiskSummary `json:"risks,omitzero"`
 
 	// compliance with the gates of the effective policy.
 	// +optional
-	Compliance ComplianceStatus `json:"compliance,omitempty"`
+	Compliance ComplianceStatus `json:"compliance,omitzero"`
 
 	// rollup is the aggregate of the programme's Projects.
 	// +optional
-	Rollup Rollup `json:"rollup,omitempty"`
+	Rollup Rollup `json:"rollup,omitzero"`
 }
 
 // +kubebuilder:object:root=true
@@ -209,11 +215,11 @@ type Programme struct {
 
 	// spec is the desired state of the programme.
 	// +required
-	Spec ProgrammeSpec `json:"spec"`
+	Spec ProgrammeSpec `json:"spec,omitzero"`
 
 	// status is the observed state of the programme.
 	// +optional
-	Status ProgrammeStatus `json:"status,omitempty"`
+	Status ProgrammeStatus `json:"status,omitzero"`
 }
 
 // +kubebuilder:object:root=true

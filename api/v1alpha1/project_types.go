@@ -34,16 +34,17 @@ type Stage struct {
 	// +required
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
-	Current int32 `json:"current"`
+	Current int32 `json:"current,omitempty"`
 
 	// total is the number of management stages planned.
 	// +required
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
-	Total int32 `json:"total"`
+	Total int32 `json:"total,omitempty"`
 
 	// name of the current stage, e.g. "Build".
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	Name string `json:"name,omitempty"`
 }
@@ -52,10 +53,11 @@ type Stage struct {
 // +kubebuilder:validation:XValidation:rule="!has(self.start) || !has(self.end) || self.start <= self.end",message="end must not be before start"
 type Plan struct {
 	// budget is the approved budget at completion, in the governing Office's
-	// currency, e.g. "1.2M" or 250000.
+	// currency, e.g. "1.2M" or 250000. 0 is a valid budget; a missing one is
+	// rejected rather than read as 0.
 	// +required
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="budget must not be negative"
-	Budget resource.Quantity `json:"budget"`
+	Budget *resource.Quantity `json:"budget,omitempty"`
 
 	// start is the planned start date.
 	// +optional
@@ -68,6 +70,7 @@ type Plan struct {
 
 // Tolerances are the PRINCE2 project tolerances: how far forecasts may
 // deviate from the plan before the project is in exception.
+// +kubebuilder:validation:MinProperties=1
 type Tolerances struct {
 	// costPercent is how far the cost forecast may exceed the budget, as a
 	// percentage of the budget. Defaults to 10.
@@ -90,7 +93,7 @@ type Progress struct {
 	// asOf is the date the figures were reported. A report older than the
 	// governing Office's reporting cadence is stale.
 	// +required
-	AsOf Date `json:"asOf"`
+	AsOf Date `json:"asOf,omitempty"`
 
 	// actualCost incurred so far, in the governing Office's currency.
 	// +optional
@@ -134,11 +137,13 @@ type ProjectSpec struct {
 
 	// description says what the project delivers.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	Description string `json:"description,omitempty"`
 
 	// manager is the project manager.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	Manager string `json:"manager,omitempty"`
 
@@ -150,27 +155,30 @@ type ProjectSpec struct {
 
 	// stage is the management stage the project is in.
 	// +optional
-	Stage *Stage `json:"stage,omitempty"`
+	Stage Stage `json:"stage,omitzero"`
 
 	// category is one of the portfolio's spec.categories.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Category string `json:"category,omitempty"`
 
 	// priority ranks the project within its portfolio: 1 is the highest.
+	// Unset means unranked.
 	// +optional
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=10000
-	Priority *int32 `json:"priority,omitempty"`
+	Priority int32 `json:"priority,omitempty"`
 
 	// plan is the baseline: budget and planned dates.
 	// +required
-	Plan Plan `json:"plan"`
+	Plan Plan `json:"plan,omitzero"`
 
 	// tolerances on cost and time before the project is in exception.
+	// Defaults to costPercent 10 and time 4w.
 	// +optional
-	// +kubebuilder:default={}
-	Tolerances Tolerances `json:"tolerances,omitempty"`
+	// +kubebuilder:default={costPercent: 10, time: "4w"}
+	Tolerances Tolerances `json:"tolerances,omitzero"`
 
 	// progress is the latest reported progress.
 	// +optional
@@ -199,25 +207,28 @@ type ProjectSpec struct {
 	// this project, e.g. the assurance team's. Defaults to its own namespace
 	// only.
 	// +optional
-	AllowedChildren AllowedChildren `json:"allowedChildren,omitempty"`
+	AllowedChildren AllowedChildren `json:"allowedChildren,omitzero"`
 }
 
 // ProjectStatus is the observed state of a Project.
+// +kubebuilder:validation:MinProperties=1
 type ProjectStatus struct {
-	// observedGeneration is the metadata.generation last reconciled.
-	// +optional
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// conditions: Ready (reasons Succeeded, or the reason of ParentResolved
-	// when that is not True), ParentResolved (programme or portfolio, and
-	// office: Resolved, NoParent, ParentNotFound, NotPermitted), Compliant
-	// (GatesMet, GatesUnmet, RuleError, NoPolicy). Ready does not depend
-	// on Compliant: a project that misses a gate is still fully observed.
+	// conditions are Ready (reasons Succeeded, or the reason of
+	// ParentResolved when that is not True), ParentResolved (programme or
+	// portfolio, and office: Resolved, NoParent, ParentNotFound,
+	// NotPermitted) and Compliant (GatesMet, GatesUnmet, RuleError,
+	// NoPolicy). Ready does not depend on Compliant: a project that misses a
+	// gate is still fully observed.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the metadata.generation last reconciled.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// office is the governing Office: the one spec.officeRef names, else the
 	// one of the parent this object inherits it from. Unset while none is
@@ -253,11 +264,11 @@ type ProjectStatus struct {
 
 	// risks summarises the project's risk register.
 	// +optional
-	Risks RiskSummary `json:"risks,omitempty"`
+	Risks RiskSummary `json:"risks,omitzero"`
 
 	// compliance with the gates of the effective policy.
 	// +optional
-	Compliance ComplianceStatus `json:"compliance,omitempty"`
+	Compliance ComplianceStatus `json:"compliance,omitzero"`
 }
 
 // +kubebuilder:object:root=true
@@ -281,11 +292,11 @@ type Project struct {
 
 	// spec is the desired state of the project.
 	// +required
-	Spec ProjectSpec `json:"spec"`
+	Spec ProjectSpec `json:"spec,omitzero"`
 
 	// status is the observed state of the project.
 	// +optional
-	Status ProjectStatus `json:"status,omitempty"`
+	Status ProjectStatus `json:"status,omitzero"`
 }
 
 // +kubebuilder:object:root=true

@@ -32,14 +32,14 @@ type Namespace string
 type ParentReference struct {
 	// name of the referenced object.
 	// +required
-	Name ObjectName `json:"name"`
+	Name ObjectName `json:"name,omitempty"`
 
 	// namespace of the referenced object. Defaults to the namespace of the
 	// referring object. A reference into another namespace only attaches when
 	// the referenced object's spec.allowedChildren admits the referring
 	// namespace.
 	// +optional
-	Namespace *Namespace `json:"namespace,omitempty"`
+	Namespace Namespace `json:"namespace,omitempty"`
 }
 
 // SubjectKind is a kind that governance applies to: Project or Programme.
@@ -57,7 +57,7 @@ const (
 type SubjectReference struct {
 	// kind of the referenced object: Project or Programme.
 	// +required
-	Kind SubjectKind `json:"kind"`
+	Kind SubjectKind `json:"kind,omitempty"`
 
 	ParentReference `json:",inline"`
 }
@@ -79,6 +79,7 @@ const (
 // AllowedChildren is a parent's opt-in for children that reference it from
 // other namespaces, in the style of Gateway API's allowedRoutes. Without it,
 // only children in the parent's own namespace attach.
+// +kubebuilder:validation:MinProperties=1
 type AllowedChildren struct {
 	// namespaces says from which namespaces children may attach.
 	// +optional
@@ -105,6 +106,7 @@ type ChildNamespaces struct {
 // Date is a calendar date, formatted YYYY-MM-DD. Dates compare in order as
 // strings.
 // +kubebuilder:validation:Format=date
+// +kubebuilder:validation:MinLength=10
 // +kubebuilder:validation:MaxLength=10
 type Date string
 
@@ -116,6 +118,7 @@ func (d Date) Time() (time.Time, error) {
 // Duration is a period written as a whole number and a unit: h (hours),
 // d (days) or w (weeks), for example "12h", "14d" or "4w".
 // +kubebuilder:validation:Pattern=`^[1-9][0-9]{0,3}(h|d|w)$`
+// +kubebuilder:validation:MinLength=2
 // +kubebuilder:validation:MaxLength=5
 type Duration string
 
@@ -138,6 +141,7 @@ func (d Duration) Duration() (time.Duration, error) {
 
 // Currency is an ISO 4217 currency code such as EUR, GBP or USD.
 // +kubebuilder:validation:Pattern=`^[A-Z]{3}$`
+// +kubebuilder:validation:MinLength=3
 type Currency string
 
 // DefaultCurrency is the currency of an Office that names none.
@@ -186,10 +190,11 @@ type Risk struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// description of the risk: cause, event and effect.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	Description string `json:"description,omitempty"`
 
@@ -197,17 +202,18 @@ type Risk struct {
 	// +required
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=5
-	Probability int32 `json:"probability"`
+	Probability int32 `json:"probability,omitempty"`
 
 	// impact on a scale of 1 (very low) to 5 (very high). Severity is
 	// probability × impact (1–25).
 	// +required
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=5
-	Impact int32 `json:"impact"`
+	Impact int32 `json:"impact,omitempty"`
 
 	// owner is the person accountable for managing the risk.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	Owner string `json:"owner,omitempty"`
 
@@ -232,10 +238,11 @@ type Benefit struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// owner is the person accountable for realising the benefit.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	Owner string `json:"owner,omitempty"`
 
@@ -269,6 +276,7 @@ const (
 
 // ReportSettings controls the report ConfigMaps published for an object: a
 // live report kept current, and periodic snapshots.
+// +kubebuilder:validation:MinProperties=1
 type ReportSettings struct {
 	// mode is Enabled or Disabled. Offices and Portfolios publish by default;
 	// Programmes publish only when set to Enabled.
@@ -289,19 +297,24 @@ type ReportSettings struct {
 	SnapshotRetention int32 `json:"snapshotRetention,omitempty"`
 }
 
-// HealthCounts counts objects by health.
+// HealthCounts counts objects by health. A count of zero is omitted.
+// +kubebuilder:validation:MinProperties=1
 type HealthCounts struct {
 	// green is the number of Green objects.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Green int32 `json:"green,omitempty"`
 	// amber is the number of Amber objects.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Amber int32 `json:"amber,omitempty"`
 	// red is the number of Red objects.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Red int32 `json:"red,omitempty"`
 	// unknown is the number of objects whose health is not known yet.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Unknown int32 `json:"unknown,omitempty"`
 }
 
@@ -309,30 +322,40 @@ type HealthCounts struct {
 type PhaseCount struct {
 	// kind of the objects counted: Project or Programme.
 	// +required
-	Kind SubjectKind `json:"kind"`
-	// phase counted.
+	Kind SubjectKind `json:"kind,omitempty"`
+	// phase counted: a Project or Programme phase.
 	// +required
-	Phase string `json:"phase"`
-	// count of objects of that kind in that phase.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Phase string `json:"phase,omitempty"`
+	// count of objects of that kind in that phase, at least 1: phases
+	// without objects are not listed.
 	// +required
-	Count int32 `json:"count"`
+	// +kubebuilder:validation:Minimum=1
+	Count int32 `json:"count,omitempty"`
 }
 
-// ComplianceCounts counts objects by gate compliance.
+// ComplianceCounts counts objects by gate compliance. A count of zero is
+// omitted.
+// +kubebuilder:validation:MinProperties=1
 type ComplianceCounts struct {
 	// compliant is the number of objects meeting every gate due.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Compliant int32 `json:"compliant,omitempty"`
 	// nonCompliant is the number of objects with at least one unmet gate.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	NonCompliant int32 `json:"nonCompliant,omitempty"`
 	// unknown is the number of objects whose compliance could not be
 	// evaluated.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Unknown int32 `json:"unknown,omitempty"`
 }
 
 // MoneySummary holds budget figures in one currency.
+// +kubebuilder:validation:MinProperties=1
 type MoneySummary struct {
 	// currency of every amount in this summary.
 	// +optional
@@ -352,6 +375,7 @@ type MoneySummary struct {
 }
 
 // BenefitsSummary sums planned and realised benefits.
+// +kubebuilder:validation:MinProperties=1
 type BenefitsSummary struct {
 	// planned is the sum of planned benefit values.
 	// +optional
@@ -361,18 +385,23 @@ type BenefitsSummary struct {
 	Realised *resource.Quantity `json:"realised,omitempty"`
 }
 
-// RiskSummary summarises the open risks of a register or a rollup.
+// RiskSummary summarises the open risks of a register or a rollup. A figure
+// of zero is omitted.
+// +kubebuilder:validation:MinProperties=1
 type RiskSummary struct {
 	// open is the number of risks not Closed.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Open int32 `json:"open,omitempty"`
 	// high is the number of open risks at or above the governing Office's
 	// severity threshold.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	High int32 `json:"high,omitempty"`
 	// exposure is the sum of the severities (probability × impact) of open
 	// risks.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Exposure int32 `json:"exposure,omitempty"`
 }
 
@@ -380,23 +409,29 @@ type RiskSummary struct {
 type HealthCause struct {
 	// kind of the object: Project or Programme.
 	// +required
-	Kind SubjectKind `json:"kind"`
+	Kind SubjectKind `json:"kind,omitempty"`
 	// namespace of the object.
 	// +required
-	Namespace string `json:"namespace"`
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace,omitempty"`
 	// name of the object.
 	// +required
-	Name string `json:"name"`
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name,omitempty"`
 	// health of the object.
 	// +required
-	Health Health `json:"health"`
+	Health Health `json:"health,omitempty"`
 	// reason is the first reason the object gives for its health.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	Reason string `json:"reason,omitempty"`
 }
 
 // Rollup is the aggregate picture of everything beneath an object. It is
-// rebuilt from the children on every pass.
+// rebuilt from the children on every pass. A count of zero is omitted.
+// +kubebuilder:validation:MinProperties=1
 type Rollup struct {
 	// health is the worst health of the counted descendants (Unknown when
 	// there are none).
@@ -412,24 +447,28 @@ type Rollup struct {
 
 	// portfolios is the number of Portfolios counted (Offices only).
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Portfolios int32 `json:"portfolios,omitempty"`
 
 	// programmes is the number of Programmes counted.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Programmes int32 `json:"programmes,omitempty"`
 
 	// projects is the number of Projects counted, directly or through
 	// Programmes.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Projects int32 `json:"projects,omitempty"`
 
 	// satellites is the number of satellite Offices counted (hub Offices only).
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Satellites int32 `json:"satellites,omitempty"`
 
 	// byHealth counts Projects and Programmes by health.
 	// +optional
-	ByHealth HealthCounts `json:"byHealth,omitempty"`
+	ByHealth HealthCounts `json:"byHealth,omitzero"`
 
 	// byPhase counts Projects and Programmes by phase.
 	// +optional
@@ -439,23 +478,24 @@ type Rollup struct {
 
 	// money totals budgets, actual and forecast cost of the counted Projects.
 	// +optional
-	Money MoneySummary `json:"money,omitempty"`
+	Money MoneySummary `json:"money,omitzero"`
 
 	// benefits totals the planned and realised benefits.
 	// +optional
-	Benefits BenefitsSummary `json:"benefits,omitempty"`
+	Benefits BenefitsSummary `json:"benefits,omitzero"`
 
 	// risks summarises the open risks.
 	// +optional
-	Risks RiskSummary `json:"risks,omitempty"`
+	Risks RiskSummary `json:"risks,omitzero"`
 
 	// compliance counts Projects and Programmes by gate compliance.
 	// +optional
-	Compliance ComplianceCounts `json:"compliance,omitempty"`
+	Compliance ComplianceCounts `json:"compliance,omitzero"`
 
 	// refused is the number of children that reference this object but are
 	// not admitted by spec.allowedChildren, and so are not counted.
 	// +optional
+	// +kubebuilder:validation:Minimum=0
 	Refused int32 `json:"refused,omitempty"`
 }
 
@@ -532,13 +572,13 @@ type ObjectReference struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
-	Namespace string `json:"namespace"`
+	Namespace string `json:"namespace,omitempty"`
 
 	// name of the object.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 }
 
 // String is "namespace/name", or "" for a nil reference.

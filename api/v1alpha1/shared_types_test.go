@@ -46,7 +46,7 @@ func TestDateAndReferences(t *testing.T) {
 		t.Error("Date(2026-02-30).Time() gave no error")
 	}
 	ns := v1alpha1.Namespace("central")
-	if got := (v1alpha1.ParentReference{Name: "x", Namespace: &ns}).NamespaceOr("local"); got != "central" {
+	if got := (v1alpha1.ParentReference{Name: "x", Namespace: ns}).NamespaceOr("local"); got != "central" {
 		t.Errorf("NamespaceOr with a namespace = %q", got)
 	}
 	if got := (v1alpha1.ParentReference{Name: "x"}).NamespaceOr("local"); got != "local" {

@@ -304,7 +304,7 @@ func generate(cfg config) *organisation {
 		f := b * int64(95+i%21) / 100 // 95%..115% of budget: Green, Amber and Red
 		p := &v1alpha1.Project{ObjectMeta: meta(fmt.Sprintf("project-%05d", i)), Spec: v1alpha1.ProjectSpec{
 			Phase:    v1alpha1.ProjectInitiating,
-			Plan:     v1alpha1.Plan{Budget: *resource.NewQuantity(b, resource.DecimalSI)},
+			Plan:     v1alpha1.Plan{Budget: resource.NewQuantity(b, resource.DecimalSI)},
 			Progress: &v1alpha1.Progress{AsOf: today, ActualCost: resource.NewQuantity(b/2, resource.DecimalSI), ForecastCost: resource.NewQuantity(f, resource.DecimalSI)},
 		}}
 		if i%10 == 9 {
@@ -321,9 +321,10 @@ func generate(cfg config) *organisation {
 		org.objects = append(org.objects, p)
 	}
 	for i := range cfg.reviews {
+		gate := int32(1)
 		org.objects = append(org.objects, &v1alpha1.GatewayReview{ObjectMeta: meta(fmt.Sprintf("review-%05d", i)), Spec: v1alpha1.GatewayReviewSpec{
 			SubjectRef: v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject, ParentReference: ref(fmt.Sprintf("project-%05d", i%cfg.projects))},
-			Gate:       1, Date: today, Findings: &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmberGreen}}})
+			Gate:       &gate, Date: today, Findings: &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmberGreen}}})
 	}
 	org.budgetTotal = *resource.NewQuantity(budget, resource.DecimalSI)
 	org.forecastTotal = *resource.NewQuantity(forecast, resource.DecimalSI)

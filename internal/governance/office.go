@@ -279,7 +279,7 @@ func (r Reader) Reviews(ctx context.Context, subject client.Object) ([]policy.Re
 		if err != nil {
 			continue // the schema validates dates; an unparsable one cannot satisfy a gate
 		}
-		review := policy.Review{Namespace: rv.Namespace, Name: rv.Name, Gate: rv.Spec.Gate, Date: date}
+		review := policy.Review{Namespace: rv.Namespace, Name: rv.Name, Gate: rv.Spec.GateNumber(), Date: date}
 		if rv.Spec.Findings != nil {
 			review.Confidence = rv.Spec.Findings.DeliveryConfidence
 		}

@@ -110,10 +110,10 @@ func Assess(spec v1alpha1.ProjectSpec, p Policy, now time.Time) Assessment {
 
 // costFindings compares the cost forecast with the budget and its tolerance.
 func costFindings(spec v1alpha1.ProjectSpec, p Policy) []finding {
-	if spec.Progress == nil || spec.Progress.ForecastCost == nil {
+	if spec.Progress == nil || spec.Progress.ForecastCost == nil || spec.Plan.Budget == nil {
 		return nil
 	}
-	budget := money.Of(&spec.Plan.Budget)
+	budget := money.Of(spec.Plan.Budget)
 	forecast := money.Of(spec.Progress.ForecastCost)
 	overrun := money.Sub(forecast, budget)
 	if overrun.Sign() <= 0 {

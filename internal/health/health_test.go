@@ -30,7 +30,7 @@ func pct(v int32) *int32 { return &v }
 func project(change func(*v1alpha1.ProjectSpec)) v1alpha1.ProjectSpec {
 	s := v1alpha1.ProjectSpec{
 		Phase:      v1alpha1.ProjectDelivering,
-		Plan:       v1alpha1.Plan{Budget: resource.MustParse("1M"), Start: "2026-01-01", End: "2027-06-30"},
+		Plan:       v1alpha1.Plan{Budget: qty("1M"), Start: "2026-01-01", End: "2027-06-30"},
 		Tolerances: v1alpha1.Tolerances{CostPercent: pct(10), Time: "4w"},
 		Progress:   &v1alpha1.Progress{AsOf: "2026-11-19", ForecastCost: qty("1M"), ForecastEnd: "2027-06-30"},
 	}
@@ -151,7 +151,7 @@ func FuzzAssess(f *testing.F) {
 		}
 		spec := v1alpha1.ProjectSpec{
 			Phase:       v1alpha1.ProjectDelivering,
-			Plan:        v1alpha1.Plan{Budget: b, End: v1alpha1.Date(end)},
+			Plan:        v1alpha1.Plan{Budget: &b, End: v1alpha1.Date(end)},
 			Tolerances:  v1alpha1.Tolerances{CostPercent: &costPct, Time: v1alpha1.Duration(timeTol)},
 			Progress:    &v1alpha1.Progress{AsOf: v1alpha1.Date(asOf), ForecastCost: &fc, ForecastEnd: v1alpha1.Date(forecastEnd)},
 			Risks:       []v1alpha1.Risk{{Name: "r", Probability: prob, Impact: impact}},

@@ -147,8 +147,8 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			oneOf(descProjectHealth, p.Status.Health, p.Namespace, p.Name)
 			compliance(descProjectCompliant, p, p.Namespace, p.Name)
 			currency := string(p.Status.Currency)
-			gauge(descProjectBudget, amount(&p.Spec.Plan.Budget), p.Namespace, p.Name, currency)
-			forecast := &p.Spec.Plan.Budget
+			gauge(descProjectBudget, amount(p.Spec.Plan.Budget), p.Namespace, p.Name, currency)
+			forecast := p.Spec.Plan.Budget
 			if pr := p.Spec.Progress; pr != nil {
 				if pr.ActualCost != nil {
 					gauge(descProjectActual, amount(pr.ActualCost), p.Namespace, p.Name, currency)
@@ -213,6 +213,9 @@ func boolean(b bool) float64 {
 // the exact figures stay in status and reports. q is the cache's and is
 // not modified.
 func amount(q *resource.Quantity) float64 {
+	if q == nil {
+		return 0
+	}
 	c := q.DeepCopy()
 	return c.AsApproximateFloat64()
 }

@@ -162,7 +162,7 @@ type outcome struct {
 func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]reviewPair, now time.Time) outcome {
 	out := outcome{state: v1alpha1.GateMet, cause: v1alpha1.CauseRuleHolds, message: "rule holds"}
 	if req := gate.Review; req != nil {
-		out = checkReview(req, current[req.Gate], now)
+		out = checkReview(req, current[req.GateNumber()], now)
 	}
 	rule := gate.Rule
 	if rule == nil {
@@ -261,9 +261,9 @@ func Label(g v1alpha1.Gate) string {
 	if g.Review != nil {
 		title := g.Description
 		if title == "" {
-			title = GateTitles[g.Review.Gate]
+			title = GateTitles[g.Review.GateNumber()]
 		}
-		return fmt.Sprintf("Gate %d %s", g.Review.Gate, title)
+		return fmt.Sprintf("Gate %d %s", g.Review.GateNumber(), title)
 	}
 	if g.Description != "" {
 		return g.Name + " (" + g.Description + ")"

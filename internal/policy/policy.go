@@ -141,8 +141,8 @@ func tighten(inherited, own v1alpha1.Gate, ignore func(string, ...any)) v1alpha1
 	case own.Review == nil:
 	case out.Review == nil:
 		out.Review = own.Review.DeepCopy()
-	case own.Review.Gate != out.Review.Gate:
-		ignore("review gate %d differs from the hub's %d", own.Review.Gate, out.Review.Gate)
+	case own.Review.GateNumber() != out.Review.GateNumber():
+		ignore("review gate %d differs from the hub's %d", own.Review.GateNumber(), out.Review.GateNumber())
 	default:
 		if minimum(own.Review) < minimum(out.Review) {
 			out.Review.MinimumConfidence = own.Review.MinimumConfidence

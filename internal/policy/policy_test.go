@@ -25,6 +25,9 @@ func day(s string) time.Time {
 	return t
 }
 
+// reviewGate is a ReviewRequirement's gate number.
+func reviewGate(n int32) *int32 { return &n }
+
 func office(name string, g v1alpha1.GovernancePolicy) *v1alpha1.Office {
 	return &v1alpha1.Office{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name}, Spec: v1alpha1.OfficeSpec{Governance: g}}
 }
@@ -42,7 +45,7 @@ func TestEffectivePolicy(t *testing.T) {
 	hub := office("central", v1alpha1.GovernancePolicy{
 		Profile: v1alpha1.GateProfileOGCGateway, Enforcement: v1alpha1.EnforcementWarn, ReportingCadence: "4w",
 		Gates: []v1alpha1.Gate{{Name: "gate-3", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
-			Review: &v1alpha1.ReviewRequirement{Gate: 3, MinimumConfidence: v1alpha1.ConfidenceAmberGreen}}},
+			Review: &v1alpha1.ReviewRequirement{Gate: reviewGate(3), MinimumConfidence: v1alpha1.ConfidenceAmberGreen}}},
 	})
 	root := Effective([]*v1alpha1.Office{hub})
 	if got := strings.Join(root.Names(), ","); got != "gate-0,gate-1,gate-2,gate-3,gate-4,gate-5" {
@@ -61,9 +64,9 @@ func TestEffectivePolicy(t *testing.T) {
 		HighRiskSeverity: 20,                        // looser: ignored
 		Gates: []v1alpha1.Gate{
 			{Name: "gate-3", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
-				Review: &v1alpha1.ReviewRequirement{Gate: 3, MinimumConfidence: v1alpha1.ConfidenceAmber, MaxAge: "26w"}},
+				Review: &v1alpha1.ReviewRequirement{Gate: reviewGate(3), MinimumConfidence: v1alpha1.ConfidenceAmber, MaxAge: "26w"}},
 			{Name: "gate-1", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating",
-				Review: &v1alpha1.ReviewRequirement{Gate: 1, MinimumConfidence: v1alpha1.ConfidenceGreen}},
+				Review: &v1alpha1.ReviewRequirement{Gate: reviewGate(1), MinimumConfidence: v1alpha1.ConfidenceGreen}},
 			{Name: "security", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
 				Rule: &v1alpha1.GateRule{Expression: "true", Message: "m"}},
 		},

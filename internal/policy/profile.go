@@ -35,7 +35,7 @@ func Profile(p v1alpha1.GateProfile) []v1alpha1.Gate {
 		return nil
 	}
 	review := func(n int32, maxAge v1alpha1.Duration) *v1alpha1.ReviewRequirement {
-		return &v1alpha1.ReviewRequirement{Gate: n, MinimumConfidence: v1alpha1.ConfidenceAmber, MaxAge: maxAge}
+		return &v1alpha1.ReviewRequirement{Gate: &n, MinimumConfidence: v1alpha1.ConfidenceAmber, MaxAge: maxAge}
 	}
 	project := []v1alpha1.SubjectKind{v1alpha1.SubjectKindProject}
 	return []v1alpha1.Gate{

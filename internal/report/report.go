@@ -268,7 +268,7 @@ func riskItems(ns, name string, risks []v1alpha1.Risk) []RiskItem {
 func projectRow(p *v1alpha1.Project) ProjectRow {
 	row := ProjectRow{
 		Namespace: p.Namespace, Name: p.Name, Phase: string(p.Spec.Phase), Health: p.Status.Health,
-		Budget: decimal(money.Of(&p.Spec.Plan.Budget)), Manager: p.Spec.Manager,
+		Budget: decimal(money.Of(p.Spec.Plan.Budget)), Manager: p.Spec.Manager,
 	}
 	if row.Health == "" {
 		row.Health = v1alpha1.HealthUnknown

@@ -41,7 +41,7 @@ func project(name string, h v1alpha1.Health, budget, forecast string, reasons ..
 		Spec: v1alpha1.ProjectSpec{
 			ProgrammeRef: &v1alpha1.ParentReference{Name: "cloud-migration"},
 			Phase:        v1alpha1.ProjectDelivering, Manager: "Sam de Vries",
-			Plan:     v1alpha1.Plan{Budget: resource.MustParse(budget)},
+			Plan:     v1alpha1.Plan{Budget: qty(budget)},
 			Progress: &v1alpha1.Progress{AsOf: "2026-11-20", ActualCost: qty("400k"), ForecastCost: qty(forecast), PercentComplete: pct(40)},
 		},
 		Status: v1alpha1.ProjectStatus{Health: h, HealthReasons: reasons,
@@ -69,7 +69,7 @@ func sampleInput() Input {
 	b := rollup.New("EUR")
 	for _, p := range []*v1alpha1.Project{erp, portal, closed} {
 		b.AddProject(rollup.Project{Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase, Health: p.Status.Health, Currency: "EUR",
-			Budget: money.Of(&p.Spec.Plan.Budget), ActualCost: money.Of(p.Spec.Progress.ActualCost), ForecastCost: money.Of(p.Spec.Progress.ForecastCost),
+			Budget: money.Of(p.Spec.Plan.Budget), ActualCost: money.Of(p.Spec.Progress.ActualCost), ForecastCost: money.Of(p.Spec.Progress.ForecastCost),
 			Risks: rollup.Risks(p.Spec.Risks, 15)})
 	}
 	res := b.Build()

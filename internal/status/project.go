@@ -51,7 +51,7 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
 	p.Status.CostVariance = nil
 	if p.Spec.Progress != nil && p.Spec.Progress.ForecastCost != nil {
-		p.Status.CostVariance = money.Quantity(money.Sub(money.Of(p.Spec.Progress.ForecastCost), money.Of(&p.Spec.Plan.Budget)))
+		p.Status.CostVariance = money.Quantity(money.Sub(money.Of(p.Spec.Progress.ForecastCost), money.Of(p.Spec.Plan.Budget)))
 	}
 
 	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved)

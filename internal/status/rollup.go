@@ -70,7 +70,7 @@ func ProjectItem(p *v1alpha1.Project) rollup.Project {
 		Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase,
 		Health: p.Status.Health, Reason: firstReason(p.Status.HealthReasons),
 		Currency: p.Status.Currency,
-		Budget:   money.Of(&p.Spec.Plan.Budget), ForecastCost: money.Of(&p.Spec.Plan.Budget),
+		Budget:   money.Of(p.Spec.Plan.Budget), ForecastCost: money.Of(p.Spec.Plan.Budget),
 		Benefits: p.Spec.Benefits, Risks: p.Status.Risks,
 		Compliance: complianceCounts(p),
 	}
@@ -188,7 +188,11 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	res := b.Build()
 	p.Status.Rollup = res.Rollup
 	p.Status.Committed = money.Quantity(res.Committed)
-	p.Status.OverCommitted = p.Spec.Capacity != nil && res.Committed != nil && res.Committed.Cmp(money.Of(p.Spec.Capacity)) > 0
+	p.Status.OverCommitted = nil // unset without a capacity to compare with
+	if p.Spec.Capacity != nil {
+		over := res.Committed != nil && res.Committed.Cmp(money.Of(p.Spec.Capacity)) > 0
+		p.Status.OverCommitted = &over
+	}
 	setRolledUp(p, res, len(children.Programmes)+len(children.Projects), "programmes and projects")
 
 	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)

@@ -56,10 +56,10 @@ func review(name string, gate int32, date string, c v1alpha1.DeliveryConfidence)
 }
 
 func delivering(name string) *v1alpha1.Project {
-	fc := resource.MustParse("1M")
+	budget, fc := resource.MustParse("1M"), resource.MustParse("1M")
 	return &v1alpha1.Project{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: name, Generation: 2}, Spec: v1alpha1.ProjectSpec{
 		Phase:    v1alpha1.ProjectDelivering,
-		Plan:     v1alpha1.Plan{Budget: resource.MustParse("1M"), Start: "2026-01-01", End: "2027-06-30"},
+		Plan:     v1alpha1.Plan{Budget: &budget, Start: "2026-01-01", End: "2027-06-30"},
 		Progress: &v1alpha1.Progress{AsOf: "2026-11-19", ForecastCost: &fc, ForecastEnd: "2027-06-30"},
 	}}
 }
@@ -114,8 +114,9 @@ func TestProjectMissingAGate(t *testing.T) {
 func TestExpiredReviewRecordsReviewExpired(t *testing.T) {
 	p := delivering("crm")
 	office := ogcOffice("pmo", v1alpha1.EnforcementAudit)
+	gate1 := int32(1)
 	office.Spec.Governance.Gates = []v1alpha1.Gate{{Name: "gate-1", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating",
-		Review: &v1alpha1.ReviewRequirement{Gate: 1, MaxAge: "26w"}}}
+		Review: &v1alpha1.ReviewRequirement{Gate: &gate1, MaxAge: "26w"}}}
 	facts := governed(office, review("g1", 1, "2026-05-01", "Green"), review("g2", 2, "2026-03-10", "Green"), review("g3", 3, "2026-04-10", "Green"))
 	SetProject(p, facts, rules(t), time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
 	if conditions.Get(p, v1alpha1.ConditionCompliant).Status != metav1.ConditionTrue {
