@@ -41,6 +41,7 @@ lint: ## go vet, gofmt, go mod tidy and the Kube API Linter on api/.
 	@out="$$(gofmt -l $$(find . -name '*.go' -not -path './bin/*' -not -path './.git/*'))"; \
 		if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+	@bash hack/kube-api-linter.sh
 
 .PHONY: controlplane
 controlplane: ## Build etcd, kube-apiserver and kubectl into bin/k8s/ (once).

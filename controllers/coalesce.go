@@ -19,6 +19,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/status"
 )
 
 // RollupWindow is the least time between two rollups of one parent caused
@@ -147,23 +148,16 @@ func (d *deferrals) wait(ctx context.Context, key string, pending bool, now time
 	return true
 }
 
-// settled reports whether an object was reconciled at its generation and,
-// when it rolls up children, has rolled them up.
-func settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool {
-	if observedGeneration != obj.GetGeneration() {
-		return false
-	}
-	return !rollsUp || conditions.Get(obj, v1alpha1.ConditionRolledUp) != nil
-}
-
-// anyPending reports whether any of the objects has not settled.
-func anyPending[T conditions.Object](objs []T, observed func(T) int64, rollsUp bool) bool {
+// countPending counts the objects whose status is not final yet (see
+// status.Settled).
+func countPending[T conditions.Object](objs []T, observed func(T) int64, rollsUp bool) int {
+	n := 0
 	for _, o := range objs {
-		if !settled(o, observed(o), rollsUp) {
-			return true
+		if !status.Settled(o, observed(o), rollsUp) {
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 func projectObserved(p *v1alpha1.Project) int64     { return p.Status.ObservedGeneration }

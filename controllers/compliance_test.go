@@ -160,3 +160,51 @@ func TestSatelliteCannotLoosenItsHub(t *testing.T) {
 	g.Expect(satellite.Status.Enforcement).To(Equal(v1alpha1.EnforcementWarn))
 	g.Expect(satellite.Status.Gates).To(ContainElements("gate-0", "gate-5"))
 }
+
+// Gate definitions are checked when an Office is admitted: a rule whose
+// estimated cost is beyond the limit is refused with its estimate, and a
+// gate required from a phase its kinds do not have is refused naming the
+// field, instead of silently never applying.
+func TestOfficeGatesAreCheckedAtAdmission(t *testing.T) {
+	o := newOrganisation(t)
+	g := NewWithT(t)
+	cases := []struct {
+		gate v1alpha1.Gate
+		want string
+	}{
+		{v1alpha1.Gate{Name: "nested", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
+			Rule: &v1alpha1.GateRule{Expression: "object.spec.risks.all(a, object.spec.risks.all(b, object.spec.risks.all(c, object.spec.benefits.all(d, a.name != d.name))))", Message: "m"}},
+			"spec.governance.gates[0].rule.expression: estimated cost"},
+		{v1alpha1.Gate{Name: "defining", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Defining",
+			Rule: &v1alpha1.GateRule{Expression: "true", Message: "m"}},
+			"spec.governance.gates[0].requiredFrom: requiredFrom Defining is not a phase of [Project]"},
+	}
+	for _, tc := range cases {
+		g.Eventually(func(g Gomega) {
+			get(g, o.office)
+			o.office.Spec.Governance.Gates = []v1alpha1.Gate{tc.gate}
+			g.Expect(k8sClient.Update(context.Background(), o.office)).To(MatchError(ContainSubstring(tc.want)))
+		}).Should(Succeed())
+	}
+}
+
+// A rule that fails on an object never lets it through under Enforce: the
+// denial names the rule and its error.
+func TestRuleErrorsBlockUnderEnforce(t *testing.T) {
+	o := newOrganisation(t)
+	update(t, o.office, func(off *v1alpha1.Office) {
+		off.Spec.Governance.Enforcement = v1alpha1.EnforcementEnforce
+		off.Spec.Governance.Gates = []v1alpha1.Gate{{Name: "owners", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Closing",
+			Rule: &v1alpha1.GateRule{Expression: "object.spec.risks.all(r, has(r.owner))", Message: "risks need owners"}}}
+	})
+	project := reporting(newProject(o.ns, "erp", refPtr("cloud")), "1M", "1M")
+	create(t, project)
+	expectReady(t, project)
+	g := NewWithT(t)
+	g.Eventually(func(g Gomega) {
+		get(g, project)
+		g.Expect(project.Status.Compliance.Enforcement).To(Equal(v1alpha1.EnforcementEnforce))
+		project.Spec.Phase = v1alpha1.ProjectClosing
+		g.Expect(k8sClient.Update(context.Background(), project)).To(MatchError(ContainSubstring("owners: rule failed: no such key: risks")))
+	}).Should(Succeed())
+}

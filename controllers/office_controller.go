@@ -66,8 +66,9 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 		}
 		children.Satellites, children.Refused = satellites, children.Refused+refused
 	}
-	pending := anyPending(children.Portfolios, portfolioObserved, true) || anyPending(children.Satellites, officeObserved, true)
-	if r.Deferrals.wait(ctx, governance.Key(office), pending, time.Now()) {
+	pending := countPending(children.Portfolios, portfolioObserved, true) + countPending(children.Satellites, officeObserved, true)
+	if r.Deferrals.wait(ctx, governance.Key(office), pending > 0, time.Now()) {
+		status.MarkPending(office, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "portfolios and satellite offices"))
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
 	record(r.Recorder, office, status.SetOffice(office, facts, status.RuleErrors(facts.Policy, r.Rules), children).Events)
@@ -78,6 +79,10 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 			Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects}, err
 	})
 	status.Summarise(office, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
+	if pending > 0 {
+		status.MarkPending(office, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "portfolios and satellite offices"))
+		wait = minPositive(wait, DeferralRecheck)
+	}
 	return ctrl.Result{RequeueAfter: wait}, err
 }
 

@@ -56,8 +56,9 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 		return ctrl.Result{}, err
 	}
 	children = status.PortfolioChildren{Programmes: programmes, Projects: projects, Refused: refusedProgrammes + refusedProjects}
-	pending := anyPending(programmes, programmeObserved, true) || anyPending(projects, projectObserved, false)
-	if r.Deferrals.wait(ctx, governance.Key(portfolio), pending, time.Now()) {
+	pending := countPending(programmes, programmeObserved, true) + countPending(projects, projectObserved, false)
+	if r.Deferrals.wait(ctx, governance.Key(portfolio), pending > 0, time.Now()) {
+		status.MarkPending(portfolio, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "programmes and projects"))
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
 	facts, err := read.PortfolioFacts(ctx, portfolio)
@@ -73,6 +74,10 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 			OverCommitted: portfolio.Status.OverCommitted != nil && *portfolio.Status.OverCommitted, Programmes: programmes, Projects: append(append([]*v1alpha1.Project(nil), projects...), beneath...)}, err
 	})
 	status.Summarise(portfolio, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
+	if pending > 0 {
+		status.MarkPending(portfolio, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "programmes and projects"))
+		wait = minPositive(wait, DeferralRecheck)
+	}
 	return ctrl.Result{RequeueAfter: wait}, err
 }
 

@@ -57,8 +57,10 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 		return ctrl.Result{}, err
 	}
 	now := r.Now()
-	if r.Deferrals.wait(ctx, governance.Key(programme), anyPending(projects.Admitted, projectObserved, false), now) {
+	pending := countPending(projects.Admitted, projectObserved, false)
+	if r.Deferrals.wait(ctx, governance.Key(programme), pending > 0, now) {
 		// Projects are still being reconciled: roll them up once they are.
+		status.MarkPending(programme, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "projects"))
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
 	facts, err := read.SubjectFacts(ctx, programme)
@@ -78,6 +80,10 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	}
 	res := requeueAt(outcome.RecheckAt, now)
 	res.RequeueAfter = minPositive(res.RequeueAfter, wait)
+	if pending > 0 {
+		status.MarkPending(programme, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "projects"))
+		res.RequeueAfter = minPositive(res.RequeueAfter, DeferralRecheck)
+	}
 	return res, nil
 }
 

@@ -164,7 +164,7 @@ func TestSettledObjectIsCurrentAndQuiet(t *testing.T) {
 	g.Expect(k8sClient.Get(context.Background(), client.ObjectKeyFromObject(office), office)).To(Succeed())
 	g.Expect(office.Status.ObservedGeneration).To(Equal(office.Generation))
 	for _, c := range office.Status.Conditions {
-		g.Expect(c.Type).NotTo(BeElementOf(v1alpha1.ConditionReconciling, v1alpha1.ConditionStalled), "kstatus conditions are present only while True")
+		g.Expect(c.Type).NotTo(BeElementOf(string(v1alpha1.ConditionReconciling), string(v1alpha1.ConditionStalled)), "kstatus conditions are present only while True")
 	}
 
 	// A metadata-only change reaches the cache but changes nothing: the

@@ -27,6 +27,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/status"
 )
@@ -73,6 +74,13 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 	}
 	before := obj.DeepCopyObject().(client.Object)
 	defer func() {
+		if retErr != nil {
+			// Retried with backoff; meanwhile status says its figures may be
+			// out of date instead of keeping the last Ready.
+			if conditioned, ok := any(obj).(conditions.Object); ok {
+				status.MarkPending(conditioned, v1alpha1.ReasonReconcileFailed, truncateMessage(retErr.Error()))
+			}
+		}
 		switch err := patchStatus(ctx, c, before, obj); {
 		case errors.Is(err, errConflict) && retErr == nil:
 			// Not a failure: the cache had not caught up. Look again shortly.
@@ -82,6 +90,20 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 		}
 	}()
 	return update(ctx, obj)
+}
+
+// pendingMessage says how many children a parent waits for.
+func pendingMessage(n int, what string) string {
+	return fmt.Sprintf("%d %s not yet reconciled at their current generation; the figures are not final", n, what)
+}
+
+// truncateMessage keeps an error within a condition message's limit.
+func truncateMessage(s string) string {
+	const limit = 4096
+	if len(s) > limit {
+		return s[:limit] + "…"
+	}
+	return s
 }
 
 // record records the events a status computation asked for.

@@ -23,13 +23,16 @@ import (
 // MaxHubDepth bounds how far a hub chain is followed.
 const MaxHubDepth = 16
 
-// Governance is the Office that governs an object and its effective policy.
-// The zero value means no governing office is resolved (yet).
+// Governance is the Office that governs an object and the policy it is
+// held to. The zero value means no governing office is resolved (yet).
 type Governance struct {
-	// Office is the governing Office; nil while none is resolved.
+	// Office is the primary governing Office (its own officeRef's when that
+	// resolves, else the nearest one it inherits); nil while none is
+	// resolved. Its currency is the object's.
 	Office *v1alpha1.Office
-	// Policy is the office's effective policy (its hubs' and its own); nil
-	// while no office is resolved.
+	// Policy combines the effective policies (each along its hub chain) of
+	// every office above the object, tighten-only; nil while no office is
+	// resolved.
 	Policy *policy.Policy
 }
 
@@ -120,26 +123,40 @@ func reverse(chain []*v1alpha1.Office) []*v1alpha1.Office {
 	return out
 }
 
-// governanceOf fetches the Office at key (none when key is nil or the
-// office does not exist) and computes its effective policy along its hub
-// chain.
-func (r Reader) governanceOf(ctx context.Context, key *types.NamespacedName) (Governance, error) {
-	if key == nil {
-		return Governance{}, nil
-	}
-	office := &v1alpha1.Office{}
-	if err := r.Get(ctx, *key, office); err != nil {
-		if apierrors.IsNotFound(err) {
-			return Governance{}, nil
+// governanceOf fetches the offices above an object (primary first, then
+// the others; missing ones are skipped) and combines their effective
+// policies, each along its own hub chain. Governance.Office is the primary
+// office that still exists.
+func (r Reader) governanceOf(ctx context.Context, above officesAbove) (Governance, error) {
+	var g Governance
+	var policies []policy.Policy
+	seen := map[types.NamespacedName]bool{}
+	for _, key := range above.all() {
+		if seen[key] {
+			continue
 		}
-		return Governance{}, fmt.Errorf("getting office %s: %w", key, err)
+		seen[key] = true
+		office := &v1alpha1.Office{}
+		if err := r.Get(ctx, key, office); err != nil {
+			if apierrors.IsNotFound(err) {
+				continue
+			}
+			return Governance{}, fmt.Errorf("getting office %s: %w", key, err)
+		}
+		chain, err := r.OfficeChain(ctx, office)
+		if err != nil {
+			return Governance{}, err
+		}
+		if g.Office == nil {
+			g.Office = office
+		}
+		policies = append(policies, policy.Effective(chain.Offices))
 	}
-	chain, err := r.OfficeChain(ctx, office)
-	if err != nil {
-		return Governance{}, err
+	if len(policies) > 0 {
+		combined := policy.Combine(policies...)
+		g.Policy = &combined
 	}
-	effective := policy.Effective(chain.Offices)
-	return Governance{Office: office, Policy: &effective}, nil
+	return g, nil
 }
 
 // Facts are what governs one object, as read from the cache.
@@ -153,57 +170,77 @@ type Facts struct {
 	Reviews []policy.Review
 }
 
-// officeKey is the office an object is governed by, given the outcome of
-// its own references and the office it would inherit: its own officeRef
-// when that resolves; nothing when it names one that does not (no silent
-// fallback); else the inherited one.
-func officeKey(resolutions []hierarchy.Resolution, inherited *types.NamespacedName) *types.NamespacedName {
-	if key, ok := Resolved(resolutions, FieldOfficeRef); ok {
-		return &key
-	}
-	for _, r := range resolutions {
-		if r.Field == FieldOfficeRef {
-			return nil
-		}
-	}
-	return inherited
+// officesAbove are the offices that govern an object: the primary one (its
+// own officeRef when that resolves, else the nearest one it inherits) and
+// every other office above it. A reference that does not resolve adds
+// nothing and removes nothing.
+type officesAbove struct {
+	primary *types.NamespacedName
+	others  []types.NamespacedName
 }
 
-// portfolioOffice is the office a fetched Portfolio is governed by, when
-// its officeRef resolves and the office admits it.
-func (r Reader) portfolioOffice(ctx context.Context, pf *v1alpha1.Portfolio) ([]hierarchy.Resolution, *types.NamespacedName, error) {
+func (a officesAbove) all() []types.NamespacedName {
+	var out []types.NamespacedName
+	if a.primary != nil {
+		out = append(out, *a.primary)
+	}
+	return append(out, a.others...)
+}
+
+// with adds the offices an object inherits from a parent: its own, if it
+// names one that resolves, stays primary.
+func (a officesAbove) with(inherited officesAbove) officesAbove {
+	if a.primary == nil {
+		a.primary, inherited.primary = inherited.primary, nil
+	}
+	a.others = append(a.others, inherited.all()...)
+	return a
+}
+
+// ownOffice is the office an object's own officeRef resolves to.
+func ownOffice(resolutions []hierarchy.Resolution) officesAbove {
+	if key, ok := Resolved(resolutions, FieldOfficeRef); ok {
+		return officesAbove{primary: &key}
+	}
+	return officesAbove{}
+}
+
+// portfolioOffices are the offices of a fetched Portfolio.
+func (r Reader) portfolioOffices(ctx context.Context, pf *v1alpha1.Portfolio) ([]hierarchy.Resolution, officesAbove, error) {
 	resolutions, err := r.ResolveAll(ctx, pf.Namespace, Ref{FieldOfficeRef, "Office", &pf.Spec.OfficeRef, &v1alpha1.Office{}})
 	if err != nil {
-		return nil, nil, err
+		return nil, officesAbove{}, err
 	}
-	return resolutions, officeKey(resolutions, nil), nil
+	return resolutions, ownOffice(resolutions), nil
 }
 
-// programmeOffice is the office a fetched Programme is governed by: its own
-// officeRef, else its portfolio's office. It follows the specs, not the
-// parents' status, so that children know their office on the first pass
-// whatever order the objects are reconciled in.
-func (r Reader) programmeOffice(ctx context.Context, prog *v1alpha1.Programme) ([]hierarchy.Resolution, *types.NamespacedName, error) {
+// programmeOffices are the offices above a fetched Programme: its own
+// officeRef's and its portfolio's. They follow the specs, not the parents'
+// status, so that children know their offices on the first pass whatever
+// order the objects are reconciled in.
+func (r Reader) programmeOffices(ctx context.Context, prog *v1alpha1.Programme) ([]hierarchy.Resolution, officesAbove, error) {
 	portfolio := &v1alpha1.Portfolio{}
 	resolutions, err := r.ResolveAll(ctx, prog.Namespace,
 		Ref{FieldPortfolioRef, "Portfolio", &prog.Spec.PortfolioRef, portfolio},
 		Ref{FieldOfficeRef, "Office", prog.Spec.OfficeRef, &v1alpha1.Office{}},
 	)
 	if err != nil {
-		return nil, nil, err
+		return nil, officesAbove{}, err
 	}
-	var inherited *types.NamespacedName
-	if _, ok := Resolved(resolutions, FieldPortfolioRef); ok && prog.Spec.OfficeRef == nil {
-		if _, inherited, err = r.portfolioOffice(ctx, portfolio); err != nil {
-			return nil, nil, err
+	above := ownOffice(resolutions)
+	if _, ok := Resolved(resolutions, FieldPortfolioRef); ok {
+		_, inherited, err := r.portfolioOffices(ctx, portfolio)
+		if err != nil {
+			return nil, officesAbove{}, err
 		}
+		above = above.with(inherited)
 	}
-	return resolutions, officeKey(resolutions, inherited), nil
+	return resolutions, above, nil
 }
 
-// projectOffice is the office a fetched Project is governed by: its own
-// officeRef, else its programme's or portfolio's office.
-func (r Reader) projectOffice(ctx context.Context, p *v1alpha1.Project) ([]hierarchy.Resolution, *types.NamespacedName, error) {
+// projectOffices are the offices above a fetched Project: its own
+// officeRef's, and its programme's or portfolio's.
+func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hierarchy.Resolution, officesAbove, error) {
 	programme, portfolio := &v1alpha1.Programme{}, &v1alpha1.Portfolio{}
 	resolutions, err := r.ResolveAll(ctx, p.Namespace,
 		Ref{FieldProgrammeRef, "Programme", p.Spec.ProgrammeRef, programme},
@@ -211,51 +248,50 @@ func (r Reader) projectOffice(ctx context.Context, p *v1alpha1.Project) ([]hiera
 		Ref{FieldOfficeRef, "Office", p.Spec.OfficeRef, &v1alpha1.Office{}},
 	)
 	if err != nil {
-		return nil, nil, err
+		return nil, officesAbove{}, err
 	}
-	var inherited *types.NamespacedName
-	if p.Spec.OfficeRef == nil {
-		if _, ok := Resolved(resolutions, FieldProgrammeRef); ok {
-			_, inherited, err = r.programmeOffice(ctx, programme)
-		} else if _, ok := Resolved(resolutions, FieldPortfolioRef); ok {
-			_, inherited, err = r.portfolioOffice(ctx, portfolio)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
+	above := ownOffice(resolutions)
+	var inherited officesAbove
+	if _, ok := Resolved(resolutions, FieldProgrammeRef); ok {
+		_, inherited, err = r.programmeOffices(ctx, programme)
+	} else if _, ok := Resolved(resolutions, FieldPortfolioRef); ok {
+		_, inherited, err = r.portfolioOffices(ctx, portfolio)
 	}
-	return resolutions, officeKey(resolutions, inherited), nil
+	if err != nil {
+		return nil, officesAbove{}, err
+	}
+	return resolutions, above.with(inherited), nil
 }
 
 // PortfolioFacts reads what governs a Portfolio.
 func (r Reader) PortfolioFacts(ctx context.Context, pf *v1alpha1.Portfolio) (Facts, error) {
-	resolutions, key, err := r.portfolioOffice(ctx, pf)
+	resolutions, above, err := r.portfolioOffices(ctx, pf)
 	if err != nil {
 		return Facts{}, err
 	}
-	g, err := r.governanceOf(ctx, key)
+	g, err := r.governanceOf(ctx, above)
 	return Facts{Resolutions: resolutions, Governance: g}, err
 }
 
 // SubjectFacts reads what governs a Project or Programme: its references,
-// its governing office and effective policy, and its reviews. The
+// the offices above it and their combined policy, and its reviews. The
 // reconcilers report on these facts and the webhooks decide on them.
 func (r Reader) SubjectFacts(ctx context.Context, subject client.Object) (Facts, error) {
 	var resolutions []hierarchy.Resolution
-	var key *types.NamespacedName
+	var above officesAbove
 	var err error
 	switch s := subject.(type) {
 	case *v1alpha1.Project:
-		resolutions, key, err = r.projectOffice(ctx, s)
+		resolutions, above, err = r.projectOffices(ctx, s)
 	case *v1alpha1.Programme:
-		resolutions, key, err = r.programmeOffice(ctx, s)
+		resolutions, above, err = r.programmeOffices(ctx, s)
 	default:
 		return Facts{}, fmt.Errorf("%T is not a Project or Programme", subject)
 	}
 	if err != nil {
 		return Facts{}, err
 	}
-	g, err := r.governanceOf(ctx, key)
+	g, err := r.governanceOf(ctx, above)
 	if err != nil {
 		return Facts{}, err
 	}

@@ -69,6 +69,7 @@ func (r Result) Compliant() bool { return len(r.Unmet) == 0 && len(r.Unknown) ==
 // Evaluate checks a subject against every gate of a policy at time now.
 func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 	var res Result
+	budget := uint64(CostBudget)
 	current := currentReviews(s.Reviews, now)
 	for _, r := range s.Reviews {
 		if r.Confidence != "" && r.Date.After(now) {
@@ -85,7 +86,7 @@ func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 			continue // the gate names a phase the kind does not have
 		}
 		st := v1alpha1.GateStatus{Name: gate.Name, Description: Label(gate)}
-		out := check(gate, rules, s, current, now)
+		out := check(gate, rules, s, current, &budget, now)
 		st.Cause, st.Message = out.cause, out.message
 		if out.review != nil {
 			st.Review = out.review.Ref()
@@ -159,7 +160,10 @@ type outcome struct {
 
 // check decides whether a gate is satisfied: its review and its rule. Both
 // must hold; the message says what fails, or what satisfies the gate.
-func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]reviewPair, now time.Time) outcome {
+//
+// budget is what the object's rules may still cost together; a rule that
+// would run beyond it is not run and counts as an error.
+func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]reviewPair, budget *uint64, now time.Time) outcome {
 	out := outcome{state: v1alpha1.GateMet, cause: v1alpha1.CauseRuleHolds, message: "rule holds"}
 	if req := gate.Review; req != nil {
 		out = checkReview(req, current[req.GateNumber()], now)
@@ -168,7 +172,12 @@ func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]review
 	if rule == nil {
 		return out
 	}
-	ok, err := rules.Eval(rule.Expression, s.Object)
+	if *budget < CostLimit {
+		return outcome{state: v1alpha1.GateUnknown, cause: v1alpha1.CauseRuleError, review: out.review,
+			message: fmt.Sprintf("rule not evaluated: the object's rules together exceeded the cost budget of %d", CostBudget)}
+	}
+	ok, cost, err := rules.Eval(rule.Expression, s.Object)
+	*budget -= min(cost, *budget)
 	switch {
 	case err != nil:
 		return outcome{state: v1alpha1.GateUnknown, cause: v1alpha1.CauseRuleError, message: "rule " + err.Error(), review: out.review}
@@ -274,4 +283,26 @@ func Label(g v1alpha1.Gate) string {
 func ptrTime(t time.Time) *metav1.Time {
 	mt := metav1.NewTime(t.UTC().Truncate(time.Second))
 	return &mt
+}
+
+// ConfidenceHealth is how a Delivery Confidence Assessment bears on the
+// health of its subject: the latest recorded review of each gate lowers
+// health to at least this. Green and Amber/Green leave health alone.
+var ConfidenceHealth = map[v1alpha1.DeliveryConfidence]v1alpha1.Health{
+	v1alpha1.ConfidenceAmber:    v1alpha1.HealthAmber,
+	v1alpha1.ConfidenceAmberRed: v1alpha1.HealthAmber,
+	v1alpha1.ConfidenceRed:      v1alpha1.HealthRed,
+}
+
+// LatestReviews are, per gate number in order, the newest review with
+// findings that counts at time now.
+func LatestReviews(reviews []Review, now time.Time) []Review {
+	current := currentReviews(reviews, now)
+	var out []Review
+	for gate := range int32(len(GateTitles)) {
+		if r := current[gate].recorded; r != nil {
+			out = append(out, *r)
+		}
+	}
+	return out
 }

@@ -111,14 +111,19 @@ func Effective(chain []*v1alpha1.Office) Policy {
 	for _, gate := range byName {
 		p.Gates = append(p.Gates, gate)
 	}
-	sort.Slice(p.Gates, func(i, j int) bool {
-		a, b := p.Gates[i], p.Gates[j]
+	sortGates(p.Gates)
+	return p
+}
+
+// sortGates orders gates by the phase they are required from, then name.
+func sortGates(gates []v1alpha1.Gate) {
+	sort.Slice(gates, func(i, j int) bool {
+		a, b := gates[i], gates[j]
 		if phaseRank[string(a.RequiredFrom)] != phaseRank[string(b.RequiredFrom)] {
 			return phaseRank[string(a.RequiredFrom)] < phaseRank[string(b.RequiredFrom)]
 		}
 		return a.Name < b.Name
 	})
-	return p
 }
 
 // tighten merges a Satellite's version of a gate into the inherited one,
@@ -245,3 +250,66 @@ func reached(kind v1alpha1.SubjectKind, phase, from string) (bool, bool) {
 
 // dateOf formats a time as a date.
 func dateOf(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// Combine is the policy of an object governed by several offices at once
+// (its own officeRef's, its programme's, its portfolio's, each already the
+// effective policy along its hub chain): every gate of every policy applies,
+// a gate named alike in two is held to the stricter of both, and the
+// strictest enforcement and health thresholds win. Adding a reference can
+// therefore add governance, never remove any. Looser settings are not
+// reported here: they are nobody's mistake, only another office's choice.
+func Combine(policies ...Policy) Policy {
+	if len(policies) == 0 {
+		return Policy{}
+	}
+	out := Policy{Enforcement: policies[0].Enforcement, Health: policies[0].Health}
+	byName := map[string]v1alpha1.Gate{}
+	var order []string
+	ignore := func(string, ...any) {}
+	for i, p := range policies {
+		if i > 0 {
+			out.Enforcement = Stricter(out.Enforcement, p.Enforcement)
+			out.Health = stricterHealth(out.Health, p.Health)
+		}
+		out.Ignored = append(out.Ignored, p.Ignored...)
+		for _, gate := range p.Gates {
+			have, ok := byName[gate.Name]
+			switch {
+			case !ok:
+				byName[gate.Name] = *gate.DeepCopy()
+				order = append(order, gate.Name)
+			case have.Review != nil && gate.Review != nil && have.Review.GateNumber() != gate.Review.GateNumber():
+				// Two offices mean different things by one name: both apply.
+				other := *gate.DeepCopy()
+				other.Name = fmt.Sprintf("%.60s-%d", gate.Name, i+1)
+				byName[other.Name] = other
+				order = append(order, other.Name)
+			default:
+				merged := tighten(have, gate, ignore)
+				if have.Rule != nil && gate.Rule != nil && *have.Rule != *gate.Rule {
+					// Both rules must hold.
+					merged.Rule = &v1alpha1.GateRule{
+						Expression: "(" + have.Rule.Expression + ") && (" + gate.Rule.Expression + ")",
+						Message:    have.Rule.Message + "; " + gate.Rule.Message,
+					}
+				}
+				byName[gate.Name] = merged
+			}
+		}
+	}
+	for _, name := range order {
+		out.Gates = append(out.Gates, byName[name])
+	}
+	sortGates(out.Gates)
+	return out
+}
+
+// stricterHealth keeps the stricter of each threshold: the smaller warning
+// share, the lower high-risk severity and the shorter reporting cadence.
+func stricterHealth(a, b health.Policy) health.Policy {
+	return health.Policy{
+		WarningPercent:   min(a.WarningPercent, b.WarningPercent),
+		HighRiskSeverity: min(a.HighRiskSeverity, b.HighRiskSeverity),
+		ReportingCadence: min(a.ReportingCadence, b.ReportingCadence),
+	}
+}

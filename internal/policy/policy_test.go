@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package policy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +302,131 @@ func TestReviewsDatedAheadDoNotCount(t *testing.T) {
 	}
 	if got := Superseded(reviews, day("2099-01-02")); got["ns/red"].Key() != "ns/ahead" {
 		t.Errorf("superseded on its date %v", got)
+	}
+}
+
+// An object under several offices is held to all of them: every gate of
+// each, the stricter of gates named alike (both rules must hold), the
+// strictest enforcement and thresholds. A reference can add governance,
+// never remove any.
+func TestCombineIsTightenOnly(t *testing.T) {
+	enforcing := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway,
+		Enforcement: v1alpha1.EnforcementEnforce, HighRiskSeverity: 12})})
+	lenient := Effective([]*v1alpha1.Office{office("team", v1alpha1.GovernancePolicy{Enforcement: v1alpha1.EnforcementAudit, HighRiskSeverity: 20,
+		Gates: []v1alpha1.Gate{
+			{Name: "gate-3", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Closing",
+				Review: &v1alpha1.ReviewRequirement{Gate: reviewGate(3), MinimumConfidence: v1alpha1.ConfidenceRed}},
+			{Name: "owners", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
+				Rule: &v1alpha1.GateRule{Expression: "true", Message: "always"}},
+		}})})
+	for _, order := range [][]Policy{{enforcing, lenient}, {lenient, enforcing}} {
+		p := Combine(order...)
+		if p.Enforcement != v1alpha1.EnforcementEnforce || p.Health.HighRiskSeverity != 12 {
+			t.Errorf("enforcement %s, high risk %d; want the strictest", p.Enforcement, p.Health.HighRiskSeverity)
+		}
+		g3 := gateByName(p, "gate-3")
+		if g3 == nil || g3.RequiredFrom != "Delivering" || g3.Review.MinimumConfidence != v1alpha1.ConfidenceAmber {
+			t.Errorf("gate-3 %+v; want the enforcing office's, which is stricter", g3)
+		}
+		if gateByName(p, "owners") == nil || gateByName(p, "gate-1") == nil || len(p.Gates) != 7 {
+			t.Errorf("gates %v; want every gate of both", p.Names())
+		}
+	}
+	strict := Effective([]*v1alpha1.Office{office("a", v1alpha1.GovernancePolicy{Gates: []v1alpha1.Gate{
+		{Name: "owners", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
+			Rule: &v1alpha1.GateRule{Expression: "false", Message: "never"}}}})})
+	rules, _ := NewRules()
+	res := Evaluate(Combine(lenient, strict), rules, Subject{Kind: "Project", Phase: "Delivering", Object: map[string]any{}}, now)
+	for _, g := range res.Gates {
+		if g.Name == "owners" && g.State != v1alpha1.GateUnmet {
+			t.Errorf("a gate named alike with a permissive rule sheds the strict one: %+v", g)
+		}
+	}
+}
+
+// Rules have the Kubernetes CEL libraries, so a PMO can compare money and
+// text the way the API server's own rules do.
+func TestRulesHaveTheKubernetesLibraries(t *testing.T) {
+	rules, err := NewRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := map[string]any{"spec": map[string]any{
+		"plan":     map[string]any{"budget": "2.5M"},
+		"risks":    []any{map[string]any{"name": "R-1", "probability": int64(5), "impact": int64(4), "owner": "Ann"}, map[string]any{"name": "R-2", "probability": int64(1), "impact": int64(2)}},
+		"category": "IT",
+	}}
+	cases := []struct {
+		rule string
+		want bool
+	}{
+		{"quantity(object.spec.plan.budget).isGreaterThan(quantity('1M'))", true},
+		{"quantity(object.spec.plan.budget).compareTo(quantity('3M')) < 0", true},
+		{"object.spec.risks.all(r, r.probability * r.impact < 15 || has(r.owner))", true},
+		{"object.spec.category.lowerAscii() == 'it'", true},
+		{"object.spec.risks.map(r, r.name).isSorted()", true},
+		{"sets.contains(['IT', 'Finance'], [object.spec.category])", true},
+		{"object.spec.category.matches('^[A-Z]+$')", true},
+		{"isURL('https://pmo.example/erp') && url('https://pmo.example/erp').getHost() == 'pmo.example'", true},
+	}
+	for _, tc := range cases {
+		got, _, err := rules.Eval(tc.rule, project)
+		if err != nil || got != tc.want {
+			t.Errorf("%s = %v, %v; want %v", tc.rule, got, err, tc.want)
+		}
+	}
+}
+
+// A rule's worst case is estimated from the schema's bounds when its
+// Office is admitted; one beyond the limit is refused with the estimate in
+// the message, as the API server refuses costly validation rules.
+func TestRuleCostIsEstimatedFromTheSchema(t *testing.T) {
+	rules, _ := NewRules()
+	project := []v1alpha1.SubjectKind{"Project"}
+	cheap := v1alpha1.Gate{Name: "owners", AppliesTo: project, RequiredFrom: "Delivering",
+		Rule: &v1alpha1.GateRule{Expression: "object.spec.risks.all(r, r.probability * r.impact < 15 || has(r.owner))", Message: "m"}}
+	cost, err := rules.CheckGate(cheap)
+	if err != nil || cost == 0 || cost > CostLimit {
+		t.Errorf("a rule over one bounded list: cost %d, %v", cost, err)
+	}
+	nested := v1alpha1.Gate{Name: "nested", AppliesTo: project, RequiredFrom: "Delivering",
+		Rule: &v1alpha1.GateRule{Expression: "object.spec.risks.all(a, object.spec.risks.all(b, object.spec.risks.all(c, object.spec.benefits.all(d, a.name != d.name))))", Message: "m"}}
+	if cost, err := rules.CheckGate(nested); err == nil || !strings.Contains(err.Error(), "exceeds the limit 1000000 by a factor of") {
+		t.Errorf("nested comprehensions: cost %d, %v; want refused with the estimate", cost, err)
+	}
+	if err := Applicable(v1alpha1.Gate{Name: "g", AppliesTo: project, RequiredFrom: "Defining"}); err == nil || !strings.Contains(err.Error(), "requiredFrom Defining is not a phase of [Project]") {
+		t.Errorf("a Programme phase on a Project gate: %v", err)
+	}
+	if err := Applicable(v1alpha1.Gate{Name: "g", AppliesTo: []v1alpha1.SubjectKind{"Project", "Programme"}, RequiredFrom: "Defining"}); err != nil {
+		t.Errorf("Defining applies to the Programme: %v", err)
+	}
+}
+
+// All the rules of one object together stay within a cost budget, so that
+// many costly rules cannot push an admission answer past its timeout: the
+// rules beyond it are not run and count as errors (which Enforce denies).
+func TestRulesShareOneBudgetPerObject(t *testing.T) {
+	rules, _ := NewRules()
+	const costly = "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39].all(a, [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39].all(b, [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39].all(c, a+b+c >= 0)))"
+	_, cost, err := rules.Eval(costly, map[string]any{})
+	if err != nil || cost < CostLimit/4 || cost > CostLimit {
+		t.Fatalf("the test rule costs %d (%v); it must cost between a quarter of and the whole limit", cost, err)
+	}
+	var gates []v1alpha1.Gate
+	for i := range 40 {
+		gates = append(gates, v1alpha1.Gate{Name: fmt.Sprintf("g%02d", i), AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "StartingUp",
+			Rule: &v1alpha1.GateRule{Expression: costly, Message: "m"}})
+	}
+	res := Evaluate(Policy{Enforcement: v1alpha1.EnforcementEnforce, Gates: gates}, rules, Subject{Kind: "Project", Phase: "Delivering", Object: map[string]any{}}, now)
+	run := 0
+	for _, g := range res.Gates {
+		if g.State == v1alpha1.GateMet {
+			run++
+		} else if g.Cause != v1alpha1.CauseRuleError || !strings.Contains(g.Message, "cost budget") {
+			t.Errorf("%s: %+v", g.Name, g)
+		}
+	}
+	if run == 0 || uint64(run)*cost > CostBudget+CostLimit || run == len(gates) {
+		t.Errorf("%d of %d rules ran at %d each; the budget is %d", run, len(gates), cost, CostBudget)
 	}
 }

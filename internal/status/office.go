@@ -59,7 +59,7 @@ func SetOffice(o *v1alpha1.Office, facts governance.OfficeFacts, ruleErrors []st
 	o.Status.Rollup = res.Rollup
 	setRolledUp(o, res, len(children.Portfolios)+len(children.Satellites), "portfolios and satellite offices")
 
-	conditions.SetSummary(o, false, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
+	summarise(o, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
 	o.Status.ObservedGeneration = o.Generation
 	return Outcome{Events: transitions(beforeObj, o, before.Rollup.Health, o.Status.Rollup.Health, CauseReason(o.Status.Rollup))}
 }
@@ -115,15 +115,16 @@ func Digest(p policy.Policy) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// RuleErrors compiles every rule of a policy and describes those that do
-// not compile.
+// RuleErrors checks every gate of a policy (its rule compiles and stays
+// within the cost limit; it can apply at all) and describes those that do
+// not pass.
 func RuleErrors(p policy.Policy, rules *policy.Rules) []string {
 	var out []string
 	for _, g := range p.Gates {
-		if g.Rule == nil {
-			continue
+		if err := policy.Applicable(g); err != nil {
+			out = append(out, fmt.Sprintf("gate %s: %v", g.Name, err))
 		}
-		if err := rules.Check(g.Rule.Expression); err != nil {
+		if _, err := rules.CheckGate(g); err != nil {
 			out = append(out, fmt.Sprintf("gate %s: rule %v", g.Name, err))
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/money"
@@ -45,6 +44,7 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	thresholds := facts.HealthPolicy()
 	assessment := health.Assess(p.Spec, thresholds, now)
 	lowerForCompliance(&assessment, res)
+	lowerForConfidence(&assessment, facts.Reviews, now)
 	p.Status.Health = assessment.Overall
 	p.Status.DerivedHealth = assessment.Derived
 	p.Status.HealthReasons = boundedReasons(assessment.Reasons)
@@ -54,7 +54,7 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 		p.Status.CostVariance = money.Quantity(money.Sub(money.Of(p.Spec.Progress.ForecastCost), money.Of(p.Spec.Plan.Budget)))
 	}
 
-	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved)
+	summarise(p, v1alpha1.ConditionParentResolved)
 	p.Status.ObservedGeneration = p.Generation
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
@@ -68,5 +68,15 @@ func lowerForCompliance(a *health.Assessment, res policy.Result) {
 		a.Lower(v1alpha1.HealthAmber, "gate unmet: "+res.Unmet[0])
 	case n > 1:
 		a.Lower(v1alpha1.HealthAmber, fmt.Sprintf("%d gates unmet: %s", n, res.Unmet[0]))
+	}
+}
+
+// lowerForConfidence lowers health by the Delivery Confidence of the latest
+// review of each gate (policy.ConfidenceHealth).
+func lowerForConfidence(a *health.Assessment, reviews []policy.Review, now time.Time) {
+	for _, r := range policy.LatestReviews(reviews, now) {
+		if h, ok := policy.ConfidenceHealth[r.Confidence]; ok {
+			a.Lower(h, fmt.Sprintf("Gate %d review of %s gave Delivery Confidence %s", r.Gate, r.Date.UTC().Format(time.DateOnly), r.Confidence))
+		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/hierarchy"
 	"p3o.dev/p3o-operator/internal/policy"
@@ -54,7 +53,7 @@ func SetGatewayReview(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolut
 			}
 		}
 	}
-	conditions.SetSummary(g, false, v1alpha1.ConditionParentResolved)
+	summarise(g, v1alpha1.ConditionParentResolved)
 	g.Status.ObservedGeneration = g.Generation
 	return Outcome{Events: transitions(before, g, "", "", "")}
 }

@@ -144,6 +144,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 		assessment.Reasons = []string{ownReason}
 	}
 	lowerForCompliance(&assessment, res)
+	lowerForConfidence(&assessment, facts.Reviews, now)
 	p.Status.OwnHealth = assessment.Overall
 	p.Status.OwnHealthReasons = boundedReasons(assessment.Reasons)
 	p.Status.Health = health.Worse(assessment.Overall, rolled.Rollup.Health)
@@ -153,7 +154,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	}
 	p.Status.HealthReasons = boundedReasons(append(p.Status.HealthReasons, assessment.Reasons...))
 
-	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
+	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
@@ -195,7 +196,7 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	}
 	setRolledUp(p, res, len(children.Programmes)+len(children.Projects), "programmes and projects")
 
-	conditions.SetSummary(p, false, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
+	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
 	return Outcome{Events: transitions(beforeObj, p, before.Rollup.Health, p.Status.Rollup.Health, CauseReason(p.Status.Rollup))}
 }

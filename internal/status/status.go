@@ -47,7 +47,52 @@ func Summarise(obj conditions.Object, dependsOn ...v1alpha1.ConditionType) {
 	if conditions.Get(obj, v1alpha1.ConditionReportPublished) != nil {
 		dependsOn = append(dependsOn, v1alpha1.ConditionReportPublished)
 	}
+	summarise(obj, dependsOn...)
+}
+
+// stalledReasons are the reasons for which only a person can help: a
+// refused attachment, a hub chain that loops, amounts in another currency,
+// a gate that cannot work. With them Ready is False and Stalled is True, so
+// that kstatus reads Failed and GitOps tools fail fast. A parent that does
+// not exist yet is not among them: it heals when the parent is applied.
+var stalledReasons = map[v1alpha1.ConditionReason]bool{
+	v1alpha1.ReasonNotPermitted:  true,
+	v1alpha1.ReasonHubLoop:       true,
+	v1alpha1.ReasonMixedCurrency: true,
+	v1alpha1.ReasonInvalidRule:   true,
+}
+
+// summarise sets Ready from the given conditions, and Stalled when Ready is
+// False for a reason only a person can help with.
+func summarise(obj conditions.Object, dependsOn ...v1alpha1.ConditionType) {
 	conditions.SetSummary(obj, false, dependsOn...)
+	ready := conditions.Get(obj, v1alpha1.ConditionReady)
+	if reason := v1alpha1.ConditionReason(ready.Reason); ready.Status == metav1.ConditionFalse && stalledReasons[reason] {
+		conditions.Set(obj, v1alpha1.ConditionStalled, metav1.ConditionTrue, reason, ready.Message)
+	}
+}
+
+// MarkPending records that an object's figures are not final yet:
+// Reconciling is True with the reason and, unless Ready is already False
+// for another reason, Ready is False with it too. Call it after the
+// summary.
+func MarkPending(obj conditions.Object, reason v1alpha1.ConditionReason, message string) {
+	if conditions.IsTrue(obj, v1alpha1.ConditionStalled) {
+		return
+	}
+	conditions.Set(obj, v1alpha1.ConditionReconciling, metav1.ConditionTrue, reason, message)
+	if ready := conditions.Get(obj, v1alpha1.ConditionReady); ready == nil || ready.Status != metav1.ConditionFalse {
+		conditions.Set(obj, v1alpha1.ConditionReady, metav1.ConditionFalse, reason, message)
+	}
+}
+
+// Settled reports whether an object's status is final: reconciled at its
+// generation, not reconciling, and (for kinds that roll up) rolled up.
+func Settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool {
+	if observedGeneration != obj.GetGeneration() || conditions.IsTrue(obj, v1alpha1.ConditionReconciling) {
+		return false
+	}
+	return !rollsUp || conditions.Get(obj, v1alpha1.ConditionRolledUp) != nil
 }
 
 // setCompliant records the Compliant condition.
@@ -56,7 +101,7 @@ func setCompliant(obj conditions.Object, known bool, res policy.Result) {
 	case !known:
 		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonNoPolicy, "no governing office is resolved yet")
 	case len(res.Unmet) > 0:
-		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet, truncate(strings.Join(res.Unmet, "; ")))
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet, truncate(strings.Join(append(res.Unmet, res.Unknown...), "; ")))
 	case len(res.Unknown) > 0:
 		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonRuleError, truncate(strings.Join(res.Unknown, "; ")))
 	default:

@@ -13,7 +13,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	kstatus "sigs.k8s.io/cli-utils/pkg/kstatus/status"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
@@ -265,5 +268,92 @@ func TestTransitions(t *testing.T) {
 	}
 	if got := transitions(after, after, v1alpha1.HealthRed, v1alpha1.HealthAmber, ""); strings.Join(reasons(got), ",") != EventHealthRecovered {
 		t.Errorf("events %+v; want HealthRecovered only", got)
+	}
+}
+
+// Delivery Confidence counts: the latest review of a gate that gave Red
+// makes its subject Red, with the review named (policy.ConfidenceHealth).
+func TestDeliveryConfidenceBearsOnHealth(t *testing.T) {
+	cases := []struct {
+		confidence v1alpha1.DeliveryConfidence
+		want       v1alpha1.Health
+	}{
+		{v1alpha1.ConfidenceGreen, v1alpha1.HealthGreen},
+		{v1alpha1.ConfidenceAmberGreen, v1alpha1.HealthGreen},
+		{v1alpha1.ConfidenceAmber, v1alpha1.HealthAmber},
+		{v1alpha1.ConfidenceAmberRed, v1alpha1.HealthAmber},
+		{v1alpha1.ConfidenceRed, v1alpha1.HealthRed},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.confidence), func(t *testing.T) {
+			p := delivering("crm")
+			office := ogcOffice("pmo", v1alpha1.EnforcementAudit)
+			office.Spec.Governance.Profile = "" // no gates: only the confidence speaks
+			SetProject(p, governed(office, review("g3", 3, "2026-10-01", tc.confidence)), rules(t), now)
+			if p.Status.Health != tc.want {
+				t.Errorf("health %s (%q); want %s", p.Status.Health, p.Status.HealthReasons, tc.want)
+			}
+			if tc.want != v1alpha1.HealthGreen && !strings.Contains(strings.Join(p.Status.HealthReasons, "|"), "Gate 3 review of 2026-10-01 gave Delivery Confidence "+string(tc.confidence)) {
+				t.Errorf("reasons %q do not name the review", p.Status.HealthReasons)
+			}
+		})
+	}
+}
+
+// What kstatus (and so Flux and Argo CD) reads from status: Failed where
+// only a person can help, InProgress while the figures are not final,
+// Current once they are.
+func TestKstatusReadsTheRightState(t *testing.T) {
+	computeStatus := func(t *testing.T, obj any) kstatus.Status {
+		t.Helper()
+		u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := kstatus.Compute(&unstructured.Unstructured{Object: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Status
+	}
+	mixed := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital", Generation: 1}}
+	usd := delivering("abroad")
+	usd.Status.Currency, usd.Status.Health = "USD", v1alpha1.HealthGreen
+	SetPortfolio(mixed, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{Projects: []*v1alpha1.Project{usd}})
+	expectCondition(t, mixed, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonMixedCurrency)
+	if got := computeStatus(t, mixed); got != kstatus.FailedStatus {
+		t.Errorf("mixed currency: kstatus %s; want Failed", got)
+	}
+
+	settled := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital", Generation: 1}}
+	SetPortfolio(settled, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{})
+	if got := computeStatus(t, settled); got != kstatus.CurrentStatus {
+		t.Errorf("settled: kstatus %s; want Current", got)
+	}
+	MarkPending(settled, v1alpha1.ReasonChildrenPending, "3 projects not yet reconciled")
+	expectCondition(t, settled, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonChildrenPending)
+	if got := computeStatus(t, settled); got != kstatus.InProgressStatus {
+		t.Errorf("pending: kstatus %s; want InProgress", got)
+	}
+	if Settled(settled, settled.Status.ObservedGeneration, true) {
+		t.Error("a pending parent counts as settled for its own parent")
+	}
+	// The next complete pass clears it.
+	SetPortfolio(settled, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{})
+	if got := computeStatus(t, settled); got != kstatus.CurrentStatus || !Settled(settled, settled.Status.ObservedGeneration, true) {
+		t.Errorf("after a complete pass: kstatus %s", got)
+	}
+
+	loop := &v1alpha1.Office{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "a", Generation: 1}}
+	SetOffice(loop, governance.OfficeFacts{Chain: governance.Chain{Offices: []*v1alpha1.Office{loop}, Loop: "hubRef chain loops"}}, nil, OfficeChildren{})
+	if got := computeStatus(t, loop); got != kstatus.FailedStatus {
+		t.Errorf("hub loop: kstatus %s; want Failed", got)
+	}
+	missing := delivering("orphan")
+	SetProject(missing, governance.Facts{Resolutions: []hierarchy.Resolution{
+		hierarchy.NotFoundResolution(governance.FieldProgrammeRef, "Programme", types.NamespacedName{Namespace: "central", Name: "later"}),
+	}}, rules(t), now)
+	if conditions.IsTrue(missing, v1alpha1.ConditionStalled) {
+		t.Error("a parent that is not there yet stalls its child; it heals when applied")
 	}
 }

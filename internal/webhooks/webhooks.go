@@ -104,12 +104,15 @@ func (g *gateChecker) check(ctx context.Context, oldObj, newObj client.Object) (
 		}
 		seen[key] = true
 		_, res := governance.Compliance(facts, g.rules, newObj, v1alpha1.ComplianceStatus{}, now)
-		if len(res.Unmet) == 0 || facts.Policy.Enforcement == v1alpha1.EnforcementAudit {
+		// A gate whose rule fails on the object counts as unmet here: an
+		// error must never be a way through.
+		failing := append(append([]string(nil), res.Unmet...), res.Unknown...)
+		if len(failing) == 0 || facts.Policy.Enforcement == v1alpha1.EnforcementAudit {
 			continue
 		}
 		offices = append(offices, key)
 		enforcement = policy.Stricter(enforcement, facts.Policy.Enforcement)
-		for _, u := range res.Unmet {
+		for _, u := range failing {
 			if !slices.Contains(unmet, u) {
 				unmet = append(unmet, u)
 			}
@@ -211,13 +214,20 @@ func (v *officeValidator) ValidateDelete(context.Context, *v1alpha1.Office) (adm
 
 func (v *officeValidator) validate(o *v1alpha1.Office) error {
 	var problems []string
+	var total uint64
 	for i, g := range o.Spec.Governance.Gates {
-		if g.Rule == nil {
-			continue
+		if err := policy.Applicable(g); err != nil {
+			problems = append(problems, fmt.Sprintf("spec.governance.gates[%d].requiredFrom: %v", i, err))
 		}
-		if err := v.rules.Check(g.Rule.Expression); err != nil {
+		cost, err := v.rules.CheckGate(g)
+		if err != nil {
 			problems = append(problems, fmt.Sprintf("spec.governance.gates[%d].rule.expression: %v", i, err))
 		}
+		total += cost
+	}
+	if total > policy.CostBudget {
+		problems = append(problems, fmt.Sprintf("spec.governance.gates: the rules' estimated cost together, %d, exceeds the budget %d for one object's rules by a factor of %.1f",
+			total, policy.CostBudget, float64(total)/policy.CostBudget))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%s", strings.Join(problems, "; "))

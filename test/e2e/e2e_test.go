@@ -74,6 +74,20 @@ func TestOperatorWithKubectl(t *testing.T) {
 		return out
 	}
 
+	t.Run("the fail-closed overlay makes every webhook fail closed", func(t *testing.T) {
+		webhooks := strings.Count(kubectl(t, "kustomize", "config/webhook"), "admissionReviewVersions:")
+		if webhooks == 0 {
+			t.Fatal("config/webhook renders no webhook")
+		}
+		closed := kubectl(t, "kustomize", "config/overlays/fail-closed")
+		if n := strings.Count(closed, "failurePolicy: Fail"); n != webhooks || strings.Contains(closed, "failurePolicy: Ignore") {
+			t.Errorf("fail-closed overlay: %d of %d webhooks fail closed", n, webhooks)
+		}
+		if n := strings.Count(kubectl(t, "kustomize", "config/default"), "failurePolicy: Ignore"); n != webhooks {
+			t.Errorf("config/default: %d of %d webhooks fail open", n, webhooks)
+		}
+	})
+
 	t.Run("projects applied before their parents wait with ParentNotFound", func(t *testing.T) {
 		kubectl(t, "apply", "-f", "config/samples/00-namespaces.yaml")
 		kubectl(t, "apply", "-f", "config/samples/projects.yaml")
