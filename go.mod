@@ -7,6 +7,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/onsi/gomega v1.44.0
 	github.com/prometheus/client_golang v1.24.0
+	github.com/yuin/goldmark v1.8.7
 	go.uber.org/zap v1.27.1
 	gopkg.in/inf.v0 v0.9.1
 	k8s.io/api v0.37.2

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"sort"
@@ -19,6 +20,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -34,19 +36,40 @@ import (
 // projects) is coalesced into one rebuild.
 const ReportMinInterval = 5 * time.Second
 
+// ReportNameTakenRecheck is how long an object whose live report name is
+// held by another owner's ConfigMap waits before it looks again. Such a
+// ConfigMap may carry no report label, so no watch event says when it goes.
+const ReportNameTakenRecheck = 10 * time.Minute
+
 // publisher writes the report ConfigMaps of an object: the live report,
 // rewritten only when its content changes, and periodic immutable
 // snapshots, pruned to the retention count.
 type publisher struct {
 	client client.Client
-	now    func() time.Time
+	// apiReader reads straight from the API server. The cache holds only
+	// ConfigMaps labelled as reports; one that lost its label is read
+	// with apiReader.
+	apiReader client.Reader
+	now       func() time.Time
 
 	mu   sync.Mutex
 	last map[string]time.Time // object key → last rebuild
 }
 
-func newPublisher(c client.Client, now func() time.Time) *publisher {
-	return &publisher{client: c, now: now, last: map[string]time.Time{}}
+func newPublisher(c client.Client, apiReader client.Reader, now func() time.Time) *publisher {
+	return &publisher{client: c, apiReader: apiReader, now: now, last: map[string]time.Time{}}
+}
+
+// nameTakenError says that a report's name is held by a ConfigMap another
+// object controls: it is left alone.
+type nameTakenError struct {
+	name       string
+	controller metav1.OwnerReference
+}
+
+func (e *nameTakenError) Error() string {
+	return fmt.Sprintf("ConfigMap %s is controlled by %s %s, not by this object, and is left alone: delete or rename it to publish the report",
+		e.name, e.controller.Kind, e.controller.Name)
 }
 
 // reportedObject is an Office, Portfolio or Programme.
@@ -83,9 +106,13 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	}
 	rendered := report.Render(report.Build(in))
 	data := rendered.Data
-	name := liveName(kind, obj.GetName())
+	name := reportName(kind, obj.GetName(), "")
 	if err := p.writeLive(ctx, obj, kind, name, data); err != nil {
 		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonPublishFailed, err.Error())
+		if taken := (*nameTakenError)(nil); errors.As(err, &taken) {
+			// Waiting on another object, not failing: no hot retry.
+			return ReportNameTakenRecheck, nil
+		}
 		return 0, err
 	}
 	if rendered.Truncated {
@@ -97,9 +124,25 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	return p.snapshot(ctx, obj, kind, settings, data, now)
 }
 
-// liveName is the deterministic name of an object's live report.
-func liveName(kind, name string) string {
-	return strings.ToLower(kind) + "-" + name + "-report"
+// reportName is the deterministic name of an object's report ConfigMap:
+// <kind>-<name>-report for the live report, with -<suffix> for a snapshot.
+// A name longer than a ConfigMap name may be (253 characters) is shortened
+// the way labelValue shortens label values: the object's name is cut and
+// a hash of the whole name follows, so the name stays stable and distinct
+// per object.
+func reportName(kind, name, suffix string) string {
+	prefix, tail := strings.ToLower(kind)+"-", "-report"
+	if suffix != "" {
+		tail += "-" + suffix
+	}
+	if len(prefix)+len(name)+len(tail) <= validation.DNS1123SubdomainMaxLength {
+		return prefix + name + tail
+	}
+	sum := sha256.Sum256([]byte(name))
+	hash := hex.EncodeToString(sum[:4])
+	keep := validation.DNS1123SubdomainMaxLength - len(prefix) - len(tail) - len("-") - len(hash)
+	// A DNS subdomain's labels end with a letter or digit.
+	return prefix + strings.TrimRight(name[:keep], ".-") + "-" + hash + tail
 }
 
 // reportLabels select an object's report ConfigMaps.
@@ -116,27 +159,53 @@ func labelValue(name string) string {
 	return name[:54] + "-" + hex.EncodeToString(sum[:4])
 }
 
+// writeLive creates or updates the live report. A ConfigMap of that name
+// that the cache does not hold (its report label was removed, or it was
+// made by hand) is read from the API server and adopted when no other
+// object controls it; one that another object controls is left alone
+// (nameTakenError).
 func (p *publisher) writeLive(ctx context.Context, owner reportedObject, kind, name string, data map[string]string) error {
+	key := client.ObjectKey{Namespace: owner.GetNamespace(), Name: name}
 	cm := &corev1.ConfigMap{}
-	err := p.client.Get(ctx, client.ObjectKey{Namespace: owner.GetNamespace(), Name: name}, cm)
+	err := p.client.Get(ctx, key, cm)
 	switch {
 	case apierrors.IsNotFound(err):
 		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: owner.GetNamespace(), Name: name, Labels: reportLabels(kind, owner.GetName(), "live")}, Data: data}
 		if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
 			return fmt.Errorf("owning report %s: %w", name, err)
 		}
-		if err := p.client.Create(ctx, cm); err != nil {
+		err = p.client.Create(ctx, cm)
+		if err == nil {
+			return nil
+		}
+		if !apierrors.IsAlreadyExists(err) {
 			return fmt.Errorf("creating report %s: %w", name, err)
 		}
-		return nil
+		cm = &corev1.ConfigMap{}
+		if err := p.apiReader.Get(ctx, key, cm); err != nil {
+			return fmt.Errorf("getting report %s: %w", name, err)
+		}
 	case err != nil:
 		return fmt.Errorf("getting report %s: %w", name, err)
 	}
+	if c := metav1.GetControllerOf(cm); c != nil && c.UID != owner.GetUID() {
+		return &nameTakenError{name: name, controller: *c}
+	}
 	want := reportLabels(kind, owner.GetName(), "live")
-	if maps.Equal(cm.Data, data) && maps.Equal(cm.Labels, want) && metav1.IsControlledBy(cm, owner) {
+	labelled := true
+	for k, v := range want {
+		if got, ok := cm.Labels[k]; !ok || got != v {
+			labelled = false
+		}
+	}
+	if maps.Equal(cm.Data, data) && labelled && metav1.IsControlledBy(cm, owner) {
 		return nil // nothing changed: no write
 	}
-	cm.Data, cm.Labels = data, want
+	cm.Data = data
+	if cm.Labels == nil {
+		cm.Labels = map[string]string{}
+	}
+	maps.Copy(cm.Labels, want)
 	if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
 		return fmt.Errorf("owning report %s: %w", name, err)
 	}
@@ -148,7 +217,7 @@ func (p *publisher) writeLive(ctx context.Context, owner reportedObject, kind, n
 
 func (p *publisher) deleteLive(ctx context.Context, owner reportedObject, kind string) error {
 	cm := &corev1.ConfigMap{}
-	err := p.client.Get(ctx, client.ObjectKey{Namespace: owner.GetNamespace(), Name: liveName(kind, owner.GetName())}, cm)
+	err := p.client.Get(ctx, client.ObjectKey{Namespace: owner.GetNamespace(), Name: reportName(kind, owner.GetName(), "")}, cm)
 	if apierrors.IsNotFound(err) || (err == nil && !metav1.IsControlledBy(cm, owner)) {
 		return nil
 	}
@@ -166,7 +235,7 @@ func (p *publisher) snapshot(ctx context.Context, owner reportedObject, kind str
 		return 0, nil // no snapshots asked for
 	}
 	start, next := report.Period(now, interval)
-	name := liveName(kind, owner.GetName()) + "-" + report.PeriodSuffix(start, interval)
+	name := reportName(kind, owner.GetName(), report.PeriodSuffix(start, interval))
 	immutable := true
 	cm := &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{
@@ -205,7 +274,15 @@ func (p *publisher) prune(ctx context.Context, owner reportedObject, kind string
 			owned = append(owned, cm)
 		}
 	}
-	sort.Slice(owned, func(i, j int) bool { return owned[i].Name > owned[j].Name }) // newest first
+	// Newest first, by the period each snapshot covers (RFC 3339 in UTC
+	// sorts as text), then by name, so that shortened names sort right too.
+	sort.Slice(owned, func(i, j int) bool {
+		a, b := owned[i].Annotations[v1alpha1.AnnotationPeriodStart], owned[j].Annotations[v1alpha1.AnnotationPeriodStart]
+		if a != b {
+			return a > b
+		}
+		return owned[i].Name > owned[j].Name
+	})
 	for i := int(retention); i < len(owned); i++ {
 		if err := p.client.Delete(ctx, &owned[i]); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("pruning snapshot %s: %w", owned[i].Name, err)

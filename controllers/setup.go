@@ -46,7 +46,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err != nil {
 		return err
 	}
-	reports := newPublisher(c, time.Now)
+	reports := newPublisher(c, mgr.GetAPIReader(), time.Now)
 	controllerOpts := controller.Options{
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 		SkipNameValidation:      &opts.SkipNameValidation,

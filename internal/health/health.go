@@ -12,6 +12,8 @@ package health
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"sort"
 	"strings"
 	"time"
@@ -64,8 +66,10 @@ type Assessment struct {
 	Overall v1alpha1.Health
 	// Reasons say, worst first, what lowers health.
 	Reasons []string
-	// StaleAt is when the latest progress report becomes stale (zero when
-	// that does not apply), so that the caller can look again then.
+	// StaleAt is when the reporting verdict changes next, so that the caller
+	// can look again then: when the latest progress report becomes stale,
+	// or, for a report dated ahead, when its date arrives. Zero when
+	// neither applies.
 	StaleAt time.Time
 }
 
@@ -137,7 +141,10 @@ func costFindings(spec v1alpha1.ProjectSpec, p Policy) []finding {
 }
 
 // timeFindings compares the forecast end with the planned end and its
-// tolerance.
+// tolerance. The arithmetic is in whole seconds: two dates of years
+// 0000–9999 are at most 3.2e11 s apart and a tolerance is at most 9999w
+// (6.1e9 s), so nothing overflows, where a time.Duration would saturate at
+// 292 years and a product of nanoseconds would wrap from 204w on.
 func timeFindings(spec v1alpha1.ProjectSpec, p Policy) []finding {
 	if spec.Progress == nil || spec.Progress.ForecastEnd == "" || spec.Plan.End == "" {
 		return nil
@@ -147,7 +154,7 @@ func timeFindings(spec v1alpha1.ProjectSpec, p Policy) []finding {
 	if err1 != nil || err2 != nil {
 		return nil
 	}
-	slip := forecast.Sub(planned)
+	slip := forecast.Unix() - planned.Unix()
 	if slip <= 0 {
 		return nil
 	}
@@ -155,19 +162,61 @@ func timeFindings(spec v1alpha1.ProjectSpec, p Policy) []finding {
 	if toleranceText == "" {
 		toleranceText = "4w"
 	}
-	tolerance, err := toleranceText.Duration()
-	if err != nil {
+	tolerance, ok := duration(toleranceText)
+	if !ok {
 		return nil
 	}
 	if slip > tolerance {
 		return []finding{{v1alpha1.HealthRed, fmt.Sprintf("forecast end %s is %s after planned end %s, beyond the %s time tolerance",
 			spec.Progress.ForecastEnd, days(slip), spec.Plan.End, toleranceText)}}
 	}
-	if int64(slip)*100 >= int64(tolerance)*int64(p.WarningPercent) {
+	if used := percentOf(slip, tolerance); used >= int64(p.WarningPercent) {
 		return []finding{{v1alpha1.HealthAmber, fmt.Sprintf("forecast end %s uses %d%% of the %s time tolerance after planned end %s",
-			spec.Progress.ForecastEnd, int64(slip)*100/int64(tolerance), toleranceText, spec.Plan.End)}}
+			spec.Progress.ForecastEnd, used, toleranceText, spec.Plan.End)}}
 	}
 	return nil
+}
+
+// duration gives a Duration in whole seconds when it is valid as the API
+// admits it (^[1-9][0-9]{0,3}(h|d|w)$, so at most 9999w); anything else,
+// which the API server refuses, is not used (v1alpha1.Duration.Duration
+// would wrap beyond 15250w).
+func duration(d v1alpha1.Duration) (int64, bool) {
+	s := string(d)
+	if len(s) < 2 || len(s) > 5 || s[0] < '1' || s[0] > '9' {
+		return 0, false
+	}
+	var n int64
+	for _, c := range []byte(s[:len(s)-1]) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	switch s[len(s)-1] {
+	case 'h':
+		return n * 3600, true
+	case 'd':
+		return n * 24 * 3600, true
+	case 'w':
+		return n * 7 * 24 * 3600, true
+	}
+	return 0, false
+}
+
+// percentOf is ⌊part × 100 / whole⌋ for part ≥ 0 and whole > 0, computed
+// in 128 bits so that it never overflows (it saturates at MaxInt64).
+// Comparing it with a whole percentage w is exact: ⌊x⌋ ≥ w ⟺ x ≥ w.
+func percentOf(part, whole int64) int64 {
+	hi, lo := bits.Mul64(uint64(part), 100)
+	if hi >= uint64(whole) {
+		return math.MaxInt64
+	}
+	q, _ := bits.Div64(hi, lo, uint64(whole))
+	if q > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(q)
 }
 
 // AssessRisks gives the health a risk register alone gives (a Programme's
@@ -183,8 +232,9 @@ func AssessRisks(risks []v1alpha1.Risk, p Policy) (v1alpha1.Health, string) {
 func riskFindings(risks []v1alpha1.Risk, p Policy) []finding {
 	var high []string
 	for _, r := range risks {
-		if r.Status != v1alpha1.RiskClosed && r.Severity() >= p.HighRiskSeverity {
-			high = append(high, fmt.Sprintf("%s (%d)", r.Name, r.Severity()))
+		// In int64: probability × impact cannot overflow, valid (1–5) or not.
+		if severity := int64(r.Probability) * int64(r.Impact); r.Status != v1alpha1.RiskClosed && severity >= int64(p.HighRiskSeverity) {
+			high = append(high, fmt.Sprintf("%s (%d)", r.Name, severity))
 		}
 	}
 	if len(high) == 0 {
@@ -198,9 +248,22 @@ func riskFindings(risks []v1alpha1.Risk, p Policy) []finding {
 		len(high), noun, p.HighRiskSeverity, strings.Join(high, ", "))}}
 }
 
-// reportingFindings flags a missing or stale progress report. Projects that
-// are starting up or closed are not expected to report.
+// reportingFindings flags a progress report dated ahead, and a missing or
+// stale one. Projects that are starting up or closed are not expected to
+// report, but a report dated ahead is flagged whatever the phase: its
+// figures cannot be fresh.
 func reportingFindings(spec v1alpha1.ProjectSpec, p Policy, now time.Time) ([]finding, time.Time) {
+	var asOf time.Time
+	if spec.Progress != nil {
+		var err error
+		if asOf, err = spec.Progress.AsOf.Time(); err != nil {
+			return nil, time.Time{}
+		}
+		if today := latestToday(now); asOf.After(today) {
+			return []finding{{v1alpha1.HealthAmber, fmt.Sprintf("progress reported as of %s, after today (%s): figures dated ahead are not counted as fresh",
+				spec.Progress.AsOf, today.Format(time.DateOnly))}}, asOf.Add(-earliestTimeZone)
+		}
+	}
 	switch spec.Phase {
 	case v1alpha1.ProjectStartingUp, v1alpha1.ProjectClosed, "":
 		return nil, time.Time{}
@@ -208,21 +271,29 @@ func reportingFindings(spec v1alpha1.ProjectSpec, p Policy, now time.Time) ([]fi
 	if spec.Progress == nil {
 		return []finding{{v1alpha1.HealthAmber, "no progress reported"}}, time.Time{}
 	}
-	asOf, err := spec.Progress.AsOf.Time()
-	if err != nil {
-		return nil, time.Time{}
-	}
 	staleAt := asOf.Add(p.ReportingCadence)
 	if now.Before(staleAt) {
 		return nil, staleAt
 	}
 	return []finding{{v1alpha1.HealthAmber, fmt.Sprintf("last progress report of %s is %s old, beyond the %s reporting cadence",
-		spec.Progress.AsOf, days(now.Sub(asOf)), days(p.ReportingCadence))}}, time.Time{}
+		spec.Progress.AsOf, days(now.Unix()-asOf.Unix()), days(int64(p.ReportingCadence/time.Second)))}}, time.Time{}
 }
 
-// days writes a duration as whole days ("69d"), or weeks when exact ("4w").
-func days(d time.Duration) string {
-	n := int64(d / (24 * time.Hour))
+// earliestTimeZone is how far ahead of UTC the first time zone is (UTC+14).
+const earliestTimeZone = 14 * time.Hour
+
+// latestToday is midnight UTC of the last calendar date that is today
+// somewhere on Earth: a report dated today by a team east of UTC is not
+// dated ahead, one dated later is.
+func latestToday(now time.Time) time.Time {
+	y, m, d := now.UTC().Add(earliestTimeZone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// days writes a number of seconds as whole days ("69d"), or weeks when
+// exact ("4w").
+func days(seconds int64) string {
+	n := seconds / (24 * 3600)
 	if n > 0 && n%7 == 0 {
 		return fmt.Sprintf("%dw", n/7)
 	}

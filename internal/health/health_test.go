@@ -7,6 +7,8 @@ package health
 
 import (
 	"fmt"
+	"math/big"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +103,52 @@ func TestAssess(t *testing.T) {
 			s.DeclaredRAG = "Green"
 			s.Progress.ForecastCost = qty("2M")
 		}), v1alpha1.HealthRed, v1alpha1.HealthRed, []string{"exceeds budget 1M"}},
+		// Long time tolerances: 204w × 75 overflowed int64 nanoseconds, and
+		// 9999w (the longest the API admits) is 191 years.
+		{"204w tolerance, a week late", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "204w"
+			s.Progress.ForecastEnd = weeksAfter("2027-06-30", 1)
+		}), v1alpha1.HealthGreen, v1alpha1.HealthGreen, nil},
+		{"204w tolerance, 160w late", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "204w"
+			s.Progress.ForecastEnd = weeksAfter("2027-06-30", 160)
+		}), v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"forecast end 2030-07-24 uses 78% of the 204w time tolerance after planned end 2027-06-30"}},
+		{"204w tolerance, 205w late", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "204w"
+			s.Progress.ForecastEnd = weeksAfter("2027-06-30", 205)
+		}), v1alpha1.HealthRed, v1alpha1.HealthRed, []string{"forecast end 2031-06-04 is 205w after planned end 2027-06-30, beyond the 204w time tolerance"}},
+		{"9999w tolerance, a week late", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "9999w"
+			s.Progress.ForecastEnd = weeksAfter("2027-06-30", 1)
+		}), v1alpha1.HealthGreen, v1alpha1.HealthGreen, nil},
+		{"9999w tolerance, just under the warning share", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "9999w"
+			s.Progress.ForecastEnd = weeksAfter("2027-06-30", 7499) // 74.997%
+		}), v1alpha1.HealthGreen, v1alpha1.HealthGreen, nil},
+		{"9999w tolerance, at the warning share", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "9999w"
+			s.Progress.ForecastEnd = weeksAfter("2027-06-30", 7500) // 75.008%
+		}), v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"forecast end 2171-03-27 uses 75% of the 9999w time tolerance after planned end 2027-06-30"}},
+		{"9999w tolerance, 10000w late", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "9999w"
+			s.Progress.ForecastEnd = weeksAfter("2027-06-30", 10000)
+		}), v1alpha1.HealthRed, v1alpha1.HealthRed, []string{"is 10000w after planned end 2027-06-30, beyond the 9999w time tolerance"}},
+		{"forecast end 8000 years late", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "9999w"
+			s.Progress.ForecastEnd = "9999-12-31"
+		}), v1alpha1.HealthRed, v1alpha1.HealthRed, []string{"forecast end 9999-12-31 is 2911897d after planned end 2027-06-30"}},
+		{"a tolerance the API refuses is not used", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "99999w" // time.Duration would wrap to a negative tolerance
+			s.Progress.ForecastEnd = weeksAfter("2027-06-30", 1)
+		}), v1alpha1.HealthGreen, v1alpha1.HealthGreen, nil},
+		{"progress dated ahead", project(func(s *v1alpha1.ProjectSpec) { s.Progress.AsOf = "2099-01-01" }),
+			v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"progress reported as of 2099-01-01, after today (2026-11-27)"}},
+		{"progress dated ahead, while closed", project(func(s *v1alpha1.ProjectSpec) {
+			s.Phase = v1alpha1.ProjectClosed
+			s.Progress.AsOf = "2026-11-28"
+		}), v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"progress reported as of 2026-11-28, after today"}},
+		{"progress dated today east of UTC is not ahead", project(func(s *v1alpha1.ProjectSpec) { s.Progress.AsOf = "2026-11-27" }),
+			v1alpha1.HealthGreen, v1alpha1.HealthGreen, nil},
 		{"reasons worst first", project(func(s *v1alpha1.ProjectSpec) {
 			s.Progress.AsOf = "2026-09-18"
 			s.Progress.ForecastCost = qty("2M")
@@ -124,6 +172,28 @@ func TestAssess(t *testing.T) {
 	}
 }
 
+// weeksAfter is the date n weeks after a date.
+func weeksAfter(date string, n int) v1alpha1.Date {
+	d, err := v1alpha1.Date(date).Time()
+	if err != nil {
+		panic(err)
+	}
+	return v1alpha1.Date(d.AddDate(0, 0, 7*n).Format(time.DateOnly))
+}
+
+// A report dated ahead is looked at again when its date arrives somewhere
+// (UTC+14), and is fresh from then on.
+func TestProgressDatedAheadIsLookedAtWhenItsDateArrives(t *testing.T) {
+	spec := project(func(s *v1alpha1.ProjectSpec) { s.Progress.AsOf = "2099-01-01" })
+	got := Assess(spec, DefaultPolicy, now)
+	if want := time.Date(2098, 12, 31, 10, 0, 0, 0, time.UTC); !got.StaleAt.Equal(want) {
+		t.Errorf("StaleAt = %v; want %v, when 2099-01-01 begins in UTC+14", got.StaleAt, want)
+	}
+	if got := Assess(spec, DefaultPolicy, got.StaleAt); got.Derived != v1alpha1.HealthGreen {
+		t.Errorf("on its date the report is %s (%q); want Green", got.Derived, got.Reasons)
+	}
+}
+
 func TestStaleAtTellsWhenToLookAgain(t *testing.T) {
 	got := Assess(project(nil), DefaultPolicy, now)
 	if want := time.Date(2026, 12, 17, 0, 0, 0, 0, time.UTC); !got.StaleAt.Equal(want) {
@@ -134,26 +204,35 @@ func TestStaleAtTellsWhenToLookAgain(t *testing.T) {
 	}
 }
 
-// FuzzAssess feeds arbitrary figures: Assess never panics, always gives a
-// known health, gives a reason for anything below Green, and never rates
-// better than the project manager declares.
+// FuzzAssess feeds arbitrary figures, extreme durations, dates and amounts
+// included: Assess never panics, always gives a known health, gives a
+// reason for anything below Green, never rates better than the project
+// manager declares, flags a report dated ahead, and rates time and cost as
+// a twin computed another way (math/big, exact) does.
 func FuzzAssess(f *testing.F) {
 	f.Add("1M", "1.2M", int32(10), "2027-06-30", "2027-09-01", "4w", "2026-11-01", int32(4), int32(5), "Amber")
 	f.Add("0", "0", int32(0), "2026-01-01", "2026-01-01", "1h", "2020-01-01", int32(1), int32(1), "")
+	f.Add("1M", "1M", int32(10), "2027-06-30", "2030-07-24", "204w", "2026-11-19", int32(1), int32(1), "")
+	f.Add("1M", "1M", int32(10), "2027-06-30", "2171-03-27", "9999w", "2026-11-19", int32(1), int32(1), "")
+	f.Add("1M", "1M", int32(10), "0000-01-01", "9999-12-31", "9999w", "2099-01-01", int32(5), int32(5), "Green")
+	f.Add("1M", "1M", int32(10), "2027-06-30", "2027-07-07", "99999w", "2026-11-28", int32(1), int32(1), "")
+	f.Add("999999999999999999999999", "1E", int32(100), "2027-06-30", "2027-06-29", "9999h", "0001-01-01", int32(2147483647), int32(2), "Red")
+	f.Add("1n", "2n", int32(-5), "2027-06-30", "2027-06-30", "1d", "9999-12-31", int32(-1), int32(-2147483648), "")
+	f.Add("-1", "1e300", int32(2147483647), "2027-06-30", "2027-06-30", "1w", "2026-11-27", int32(0), int32(0), "")
 	f.Fuzz(func(t *testing.T, budget, forecast string, costPct int32, end, forecastEnd, timeTol, asOf string, prob, impact int32, declared string) {
-		b, err := resource.ParseQuantity(budget)
-		if err != nil {
+		b, ok := amount(budget)
+		if !ok {
 			return
 		}
-		fc, err := resource.ParseQuantity(forecast)
-		if err != nil {
+		fc, ok := amount(forecast)
+		if !ok {
 			return
 		}
 		spec := v1alpha1.ProjectSpec{
 			Phase:       v1alpha1.ProjectDelivering,
-			Plan:        v1alpha1.Plan{Budget: &b, End: v1alpha1.Date(end)},
+			Plan:        v1alpha1.Plan{Budget: b, End: v1alpha1.Date(end)},
 			Tolerances:  v1alpha1.Tolerances{CostPercent: &costPct, Time: v1alpha1.Duration(timeTol)},
-			Progress:    &v1alpha1.Progress{AsOf: v1alpha1.Date(asOf), ForecastCost: &fc, ForecastEnd: v1alpha1.Date(forecastEnd)},
+			Progress:    &v1alpha1.Progress{AsOf: v1alpha1.Date(asOf), ForecastCost: fc, ForecastEnd: v1alpha1.Date(forecastEnd)},
 			Risks:       []v1alpha1.Risk{{Name: "r", Probability: prob, Impact: impact}},
 			DeclaredRAG: v1alpha1.RAG(declared),
 		}
@@ -167,7 +246,91 @@ func FuzzAssess(f *testing.F) {
 		if Rank(got.Overall) < Rank(v1alpha1.Health(declared)) {
 			t.Fatalf("overall %s is better than declared %s", got.Overall, declared)
 		}
+		if d, err := time.Parse(time.DateOnly, asOf); err == nil && asOf > now.Add(14*time.Hour).Format(time.DateOnly) {
+			if Rank(got.Derived) < Rank(v1alpha1.HealthAmber) || !strings.Contains(strings.Join(got.Reasons, "\n"), "progress reported as of "+asOf+", after today") {
+				t.Fatalf("progress dated %s, ahead of %s, gives %s %q", d.Format(time.DateOnly), now, got.Derived, got.Reasons)
+			}
+		}
+
+		// Time alone: a fresh report, no cost forecast, no risks.
+		timeOnly := spec
+		timeOnly.Progress = &v1alpha1.Progress{AsOf: "2026-11-26", ForecastEnd: spec.Progress.ForecastEnd}
+		timeOnly.Risks, timeOnly.DeclaredRAG = nil, ""
+		if got, want := Assess(timeOnly, DefaultPolicy, now).Derived, timeTwin(end, forecastEnd, timeTol, DefaultPolicy.WarningPercent); got != want {
+			t.Fatalf("time: end %s, forecast end %s, tolerance %q gives %s; the exact twin gives %s", end, forecastEnd, timeTol, got, want)
+		}
+
+		// Cost alone: a fresh report, no forecast end, no risks.
+		costOnly := spec
+		costOnly.Progress = &v1alpha1.Progress{AsOf: "2026-11-26", ForecastCost: fc}
+		costOnly.Risks, costOnly.DeclaredRAG = nil, ""
+		if got, want := Assess(costOnly, DefaultPolicy, now).Derived, costTwin(b, fc, costPct, DefaultPolicy.WarningPercent); got != want {
+			t.Fatalf("cost: budget %s, forecast %s, tolerance %d%% gives %s; the exact twin gives %s", budget, forecast, costPct, got, want)
+		}
 	})
+}
+
+// amount parses a quantity, leaving out the long exponents that make
+// resource.ParseQuantity itself slow (it expands them digit by digit).
+func amount(s string) (*resource.Quantity, bool) {
+	if len(s) > 40 || regexp.MustCompile(`[eE][-+]?[0-9]{4,}`).MatchString(s) {
+		return nil, false
+	}
+	q, err := resource.ParseQuantity(s)
+	if err != nil {
+		return nil, false
+	}
+	return &q, true
+}
+
+// timeTwin rates a schedule with math/big over nanoseconds, from a
+// tolerance read with the API's own pattern.
+func timeTwin(end, forecastEnd, tolerance string, warning int32) v1alpha1.Health {
+	planned, err1 := time.Parse(time.DateOnly, end)
+	forecast, err2 := time.Parse(time.DateOnly, forecastEnd)
+	if tolerance == "" {
+		tolerance = "4w"
+	}
+	m := regexp.MustCompile(`^([1-9][0-9]{0,3})(h|d|w)$`).FindStringSubmatch(tolerance)
+	if err1 != nil || err2 != nil || m == nil {
+		return v1alpha1.HealthGreen
+	}
+	slip := new(big.Int).Mul(big.NewInt(forecast.Unix()-planned.Unix()), big.NewInt(1e9))
+	n, _ := new(big.Int).SetString(m[1], 10)
+	unit := map[string]int64{"h": 3600e9, "d": 24 * 3600e9, "w": 7 * 24 * 3600e9}[m[2]]
+	tol := new(big.Int).Mul(n, big.NewInt(unit))
+	switch {
+	case slip.Sign() <= 0:
+		return v1alpha1.HealthGreen
+	case slip.Cmp(tol) > 0:
+		return v1alpha1.HealthRed
+	case new(big.Int).Mul(slip, big.NewInt(100)).Cmp(new(big.Int).Mul(tol, big.NewInt(int64(warning)))) >= 0:
+		return v1alpha1.HealthAmber
+	}
+	return v1alpha1.HealthGreen
+}
+
+// costTwin rates a cost forecast with big.Rat.
+func costTwin(budget, forecast *resource.Quantity, pct int32, warning int32) v1alpha1.Health {
+	rat := func(q *resource.Quantity) *big.Rat {
+		r, ok := new(big.Rat).SetString(q.AsDec().String())
+		if !ok {
+			panic("not a decimal: " + q.String())
+		}
+		return r
+	}
+	b, f := rat(budget), rat(forecast)
+	overrun := new(big.Rat).Sub(f, b)
+	tol := new(big.Rat).Mul(b, big.NewRat(int64(pct), 100))
+	switch {
+	case overrun.Sign() <= 0:
+		return v1alpha1.HealthGreen
+	case overrun.Cmp(tol) > 0:
+		return v1alpha1.HealthRed
+	case new(big.Rat).Mul(overrun, big.NewRat(100, 1)).Cmp(new(big.Rat).Mul(tol, big.NewRat(int64(warning), 1))) >= 0:
+		return v1alpha1.HealthAmber
+	}
+	return v1alpha1.HealthGreen
 }
 
 // BenchmarkAssess10000 assesses 10,000 projects.

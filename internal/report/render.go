@@ -10,8 +10,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/inf.v0"
 
@@ -92,6 +95,7 @@ func cut(r Report, l limits) Report {
 	}
 	if l.projects >= 0 && len(r.Projects) > l.projects {
 		note("projects (worst health first)", l.projects, len(r.Projects))
+		r.projectsTotal = len(r.Projects)
 		r.Projects = r.Projects[:l.projects]
 	}
 	return r
@@ -106,15 +110,70 @@ func renderJSON(r Report) string {
 	return string(data) + "\n"
 }
 
+// csvHeader names the columns of projects.csv.
+var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason"}
+
+// renderCSV writes one row per project. Text cells are neutralised against
+// formula injection (csvText); numeric cells are written by the operator
+// from exact decimals and stay numbers (csvNumber). A cut list ends with a
+// row whose first cell says so (TruncatedMarker), padded to the full width
+// so that strict CSV readers still read every row.
 func renderCSV(r Report) string {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason"})
+	_ = w.Write(csvHeader)
 	for _, p := range r.Projects {
-		_ = w.Write([]string{p.Namespace, p.Name, p.Programme, p.Phase, string(p.Health), p.Compliant, p.Budget, p.ActualCost, p.ForecastCost, p.PercentComplete, p.Manager, p.AsOf, p.Reason})
+		_ = w.Write([]string{
+			csvText(p.Namespace), csvText(p.Name), csvText(p.Programme), csvText(p.Phase), csvText(string(p.Health)), csvText(p.Compliant),
+			csvNumber(p.Budget), csvNumber(p.ActualCost), csvNumber(p.ForecastCost), csvNumber(p.PercentComplete),
+			csvText(p.Manager), csvText(p.AsOf), csvText(p.Reason),
+		})
+	}
+	if r.projectsTotal > len(r.Projects) {
+		trailer := make([]string, len(csvHeader))
+		trailer[0] = fmt.Sprintf("%s %d of %d projects shown (worst health first)", TruncatedMarker, len(r.Projects), r.projectsTotal)
+		_ = w.Write(trailer)
 	}
 	w.Flush()
 	return b.String()
+}
+
+// TruncatedMarker opens the first cell of the last row of a projects.csv
+// whose project list was cut: "# truncated: 500 of 10003 projects shown
+// (worst health first)". No namespace starts with '#', so the row cannot be
+// mistaken for a project; readers that know comments (pandas comment='#')
+// skip it.
+const TruncatedMarker = "# truncated:"
+
+// csvText neutralises a text cell as OWASP recommends against CSV (formula)
+// injection: a cell starting with '=', '+', '-', '@', a tab or a carriage
+// return (or their full-width forms, which some spreadsheets also read as
+// formulas) gets a leading single quote, so a spreadsheet shows it as text
+// and never evaluates it. Quoting of commas, quotes and line breaks is left
+// to encoding/csv.
+func csvText(s string) string {
+	if s == "" {
+		return s
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if strings.ContainsRune("=+-@\t\r＝＋－＠", r) {
+		return "'" + s
+	}
+	return s
+}
+
+// plainDecimal matches the numbers the operator writes: an optional minus,
+// digits, an optional fraction.
+var plainDecimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// csvNumber keeps a numeric cell a number, negative ones included, when it
+// is a plain decimal (always, as the operator writes them from exact
+// decimals); anything else is treated as text.
+func csvNumber(s string) string {
+	if plainDecimal.MatchString(s) {
+		return s
+	}
+	return csvText(s)
 }
 
 // human formats an exact decimal string for people.
@@ -124,27 +183,64 @@ func human(s string) string {
 	}
 	d, ok := new(inf.Dec).SetString(s)
 	if !ok {
-		return s
+		return text(s)
 	}
 	return money.Format(d)
 }
 
-// cell escapes text for a Markdown table cell.
-func cell(s string) string {
-	s = strings.ReplaceAll(s, "|", "\\|")
-	return strings.ReplaceAll(s, "\n", " ")
+// text renders user text (names, reasons, risk descriptions, messages) as
+// literal Markdown text, for a table cell or a line of prose:
+//   - line breaks (CR, LF, CRLF) and every other control character become
+//     a space, so that a parser never ends a table row or paragraph early;
+//   - every ASCII character that can open or close an inline construct of
+//     CommonMark or GitHub Flavored Markdown is backslash-escaped: \ ` * _
+//     [ ] < > ! & | ~ @ $ (emphasis, code, links and images, raw HTML,
+//     autolinks, entities, table cells, strikethrough, e-mail links, math);
+//   - the GFM extended autolinks are broken: a ':' followed by "//" and the
+//     '.' of "www." are escaped too.
+//
+// Block constructs (headings, lists, quotes, setext underlines) only open
+// at the start of a line, and text never starts one: it always follows
+// "| " or our own words. A backslash-escaped character renders as itself,
+// so a reader sees the text as written.
+func text(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case strings.HasPrefix(s[i:], "\r\n"):
+			b.WriteByte(' ')
+			size = 2
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			b.WriteByte(' ')
+		case strings.ContainsRune("\\`*_[]<>!&|~@$", r),
+			r == ':' && strings.HasPrefix(s[i+1:], "//"),
+			r == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteString(s[i : i+size]) // as written, even invalid UTF-8
+		}
+		i += size
+	}
+	return b.String()
 }
 
+// renderMarkdown writes the dashboard. Every string taken from the report
+// goes through text (or human, for amounts), so nothing a user wrote can
+// become markup, a link or an extra table row.
 func renderMarkdown(r Report) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	name := func(ns, n string) string { return text(ns) + "/" + text(n) }
 
-	p("# %s %s/%s — %s\n\n", r.Kind, r.Namespace, r.Name, r.Health)
+	p("# %s %s — %s\n\n", text(r.Kind), name(r.Namespace, r.Name), text(string(r.Health)))
 	for _, n := range r.Notes {
-		p("> **Note:** %s\n\n", n)
+		p("> **Note:** %s\n\n", text(n))
 	}
 	p("| | |\n|---|---|\n")
-	p("| Health | **%s** |\n", r.Health)
+	p("| Health | **%s** |\n", text(string(r.Health)))
 	if r.Counts.Portfolios > 0 || r.Kind == "Office" {
 		p("| Portfolios | %d |\n", r.Counts.Portfolios)
 	}
@@ -159,7 +255,7 @@ func renderMarkdown(r Report) string {
 	if r.Counts.Refused > 0 {
 		p("| Refused attachments | %d |\n", r.Counts.Refused)
 	}
-	p("\n## Money (%s)\n\n| Budget | Actual | Forecast | Variance |\n|---:|---:|---:|---:|\n", orDash(r.Currency))
+	p("\n## Money (%s)\n\n| Budget | Actual | Forecast | Variance |\n|---:|---:|---:|---:|\n", text(orDash(r.Currency)))
 	p("| %s | %s | %s | %s |\n", human(r.Totals.Budget), human(r.Totals.ActualCost), human(r.Totals.ForecastCost), human(r.Totals.Variance))
 	if r.Capacity != nil {
 		over := "within capacity"
@@ -176,7 +272,7 @@ func renderMarkdown(r Report) string {
 	} else {
 		p("| Kind | Name | Why |\n|---|---|---|\n")
 		for _, e := range r.Exceptions {
-			p("| %s | %s/%s | %s |\n", e.Kind, e.Namespace, e.Name, cell(strings.Join(e.Reasons, "; ")))
+			p("| %s | %s | %s |\n", text(e.Kind), name(e.Namespace, e.Name), text(strings.Join(e.Reasons, "; ")))
 		}
 	}
 
@@ -186,7 +282,7 @@ func renderMarkdown(r Report) string {
 	} else {
 		p("| Kind | Name | Gate | State | Detail |\n|---|---|---|---|---|\n")
 		for _, g := range r.Gates {
-			p("| %s | %s/%s | %s | %s | %s |\n", g.Kind, g.Namespace, g.Name, cell(g.Gate), g.State, cell(g.Message))
+			p("| %s | %s | %s | %s | %s |\n", text(g.Kind), name(g.Namespace, g.Name), text(g.Gate), text(string(g.State)), text(g.Message))
 		}
 	}
 
@@ -194,14 +290,14 @@ func renderMarkdown(r Report) string {
 	if len(r.TopRisks) > 0 {
 		p("| Severity | Risk | Of | Owner | Description |\n|---:|---|---|---|---|\n")
 		for _, k := range r.TopRisks {
-			p("| %d | %s | %s/%s | %s | %s |\n", k.Severity, cell(k.Risk), k.Namespace, k.Object, cell(orDash(k.Owner)), cell(k.Description))
+			p("| %d | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), name(k.Namespace, k.Object), text(orDash(k.Owner)), text(k.Description))
 		}
 	}
 
 	if len(r.Counts.ByPhase) > 0 {
 		p("\n## By phase\n\n| Kind | Phase | Count |\n|---|---|---:|\n")
 		for _, pc := range r.Counts.ByPhase {
-			p("| %s | %s | %d |\n", pc.Kind, pc.Phase, pc.Count)
+			p("| %s | %s | %d |\n", text(string(pc.Kind)), text(string(pc.Phase)), pc.Count)
 		}
 	}
 
@@ -210,10 +306,10 @@ func renderMarkdown(r Report) string {
 		for _, row := range r.Projects {
 			done := "–"
 			if row.PercentComplete != "" {
-				done = row.PercentComplete + "%"
+				done = text(row.PercentComplete) + "%"
 			}
-			p("| %s/%s | %s | %s | %s | %s | %s | %s | %s |\n", row.Namespace, row.Name, row.Phase, row.Health, orDash(row.Compliant),
-				human(row.Budget), human(row.ForecastCost), done, cell(row.Reason))
+			p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", name(row.Namespace, row.Name), text(row.Phase), text(string(row.Health)), text(orDash(row.Compliant)),
+				human(row.Budget), human(row.ForecastCost), done, text(row.Reason))
 		}
 	}
 	return b.String()

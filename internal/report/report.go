@@ -52,6 +52,10 @@ type Report struct {
 	// Truncated is true when lists were cut to fit; Notes say what was cut.
 	Truncated bool     `json:"truncated"`
 	Notes     []string `json:"notes"`
+
+	// projectsTotal is how many projects there were when Projects was cut
+	// to fit (zero when it was not); projects.csv says so in its last row.
+	projectsTotal int
 }
 
 // Totals are money figures as exact decimal strings ("" when unknown).
