@@ -8,6 +8,7 @@ package controllers_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -136,7 +137,9 @@ func TestOfficeTypes(t *testing.T) {
 	expectReady(t, satellite, temporary)
 	expectCondition(t, temporary, v1alpha1.ConditionRetired, metav1.ConditionFalse, v1alpha1.ReasonSupportedObjectActive)
 
-	update(t, programme, func(p *v1alpha1.Programme) { p.Spec.Phase = v1alpha1.ProgrammeClosed })
+	update(t, programme, func(p *v1alpha1.Programme) {
+		p.Spec.Phase, p.Spec.ClosedOn = v1alpha1.ProgrammeClosed, v1alpha1.Date(time.Now().UTC().Format(time.DateOnly))
+	})
 	expectCondition(t, temporary, v1alpha1.ConditionRetired, metav1.ConditionTrue, v1alpha1.ReasonSupportedObjectClosed)
 	expectReady(t, temporary)
 	NewWithT(t).Expect(conditionOf(NewWithT(t), hub, v1alpha1.ConditionRetired)).To(BeNil(), "only Temporary and ProjectSupport offices carry Retired")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -235,5 +236,31 @@ func TestReviewsCannotBeDatedAhead(t *testing.T) {
 		get(g, planned)
 		planned.Spec.Findings = &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceGreen}
 		g.Expect(k8sClient.Update(context.Background(), planned)).To(MatchError(ContainSubstring("after today")))
+	}).Should(Succeed())
+}
+
+// What the CRD cannot check is checked at admission: a closing date after
+// today (Gate 5 would be put off) and amounts inside lists.
+func TestClosingDatesAndListedAmountsAreChecked(t *testing.T) {
+	o := newOrganisation(t)
+	g := NewWithT(t)
+	tomorrow := v1alpha1.Date(time.Now().UTC().AddDate(0, 0, 2).Format(time.DateOnly))
+	closed := reporting(newProject(o.ns, "done", refPtr("cloud")), "1M", "1M")
+	closed.Spec.Phase, closed.Spec.ClosedOn = v1alpha1.ProjectClosed, tomorrow
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8sClient.Create(context.Background(), closed.DeepCopy())).To(MatchError(ContainSubstring("spec.closedOn: " + string(tomorrow) + " is after today")))
+	}).Should(Succeed())
+
+	milli := resource.MustParse("500m")
+	benefit := reporting(newProject(o.ns, "benefit", refPtr("cloud")), "1M", "1M")
+	benefit.Spec.Benefits = []v1alpha1.Benefit{{Name: "savings", Planned: &milli}}
+	g.Expect(k8sClient.Create(context.Background(), benefit)).To(MatchError(ContainSubstring("spec.benefits[0].planned must be an amount such as 1500000, 2.5M or 750k, with at most two decimals (1m would mean a thousandth: write 1M for a million)")))
+
+	binary := resource.MustParse("1Mi")
+	update := o.programme.DeepCopy()
+	g.Eventually(func(g Gomega) {
+		get(g, update)
+		update.Spec.Tranches = []v1alpha1.Tranche{{Name: "t1", Budget: &binary}}
+		g.Expect(k8sClient.Update(context.Background(), update)).To(MatchError(ContainSubstring("spec.tranches[0].budget must be an amount such as 1500000, 2.5M or 750k: 1Mi uses an exponent or a binary suffix")))
 	}).Should(Succeed())
 }

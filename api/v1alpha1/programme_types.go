@@ -51,6 +51,7 @@ type Tranche struct {
 }
 
 // ProgrammeSpec is the desired state of a Programme.
+// +kubebuilder:validation:XValidation:rule="self.phase != 'Closed' || has(self.closedOn)",message="closedOn is required once phase is Closed: the date the programme closed, from which Gate 5 falls due",fieldPath=".closedOn"
 type ProgrammeSpec struct {
 	// portfolioRef names the Portfolio the programme belongs to. The
 	// portfolio must admit the programme's namespace.
@@ -80,6 +81,12 @@ type ProgrammeSpec struct {
 	// +kubebuilder:default=Identifying
 	Phase ProgrammePhase `json:"phase,omitempty"`
 
+	// closedOn is the date the programme closed (YYYY-MM-DD): required once
+	// phase is Closed, and never after today. Gate 5 falls due its
+	// dueWithin (26 weeks in the OGCGateway profile) after it.
+	// +optional
+	ClosedOn Date `json:"closedOn,omitempty"`
+
 	// category is one of the portfolio's spec.categories.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
@@ -97,6 +104,7 @@ type ProgrammeSpec struct {
 	// governing Office's currency. Project budgets roll up separately.
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="budget must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self < 1000000000000000 : self.matches('^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$') && quantity(self).compareTo(quantity('1000T')) < 0",message="budget must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi)"
 	Budget *resource.Quantity `json:"budget,omitempty"`
 
 	// tranches are the programme's planned steps, in order.

@@ -57,6 +57,7 @@ type Plan struct {
 	// rejected rather than read as 0.
 	// +required
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="budget must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self < 1000000000000000 : self.matches('^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$') && quantity(self).compareTo(quantity('1000T')) < 0",message="budget must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi)"
 	Budget *resource.Quantity `json:"budget,omitempty"`
 
 	// start is the planned start date.
@@ -98,12 +99,14 @@ type Progress struct {
 	// actualCost incurred so far, in the governing Office's currency.
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="actualCost must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self < 1000000000000000 : self.matches('^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$') && quantity(self).compareTo(quantity('1000T')) < 0",message="actualCost must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi)"
 	ActualCost *resource.Quantity `json:"actualCost,omitempty"`
 
 	// forecastCost is the forecast cost at completion, in the governing
 	// Office's currency.
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="forecastCost must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self < 1000000000000000 : self.matches('^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$') && quantity(self).compareTo(quantity('1000T')) < 0",message="forecastCost must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi)"
 	ForecastCost *resource.Quantity `json:"forecastCost,omitempty"`
 
 	// forecastEnd is the forecast end date.
@@ -119,6 +122,7 @@ type Progress struct {
 
 // ProjectSpec is the desired state of a Project.
 // +kubebuilder:validation:XValidation:rule="has(self.programmeRef) != has(self.portfolioRef)",message="exactly one of programmeRef or portfolioRef must be set"
+// +kubebuilder:validation:XValidation:rule="self.phase != 'Closed' || has(self.closedOn)",message="closedOn is required once phase is Closed: the date the project closed, from which Gate 5 falls due",fieldPath=".closedOn"
 type ProjectSpec struct {
 	// programmeRef names the Programme the project belongs to. Exactly one
 	// of programmeRef and portfolioRef is set.
@@ -152,6 +156,12 @@ type ProjectSpec struct {
 	// +optional
 	// +kubebuilder:default=StartingUp
 	Phase ProjectPhase `json:"phase,omitempty"`
+
+	// closedOn is the date the project closed (YYYY-MM-DD): required once
+	// phase is Closed, and never after today. Gate 5 falls due its
+	// dueWithin (26 weeks in the OGCGateway profile) after it.
+	// +optional
+	ClosedOn Date `json:"closedOn,omitempty"`
 
 	// stage is the management stage the project is in.
 	// +optional

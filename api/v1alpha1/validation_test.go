@@ -156,6 +156,8 @@ func TestValidManifestsAreAccepted(t *testing.T) {
 	ns := newNamespace(t)
 	for _, m := range []string{project, office, programme, portfolio, review,
 		patchYAML(t, project, `{metadata: {name: with-int-budget}, spec: {plan: {budget: 250000}, progress: {asOf: "2026-11-01", actualCost: 0, forecastCost: "1.1M", percentComplete: 100}}}`),
+		patchYAML(t, project, `{metadata: {name: with-money}, spec: {plan: {budget: "2.5M"}, progress: {asOf: "2026-11-01", actualCost: "750k", forecastCost: "999999999.99"}, benefits: [{name: b, planned: "12.5k", realised: 0}]}}`),
+		patchYAML(t, project, `{metadata: {name: closed}, spec: {phase: Closed, closedOn: "2026-06-30"}}`),
 		patchYAML(t, office, `{metadata: {name: satellite}, spec: {type: Satellite, hubRef: {name: central}}}`),
 		patchYAML(t, office, `{metadata: {name: support}, spec: {type: ProjectSupport, supportedObjectRef: {kind: Project, name: portal}}}`),
 	} {
@@ -230,6 +232,22 @@ func TestCreateValidation(t *testing.T) {
 			"spec.governance.gates[0].review.gate in body should be less than or equal to 5"},
 		{"currency not ISO 4217", patchYAML(t, office, `{spec: {currency: euro}}`),
 			"spec.currency in body should match '^[A-Z]{3}$'"},
+
+		// Money is unambiguous: a finance person's amounts only.
+		{"1m is a thousandth, not a million", patchYAML(t, project, `{spec: {plan: {budget: "1m"}}}`),
+			"budget must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million"},
+		{"binary suffix", patchYAML(t, project, `{spec: {plan: {budget: "1Mi"}}}`), "budget must be an amount such as 1500000"},
+		{"huge exponent", patchYAML(t, project, `{spec: {plan: {budget: "1e400"}}}`), "budget must be an amount such as 1500000"},
+		{"tiny exponent", patchYAML(t, project, `{spec: {progress: {asOf: "2026-11-01", forecastCost: "1e-400"}}}`), "forecastCost must be an amount such as 1500000"},
+		{"three decimals", patchYAML(t, project, `{spec: {progress: {asOf: "2026-11-01", actualCost: "10.001"}}}`), "actualCost must be an amount such as 1500000"},
+		{"beyond the bound", patchYAML(t, portfolio, `{spec: {capacity: "1000T"}}`), "capacity must be an amount such as 1500000"},
+		{"beyond the bound as a number", patchYAML(t, programme, `{spec: {budget: 1000000000000000}}`), "budget must be an amount such as 1500000"},
+
+		// Closing
+		{"closed without a closing date", patchYAML(t, project, `{spec: {phase: Closed}}`),
+			"spec.closedOn: Invalid value: closedOn is required once phase is Closed: the date the project closed"},
+		{"closed programme without a closing date", patchYAML(t, programme, `{spec: {phase: Closed}}`),
+			"spec.closedOn: Invalid value: closedOn is required once phase is Closed: the date the programme closed"},
 
 		// Portfolio and Programme
 		{"negative capacity", patchYAML(t, portfolio, `{spec: {capacity: "-2M"}}`),

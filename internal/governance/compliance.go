@@ -28,6 +28,18 @@ func SubjectOf(obj client.Object) (v1alpha1.SubjectKind, string) {
 	return "", ""
 }
 
+// ClosedOn is the recorded closing date of a Project or Programme; "" when
+// none.
+func ClosedOn(obj client.Object) v1alpha1.Date {
+	switch o := obj.(type) {
+	case *v1alpha1.Project:
+		return o.Spec.ClosedOn
+	case *v1alpha1.Programme:
+		return o.Spec.ClosedOn
+	}
+	return ""
+}
+
 // Compliance evaluates a Project's or Programme's gates under the facts
 // read for it, at time now. previous is the compliance the object last
 // reported: phaseSince carries over from it while the phase stays the
@@ -36,9 +48,16 @@ func SubjectOf(obj client.Object) (v1alpha1.SubjectKind, string) {
 func Compliance(facts Facts, rules *policy.Rules, subject client.Object, previous v1alpha1.ComplianceStatus, now time.Time) (v1alpha1.ComplianceStatus, policy.Result) {
 	kind, phase := SubjectOf(subject)
 	status := v1alpha1.ComplianceStatus{Phase: v1alpha1.Phase(phase)}
-	if previous.Phase == status.Phase && previous.PhaseSince != nil {
+	closed, closedErr := ClosedOn(subject).Time()
+	switch {
+	case phase == string(v1alpha1.ProjectClosed) && closedErr == nil:
+		// A closed object's gates (Gate 5) count from its recorded closing
+		// date, not from when the operator first saw it closed.
+		t := metav1.NewTime(closed)
+		status.PhaseSince = &t
+	case previous.Phase == status.Phase && previous.PhaseSince != nil:
 		status.PhaseSince = previous.PhaseSince
-	} else {
+	default:
 		t := metav1.NewTime(now.UTC().Truncate(time.Second))
 		status.PhaseSince = &t
 	}

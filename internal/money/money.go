@@ -8,6 +8,7 @@ SPDX-License-Identifier: Apache-2.0
 package money
 
 import (
+	"fmt"
 	"math/big"
 	"strings"
 
@@ -111,4 +112,31 @@ func Ratio(a, b *inf.Dec) int64 {
 		num.Mul(num, new(big.Int).Exp(big.NewInt(10), big.NewInt(-diff), nil))
 	}
 	return new(big.Int).Quo(num, den).Int64()
+}
+
+// Bound is the largest amount the operator accepts (exclusive): every sum of
+// amounts and every metric stays exact or well within a float's range.
+var Bound = resource.MustParse("1000T")
+
+// Check says what is wrong with an amount a person wrote: negative, beyond
+// Bound, more than two decimals (so "1m", a thousandth, is refused), or
+// written with an exponent or a binary suffix ("1e3", "1Mi"). field names
+// it in the message. The CRD refuses the same for amounts outside lists,
+// where the API server can bound the cost of the check.
+func Check(field string, q *resource.Quantity) error {
+	if q == nil {
+		return nil
+	}
+	d := q.AsDec()
+	switch {
+	case q.Format == resource.BinarySI || q.Format == resource.DecimalExponent:
+		return fmt.Errorf("%s must be an amount such as 1500000, 2.5M or 750k: %s uses an exponent or a binary suffix", field, q.String())
+	case d.Sign() < 0:
+		return fmt.Errorf("%s must not be negative", field)
+	case d.Scale() > 2:
+		return fmt.Errorf("%s must be an amount such as 1500000, 2.5M or 750k, with at most two decimals (1m would mean a thousandth: write 1M for a million)", field)
+	case q.Cmp(Bound) >= 0:
+		return fmt.Errorf("%s must be below 1000T", field)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package money
 
 import (
+	"strings"
 	"testing"
 
 	"gopkg.in/inf.v0"
@@ -68,5 +69,33 @@ func TestRatio(t *testing.T) {
 		if got := Ratio(Of(q(tc.a)), Of(q(tc.b))); got != tc.want {
 			t.Errorf("Ratio(%s, %s) = %d; want %d", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// Amounts a finance person means, and nothing that only looks like one.
+func TestCheck(t *testing.T) {
+	for _, ok := range []string{"0", "1500000", "2.5M", "750k", "999999999.99", "12.5k", "999T"} {
+		q := resource.MustParse(ok)
+		if err := Check("budget", &q); err != nil {
+			t.Errorf("%s refused: %v", ok, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"1m":     "at most two decimals (1m would mean a thousandth: write 1M for a million)",
+		"10.001": "at most two decimals",
+		"1Mi":    "uses an exponent or a binary suffix",
+		"1e3":    "uses an exponent or a binary suffix",
+		"1e-400": "uses an exponent or a binary suffix",
+		"-1":     "must not be negative",
+		"1000T":  "must be below 1000T",
+		"1E":     "must be below 1000T",
+	} {
+		q := resource.MustParse(in)
+		if err := Check("budget", &q); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", in, err, want)
+		}
+	}
+	if Check("budget", nil) != nil {
+		t.Error("an absent amount is refused")
 	}
 }

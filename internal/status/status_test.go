@@ -357,3 +357,34 @@ func TestKstatusReadsTheRightState(t *testing.T) {
 		t.Error("a parent that is not there yet stalls its child; it heals when applied")
 	}
 }
+
+// Gate 5 falls due 26 weeks after the recorded closing date, whenever the
+// operator first saw the project, and overdue counts as unmet.
+func TestGate5RunsFromTheClosingDate(t *testing.T) {
+	office := ogcOffice("pmo", v1alpha1.EnforcementAudit)
+	reviews := []policy.Review{review("g1", 1, "2024-01-10", "Green"), review("g2", 2, "2024-02-10", "Green"),
+		review("g3", 3, "2024-03-10", "Green"), review("g4", 4, "2025-03-01", "Green")}
+	closedLongAgo := delivering("archived")
+	closedLongAgo.Spec.Phase, closedLongAgo.Spec.ClosedOn = v1alpha1.ProjectClosed, "2025-03-31"
+	SetProject(closedLongAgo, governed(office, reviews...), rules(t), now)
+	c := expectCondition(t, closedLongAgo, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet)
+	if !strings.Contains(c.Message, "Gate 5 Operations review and benefits realisation: overdue since 2025-09-29: no review") {
+		t.Errorf("Compliant message %q", c.Message)
+	}
+	if got := closedLongAgo.Status.Compliance.PhaseSince.UTC().Format(time.DateOnly); got != "2025-03-31" {
+		t.Errorf("phaseSince %s; want the closing date", got)
+	}
+
+	recent := delivering("recent")
+	recent.Spec.Phase, recent.Spec.ClosedOn = v1alpha1.ProjectClosed, "2026-10-01"
+	// A previous status that saw the phase long before makes no difference.
+	seen := metav1.NewTime(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	recent.Status.Compliance = v1alpha1.ComplianceStatus{Phase: "Closed", PhaseSince: &seen}
+	SetProject(recent, governed(office, reviews...), rules(t), now)
+	expectCondition(t, recent, v1alpha1.ConditionCompliant, metav1.ConditionTrue, v1alpha1.ReasonGatesMet)
+	for _, g := range recent.Status.Compliance.Gates {
+		if g.Name == "gate-5" && (g.State != v1alpha1.GateNotYetRequired || g.DueAt == nil || g.DueAt.UTC().Format(time.DateOnly) != "2027-04-01") {
+			t.Errorf("gate 5 %+v; want due by 2027-04-01", g)
+		}
+	}
+}

@@ -5,7 +5,8 @@ SPDX-License-Identifier: Apache-2.0
 
 // Package webhooks holds the validating admission webhooks:
 //
-//   - Projects and Programmes: under an Enforce policy, a change that moves
+//   - Projects and Programmes: spec.closedOn is never after today; under an
+//     Enforce policy, a change that moves
 //     the object forward into a phase whose required gates are unmet is
 //     denied, naming each missing gate; under Warn it is allowed with a
 //     warning per gate. Creating an object is never blocked (GitOps applies
@@ -27,6 +28,7 @@ package webhooks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -38,11 +40,12 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/policy"
 )
 
-// +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-project,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=projects,verbs=update,versions=v1alpha1,name=vproject.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
-// +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-programme,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=programmes,verbs=update,versions=v1alpha1,name=vprogramme.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-project,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=projects,verbs=create;update,versions=v1alpha1,name=vproject.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-programme,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=programmes,verbs=create;update,versions=v1alpha1,name=vprogramme.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-gatewayreview,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=gatewayreviews,verbs=create;update,versions=v1alpha1,name=vgatewayreview.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-office,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=offices,verbs=create;update,versions=v1alpha1,name=voffice.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 
@@ -138,12 +141,27 @@ func (g *gateChecker) check(ctx context.Context, oldObj, newObj client.Object) (
 
 type projectValidator struct{ gates *gateChecker }
 
-func (v *projectValidator) ValidateCreate(context.Context, *v1alpha1.Project) (admission.Warnings, error) {
-	return nil, nil
+func (v *projectValidator) ValidateCreate(_ context.Context, p *v1alpha1.Project) (admission.Warnings, error) {
+	return nil, errors.Join(closedOnNotAhead(p.Spec.ClosedOn, v.gates.now()), benefitAmounts(p.Spec.Benefits))
 }
 
 func (v *projectValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Project) (admission.Warnings, error) {
+	if err := errors.Join(closedOnNotAhead(newObj.Spec.ClosedOn, v.gates.now()), benefitAmounts(newObj.Spec.Benefits)); err != nil {
+		return nil, err
+	}
 	return v.gates.check(ctx, oldObj, newObj)
+}
+
+// benefitAmounts checks the amounts of benefits, which the CRD cannot check
+// as it checks single amounts (the API server cannot bound the cost of the
+// check over a list of strings of any length).
+func benefitAmounts(benefits []v1alpha1.Benefit) error {
+	var errs []error
+	for i, b := range benefits {
+		errs = append(errs, money.Check(fmt.Sprintf("spec.benefits[%d].planned", i), b.Planned),
+			money.Check(fmt.Sprintf("spec.benefits[%d].realised", i), b.Realised))
+	}
+	return errors.Join(errs...)
 }
 
 func (v *projectValidator) ValidateDelete(context.Context, *v1alpha1.Project) (admission.Warnings, error) {
@@ -152,12 +170,34 @@ func (v *projectValidator) ValidateDelete(context.Context, *v1alpha1.Project) (a
 
 type programmeValidator struct{ gates *gateChecker }
 
-func (v *programmeValidator) ValidateCreate(context.Context, *v1alpha1.Programme) (admission.Warnings, error) {
-	return nil, nil
+func (v *programmeValidator) ValidateCreate(_ context.Context, p *v1alpha1.Programme) (admission.Warnings, error) {
+	return nil, programmeInput(p, v.gates.now())
 }
 
 func (v *programmeValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Programme) (admission.Warnings, error) {
+	if err := programmeInput(newObj, v.gates.now()); err != nil {
+		return nil, err
+	}
 	return v.gates.check(ctx, oldObj, newObj)
+}
+
+// programmeInput checks what the CRD cannot: the closing date against
+// today, and the amounts in lists.
+func programmeInput(p *v1alpha1.Programme, now time.Time) error {
+	errs := []error{closedOnNotAhead(p.Spec.ClosedOn, now), benefitAmounts(p.Spec.Benefits)}
+	for i, t := range p.Spec.Tranches {
+		errs = append(errs, money.Check(fmt.Sprintf("spec.tranches[%d].budget", i), t.Budget))
+	}
+	return errors.Join(errs...)
+}
+
+// closedOnNotAhead refuses a closing date after today: Gate 5 falls due from
+// it, so dating it ahead would put off the review of benefits.
+func closedOnNotAhead(closedOn v1alpha1.Date, now time.Time) error {
+	if today := latestToday(now); closedOn != "" && string(closedOn) > today {
+		return fmt.Errorf("spec.closedOn: %s is after today (%s): record the date the object actually closed", closedOn, today)
+	}
+	return nil
 }
 
 func (v *programmeValidator) ValidateDelete(context.Context, *v1alpha1.Programme) (admission.Warnings, error) {
