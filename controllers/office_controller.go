@@ -73,17 +73,13 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	}
 	record(r.Recorder, office, status.SetOffice(office, facts, status.RuleErrors(facts.Policy, r.Rules), children).Events)
 
-	wait, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, func() (report.Input, error) {
+	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, office.Status.Rollup, func() (report.Input, error) {
 		programmes, projects, err := read.OfficeContents(ctx, office, children.Portfolios, children.Satellites)
 		return report.Input{Kind: "Office", Namespace: office.Namespace, Name: office.Name, Health: office.Status.Rollup.Health,
 			Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects}, err
 	})
 	status.Summarise(office, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
-	if pending > 0 {
-		status.MarkPending(office, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "portfolios and satellite offices"))
-		wait = minPositive(wait, DeferralRecheck)
-	}
-	return ctrl.Result{RequeueAfter: wait}, err
+	return ctrl.Result{RequeueAfter: markPending(office, pending, "portfolios and satellite offices", published)}, err
 }
 
 // SetupWithManager registers the reconciler and its watches: an Office is

@@ -67,18 +67,15 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	}
 	record(r.Recorder, portfolio, status.SetPortfolio(portfolio, facts, children).Events)
 
-	wait, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, func() (report.Input, error) {
+	figures := []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted}
+	published, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, figures, func() (report.Input, error) {
 		beneath, err := read.ProjectsOf(ctx, programmes)
 		return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
 			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Of(portfolio.Status.Committed),
 			OverCommitted: portfolio.Status.OverCommitted != nil && *portfolio.Status.OverCommitted, Programmes: programmes, Projects: append(append([]*v1alpha1.Project(nil), projects...), beneath...)}, err
 	})
 	status.Summarise(portfolio, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
-	if pending > 0 {
-		status.MarkPending(portfolio, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "programmes and projects"))
-		wait = minPositive(wait, DeferralRecheck)
-	}
-	return ctrl.Result{RequeueAfter: wait}, err
+	return ctrl.Result{RequeueAfter: markPending(portfolio, pending, "programmes and projects", published)}, err
 }
 
 // SetupWithManager registers the reconciler and its watches: a Portfolio is

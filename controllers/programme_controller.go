@@ -70,7 +70,8 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	outcome := status.SetProgramme(programme, facts, projects, r.Rules, now)
 	record(r.Recorder, programme, outcome.Events)
 
-	wait, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, func() (report.Input, error) {
+	figures := []any{programme.Status.Rollup, programme.Status.Health}
+	published, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, figures, func() (report.Input, error) {
 		return report.Input{Kind: "Programme", Namespace: programme.Namespace, Name: programme.Name, Health: programme.Status.Health,
 			Rollup: programme.Status.Rollup, Projects: projects.Admitted}, nil
 	})
@@ -79,11 +80,7 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 		return ctrl.Result{}, err
 	}
 	res := requeueAt(outcome.RecheckAt, now)
-	res.RequeueAfter = minPositive(res.RequeueAfter, wait)
-	if pending > 0 {
-		status.MarkPending(programme, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "projects"))
-		res.RequeueAfter = minPositive(res.RequeueAfter, DeferralRecheck)
-	}
+	res.RequeueAfter = minPositive(res.RequeueAfter, markPending(programme, pending, "projects", published))
 	return res, nil
 }
 

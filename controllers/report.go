@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -21,6 +22,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -54,10 +56,23 @@ type publisher struct {
 
 	mu   sync.Mutex
 	last map[string]time.Time // object key → last rebuild
+	// published is, per object key, the fingerprint of the figures its live
+	// report was last built from.
+	published map[string]string
 }
 
 func newPublisher(c client.Client, apiReader client.Reader, now func() time.Time) *publisher {
-	return &publisher{client: c, apiReader: apiReader, now: now, last: map[string]time.Time{}}
+	return &publisher{client: c, apiReader: apiReader, now: now, last: map[string]time.Time{}, published: map[string]string{}}
+}
+
+// fingerprint identifies the figures a report is built from.
+func fingerprint(figures any) string {
+	data, err := json.Marshal(figures)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // nameTakenError says that a report's name is held by a ConfigMap another
@@ -78,31 +93,46 @@ type reportedObject interface {
 	v1alpha1.Conditioned
 }
 
+// publication is what publishing asks of the reconciler.
+type publication struct {
+	// wait is when to be called again: the rebuild was deferred or the next
+	// snapshot is due; zero when never.
+	wait time.Duration
+	// pending is true when the live report does not hold the current
+	// figures yet (its rebuild was deferred): the object is not Ready.
+	pending bool
+}
+
 // publish brings the object's report ConfigMaps up to date and sets its
-// ReportPublished condition. build gathers the report input; it is only
-// called when a rebuild is due. The result asks to be called again when the
-// rebuild was deferred or the next snapshot is due.
-func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string, settings v1alpha1.ReportSettings, enabledByDefault bool, build func() (report.Input, error)) (time.Duration, error) {
+// ReportPublished condition. figures are what the report's figures come
+// from (the object's rollup); build gathers the report input and is only
+// called when a rebuild is due.
+func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string, settings v1alpha1.ReportSettings, enabledByDefault bool, figures any, build func() (report.Input, error)) (publication, error) {
 	enabled := settings.Mode == v1alpha1.ReportsEnabled || (settings.Mode == "" && enabledByDefault)
 	key := kind + "/" + obj.GetNamespace() + "/" + obj.GetName()
 	if !enabled {
 		conditions.Delete(obj, v1alpha1.ConditionReportPublished)
-		return 0, p.deleteLive(ctx, obj, kind)
+		return publication{}, p.deleteLive(ctx, obj, kind)
 	}
 	now := p.now()
+	current := fingerprint(figures)
 	p.mu.Lock()
 	wait := p.last[key].Add(ReportMinInterval).Sub(now)
 	if wait <= 0 {
 		p.last[key] = now
 	}
+	stale := p.published[key] != current
 	p.mu.Unlock()
 	if wait > 0 && conditions.Get(obj, v1alpha1.ConditionReportPublished) != nil {
-		return wait, nil
+		if stale {
+			ctrl.LoggerFrom(ctx).V(1).Info("Report rebuild deferred", "after", wait.String())
+		}
+		return publication{wait: wait, pending: stale}, nil
 	}
 
 	in, err := build()
 	if err != nil {
-		return 0, err
+		return publication{}, err
 	}
 	rendered := report.Render(report.Build(in))
 	data := rendered.Data
@@ -111,17 +141,21 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonPublishFailed, err.Error())
 		if taken := (*nameTakenError)(nil); errors.As(err, &taken) {
 			// Waiting on another object, not failing: no hot retry.
-			return ReportNameTakenRecheck, nil
+			return publication{wait: ReportNameTakenRecheck}, nil
 		}
-		return 0, err
+		return publication{}, err
 	}
+	p.mu.Lock()
+	p.published[key] = current
+	p.mu.Unlock()
 	if rendered.Truncated {
 		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionTrue, v1alpha1.ReasonTruncated,
 			"ConfigMap "+name+" holds a summarised report: the organisation is too large to list in full")
 	} else {
 		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionTrue, v1alpha1.ReasonPublished, "ConfigMap "+name+" holds the report")
 	}
-	return p.snapshot(ctx, obj, kind, settings, data, now)
+	next, err := p.snapshot(ctx, obj, kind, settings, data, now)
+	return publication{wait: next}, err
 }
 
 // reportName is the deterministic name of an object's report ConfigMap:

@@ -8,6 +8,7 @@ package controllers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/report"
 )
 
@@ -121,4 +123,51 @@ func TestReportSnapshots(t *testing.T) {
 	g.Expect(snap.Immutable).To(HaveValue(BeTrue()))
 	g.Expect(snap.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationPeriodStart, start.Format(time.RFC3339)))
 	g.Expect(snap.Data[report.KeyMarkdown]).To(ContainSubstring("# Portfolio " + o.ns + "/digital"))
+}
+
+// Ready means the figures are final: while a burst of projects is being
+// reconciled, the office is never Ready with a partial count (it says
+// Reconciling, ChildrenPending or ReportPending instead), and once Ready its
+// status and its live report hold every project.
+func TestReadyMeansTheFiguresAreFinal(t *testing.T) {
+	o := newOrganisation(t)
+	expectReady(t, o.office)
+	const n = 15
+	for i := range n {
+		create(t, reporting(newProject(o.ns, fmt.Sprintf("p%02d", i), refPtr("cloud")), "1M", "1.2M"))
+	}
+	sawPending := false
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		office := &v1alpha1.Office{}
+		if err := k8sClient.Get(context.Background(), client.ObjectKeyFromObject(o.office), office); err != nil {
+			t.Fatal(err)
+		}
+		if conditions.IsTrue(office, v1alpha1.ConditionReconciling) {
+			sawPending = true
+		}
+		if conditions.IsTrue(office, v1alpha1.ConditionReady) && office.Status.Rollup.Projects != 0 {
+			// Ready with projects: all of them, in status and in the live
+			// report.
+			if office.Status.Rollup.Projects != n {
+				t.Fatalf("Ready with %d of %d projects", office.Status.Rollup.Projects, n)
+			}
+			var r report.Report
+			cm := reportOf(NewWithT(t), o.ns, "office-central-report")
+			if err := json.Unmarshal([]byte(cm.Data[report.KeyJSON]), &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Counts.Projects != n {
+				t.Fatalf("Ready while the live report holds %d of %d projects", r.Counts.Projects, n)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the office did not become Ready with its projects: %+v", office.Status.Conditions)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !sawPending {
+		t.Error("the office never said its figures were pending")
+	}
 }

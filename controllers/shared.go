@@ -92,6 +92,21 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 	return update(ctx, obj)
 }
 
+// markPending marks a parent whose figures are not final (children pending,
+// or the live report not rebuilt with its rollup yet) and returns when to
+// look again.
+func markPending(obj conditions.Object, children int, what string, published publication) time.Duration {
+	wait := published.wait
+	switch {
+	case children > 0:
+		status.MarkPending(obj, v1alpha1.ReasonChildrenPending, pendingMessage(children, what))
+		wait = minPositive(wait, DeferralRecheck)
+	case published.pending:
+		status.MarkPending(obj, v1alpha1.ReasonReportPending, fmt.Sprintf("the live report is rebuilt with these figures within %s", published.wait.Round(time.Second)))
+	}
+	return wait
+}
+
 // pendingMessage says how many children a parent waits for.
 func pendingMessage(n int, what string) string {
 	return fmt.Sprintf("%d %s not yet reconciled at their current generation; the figures are not final", n, what)

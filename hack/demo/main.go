@@ -123,28 +123,35 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	return nil
 }
 
-// waitReady polls until every governance object reports Ready=True,
-// failing early when the operator exits.
+// waitReady polls until every governance object reports Ready=True and
+// nothing has changed for a second (Ready means a parent's figures reflect
+// the children it has seen; a second without writes means it has seen them
+// all), failing early when the operator exits.
 func waitReady(ctx context.Context, cp *controlplane.ControlPlane, op *controlplane.Operator) error {
-	const readyColumn = `custom-columns=READY:.status.conditions[?(@.type=="Ready")].status`
-	last := ""
+	const columns = `custom-columns=READY:.status.conditions[?(@.type=="Ready")].status,VERSION:.metadata.resourceVersion`
+	last, settledAt := "", ""
 	for {
-		out, err := cp.Kubectl(ctx, "get", "p3o", "-A", "--no-headers", "-o", readyColumn)
+		out, err := cp.Kubectl(ctx, "get", "p3o", "-A", "--no-headers", "-o", columns)
 		if err == nil {
-			rows := strings.Fields(out)
+			lines := strings.Split(strings.TrimSpace(out), "\n")
 			ready := 0
-			for _, r := range rows {
-				if r == "True" {
+			for _, line := range lines {
+				if f := strings.Fields(line); len(f) > 0 && f[0] == "True" {
 					ready++
 				}
 			}
-			progress := fmt.Sprintf("%d of %d objects Ready", ready, len(rows))
+			progress := fmt.Sprintf("%d of %d objects Ready", ready, len(lines))
 			if progress != last {
 				fmt.Println(progress)
 				last = progress
 			}
-			if len(rows) > 0 && ready == len(rows) {
+			switch {
+			case len(lines) == 0 || ready < len(lines):
+				settledAt = ""
+			case settledAt == out:
 				return nil
+			default:
+				settledAt = out // all Ready: settled if nothing changes within a second
 			}
 		}
 		select {
@@ -152,7 +159,7 @@ func waitReady(ctx context.Context, cp *controlplane.ControlPlane, op *controlpl
 			return fmt.Errorf("not every object became Ready (%s); see `kubectl get p3o -A`", last)
 		case <-op.Exited():
 			return errors.New("the operator exited before the organisation settled")
-		case <-time.After(500 * time.Millisecond):
+		case <-time.After(time.Second):
 		}
 	}
 }
