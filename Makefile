@@ -72,9 +72,12 @@ fuzz: ## Run the fuzz tests for 30 s each.
 
 ##@ Build and run
 
+# The version `bin/p3o-operator --version` prints, with the commit and build date.
+VERSION ?= dev
+
 .PHONY: build
-build: ## Build the operator binary into bin/p3o-operator.
-	go build -o bin/p3o-operator .
+build: ## Build the operator binary into bin/p3o-operator (VERSION=v0.1.0 sets its version).
+	go build -ldflags "-X main.version=$(VERSION) -X main.commit=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown) -X main.date=$$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o bin/p3o-operator .
 
 .PHONY: demo
 demo: build ## Start a local control plane, run the operator, apply config/samples and show the result (KEEP=1 to explore).

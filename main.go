@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	goruntime "runtime"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -30,6 +31,20 @@ import (
 
 var scheme = runtime.NewScheme()
 
+// Set at build time by the Makefile's build target:
+//
+//	go build -ldflags "-X main.version=v0.1.0 -X main.commit=abc1234 -X main.date=2026-11-27T10:00:00Z"
+var (
+	version = "dev"
+	commit  = "unknown"
+	date    = "unknown"
+)
+
+// versionString is what --version prints.
+func versionString() string {
+	return fmt.Sprintf("p3o-operator %s (commit %s, built %s, %s %s/%s)", version, commit, date, goruntime.Version(), goruntime.GOOS, goruntime.GOARCH)
+}
+
 func init() {
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(v1alpha1.AddToScheme(scheme))
@@ -47,6 +62,7 @@ func main() {
 		leaderElectNS   string
 		kubeAPIQPS      float64
 		kubeAPIBurst    int
+		printVersion    bool
 		zapOptions      = zap.Options{}
 		reconcilersOpts = controllers.Options{}
 	)
@@ -61,8 +77,13 @@ func main() {
 	flag.Float64Var(&kubeAPIQPS, "kube-api-qps", 50, "Queries per second the operator may send to the API server.")
 	flag.IntVar(&kubeAPIBurst, "kube-api-burst", 100, "Burst of queries the operator may send to the API server.")
 	flag.IntVar(&reconcilersOpts.MaxConcurrentReconciles, "max-concurrent-reconciles", 2, "Reconciles each controller runs in parallel.")
+	flag.BoolVar(&printVersion, "version", false, "Print the version, commit and build date, and exit.")
 	zapOptions.BindFlags(flag.CommandLine)
 	flag.Parse()
+	if printVersion {
+		fmt.Println(versionString())
+		return
+	}
 
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOptions)))
 	log := ctrl.Log.WithName("setup")

@@ -31,11 +31,24 @@ func TestOperatorWithKubectl(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
+	// The version variables are set as the Makefile's build target sets them.
+	build := exec.CommandContext(ctx, "go", "build", "-o", binary,
+		"-ldflags", "-X main.version=v0.0.0-e2e -X main.commit=0e2e0e2 -X main.date=2026-01-02T03:04:05Z", ".")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the operator: %v\n%s", err, out)
 	}
+
+	t.Run("--version prints the version, commit and build date and exits", func(t *testing.T) {
+		out, err := exec.CommandContext(ctx, binary, "--version").CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s --version: %v\n%s", binary, err, out)
+		}
+		want := "p3o-operator v0.0.0-e2e (commit 0e2e0e2, built 2026-01-02T03:04:05Z, go"
+		if !strings.HasPrefix(string(out), want) || strings.Count(string(out), "\n") != 1 {
+			t.Errorf("%s --version printed %q; want one line starting %q", binary, out, want)
+		}
+	})
 
 	cp, err := controlplane.Start()
 	if err != nil {
