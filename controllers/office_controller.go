@@ -66,27 +66,38 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 		}
 		children.Satellites, children.Refused = satellites, children.Refused+refused
 	}
-	pending := countPending(children.Portfolios, portfolioObserved, true) + countPending(children.Satellites, officeObserved, true)
+	if children.Programmes, children.Projects, err = read.DirectScope(ctx, office, facts.Supported, children.Portfolios, children.Satellites); err != nil {
+		return ctrl.Result{}, err
+	}
+	const what = "portfolios, satellite offices, programmes and projects"
+	pending := countPending(children.Portfolios, portfolioObserved, true) + countPending(children.Satellites, officeObserved, true) +
+		countPending(children.Programmes, programmeObserved, true) + countPending(children.Projects, projectObserved, false)
 	if r.Deferrals.wait(ctx, governance.Key(office), pending > 0, time.Now()) {
-		status.MarkPending(office, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "portfolios and satellite offices"))
+		status.MarkPending(office, v1alpha1.ReasonChildrenPending, pendingMessage(pending, what))
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
 	record(r.Recorder, office, status.SetOffice(office, facts, status.RuleErrors(facts.Policy, r.Rules), children).Events)
 
 	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, office.Status.Rollup, func() (report.Input, error) {
 		programmes, projects, err := read.OfficeContents(ctx, office, children.Portfolios, children.Satellites)
+		if err != nil {
+			return report.Input{}, err
+		}
+		beneath, err := read.ProjectsOf(ctx, children.Programmes)
+		programmes = append(programmes, children.Programmes...)
+		projects = append(append(projects, children.Projects...), beneath...)
 		return report.Input{Kind: "Office", Namespace: office.Namespace, Name: office.Name, Health: office.Status.Rollup.Health,
 			Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects}, err
 	})
 	status.Summarise(office, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
-	return ctrl.Result{RequeueAfter: markPending(office, pending, "portfolios and satellite offices", published)}, err
+	return ctrl.Result{RequeueAfter: markPending(office, pending, what, published)}, err
 }
 
 // SetupWithManager registers the reconciler and its watches: an Office is
-// requeued when it changes; when one of its Portfolios or
-// satellites changes (spec or status: that is what it rolls up); when its
-// hub changes (the hub chain); when the object it supports appears, goes or
-// changes its spec; and when the labels of its namespace change.
+// requeued when it changes; when one of its Portfolios or satellites, the
+// object it supports, or a Programme or Project naming it in officeRef
+// changes (spec or status: that is what it rolls up); when its hub changes
+// (the hub chain); and when the labels of its namespace change.
 func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.OfficeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
@@ -98,8 +109,12 @@ func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(satellitesOfHub), specChanged).
 		Watches(&v1alpha1.Office{}, rollups.toParents(hubOfSatellite)).
 		Watches(&v1alpha1.Portfolio{}, rollups.toParents(parentsOf(portfolioOffice))).
-		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexSupportedObjectRef, governance.SubjectKeyOf(v1alpha1.SubjectKindProgramme))), specChanged).
-		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexSupportedObjectRef, governance.SubjectKeyOf(v1alpha1.SubjectKindProject))), specChanged).
+		Watches(&v1alpha1.Programme{}, rollups.toParents(both(
+			referrersOf(r.Client, newList, governance.IndexSupportedObjectRef, governance.SubjectKeyOf(v1alpha1.SubjectKindProgramme)),
+			parentsOf(programmeOffice)))).
+		Watches(&v1alpha1.Project{}, rollups.toParents(both(
+			referrersOf(r.Client, newList, governance.IndexSupportedObjectRef, governance.SubjectKeyOf(v1alpha1.SubjectKindProject)),
+			parentsOf(projectOffice)))).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
 		Named("office").

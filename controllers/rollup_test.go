@@ -7,6 +7,7 @@ package controllers_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -16,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/report"
 	"p3o.dev/p3o-operator/internal/status"
 )
 
@@ -101,7 +103,8 @@ func TestRedProjectReachesTheOffice(t *testing.T) {
 		g.Expect(o.office.Status.Rollup.Health).To(Equal(v1alpha1.HealthRed))
 		g.Expect(o.office.Status.Rollup.Causes).To(ContainElement(cause))
 		g.Expect(o.office.Status.Rollup.Projects).To(BeEquivalentTo(2))
-		g.Expect(o.office.Status.Rollup.ByHealth).To(Equal(v1alpha1.HealthCounts{Green: 1, Red: 2}))
+		// Counts by health are of projects: they add up to the projects.
+		g.Expect(o.office.Status.Rollup.ByHealth).To(Equal(v1alpha1.HealthCounts{Green: 1, Red: 1}))
 	}).Should(Succeed())
 
 	// Health turning Red is an event on the project.
@@ -264,4 +267,51 @@ func TestMixedCurrencyIsAConditionNotASum(t *testing.T) {
 	expectCondition(t, o.programme, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
 	get(g, o.programme)
 	g.Expect(o.programme.Status.Rollup.Money.Budget.String()).To(Equal("2M"))
+}
+
+// Every office type shows its scope, each object counted once: a Temporary
+// office the programme it supports, a Project Support office its project,
+// a Virtual office what names it in officeRef; a portfolio office that is
+// also named by a project in one of its portfolios counts that project once.
+func TestEveryOfficeShowsItsScope(t *testing.T) {
+	o := newOrganisation(t)
+	red := reporting(newProject(o.ns, "late", refPtr("cloud")), "1M", "1.5M")
+	green := reporting(newProject(o.ns, "fine", refPtr("cloud")), "500k", "500k")
+	green.Spec.OfficeRef = refPtr("central") // also in central's portfolio: counted once
+	temporary := newOffice(o.ns, "cloud-pmo", v1alpha1.OfficeTypeTemporary)
+	temporary.Spec.SupportedObjectRef = &v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProgramme, ParentReference: ref("cloud")}
+	support := newOffice(o.ns, "late-support", v1alpha1.OfficeTypeProjectSupport)
+	support.Spec.SupportedObjectRef = &v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject, ParentReference: ref("late")}
+	virtual := newOffice(o.ns, "virtual", v1alpha1.OfficeTypeVirtual)
+	governed := reporting(newProject(o.ns, "governed", refPtr("cloud")), "200k", "200k")
+	governed.Spec.OfficeRef = refPtr("virtual")
+	create(t, red, green, governed, temporary, support, virtual)
+
+	g := NewWithT(t)
+	cases := []struct {
+		office   *v1alpha1.Office
+		projects int32
+		health   v1alpha1.Health
+		budget   string
+	}{
+		{o.office, 3, v1alpha1.HealthRed, "1700k"},
+		{temporary, 3, v1alpha1.HealthRed, "1700k"},
+		{support, 1, v1alpha1.HealthRed, "1M"},
+		{virtual, 1, v1alpha1.HealthGreen, "200k"},
+	}
+	for _, tc := range cases {
+		expectReady(t, tc.office)
+		g.Eventually(func(g Gomega) {
+			get(g, tc.office)
+			r := tc.office.Status.Rollup
+			g.Expect(r.Projects).To(Equal(tc.projects), "%s projects", tc.office.Name)
+			g.Expect(r.Health).To(Equal(tc.health), "%s health", tc.office.Name)
+			g.Expect(r.Money.Budget).NotTo(BeNil(), "%s budget", tc.office.Name)
+			g.Expect(r.Money.Budget.Cmp(resource.MustParse(tc.budget))).To(BeZero(), "%s budget %s", tc.office.Name, r.Money.Budget)
+			var rep report.Report
+			g.Expect(json.Unmarshal([]byte(reportOf(g, o.ns, "office-"+tc.office.Name+"-report").Data[report.KeyJSON]), &rep)).To(Succeed())
+			g.Expect(rep.Projects).To(HaveLen(int(tc.projects)), "%s report rows", tc.office.Name)
+			g.Expect(rep.Health).To(Equal(tc.health))
+		}).Should(Succeed())
+	}
 }

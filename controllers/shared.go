@@ -242,6 +242,23 @@ func programmePortfolio(obj client.Object) []types.NamespacedName {
 	return target(&p.Spec.PortfolioRef, p.Namespace)
 }
 
+func programmeOffice(obj client.Object) []types.NamespacedName {
+	p := obj.(*v1alpha1.Programme)
+	return target(p.Spec.OfficeRef, p.Namespace)
+}
+
+func projectOffice(obj client.Object) []types.NamespacedName {
+	p := obj.(*v1alpha1.Project)
+	return target(p.Spec.OfficeRef, p.Namespace)
+}
+
+// both enqueues what either map function names.
+func both(a, b handler.MapFunc) handler.MapFunc {
+	return func(ctx context.Context, obj client.Object) []reconcile.Request {
+		return append(a(ctx, obj), b(ctx, obj)...)
+	}
+}
+
 func portfolioOffice(obj client.Object) []types.NamespacedName {
 	p := obj.(*v1alpha1.Portfolio)
 	return target(&p.Spec.OfficeRef, p.Namespace)

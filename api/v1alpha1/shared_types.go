@@ -466,7 +466,9 @@ type Rollup struct {
 	// +kubebuilder:validation:Minimum=0
 	Satellites int32 `json:"satellites,omitempty"`
 
-	// byHealth counts Projects and Programmes by health.
+	// byHealth counts the open (not Closed) Projects beneath by health, so
+	// that it adds up to the open projects; programmes are counted in
+	// programmes and byPhase.
 	// +optional
 	ByHealth HealthCounts `json:"byHealth,omitzero"`
 

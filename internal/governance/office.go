@@ -330,6 +330,9 @@ type OfficeFacts struct {
 	Resolutions []hierarchy.Resolution
 	// SupportedPhase is the phase of the resolved supported object, if any.
 	SupportedPhase string
+	// Supported is the resolved supported Project or Programme, if any (the
+	// cache's object: read it, never modify it).
+	Supported client.Object
 	// Chain is the office's hub chain.
 	Chain Chain
 	// Policy is the office's effective policy.
@@ -346,6 +349,7 @@ func (r Reader) OfficeFacts(ctx context.Context, office *v1alpha1.Office) (Offic
 	facts := OfficeFacts{Resolutions: resolutions}
 	if _, ok := Resolved(resolutions, FieldSupportedObjectRef); ok {
 		facts.SupportedPhase = phaseOf(supported.Parent)
+		facts.Supported = supported.Parent
 	}
 	if facts.Chain, err = r.OfficeChain(ctx, office); err != nil {
 		return OfficeFacts{}, err

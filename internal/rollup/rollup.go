@@ -95,7 +95,7 @@ func (b *Builder) inCurrency(currency v1alpha1.Currency, who string) bool {
 	return false
 }
 
-// countHealth counts an open (not Closed) project or programme by health.
+// countHealth counts an open (not Closed) project by health.
 func (b *Builder) countHealth(h v1alpha1.Health) {
 	switch h {
 	case v1alpha1.HealthGreen:
@@ -193,9 +193,10 @@ func (b *Builder) AddProgramme(p Programme) {
 	b.out.Programmes++
 	b.phases[v1alpha1.PhaseCount{Kind: v1alpha1.SubjectKindProgramme, Phase: string(p.Phase)}]++
 	if p.Phase != v1alpha1.ProgrammeClosed {
-		// The programme counts by its overall health; it is named as a cause
-		// only for what its own register gives, its projects for the rest.
-		b.countHealth(p.Health)
+		// Counts by health are of projects only (its projects come with its
+		// rollup); the programme's own health (risks, gates, confidence)
+		// lowers the rollup's health, and it is named as a cause for it.
+		b.considerHealth(p.OwnHealth)
 		b.addCause(v1alpha1.SubjectKindProgramme, p.Namespace, p.Name, p.OwnHealth, p.OwnReason)
 	}
 	b.addRisks(p.Risks)

@@ -101,8 +101,8 @@ func TestPortfolioOfProgrammesAndProjects(t *testing.T) {
 	if r.Programmes != 1 || r.Projects != 2 || r.Health != v1alpha1.HealthRed {
 		t.Errorf("programmes %d projects %d health %s", r.Programmes, r.Projects, r.Health)
 	}
-	if want := (v1alpha1.HealthCounts{Green: 1, Red: 2}); r.ByHealth != want {
-		t.Errorf("byHealth %+v; want %+v (the programme counts by its overall health)", r.ByHealth, want)
+	if want := (v1alpha1.HealthCounts{Green: 1, Red: 1}); r.ByHealth != want {
+		t.Errorf("byHealth %+v; want %+v (projects only: the counts add up to the project count)", r.ByHealth, want)
 	}
 	// The Red project is the cause; the programme's own Amber is not the worst.
 	if len(r.Causes) != 1 || r.Causes[0].Kind != v1alpha1.SubjectKindProject || r.Causes[0].Name != "portal" {

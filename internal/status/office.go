@@ -27,6 +27,11 @@ import (
 type OfficeChildren struct {
 	Portfolios []*v1alpha1.Portfolio
 	Satellites []*v1alpha1.Office
+	// Programmes and Projects are those the office governs or supports
+	// directly (officeRef, supportedObjectRef), outside its portfolios and
+	// satellites.
+	Programmes []*v1alpha1.Programme
+	Projects   []*v1alpha1.Project
 	// Refused is the number of portfolios and satellites it does not admit.
 	Refused int
 }
@@ -52,12 +57,19 @@ func SetOffice(o *v1alpha1.Office, facts governance.OfficeFacts, ruleErrors []st
 	for _, s := range children.Satellites {
 		b.AddSatellite(s.Status.Rollup, nil)
 	}
+	for _, p := range children.Programmes {
+		b.AddProgramme(ProgrammeItem(p))
+	}
+	for _, p := range children.Projects {
+		b.AddProject(ProjectItem(p))
+	}
 	for range children.Refused {
 		b.Refuse()
 	}
 	res := b.Build()
 	o.Status.Rollup = res.Rollup
-	setRolledUp(o, res, len(children.Portfolios)+len(children.Satellites), "portfolios and satellite offices")
+	setRolledUp(o, res, len(children.Portfolios)+len(children.Satellites)+len(children.Programmes)+len(children.Projects),
+		"portfolios, satellite offices, programmes and projects")
 
 	summarise(o, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
 	o.Status.ObservedGeneration = o.Generation
