@@ -79,6 +79,10 @@ VERSION ?= dev
 build: ## Build the operator binary into bin/p3o-operator (VERSION=v0.1.0 sets its version).
 	go build -ldflags "-X main.version=$(VERSION) -X main.commit=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown) -X main.date=$$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o bin/p3o-operator .
 
+.PHONY: plugin
+plugin: ## Build the kubectl plugin into bin/kubectl-p3o (with bin/ on PATH, `kubectl p3o` runs it).
+	go build -o bin/kubectl-p3o ./cmd/kubectl-p3o
+
 .PHONY: demo
 demo: build ## Start a local control plane, run the operator, apply config/samples and show the result (KEEP=1 to explore).
 	@$(ASSETS) KUBEBUILDER_ASSETS="$$assets" go run ./hack/demo --operator bin/p3o-operator $(if $(KEEP),--keep)

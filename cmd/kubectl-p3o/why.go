@@ -1,0 +1,275 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+)
+
+// Explanation is what `why` prints: an object's health, gates and
+// conditions, all read from its status.
+type Explanation struct {
+	Kind               string `json:"kind"`
+	Namespace          string `json:"namespace"`
+	Name               string `json:"name"`
+	Generation         int64  `json:"generation,omitempty"`
+	ObservedGeneration int64  `json:"observedGeneration,omitempty"`
+	// Type is an Office's type.
+	Type  string `json:"type,omitempty"`
+	Phase string `json:"phase,omitempty"`
+
+	Health string `json:"health,omitempty"`
+	// DerivedHealth and DeclaredRAG are a Project's two healths; the worse
+	// counts.
+	DerivedHealth string   `json:"derivedHealth,omitempty"`
+	DeclaredRAG   string   `json:"declaredRAG,omitempty"`
+	HealthReasons []string `json:"healthReasons,omitempty"`
+	// Causes are the descendants that give a rollup its health.
+	Causes []v1alpha1.HealthCause `json:"causes,omitempty"`
+
+	// Office is the governing office (Portfolios, Programmes, Projects).
+	Office *v1alpha1.ObjectReference `json:"office,omitempty"`
+	// Hub is the root of an Office's hub chain.
+	Hub *v1alpha1.ObjectReference `json:"hub,omitempty"`
+	// Capacity, Committed and OverCommitted are a Portfolio's.
+	Capacity      *resource.Quantity `json:"capacity,omitempty"`
+	Committed     *resource.Quantity `json:"committed,omitempty"`
+	OverCommitted *bool              `json:"overCommitted,omitempty"`
+	Currency      string             `json:"currency,omitempty"`
+
+	Enforcement string `json:"enforcement,omitempty"`
+	// PolicyGates are the names of an Office's effective gates.
+	PolicyGates []string              `json:"policyGates,omitempty"`
+	Gates       []v1alpha1.GateStatus `json:"gates,omitempty"`
+	NextGate    string                `json:"nextGate,omitempty"`
+
+	// Review is a GatewayReview's record and what it satisfies.
+	Review *ReviewSummary `json:"review,omitempty"`
+
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// ReviewSummary is a GatewayReview's record and status.
+type ReviewSummary struct {
+	Subject            string                    `json:"subject"`
+	Gate               int32                     `json:"gate"`
+	Date               string                    `json:"date,omitempty"`
+	DeliveryConfidence string                    `json:"deliveryConfidence,omitempty"`
+	Satisfies          []string                  `json:"satisfies,omitempty"`
+	SupersededBy       *v1alpha1.ObjectReference `json:"supersededBy,omitempty"`
+	ExpiresAt          *metav1.Time              `json:"expiresAt,omitempty"`
+}
+
+// explain reads an object's status into an Explanation.
+func explain(obj client.Object) Explanation {
+	e := Explanation{Namespace: obj.GetNamespace(), Name: obj.GetName(), Generation: obj.GetGeneration()}
+	switch o := obj.(type) {
+	case *v1alpha1.Office:
+		s := o.Status
+		e.Kind, e.Type, e.ObservedGeneration, e.Conditions = "Office", string(o.Spec.Type), s.ObservedGeneration, s.Conditions
+		e.Health, e.Causes, e.Hub = string(s.Rollup.Health), s.Rollup.Causes, s.Hub
+		e.Enforcement, e.PolicyGates = string(s.Enforcement), s.Gates
+	case *v1alpha1.Portfolio:
+		s := o.Status
+		e.Kind, e.ObservedGeneration, e.Conditions = "Portfolio", s.ObservedGeneration, s.Conditions
+		e.Health, e.Causes, e.Office = string(s.Rollup.Health), s.Rollup.Causes, s.Office
+		e.Capacity, e.Committed, e.OverCommitted, e.Currency = o.Spec.Capacity, s.Committed, s.OverCommitted, string(s.Rollup.Money.Currency)
+	case *v1alpha1.Programme:
+		s := o.Status
+		e.Kind, e.Phase, e.ObservedGeneration, e.Conditions = "Programme", string(o.Spec.Phase), s.ObservedGeneration, s.Conditions
+		e.Health, e.HealthReasons, e.Causes, e.Office = string(s.Health), s.HealthReasons, s.Rollup.Causes, s.Office
+		e.Enforcement, e.Gates, e.NextGate = string(s.Compliance.Enforcement), s.Compliance.Gates, s.Compliance.NextGate
+	case *v1alpha1.Project:
+		s := o.Status
+		e.Kind, e.Phase, e.ObservedGeneration, e.Conditions = "Project", string(o.Spec.Phase), s.ObservedGeneration, s.Conditions
+		e.Health, e.DerivedHealth, e.DeclaredRAG, e.HealthReasons = string(s.Health), string(s.DerivedHealth), string(o.Spec.DeclaredRAG), s.HealthReasons
+		e.Office = s.Office
+		e.Enforcement, e.Gates, e.NextGate = string(s.Compliance.Enforcement), s.Compliance.Gates, s.Compliance.NextGate
+	case *v1alpha1.GatewayReview:
+		s := o.Status
+		e.Kind, e.ObservedGeneration, e.Conditions = "GatewayReview", s.ObservedGeneration, s.Conditions
+		subject := o.Spec.SubjectRef
+		r := &ReviewSummary{Subject: string(subject.Kind) + " " + subject.NamespaceOr(o.Namespace) + "/" + string(subject.Name),
+			Gate: o.Spec.GateNumber(), Date: string(o.Spec.Date), Satisfies: s.Satisfies, SupersededBy: s.SupersededBy, ExpiresAt: s.ExpiresAt}
+		if o.Spec.Findings != nil {
+			r.DeliveryConfidence = string(o.Spec.Findings.DeliveryConfidence)
+		}
+		e.Review = r
+	}
+	return e
+}
+
+// conditionOrder puts the conditions `why` is about first.
+var conditionOrder = []v1alpha1.ConditionType{v1alpha1.ConditionParentResolved, v1alpha1.ConditionReady,
+	v1alpha1.ConditionReconciling, v1alpha1.ConditionStalled}
+
+// writeWhy writes an Explanation in a few lines for people.
+func writeWhy(w io.Writer, p printer, e Explanation) error {
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	title := e.Kind + " " + e.Namespace + "/" + e.Name
+	switch {
+	case e.Type != "":
+		title += " (" + e.Type + ")"
+	case e.Phase != "":
+		title += " (" + e.Phase + ")"
+	}
+	line("%s", clean(title))
+	if e.ObservedGeneration != 0 && e.ObservedGeneration != e.Generation {
+		line("Status is of generation %d; the object is at generation %d: the operator has not caught up yet.", e.ObservedGeneration, e.Generation)
+	} else if e.ObservedGeneration == 0 && len(e.Conditions) == 0 {
+		line("No status yet: the operator has not reconciled this object (is it running?).")
+	}
+
+	if e.Review == nil {
+		health := p.health(clean(orDash(e.Health)))
+		switch {
+		case e.DeclaredRAG != "":
+			health += fmt.Sprintf(" (derived %s, declared %s: the worse counts)", p.health(clean(orDash(e.DerivedHealth))), p.health(clean(e.DeclaredRAG)))
+		case e.DerivedHealth != "":
+			health += fmt.Sprintf(" (derived %s, none declared)", p.health(clean(e.DerivedHealth)))
+		}
+		line("Health: %s", health)
+		for _, r := range e.HealthReasons {
+			line("  - %s", clean(r))
+		}
+		if len(e.HealthReasons) == 0 {
+			for _, c := range e.Causes {
+				cause := clean(fmt.Sprintf("%s %s/%s is ", c.Kind, c.Namespace, c.Name)) + p.health(clean(string(c.Health)))
+				if c.Reason != "" {
+					cause += ": " + clean(c.Reason)
+				}
+				line("  - %s", cause)
+			}
+		}
+	}
+	if e.Office != nil {
+		line("Office: %s", clean(e.Office.String()))
+	}
+	if e.Hub != nil {
+		line("Hub: %s", clean(e.Hub.String()))
+	}
+	if e.Committed != nil || e.Capacity != nil {
+		capacity := fmt.Sprintf("Capacity: committed %s of %s", moneyCell(e.Committed, e.Currency), moneyCell(e.Capacity, e.Currency))
+		if e.OverCommitted != nil && *e.OverCommitted {
+			capacity += " (over-committed)"
+		}
+		line("%s", capacity)
+	}
+	if r := e.Review; r != nil {
+		line("Review: gate %d of %s on %s, Delivery Confidence %s", r.Gate, clean(r.Subject), clean(orDash(r.Date)), clean(orDash(r.DeliveryConfidence)))
+		if len(r.Satisfies) > 0 {
+			line("Satisfies: %s", clean(strings.Join(r.Satisfies, ", ")))
+		} else {
+			line("Satisfies: no gate")
+		}
+		if r.SupersededBy != nil {
+			line("Superseded by: %s", clean(r.SupersededBy.String()))
+		}
+		if r.ExpiresAt != nil {
+			line("Expires: %s", date(r.ExpiresAt))
+		}
+	}
+	if e.Enforcement != "" {
+		line("Enforcement: %s", clean(e.Enforcement))
+	}
+	if len(e.PolicyGates) > 0 {
+		line("Gates of the policy: %s", clean(strings.Join(e.PolicyGates, ", ")))
+	}
+	if len(e.Gates) > 0 {
+		line("Gates:")
+		for _, g := range e.Gates {
+			line("  %s", clean(p.gateLine(g)))
+		}
+	}
+	if e.NextGate != "" {
+		line("Next gate: %s", clean(e.NextGate))
+	}
+	if len(e.Conditions) > 0 {
+		line("Conditions:")
+		for _, c := range orderConditions(e.Conditions) {
+			cond := fmt.Sprintf("  %s: %s (%s)", c.Type, c.Status, c.Reason)
+			if c.Message != "" {
+				cond += " " + c.Message
+			}
+			line("%s", clean(cond))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// gateLine is one gate in a line: state and cause, what is missing or
+// the review that satisfies it, and its dates.
+func (p printer) gateLine(g v1alpha1.GateStatus) string {
+	s := gateTitle(g) + ": " + string(g.State)
+	if g.Cause != "" {
+		s += " (" + string(g.Cause) + ")"
+	}
+	if g.Message != "" {
+		s += ", " + g.Message
+	}
+	if g.Review != nil {
+		if g.State == v1alpha1.GateMet {
+			s += "; satisfied by review " + g.Review.String()
+		} else {
+			s += "; review " + g.Review.String()
+		}
+	}
+	if g.DueAt != nil {
+		s += "; due " + date(g.DueAt)
+		if g.State == v1alpha1.GateUnmet && g.DueAt.Time.Before(p.now) {
+			s += " (overdue)"
+		}
+	}
+	if g.ExpiresAt != nil {
+		s += "; expires " + date(g.ExpiresAt)
+	}
+	return s
+}
+
+// gateTitle is the gate's name with its description, once.
+func gateTitle(g v1alpha1.GateStatus) string {
+	if g.Description == "" || strings.HasPrefix(g.Description, g.Name) {
+		return cmp.Or(g.Description, g.Name)
+	}
+	return g.Name + " (" + g.Description + ")"
+}
+
+// orderConditions returns ParentResolved, Ready, Reconciling and Stalled
+// first, then the others as status lists them.
+func orderConditions(conds []metav1.Condition) []metav1.Condition {
+	var out []metav1.Condition
+	for _, t := range conditionOrder {
+		if c := condition(conds, t); c != nil {
+			out = append(out, *c)
+		}
+	}
+	for _, c := range conds {
+		if !isOrdered(c.Type) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func isOrdered(t string) bool {
+	for _, o := range conditionOrder {
+		if string(o) == t {
+			return true
+		}
+	}
+	return false
+}
