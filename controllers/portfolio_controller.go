@@ -72,7 +72,7 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 		beneath, err := read.ProjectsOf(ctx, programmes)
 		return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
 			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Of(portfolio.Status.Committed),
-			OverCommitted: portfolio.Status.OverCommitted != nil && *portfolio.Status.OverCommitted, Programmes: programmes, Projects: append(append([]*v1alpha1.Project(nil), projects...), beneath...)}, err
+			OverCommitted: portfolio.Status.OverCommitted, Programmes: programmes, Projects: append(append([]*v1alpha1.Project(nil), projects...), beneath...)}, err
 	})
 	status.Summarise(portfolio, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
 	return ctrl.Result{RequeueAfter: markPending(portfolio, pending, "programmes and projects", published)}, err

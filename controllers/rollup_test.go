@@ -256,17 +256,37 @@ func TestMixedCurrencyIsAConditionNotASum(t *testing.T) {
 
 	msg := expectCondition(t, o.programme, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
 	g := NewWithT(t)
-	g.Expect(msg).To(Equal("amounts in GBP (Project " + o.ns + "/payroll) are not added to totals in EUR"))
+	want := "totals incomplete: amounts in GBP (Project " + o.ns + "/payroll) are not added to totals in EUR"
+	g.Expect(msg).To(Equal(want))
 	expectCondition(t, o.programme, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	expectCondition(t, o.programme, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonMixedCurrency)
 	get(g, o.programme)
 	g.Expect(o.programme.Status.Rollup.Money.Budget).To(BeNil())
 	g.Expect(o.programme.Status.Rollup.Projects).To(BeEquivalentTo(2))
+
+	// Said all the way up: the portfolio and the office name the same
+	// amounts, show no total, and claim nothing about capacity.
+	for _, parent := range []client.Object{o.portfolio, o.office} {
+		g.Expect(expectCondition(t, parent, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)).To(Equal(want))
+	}
+	get(g, o.portfolio)
+	g.Expect(o.portfolio.Status.Rollup.Money.LeftOut).To(Equal([]v1alpha1.LeftOutAmounts{{Currency: "GBP", Count: 1, Objects: []string{"Project " + o.ns + "/payroll"}}}))
+	g.Expect(o.portfolio.Status.OverCommitted).To(BeNil())
+	g.Eventually(func(g Gomega) {
+		md := reportOf(g, o.ns, "office-central-report").Data[report.KeyMarkdown]
+		g.Expect(md).To(ContainSubstring("**Totals incomplete:** 1 objects' amounts are in GBP, not EUR"))
+		md = reportOf(g, o.ns, "portfolio-digital-report").Data[report.KeyMarkdown]
+		g.Expect(md).To(ContainSubstring("committed unknown, so capacity cannot be compared"))
+		g.Expect(md).NotTo(ContainSubstring("within capacity"))
+	}).Should(Succeed())
 
 	// Back to one currency, the rollup heals.
 	update(t, london, func(off *v1alpha1.Office) { off.Spec.Currency = "EUR" })
 	expectCondition(t, o.programme, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
 	get(g, o.programme)
 	g.Expect(o.programme.Status.Rollup.Money.Budget.String()).To(Equal("2M"))
+	expectCondition(t, o.office, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
+	expectReady(t, o.office)
 }
 
 // Every office type shows its scope, each object counted once: a Temporary

@@ -372,6 +372,37 @@ type MoneySummary struct {
 	// variance is forecastCost minus budget: positive is an overrun.
 	// +optional
 	Variance *resource.Quantity `json:"variance,omitempty"`
+
+	// leftOut lists, per currency, the objects beneath whose amounts are in
+	// another currency than this one. When it is set the totals are
+	// incomplete, so none is shown (no silent sum); objects above say so too.
+	// +optional
+	// +listType=map
+	// +listMapKey=currency
+	// +kubebuilder:validation:MaxItems=8
+	LeftOut []LeftOutAmounts `json:"leftOut,omitempty"`
+}
+
+// LeftOutAmounts are amounts left out of totals because they are in another
+// currency.
+type LeftOutAmounts struct {
+	// currency of the amounts left out.
+	// +required
+	Currency Currency `json:"currency,omitempty"`
+
+	// objects whose amounts were left out, as "Kind namespace/name" (the
+	// first few).
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=8
+	// +kubebuilder:validation:items:MaxLength=330
+	Objects []string `json:"objects,omitempty"`
+
+	// count is how many objects' amounts were left out; it may exceed the
+	// objects listed.
+	// +required
+	// +kubebuilder:validation:Minimum=1
+	Count int32 `json:"count,omitempty"`
 }
 
 // BenefitsSummary sums planned and realised benefits.

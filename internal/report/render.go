@@ -257,10 +257,18 @@ func renderMarkdown(r Report) string {
 	}
 	p("\n## Money (%s)\n\n| Budget | Actual | Forecast | Variance |\n|---:|---:|---:|---:|\n", text(orDash(r.Currency)))
 	p("| %s | %s | %s | %s |\n", human(r.Totals.Budget), human(r.Totals.ActualCost), human(r.Totals.ForecastCost), human(r.Totals.Variance))
+	for _, l := range r.Totals.LeftOut {
+		p("\n> **Totals incomplete:** %d objects' amounts are in %s, not %s, and are not added (%s); no total is shown.\n",
+			l.Count, text(string(l.Currency)), text(orDash(r.Currency)), text(strings.Join(l.Objects, ", ")))
+	}
 	if r.Capacity != nil {
-		over := "within capacity"
-		if r.Capacity.OverCommitted {
+		over := "committed unknown, so capacity cannot be compared"
+		switch {
+		case r.Capacity.OverCommitted == nil:
+		case *r.Capacity.OverCommitted:
 			over = "**over-committed**"
+		default:
+			over = "within capacity"
 		}
 		p("\nCapacity %s, committed %s: %s.\n", human(r.Capacity.Capacity), human(r.Capacity.Committed), over)
 	}

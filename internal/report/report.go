@@ -66,6 +66,9 @@ type Totals struct {
 	Variance         string `json:"variance"`
 	BenefitsPlanned  string `json:"benefitsPlanned"`
 	BenefitsRealised string `json:"benefitsRealised"`
+	// LeftOut names, per currency, the objects whose amounts are in another
+	// currency: the totals are then incomplete and left empty.
+	LeftOut []v1alpha1.LeftOutAmounts `json:"leftOut"`
 }
 
 // Counts are the rollup's counts.
@@ -81,9 +84,10 @@ type Counts struct {
 
 // Capacity compares a portfolio's capacity with what it committed.
 type Capacity struct {
-	Capacity      string `json:"capacity"`
-	Committed     string `json:"committed"`
-	OverCommitted bool   `json:"overCommitted"`
+	Capacity  string `json:"capacity"`
+	Committed string `json:"committed"`
+	// OverCommitted is null when committed is unknown (totals incomplete).
+	OverCommitted *bool `json:"overCommitted"`
 }
 
 // Exception is a Red project or programme.
@@ -139,7 +143,8 @@ type Input struct {
 	Rollup                v1alpha1.Rollup
 	// Capacity and Committed are set for Portfolios.
 	Capacity, Committed *inf.Dec
-	OverCommitted       bool
+	// OverCommitted is nil when it is not known.
+	OverCommitted *bool
 	// Projects and Programmes are everything beneath the object.
 	Projects   []*v1alpha1.Project
 	Programmes []*v1alpha1.Programme
@@ -164,6 +169,7 @@ func Build(in Input) Report {
 			Variance:         decimal(money.Of(in.Rollup.Money.Variance)),
 			BenefitsPlanned:  decimal(money.Of(in.Rollup.Benefits.Planned)),
 			BenefitsRealised: decimal(money.Of(in.Rollup.Benefits.Realised)),
+			LeftOut:          nonNilLeftOut(in.Rollup.Money.LeftOut),
 		},
 		Counts: Counts{
 			Portfolios: in.Rollup.Portfolios, Programmes: in.Rollup.Programmes, Projects: in.Rollup.Projects,
@@ -233,6 +239,13 @@ func less(ns1, n1, ns2, n2 string) bool {
 		return ns1 < ns2
 	}
 	return n1 < n2
+}
+
+func nonNilLeftOut(l []v1alpha1.LeftOutAmounts) []v1alpha1.LeftOutAmounts {
+	if l == nil {
+		return []v1alpha1.LeftOutAmounts{}
+	}
+	return l
 }
 
 func nonNil(s []string) []string {

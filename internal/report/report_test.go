@@ -74,7 +74,7 @@ func sampleInput() Input {
 	}
 	res := b.Build()
 	return Input{Kind: "Portfolio", Namespace: "p3o-central", Name: "digital-transformation", Health: res.Rollup.Health, Rollup: res.Rollup,
-		Capacity: money.Of(qty("3.5M")), Committed: res.Committed, OverCommitted: true,
+		Capacity: money.Of(qty("3.5M")), Committed: res.Committed, OverCommitted: ptrTo(true),
 		Projects: []*v1alpha1.Project{erp, portal, closed}}
 }
 
@@ -201,5 +201,31 @@ func BenchmarkRender10000(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = Render(Build(in))
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// Totals in another currency are never summed silently: the report says
+// which amounts are missing, and never claims "within capacity" while what
+// is committed is unknown.
+func TestIncompleteTotalsAreSaid(t *testing.T) {
+	in := sampleInput()
+	in.Rollup.Money = v1alpha1.MoneySummary{Currency: "EUR", LeftOut: []v1alpha1.LeftOutAmounts{
+		{Currency: "USD", Count: 2, Objects: []string{"Project ns/abroad", "Project ns/overseas"}}}}
+	in.Committed, in.OverCommitted = nil, nil
+	r := Build(in)
+	if len(r.Totals.LeftOut) != 1 || r.Totals.Budget != "" {
+		t.Errorf("totals %+v", r.Totals)
+	}
+	md := Render(r).Data[KeyMarkdown]
+	for _, want := range []string{"**Totals incomplete:** 2 objects' amounts are in USD, not EUR, and are not added (Project ns/abroad, Project ns/overseas); no total is shown.",
+		"committed unknown, so capacity cannot be compared"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "within capacity") {
+		t.Error("report.md claims within capacity while committed is unknown")
 	}
 }

@@ -76,13 +76,13 @@ type Builder struct {
 	budget, actual, forecast   *inf.Dec
 	committed                  *inf.Dec
 	benefitsPlan, benefitsReal *inf.Dec
-	// foreign lists children whose amounts are in another currency.
-	foreign map[v1alpha1.Currency][]string
+	// foreign records, per currency, the objects whose amounts are left out.
+	foreign map[v1alpha1.Currency]v1alpha1.LeftOutAmounts
 }
 
 // New starts a rollup for a parent whose amounts are in currency.
 func New(currency v1alpha1.Currency) *Builder {
-	return &Builder{currency: currency, phases: map[v1alpha1.PhaseCount]int32{}, foreign: map[v1alpha1.Currency][]string{}}
+	return &Builder{currency: currency, phases: map[v1alpha1.PhaseCount]int32{}, foreign: map[v1alpha1.Currency]v1alpha1.LeftOutAmounts{}}
 }
 
 // inCurrency reports whether a child's amounts may be added, recording the
@@ -91,9 +91,25 @@ func (b *Builder) inCurrency(currency v1alpha1.Currency, who string) bool {
 	if currency == "" || currency == b.currency {
 		return true
 	}
-	b.foreign[currency] = append(b.foreign[currency], who)
+	b.leaveOut(currency, 1, who)
 	return false
 }
+
+// leaveOut records n objects whose amounts in currency are left out, naming
+// the first maxLeftOut of them.
+func (b *Builder) leaveOut(currency v1alpha1.Currency, n int32, who ...string) {
+	l := b.foreign[currency]
+	l.Currency, l.Count = currency, l.Count+n
+	for _, w := range who {
+		if len(l.Objects) < maxLeftOut {
+			l.Objects = append(l.Objects, w)
+		}
+	}
+	b.foreign[currency] = l
+}
+
+// maxLeftOut is how many left-out objects a rollup names per currency.
+const maxLeftOut = 8
 
 // countHealth counts an open (not Closed) project by health.
 func (b *Builder) countHealth(h v1alpha1.Health) {
@@ -252,6 +268,10 @@ func (b *Builder) merge(r v1alpha1.Rollup) {
 	}
 	b.addRisks(r.Risks)
 	b.addCompliance(r.Compliance)
+	for _, l := range r.Money.LeftOut {
+		// Incomplete beneath: incomplete here too, naming the same objects.
+		b.leaveOut(l.Currency, l.Count, l.Objects...)
+	}
 	if !b.inCurrency(r.Money.Currency, fmt.Sprintf("%d projects", r.Projects)) {
 		return
 	}
@@ -281,29 +301,29 @@ func (b *Builder) addBenefits(benefits []v1alpha1.Benefit) {
 	}
 }
 
-// MixedCurrencyError says which children were not added because their
-// amounts are in another currency than the parent's.
+// MixedCurrencyError says which objects' amounts were not added because they
+// are in another currency than the parent's: its own children's, or those
+// its children already left out.
 type MixedCurrencyError struct {
 	Currency v1alpha1.Currency
-	Foreign  map[v1alpha1.Currency][]string
+	// LeftOut is sorted by currency.
+	LeftOut []v1alpha1.LeftOutAmounts
 }
 
 func (e *MixedCurrencyError) Error() string {
-	currencies := make([]string, 0, len(e.Foreign))
-	for c := range e.Foreign {
-		currencies = append(currencies, string(c))
-	}
-	sort.Strings(currencies)
-	parts := make([]string, 0, len(currencies))
-	for _, c := range currencies {
-		who := e.Foreign[v1alpha1.Currency(c)]
+	parts := make([]string, 0, len(e.LeftOut))
+	for _, l := range e.LeftOut {
+		who := append([]string(nil), l.Objects...)
 		sort.Strings(who)
 		if len(who) > 3 {
-			who = append(who[:3], fmt.Sprintf("and %d more", len(who)-3))
+			who = who[:3]
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s)", c, strings.Join(who, ", ")))
+		if more := int(l.Count) - len(who); more > 0 {
+			who = append(who, fmt.Sprintf("and %d more", more))
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", l.Currency, strings.Join(who, ", ")))
 	}
-	return fmt.Sprintf("amounts in %s are not added to totals in %s", strings.Join(parts, "; "), e.Currency)
+	return fmt.Sprintf("totals incomplete: amounts in %s are not added to totals in %s", strings.Join(parts, "; "), e.Currency)
 }
 
 // Result is a finished rollup.
@@ -341,8 +361,16 @@ func (b *Builder) Build() Result {
 
 	res := Result{Rollup: out}
 	if len(b.foreign) > 0 {
-		res.MixedCurrency = &MixedCurrencyError{Currency: b.currency, Foreign: b.foreign}
-		res.Rollup.Money = v1alpha1.MoneySummary{Currency: b.currency}
+		leftOut := make([]v1alpha1.LeftOutAmounts, 0, len(b.foreign))
+		for _, l := range b.foreign {
+			leftOut = append(leftOut, l)
+		}
+		sort.Slice(leftOut, func(i, j int) bool { return leftOut[i].Currency < leftOut[j].Currency })
+		if len(leftOut) > maxLeftOut {
+			leftOut = leftOut[:maxLeftOut]
+		}
+		res.MixedCurrency = &MixedCurrencyError{Currency: b.currency, LeftOut: leftOut}
+		res.Rollup.Money = v1alpha1.MoneySummary{Currency: b.currency, LeftOut: leftOut}
 		return res
 	}
 	res.Committed = b.committed

@@ -189,8 +189,8 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	res := b.Build()
 	p.Status.Rollup = res.Rollup
 	p.Status.Committed = money.Quantity(res.Committed)
-	p.Status.OverCommitted = nil // unset without a capacity to compare with
-	if p.Spec.Capacity != nil {
+	p.Status.OverCommitted = nil // unset without a capacity, or while committed is unknown
+	if p.Spec.Capacity != nil && res.MixedCurrency == nil {
 		over := res.Committed != nil && res.Committed.Cmp(money.Of(p.Spec.Capacity)) > 0
 		p.Status.OverCommitted = &over
 	}
