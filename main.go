@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"os"
@@ -20,6 +21,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
@@ -45,6 +47,12 @@ func versionString() string {
 	return fmt.Sprintf("p3o-operator %s (commit %s, built %s, %s %s/%s)", version, commit, date, goruntime.Version(), goruntime.GOOS, goruntime.GOARCH)
 }
 
+// The metrics endpoint authenticates every scrape with a TokenReview and
+// authorises it with a SubjectAccessReview (get on the non-resource URL
+// /metrics), so the operator may create both.
+// +kubebuilder:rbac:groups=authentication.k8s.io,resources=tokenreviews,verbs=create
+// +kubebuilder:rbac:groups=authorization.k8s.io,resources=subjectaccessreviews,verbs=create
+
 func init() {
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	utilruntime.Must(v1alpha1.AddToScheme(scheme))
@@ -53,6 +61,9 @@ func init() {
 func main() {
 	var (
 		metricsAddr     string
+		metricsSecure   bool
+		metricsCertDir  string
+		enableHTTP2     bool
 		probeAddr       string
 		webhookHost     string
 		webhookPort     int
@@ -66,7 +77,10 @@ func main() {
 		zapOptions      = zap.Options{}
 		reconcilersOpts = controllers.Options{}
 	)
-	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "Address the Prometheus metrics endpoint binds to; \"0\" disables it.")
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address the Prometheus metrics endpoint binds to; \"0\" disables it.")
+	flag.BoolVar(&metricsSecure, "metrics-secure", true, "Serve metrics over HTTPS to authenticated and authorised clients only (a bearer token whose subject may get the non-resource URL /metrics). False serves plain HTTP to anyone who can connect.")
+	flag.StringVar(&metricsCertDir, "metrics-cert-dir", "", "Directory holding tls.crt and tls.key for the metrics endpoint, reloaded when they change (default: a self-signed certificate made at start).")
+	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Serve HTTP/2 on the metrics and webhook servers (off by default: HTTP/2 Rapid Reset, CVE-2023-44487).")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the /healthz and /readyz probes bind to.")
 	flag.StringVar(&webhookHost, "webhook-host", "", "Address the admission webhook server binds to (all addresses when empty).")
 	flag.IntVar(&webhookPort, "webhook-port", 9443, "Port the admission webhook server listens on.")
@@ -89,7 +103,8 @@ func main() {
 	log := ctrl.Log.WithName("setup")
 
 	if err := run(ctrl.SetupSignalHandler(), managerConfig{
-		metricsAddr: metricsAddr, probeAddr: probeAddr,
+		metricsAddr: metricsAddr, metricsSecure: metricsSecure, metricsCertDir: metricsCertDir, enableHTTP2: enableHTTP2,
+		probeAddr:   probeAddr,
 		webhookHost: webhookHost, webhookPort: webhookPort, webhookCertDir: webhookCertDir,
 		leaderElect: leaderElect, leaderElectNS: leaderElectNS, enableWebhooks: enableWebhooks,
 		qps: float32(kubeAPIQPS), burst: kubeAPIBurst,
@@ -102,6 +117,9 @@ func main() {
 
 type managerConfig struct {
 	metricsAddr, probeAddr string
+	metricsSecure          bool
+	metricsCertDir         string
+	enableHTTP2            bool
 	webhookHost            string
 	webhookPort            int
 	webhookCertDir         string
@@ -120,15 +138,36 @@ func run(ctx context.Context, cfg managerConfig) error {
 	}
 	restConfig.QPS, restConfig.Burst = cfg.qps, cfg.burst
 
+	// HTTP/2 stays off unless asked for: its Rapid Reset and stream
+	// cancellation attacks cost a server more than they cost the client.
+	var tlsOpts []func(*tls.Config)
+	if !cfg.enableHTTP2 {
+		tlsOpts = append(tlsOpts, func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} })
+	}
+	metricsOpts := metricsserver.Options{
+		BindAddress:   cfg.metricsAddr,
+		SecureServing: cfg.metricsSecure,
+		TLSOpts:       tlsOpts,
+	}
+	if cfg.metricsSecure {
+		// Every scrape is authenticated (TokenReview) and authorised
+		// (SubjectAccessReview for get on /metrics) by the API server.
+		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
+		if cfg.metricsCertDir != "" {
+			metricsOpts.CertDir = cfg.metricsCertDir
+		}
+	}
+
 	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
 		Scheme:                  scheme,
-		Metrics:                 metricsserver.Options{BindAddress: cfg.metricsAddr},
+		Metrics:                 metricsOpts,
 		HealthProbeBindAddress:  cfg.probeAddr,
 		LeaderElection:          cfg.leaderElect,
 		LeaderElectionID:        "p3o-operator.governance.p3o.dev",
 		LeaderElectionNamespace: cfg.leaderElectNS,
 		WebhookServer: webhook.NewServer(webhook.Options{
 			Host: cfg.webhookHost, Port: cfg.webhookPort, CertDir: cfg.webhookCertDir,
+			TLSOpts: tlsOpts,
 		}),
 		Cache: controllers.CacheOptions(),
 	})

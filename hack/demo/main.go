@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -102,6 +103,12 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 		return err
 	}
 
+	step("Scraping the metrics as Prometheus does (HTTPS, a ServiceAccount token bound to metrics-reader)")
+	scrapeCmd, err := showMetrics(ctx, cp, op)
+	if err != nil {
+		return err
+	}
+
 	if !keep {
 		step("Stopping the operator and the control plane")
 		return nil
@@ -113,7 +120,8 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	fmt.Println("  kubectl describe project -n p3o-central erp-migration")
 	fmt.Println("  kubectl explain project.spec.progress")
 	fmt.Println("  kubectl get cm -n p3o-central office-portfolio-office-report -o jsonpath='{.data.report\\.md}'")
-	fmt.Printf("  operator metrics: http://%s/metrics\n", op.MetricsAddress)
+	fmt.Println("  # the operator's metrics (a token of a ServiceAccount bound to metrics-reader):")
+	fmt.Println(scrapeCmd)
 	select {
 	case <-ctx.Done():
 	case <-op.Exited():
@@ -121,6 +129,42 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	}
 	step("Stopping the operator and the control plane")
 	return nil
+}
+
+// showMetrics binds config/rbac's metrics-reader ClusterRole to a
+// ServiceAccount, scrapes the operator with its token, prints the project
+// health series and returns the equivalent shell commands.
+func showMetrics(ctx context.Context, cp *controlplane.ControlPlane, op *controlplane.Operator) (string, error) {
+	token, err := cp.MetricsReaderToken(ctx)
+	if err != nil {
+		return "", err
+	}
+	caFile, err := cp.MetricsCAFile()
+	if err != nil {
+		return "", err
+	}
+	command := fmt.Sprintf("  TOKEN=$(%s --kubeconfig %s create token p3o-metrics-reader -n kube-system)\n"+
+		"  curl --cacert %s -H \"Authorization: Bearer $TOKEN\" %s",
+		filepath.Join(cp.Assets, "kubectl"), cp.Kubeconfig, caFile, op.MetricsURL())
+	fmt.Println(command + " | grep '^p3o_project_health.* 1$'")
+	code, body, err := op.Scrape(ctx, token)
+	if err != nil {
+		return "", fmt.Errorf("scraping the metrics: %w", err)
+	}
+	if code != http.StatusOK {
+		return "", fmt.Errorf("scraping the metrics: HTTP %d", code)
+	}
+	for line := range strings.Lines(body) {
+		if strings.HasPrefix(line, "p3o_project_health{") && strings.HasSuffix(line, " 1\n") {
+			fmt.Print(line)
+		}
+	}
+	code, _, err = op.Scrape(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	fmt.Printf("(without a token: HTTP %d %s)\n", code, http.StatusText(code))
+	return command, nil
 }
 
 // waitReady polls until every governance object reports Ready=True and

@@ -12,9 +12,13 @@ package controlplane
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,8 +26,17 @@ import (
 	"syscall"
 	"time"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/yaml"
 )
 
 // ControlPlane is a running etcd and kube-apiserver with the CRDs installed.
@@ -178,12 +191,61 @@ type Operator struct {
 	MetricsAddress string
 	// ProbeAddress is where /healthz and /readyz listen.
 	ProbeAddress string
+
+	metricsCA []byte
+}
+
+// MetricsCAFile writes the CA that signed the metrics endpoint's certificate
+// into the control plane's temporary folder (for curl --cacert) and returns
+// its path.
+func (cp *ControlPlane) MetricsCAFile() (string, error) {
+	path := filepath.Join(cp.dir, "metrics-ca.crt")
+	return path, os.WriteFile(path, cp.Env.WebhookInstallOptions.LocalServingCAData, 0o600)
+}
+
+// MetricsURL is the operator's metrics endpoint.
+func (op *Operator) MetricsURL() string { return "https://" + op.MetricsAddress + "/metrics" }
+
+// Scrape reads the metrics endpoint as Prometheus does: over HTTPS, checking
+// the server's certificate, with token as the bearer token (none when empty).
+// It returns the HTTP status code and the body.
+func (op *Operator) Scrape(ctx context.Context, token string) (int, string, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(op.metricsCA) {
+		return 0, "", errors.New("no CA for the metrics endpoint")
+	}
+	httpClient := &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}},
+	}
+	defer httpClient.CloseIdleConnections()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, op.MetricsURL(), nil)
+	if err != nil {
+		return 0, "", err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), err
 }
 
 // StartOperator runs the operator binary against the control plane, with its
 // metrics and probe endpoints on free loopback ports, writing its log to
-// logFile.
+// logFile. The metrics endpoint serves HTTPS with the certificate envtest
+// made for the webhooks (valid for 127.0.0.1), so that Scrape can verify it.
 func (cp *ControlPlane) StartOperator(binary string, logFile *os.File, extraArgs ...string) (*Operator, error) {
+	return cp.StartOperatorWithKubeconfig(binary, cp.Kubeconfig, logFile, extraArgs...)
+}
+
+// StartOperatorWithKubeconfig is StartOperator with the operator's
+// credentials taken from kubeconfig instead of the admin's.
+func (cp *ControlPlane) StartOperatorWithKubeconfig(binary, kubeconfig string, logFile *os.File, extraArgs ...string) (*Operator, error) {
 	metrics, err := FreeLoopbackAddress()
 	if err != nil {
 		return nil, err
@@ -193,8 +255,9 @@ func (cp *ControlPlane) StartOperator(binary string, logFile *os.File, extraArgs
 		return nil, err
 	}
 	args := append([]string{
-		"--kubeconfig", cp.Kubeconfig,
+		"--kubeconfig", kubeconfig,
 		"--metrics-bind-address", metrics,
+		"--metrics-cert-dir", cp.Env.WebhookInstallOptions.LocalServingCertDir,
 		"--health-probe-bind-address", probe,
 	}, cp.WebhookArgs()...)
 	args = append(args, extraArgs...)
@@ -203,7 +266,8 @@ func (cp *ControlPlane) StartOperator(binary string, logFile *os.File, extraArgs
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", binary, err)
 	}
-	op := &Operator{cmd: cmd, done: make(chan struct{}), MetricsAddress: metrics, ProbeAddress: probe}
+	op := &Operator{cmd: cmd, done: make(chan struct{}), MetricsAddress: metrics, ProbeAddress: probe,
+		metricsCA: cp.Env.WebhookInstallOptions.LocalServingCAData}
 	go func() {
 		op.exitErr = cmd.Wait()
 		close(op.done)
@@ -239,4 +303,82 @@ func ignoreSignalExit(err error) error {
 		return nil
 	}
 	return err
+}
+
+// ServiceAccountToken creates the ServiceAccount namespace/name (and its
+// namespace) when missing and returns a token for it from the TokenRequest
+// API, valid for an hour.
+func (cp *ControlPlane) ServiceAccountToken(ctx context.Context, namespace, name string) (string, error) {
+	cs, err := kubernetes.NewForConfig(cp.Config)
+	if err != nil {
+		return "", err
+	}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
+	if _, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return "", fmt.Errorf("creating namespace %s: %w", namespace, err)
+	}
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name}}
+	if _, err := cs.CoreV1().ServiceAccounts(namespace).Create(ctx, sa, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return "", fmt.Errorf("creating service account %s/%s: %w", namespace, name, err)
+	}
+	expiry := int64(3600)
+	tr, err := cs.CoreV1().ServiceAccounts(namespace).CreateToken(ctx, name, &authenticationv1.TokenRequest{
+		Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		return "", fmt.Errorf("requesting a token for %s/%s: %w", namespace, name, err)
+	}
+	return tr.Status.Token, nil
+}
+
+// MetricsReaderRole is the file holding the ClusterRole that may scrape the
+// operator's metrics, relative to the repository root.
+const MetricsReaderRole = "config/rbac/metrics_reader_role.yaml"
+
+// MetricsReaderToken installs the metrics-reader ClusterRole of
+// config/rbac, binds it to the ServiceAccount kube-system/p3o-metrics-reader
+// and returns a token for that account: what Prometheus presents when it
+// scrapes the operator.
+func (cp *ControlPlane) MetricsReaderToken(ctx context.Context) (string, error) {
+	const namespace, name = "kube-system", "p3o-metrics-reader"
+	data, err := os.ReadFile(filepath.Join(cp.Root, MetricsReaderRole))
+	if err != nil {
+		return "", err
+	}
+	role := &rbacv1.ClusterRole{}
+	if err := yaml.UnmarshalStrict(data, role); err != nil {
+		return "", fmt.Errorf("reading %s: %w", MetricsReaderRole, err)
+	}
+	cs, err := kubernetes.NewForConfig(cp.Config)
+	if err != nil {
+		return "", err
+	}
+	if _, err := cs.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return "", fmt.Errorf("creating ClusterRole %s: %w", role.Name, err)
+	}
+	binding := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Namespace: namespace, Name: name}},
+	}
+	if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return "", fmt.Errorf("creating ClusterRoleBinding %s: %w", name, err)
+	}
+	return cp.ServiceAccountToken(ctx, namespace, name)
+}
+
+// KubeconfigForToken writes a kubeconfig that reaches the control plane with
+// token as its only credential (a ServiceAccount's, say) and returns its
+// path. Stop removes it.
+func (cp *ControlPlane) KubeconfigForToken(name, token string) (string, error) {
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["p3o"] = &clientcmdapi.Cluster{Server: cp.Config.Host, CertificateAuthorityData: cp.Config.CAData}
+	cfg.AuthInfos[name] = &clientcmdapi.AuthInfo{Token: token}
+	cfg.Contexts[name] = &clientcmdapi.Context{Cluster: "p3o", AuthInfo: name}
+	cfg.CurrentContext = name
+	path := filepath.Join(cp.dir, "kubeconfig-"+name)
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+		return "", err
+	}
+	return path, nil
 }

@@ -10,7 +10,6 @@ package e2e
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -77,6 +76,20 @@ func TestOperatorWithKubectl(t *testing.T) {
 			t.Logf("operator log:\n%s", log)
 		}
 	})
+
+	// The metrics endpoint serves HTTPS to subjects allowed to get /metrics.
+	metricsToken, err := cp.MetricsReaderToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape := func(t *testing.T, op *controlplane.Operator) string {
+		t.Helper()
+		code, body, err := op.Scrape(ctx, metricsToken)
+		if err != nil || code != http.StatusOK {
+			return ""
+		}
+		return body
+	}
 
 	kubectl := func(t *testing.T, args ...string) string {
 		t.Helper()
@@ -167,7 +180,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 
 	t.Run("the metrics endpoint serves the governance series", func(t *testing.T) {
 		waitFor(t, func() (bool, string) {
-			body := scrape(t, op.MetricsAddress)
+			body := scrape(t, op)
 			return strings.Contains(body, `p3o_project_health{health="Red",namespace="p3o-central",project="erp-migration"} 1`) &&
 				strings.Contains(body, `p3o_portfolio_health{health="Amber",namespace="p3o-retail",portfolio="retail-growth"} 1`), "metrics"
 		})
@@ -187,7 +200,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, func() (bool, string) {
-			body := scrape(t, op.MetricsAddress)
+			body := scrape(t, op)
 			return strings.Contains(body, `p3o_project_health{health="Red",namespace="p3o-central",project="erp-migration"} 1`), "restarted"
 		})
 		if after := snapshots(); after != before {
@@ -198,7 +211,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 	t.Run("series of deleted objects disappear", func(t *testing.T) {
 		kubectl(t, "delete", "project", "-n", "p3o-central", "customer-analytics")
 		waitFor(t, func() (bool, string) {
-			body := scrape(t, op.MetricsAddress)
+			body := scrape(t, op)
 			return !strings.Contains(body, `project="customer-analytics"`) && strings.Contains(body, `project="erp-migration"`), "still there"
 		})
 	})
@@ -234,18 +247,6 @@ spec: {type: Virtual, location: Utrecht}
 			t.Errorf("kubectl apply of a Virtual office with a location: err=%v\n%s", err, out)
 		}
 	})
-}
-
-// scrape reads the operator's metrics endpoint on loopback.
-func scrape(t *testing.T, address string) string {
-	t.Helper()
-	resp, err := http.Get("http://" + address + "/metrics")
-	if err != nil {
-		return ""
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return string(body)
 }
 
 func waitFor(t *testing.T, check func() (bool, string)) {

@@ -1,0 +1,197 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package deploy checks the operator as config/ deploys it, not as a
+// developer runs it: the kustomize renderings hold together (every
+// reference between the rendered objects resolves, also under another
+// namespace and name prefix) and are accepted by a real API server with the
+// cert-manager and Prometheus Operator CRDs; and the operator, running with
+// the rendered ServiceAccount's credentials and nothing more, reconciles the
+// sample organisation, serves metrics only to those allowed to read them and
+// needs exactly the permissions config/rbac grants.
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+
+	"p3o.dev/p3o-operator/internal/controlplane"
+)
+
+// repo is the repository root and kubectl the control plane's kubectl.
+var repo, kubectl string
+
+func TestMain(m *testing.M) {
+	var err error
+	if repo, err = controlplane.RepoRoot(); err != nil {
+		panic(err)
+	}
+	assets, err := controlplane.Assets(repo)
+	if err != nil {
+		panic(err)
+	}
+	kubectl = filepath.Join(assets, "kubectl")
+	os.Exit(m.Run())
+}
+
+// render runs `kubectl kustomize dir` (dir relative to the repository root)
+// and returns the objects.
+func render(t *testing.T, dir string) []*unstructured.Unstructured {
+	t.Helper()
+	out := renderYAML(t, dir)
+	objs, err := decode(out)
+	if err != nil {
+		t.Fatalf("decoding the rendering of %s: %v", dir, err)
+	}
+	if len(objs) == 0 {
+		t.Fatalf("%s renders nothing", dir)
+	}
+	return objs
+}
+
+func renderYAML(t *testing.T, dir string) []byte {
+	t.Helper()
+	cmd := exec.Command(kubectl, "kustomize", dir)
+	cmd.Dir = repo
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("kubectl kustomize %s: %v\n%s", dir, err, stderr.String())
+	}
+	return out
+}
+
+func decode(data []byte) ([]*unstructured.Unstructured, error) {
+	var objs []*unstructured.Unstructured
+	decoder := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	for {
+		obj := &unstructured.Unstructured{}
+		if err := decoder.Decode(&obj.Object); errors.Is(err, io.EOF) {
+			return objs, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if len(obj.Object) > 0 {
+			objs = append(objs, obj)
+		}
+	}
+}
+
+// encode writes objects as one multi-document YAML stream.
+func encode(t *testing.T, objs []*unstructured.Unstructured) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	for _, obj := range objs {
+		data, err := yaml.Marshal(obj.Object)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf.WriteString("---\n")
+		buf.Write(data)
+	}
+	return buf.Bytes()
+}
+
+// only returns the objects of the given kinds.
+func only(objs []*unstructured.Unstructured, kinds ...string) []*unstructured.Unstructured {
+	var out []*unstructured.Unstructured
+	for _, obj := range objs {
+		for _, kind := range kinds {
+			if obj.GetKind() == kind {
+				out = append(out, obj)
+			}
+		}
+	}
+	return out
+}
+
+// one returns the single object of kind, failing the test unless there is
+// exactly one.
+func one(t *testing.T, objs []*unstructured.Unstructured, kind string) *unstructured.Unstructured {
+	t.Helper()
+	found := only(objs, kind)
+	if len(found) != 1 {
+		t.Fatalf("want one %s in the rendering, found %d", kind, len(found))
+	}
+	return found[0]
+}
+
+// buildOperator builds the operator binary into a temporary folder.
+func buildOperator(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	binary := filepath.Join(t.TempDir(), "p3o-operator")
+	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
+	build.Dir = repo
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the operator: %v\n%s", err, out)
+	}
+	return binary
+}
+
+// startControlPlane starts the local control plane for the test.
+func startControlPlane(t *testing.T) *controlplane.ControlPlane {
+	t.Helper()
+	cp, err := controlplane.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := cp.Stop(); err != nil {
+			t.Errorf("stopping the control plane: %v", err)
+		}
+	})
+	return cp
+}
+
+// apply applies objects with kubectl as the control plane's admin.
+func apply(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, objs []*unstructured.Unstructured, extraArgs ...string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "objects.yaml")
+	if err := os.WriteFile(file, encode(t, objs), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cp.Kubectl(ctx, append([]string{"apply", "--server-side", "-f", file}, extraArgs...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func waitFor(t *testing.T, timeout time.Duration, check func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, last := check()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not reached within %s; last: %s", timeout, last)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func field(obj *unstructured.Unstructured, path ...string) string {
+	s, _, _ := unstructured.NestedString(obj.Object, path...)
+	return s
+}
+
+func nameOf(obj *unstructured.Unstructured) string {
+	return strings.TrimPrefix(obj.GetNamespace()+"/"+obj.GetName(), "/")
+}
