@@ -78,7 +78,7 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	}
 	record(r.Recorder, office, status.SetOffice(office, facts, status.RuleErrors(facts.Policy, r.Rules), children).Events)
 
-	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, office.Status.Rollup, func() (report.Input, error) {
+	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, office.Status.Rollup, pending == 0, func() (report.Input, error) {
 		programmes, projects, err := read.OfficeContents(ctx, office, children.Portfolios, children.Satellites)
 		if err != nil {
 			return report.Input{}, err

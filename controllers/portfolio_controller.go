@@ -68,7 +68,7 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	record(r.Recorder, portfolio, status.SetPortfolio(portfolio, facts, children).Events)
 
 	figures := []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted}
-	published, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, figures, func() (report.Input, error) {
+	published, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, figures, pending == 0, func() (report.Input, error) {
 		beneath, err := read.ProjectsOf(ctx, programmes)
 		return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
 			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Of(portfolio.Status.Committed),

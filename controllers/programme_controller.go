@@ -71,7 +71,7 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	record(r.Recorder, programme, outcome.Events)
 
 	figures := []any{programme.Status.Rollup, programme.Status.Health}
-	published, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, figures, func() (report.Input, error) {
+	published, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, figures, pending == 0, func() (report.Input, error) {
 		return report.Input{Kind: "Programme", Namespace: programme.Namespace, Name: programme.Name, Health: programme.Status.Health,
 			Rollup: programme.Status.Rollup, Projects: projects.Admitted}, nil
 	})

@@ -107,7 +107,10 @@ type publication struct {
 // ReportPublished condition. figures are what the report's figures come
 // from (the object's rollup); build gathers the report input and is only
 // called when a rebuild is due.
-func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string, settings v1alpha1.ReportSettings, enabledByDefault bool, figures any, build func() (report.Input, error)) (publication, error) {
+//
+// settled says whether the figures are final (no child pending): only then
+// does the current period's snapshot take the report.
+func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string, settings v1alpha1.ReportSettings, enabledByDefault bool, figures any, settled bool, build func() (report.Input, error)) (publication, error) {
 	enabled := settings.Mode == v1alpha1.ReportsEnabled || (settings.Mode == "" && enabledByDefault)
 	key := kind + "/" + obj.GetNamespace() + "/" + obj.GetName()
 	if !enabled {
@@ -154,7 +157,7 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	} else {
 		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionTrue, v1alpha1.ReasonPublished, "ConfigMap "+name+" holds the report")
 	}
-	next, err := p.snapshot(ctx, obj, kind, settings, data, now)
+	next, err := p.snapshot(ctx, obj, kind, settings, data, now, settled)
 	return publication{wait: next}, err
 }
 
@@ -261,31 +264,41 @@ func (p *publisher) deleteLive(ctx context.Context, owner reportedObject, kind s
 	return client.IgnoreNotFound(p.client.Delete(ctx, cm))
 }
 
-// snapshot takes the snapshot of the current period once, prunes old ones,
-// and returns how long until the next period starts.
-func (p *publisher) snapshot(ctx context.Context, owner reportedObject, kind string, settings v1alpha1.ReportSettings, data map[string]string, now time.Time) (time.Duration, error) {
+// snapshot keeps the snapshot of the current period: while the period is
+// open it holds the latest settled report (never one built while children
+// were pending), and once the period has ended it is sealed (made
+// immutable) with the report as it stood at the close. Snapshots of past
+// periods are never written again, so deleting one does not bring it back
+// with later data. All state lives in the ConfigMaps, so a restart at any
+// moment neither skips, repeats nor corrupts a period. It returns how long
+// until the next period starts.
+func (p *publisher) snapshot(ctx context.Context, owner reportedObject, kind string, settings v1alpha1.ReportSettings, data map[string]string, now time.Time, settled bool) (time.Duration, error) {
 	interval, err := settings.SnapshotInterval.Duration()
 	if err != nil {
 		return 0, nil // no snapshots asked for
 	}
 	start, next := report.Period(now, interval)
-	name := reportName(kind, owner.GetName(), report.PeriodSuffix(start, interval))
-	immutable := true
-	cm := &corev1.ConfigMap{
-		ObjectMeta: metav1.ObjectMeta{
-			Namespace: owner.GetNamespace(), Name: name,
-			Labels:      reportLabels(kind, owner.GetName(), "snapshot"),
-			Annotations: map[string]string{v1alpha1.AnnotationPeriodStart: start.UTC().Format(time.RFC3339)},
-		},
-		Data:      data,
-		Immutable: &immutable,
-	}
-	if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
+	periodStart := start.UTC().Format(time.RFC3339)
+	snapshots, err := p.snapshots(ctx, owner, kind)
+	if err != nil {
 		return 0, err
 	}
-	// Creating is idempotent per period: a restart neither skips nor repeats it.
-	if err := p.client.Create(ctx, cm); err != nil && !apierrors.IsAlreadyExists(err) {
-		return 0, fmt.Errorf("creating snapshot %s: %w", name, err)
+	var current *corev1.ConfigMap
+	for i := range snapshots {
+		cm := &snapshots[i]
+		switch period := cm.Annotations[v1alpha1.AnnotationPeriodStart]; {
+		case period == periodStart:
+			current = cm
+		case period < periodStart && cm.Annotations[v1alpha1.AnnotationSnapshotState] != v1alpha1.SnapshotSealed:
+			if err := p.seal(ctx, cm); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if settled {
+		if err := p.writeOpenSnapshot(ctx, owner, kind, start, interval, current, data, now); err != nil {
+			return 0, err
+		}
 	}
 	if err := p.prune(ctx, owner, kind, settings.SnapshotRetention); err != nil {
 		return 0, err
@@ -293,20 +306,83 @@ func (p *publisher) snapshot(ctx context.Context, owner reportedObject, kind str
 	return next.Sub(now) + time.Second, nil
 }
 
-// prune deletes the oldest snapshots beyond the retention count.
-func (p *publisher) prune(ctx context.Context, owner reportedObject, kind string, retention int32) error {
-	if retention <= 0 {
-		retention = 12
-	}
+// snapshots lists an owner's snapshot ConfigMaps.
+func (p *publisher) snapshots(ctx context.Context, owner reportedObject, kind string) ([]corev1.ConfigMap, error) {
 	list := &corev1.ConfigMapList{}
 	if err := p.client.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels(reportLabels(kind, owner.GetName(), "snapshot"))); err != nil {
-		return fmt.Errorf("listing snapshots: %w", err)
+		return nil, fmt.Errorf("listing snapshots: %w", err)
 	}
 	var owned []corev1.ConfigMap
 	for _, cm := range list.Items {
 		if metav1.IsControlledBy(&cm, owner) {
 			owned = append(owned, cm)
 		}
+	}
+	return owned, nil
+}
+
+// seal makes the snapshot of an ended period immutable, as it stood.
+func (p *publisher) seal(ctx context.Context, cm *corev1.ConfigMap) error {
+	sealed := cm.DeepCopy()
+	immutable := true
+	sealed.Immutable = &immutable
+	sealed.Annotations = maps.Clone(cm.Annotations)
+	if sealed.Annotations == nil {
+		sealed.Annotations = map[string]string{}
+	}
+	sealed.Annotations[v1alpha1.AnnotationSnapshotState] = v1alpha1.SnapshotSealed
+	if err := p.client.Update(ctx, sealed); err != nil {
+		return fmt.Errorf("sealing snapshot %s: %w", cm.Name, err)
+	}
+	ctrl.LoggerFrom(ctx).V(1).Info("Snapshot sealed", "configMap", cm.Name, "period", cm.Annotations[v1alpha1.AnnotationPeriodStart])
+	return nil
+}
+
+// writeOpenSnapshot creates or updates the current period's snapshot with
+// a settled report; it writes only when the content changed.
+func (p *publisher) writeOpenSnapshot(ctx context.Context, owner reportedObject, kind string, start time.Time, interval time.Duration, current *corev1.ConfigMap, data map[string]string, now time.Time) error {
+	annotations := map[string]string{
+		v1alpha1.AnnotationPeriodStart:   start.UTC().Format(time.RFC3339),
+		v1alpha1.AnnotationSnapshotState: v1alpha1.SnapshotOpen,
+		v1alpha1.AnnotationBuiltAt:       now.UTC().Truncate(time.Second).Format(time.RFC3339),
+	}
+	if current == nil {
+		name := reportName(kind, owner.GetName(), report.PeriodSuffix(start, interval))
+		cm := &corev1.ConfigMap{
+			ObjectMeta: metav1.ObjectMeta{Namespace: owner.GetNamespace(), Name: name,
+				Labels: reportLabels(kind, owner.GetName(), "snapshot"), Annotations: annotations},
+			Data: data,
+		}
+		if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
+			return err
+		}
+		if err := p.client.Create(ctx, cm); err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("creating snapshot %s: %w", name, err)
+		}
+		return nil
+	}
+	if maps.Equal(current.Data, data) || current.Annotations[v1alpha1.AnnotationSnapshotState] == v1alpha1.SnapshotSealed ||
+		(current.Immutable != nil && *current.Immutable) {
+		return nil // unchanged, or sealed (an immutable snapshot of an earlier release stays as it is)
+	}
+	updated := current.DeepCopy()
+	updated.Data = data
+	updated.Annotations = maps.Clone(current.Annotations)
+	maps.Copy(updated.Annotations, annotations)
+	if err := p.client.Update(ctx, updated); err != nil {
+		return fmt.Errorf("updating snapshot %s: %w", current.Name, err)
+	}
+	return nil
+}
+
+// prune deletes the oldest snapshots beyond the retention count.
+func (p *publisher) prune(ctx context.Context, owner reportedObject, kind string, retention int32) error {
+	if retention <= 0 {
+		retention = 12
+	}
+	owned, err := p.snapshots(ctx, owner, kind)
+	if err != nil {
+		return err
 	}
 	// Newest first, by the period each snapshot covers (RFC 3339 in UTC
 	// sorts as text), then by name, so that shortened names sort right too.

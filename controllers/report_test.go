@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/controllers"
 	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/report"
 )
@@ -91,8 +92,9 @@ func TestLiveReports(t *testing.T) {
 	expectReady(t, o.portfolio)
 }
 
-// Snapshots are taken once per period, immutable, and pruned to the
-// retention count.
+// Snapshots are taken once per period and pruned to the retention count;
+// the current period's stays open (it follows the settled report) and those
+// of ended periods are sealed, immutable.
 func TestReportSnapshots(t *testing.T) {
 	o := newOrganisation(t)
 	g := NewWithT(t)
@@ -120,8 +122,11 @@ func TestReportSnapshots(t *testing.T) {
 		g.Expect(names).To(ConsistOf(current, "portfolio-digital-report-20260119"))
 	}).Should(Succeed())
 	snap := reportOf(g, o.ns, current)
-	g.Expect(snap.Immutable).To(HaveValue(BeTrue()))
+	g.Expect(snap.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationSnapshotState, v1alpha1.SnapshotOpen))
 	g.Expect(snap.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationPeriodStart, start.Format(time.RFC3339)))
+	sealed := reportOf(g, o.ns, "portfolio-digital-report-20260119")
+	g.Expect(sealed.Immutable).To(HaveValue(BeTrue()))
+	g.Expect(sealed.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationSnapshotState, v1alpha1.SnapshotSealed))
 	g.Expect(snap.Data[report.KeyMarkdown]).To(ContainSubstring("# Portfolio " + o.ns + "/digital"))
 }
 
@@ -170,4 +175,80 @@ func TestReadyMeansTheFiguresAreFinal(t *testing.T) {
 	if !sawPending {
 		t.Error("the office never said its figures were pending")
 	}
+}
+
+// A snapshot holds the settled report as it stood at the close of its
+// period: it follows settled reports while the period is open, ignores
+// reports built while children are pending, is sealed at the boundary, is
+// never written again (not even after it was deleted), and a restart of the
+// operator (a new publisher) neither skips nor repeats a period. The clock
+// is injected; the ConfigMaps are real.
+func TestSnapshotsHoldTheCloseOfTheirPeriod(t *testing.T) {
+	ns := newNamespace(t, nil)
+	owner := newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice)
+	owner.Spec.Reports.Mode = v1alpha1.ReportsDisabled // the operator's own publisher stays out of the way
+	create(t, owner)
+	ctx := context.Background()
+	settings := v1alpha1.ReportSettings{SnapshotInterval: "1w", SnapshotRetention: 5}
+	const kind = "Snapshottest"
+	week := func(day int, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC) }
+	clock := week(25, 12) // Wednesday of the week of Monday 2026-11-23
+	input := func(projects int32) report.Input {
+		return report.Input{Kind: "Office", Namespace: ns, Name: "central", Health: v1alpha1.HealthGreen,
+			Rollup: v1alpha1.Rollup{Projects: projects, Health: v1alpha1.HealthGreen}}
+	}
+	projectsIn := func(g Gomega, name string) (int32, *corev1.ConfigMap) {
+		cm := reportOf(g, ns, name)
+		var r report.Report
+		g.Expect(json.Unmarshal([]byte(cm.Data[report.KeyJSON]), &r)).To(Succeed())
+		return r.Counts.Projects, cm
+	}
+	g := NewWithT(t)
+	publisher := controllers.NewTestPublisher(k8sClient, func() time.Time { return clock })
+	publish := func(projects int32, settled bool) {
+		t.Helper()
+		g.Expect(publisher.Publish(ctx, owner, kind, settings, settled, input(projects))).To(Succeed())
+	}
+	const week1, week2 = "snapshottest-central-report-20261123", "snapshottest-central-report-20261130"
+
+	publish(4, true) // settled: the open snapshot follows it
+	clock = week(29, 23)
+	publish(10, true)
+	n, cm := projectsIn(g, week1)
+	g.Expect(n).To(BeEquivalentTo(10))
+	g.Expect(cm.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationSnapshotState, v1alpha1.SnapshotOpen))
+	g.Expect(cm.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationBuiltAt, "2026-11-29T23:00:00Z"))
+
+	clock = week(29, 23).Add(30 * time.Minute)
+	publish(12, false) // a burst starts before the boundary: not settled
+	n, _ = projectsIn(g, week1)
+	g.Expect(n).To(BeEquivalentTo(10), "a report built while children were pending reached the snapshot")
+
+	clock = week(30, 0).Add(time.Minute) // across the boundary, still in the burst
+	publish(14, false)
+	n, cm = projectsIn(g, week1)
+	g.Expect(n).To(BeEquivalentTo(10), "the sealed week holds its last settled report")
+	g.Expect(cm.Immutable).To(HaveValue(BeTrue()))
+	g.Expect(cm.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationSnapshotState, v1alpha1.SnapshotSealed))
+	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: week2}, &corev1.ConfigMap{})).NotTo(Succeed(), "a snapshot of a burst")
+
+	// The operator restarts: a new publisher with nothing in memory.
+	publisher = controllers.NewTestPublisher(k8sClient, func() time.Time { return clock })
+	clock = week(30, 1)
+	publish(15, true)
+	n, _ = projectsIn(g, week2)
+	g.Expect(n).To(BeEquivalentTo(15))
+	n, _ = projectsIn(g, week1)
+	g.Expect(n).To(BeEquivalentTo(10), "the restart rewrote history")
+
+	// A deleted snapshot of an ended period stays deleted.
+	g.Expect(k8sClient.Delete(ctx, reportOf(g, ns, week1))).To(Succeed())
+	clock = week(30, 9)
+	publish(16, true)
+	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: week1}, &corev1.ConfigMap{})).NotTo(Succeed(), "a deleted snapshot came back")
+	n, _ = projectsIn(g, week2)
+	g.Expect(n).To(BeEquivalentTo(16))
+	list := &corev1.ConfigMapList{}
+	g.Expect(k8sClient.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelReport: "snapshot"})).To(Succeed())
+	g.Expect(list.Items).To(HaveLen(1), "one snapshot per period")
 }

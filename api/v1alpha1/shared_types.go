@@ -633,4 +633,14 @@ const (
 	LabelReportName = "governance.p3o.dev/report-name"
 	// AnnotationPeriodStart is the start of a snapshot's period (RFC 3339).
 	AnnotationPeriodStart = "governance.p3o.dev/period-start"
+	// AnnotationSnapshotState is SnapshotOpen while a snapshot's period is
+	// open (it then holds the latest settled report) and SnapshotSealed
+	// once the period has ended (it is then immutable).
+	AnnotationSnapshotState = "governance.p3o.dev/snapshot-state"
+	// AnnotationBuiltAt is when a snapshot's content was built (RFC 3339).
+	AnnotationBuiltAt = "governance.p3o.dev/built-at"
+	// SnapshotOpen is the state of the current period's snapshot.
+	SnapshotOpen = "open"
+	// SnapshotSealed is the state of the snapshot of an ended period.
+	SnapshotSealed = "sealed"
 )
