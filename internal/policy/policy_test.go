@@ -368,6 +368,10 @@ func TestRulesHaveTheKubernetesLibraries(t *testing.T) {
 		{"sets.contains(['IT', 'Finance'], [object.spec.category])", true},
 		{"object.spec.category.matches('^[A-Z]+$')", true},
 		{"isURL('https://pmo.example/erp') && url('https://pmo.example/erp').getHost() == 'pmo.example'", true},
+		// The README's examples.
+		{"quantity(string(object.spec.plan.budget)).compareTo(quantity('1M')) <= 0 || has(object.spec.manager)", false},
+		{"!has(object.spec.risks) || object.spec.risks.all(r, r.probability * r.impact < 15 || has(r.owner))", true},
+		{"object.spec.category.lowerAscii() in ['run', 'grow', 'transform']", false},
 	}
 	for _, tc := range cases {
 		got, _, err := rules.Eval(tc.rule, project)
