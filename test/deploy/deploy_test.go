@@ -80,8 +80,9 @@ func decode(data []byte) ([]*unstructured.Unstructured, error) {
 	var objs []*unstructured.Unstructured
 	decoder := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
 	for {
+		// Decoding into Unstructured keeps integers int64.
 		obj := &unstructured.Unstructured{}
-		if err := decoder.Decode(&obj.Object); errors.Is(err, io.EOF) {
+		if err := decoder.Decode(obj); errors.Is(err, io.EOF) {
 			return objs, nil
 		} else if err != nil {
 			return nil, err
