@@ -57,15 +57,7 @@ func SetOffice(o *v1alpha1.Office, facts governance.OfficeFacts, ruleErrors []st
 	for _, s := range children.Satellites {
 		b.AddSatellite(s.Status.Rollup, nil)
 	}
-	for _, p := range children.Programmes {
-		b.AddProgramme(ProgrammeItem(p))
-	}
-	for _, p := range children.Projects {
-		b.AddProject(ProjectItem(p))
-	}
-	for range children.Refused {
-		b.Refuse()
-	}
+	addChildren(b, children.Programmes, children.Projects, children.Refused)
 	res := b.Build()
 	o.Status.Rollup = res.Rollup
 	setRolledUp(o, res, len(children.Portfolios)+len(children.Satellites)+len(children.Programmes)+len(children.Projects),

@@ -63,6 +63,20 @@ func CauseReason(r v1alpha1.Rollup) string {
 	return fmt.Sprintf("%s: %s%s", r.Health, strings.Join(names, ", "), more)
 }
 
+// addChildren adds programmes and projects to a rollup, and counts the
+// children refused.
+func addChildren(b *rollup.Builder, programmes []*v1alpha1.Programme, projects []*v1alpha1.Project, refused int) {
+	for _, p := range programmes {
+		b.AddProgramme(ProgrammeItem(p))
+	}
+	for _, p := range projects {
+		b.AddProject(ProjectItem(p))
+	}
+	for range refused {
+		b.Refuse()
+	}
+}
+
 // ProjectItem is a Project as its parent's rollup counts it. A project that
 // has not reported a forecast counts its budget as its forecast.
 func ProjectItem(p *v1alpha1.Project) rollup.Project {
@@ -126,12 +140,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	p.Status.Compliance = comp
 
 	b := rollup.New(facts.Currency())
-	for _, pr := range projects.Admitted {
-		b.AddProject(ProjectItem(pr))
-	}
-	for range projects.Refused {
-		b.Refuse()
-	}
+	addChildren(b, nil, projects.Admitted, projects.Refused)
 	rolled := b.Build()
 	p.Status.Rollup = rolled.Rollup
 	setRolledUp(p, rolled, len(projects.Admitted), "projects")
@@ -177,15 +186,7 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	p.Status.Office = facts.Ref()
 
 	b := rollup.New(facts.Currency())
-	for _, prog := range children.Programmes {
-		b.AddProgramme(ProgrammeItem(prog))
-	}
-	for _, pr := range children.Projects {
-		b.AddProject(ProjectItem(pr))
-	}
-	for range children.Refused {
-		b.Refuse()
-	}
+	addChildren(b, children.Programmes, children.Projects, children.Refused)
 	res := b.Build()
 	p.Status.Rollup = res.Rollup
 	p.Status.Committed = money.Quantity(res.Committed)
