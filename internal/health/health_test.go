@@ -58,7 +58,7 @@ func TestAssess(t *testing.T) {
 		{"cost overrun within the warning share", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastCost = qty("1.074M") }),
 			v1alpha1.HealthGreen, v1alpha1.HealthGreen, nil},
 		{"cost overrun at the warning share", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastCost = qty("1.075M") }),
-			v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"cost forecast 1.08M uses 75% of the 10% tolerance on budget 1M"}},
+			v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"cost forecast 1.075M uses 75% of the 10% tolerance on budget 1M"}},
 		{"cost overrun exactly at tolerance", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastCost = qty("1.1M") }),
 			v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"uses 100% of the 10% tolerance"}},
 		{"cost overrun beyond tolerance", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastCost = qty("1.12M") }),

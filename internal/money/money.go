@@ -68,8 +68,9 @@ func Quantity(d *inf.Dec) *resource.Quantity {
 	return resource.NewDecimalQuantity(*d, resource.DecimalSI)
 }
 
-// Format writes an amount for people with at most two decimals and the SI
-// suffixes quantities use: 950, 130k, 1.45M, 2.5G, 1.2T.
+// Format writes an amount for people, exactly, with the SI suffixes
+// quantities use: 950, 130k, 1.45M, 8.435M, 2.5G, 1.2T. It never rounds, so
+// that figures shown side by side add up (8.435M − 8M is 435k).
 func Format(d *inf.Dec) string {
 	if d == nil {
 		return "-"
@@ -91,11 +92,11 @@ func Format(d *inf.Dec) string {
 			break
 		}
 	}
-	rounded := new(inf.Dec).Round(v, 2, inf.RoundHalfUp).String()
-	if strings.Contains(rounded, ".") {
-		rounded = strings.TrimRight(strings.TrimRight(rounded, "0"), ".")
+	exact := v.String()
+	if strings.Contains(exact, ".") {
+		exact = strings.TrimRight(strings.TrimRight(exact, "0"), ".")
 	}
-	return sign + rounded + suffix
+	return sign + exact + suffix
 }
 
 // Ratio returns a / b as a percentage rounded down, or -1 when b is zero.
