@@ -7,6 +7,8 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -15,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/policy"
 	"p3o.dev/p3o-operator/internal/status"
 )
 
@@ -186,6 +189,32 @@ func TestOfficeGatesAreCheckedAtAdmission(t *testing.T) {
 			g.Expect(k8sClient.Update(context.Background(), o.office)).To(MatchError(ContainSubstring(tc.want)))
 		}).Should(Succeed())
 	}
+
+	// Many rules each within the limit, together beyond the budget of one
+	// object's rules (31 costly rules once pushed the webhook past its
+	// timeout): refused, with the estimate.
+	rules, err := policy.NewRules()
+	g.Expect(err).NotTo(HaveOccurred())
+	var costly v1alpha1.Gate
+	var cost uint64
+	for n := 10; cost <= policy.CostLimit/4; n += 5 {
+		list := "[" + strings.Repeat("0,", n) + "0]"
+		costly = v1alpha1.Gate{AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Delivering",
+			Rule: &v1alpha1.GateRule{Expression: list + ".all(a, " + list + ".all(b, a + b >= 0))", Message: "m"}}
+		cost, err = rules.CheckGate(costly)
+		g.Expect(err).NotTo(HaveOccurred(), "a rule of %d elements", n)
+	}
+	var gates []v1alpha1.Gate
+	for i := 0; uint64(len(gates))*cost <= policy.CostBudget; i++ {
+		gate := *costly.DeepCopy()
+		gate.Name = fmt.Sprintf("costly-%d", i)
+		gates = append(gates, gate)
+	}
+	g.Eventually(func(g Gomega) {
+		get(g, o.office)
+		o.office.Spec.Governance.Gates = gates
+		g.Expect(k8sClient.Update(context.Background(), o.office)).To(MatchError(ContainSubstring("spec.governance.gates: the rules' estimated cost together")))
+	}).Should(Succeed())
 }
 
 // A rule that fails on an object never lets it through under Enforce: the
