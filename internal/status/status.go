@@ -86,10 +86,17 @@ func MarkPending(obj conditions.Object, reason v1alpha1.ConditionReason, message
 	}
 }
 
-// Settled reports whether an object's status is final: reconciled at its
-// generation, not reconciling, and (for kinds that roll up) rolled up.
+// Settled reports whether an object's figures are final for its parent:
+// reconciled at its generation, not waiting for children of its own or
+// failing, and (for kinds that roll up) rolled up. A child whose only
+// pending work is its own report (ReportPending) is settled for its parent:
+// its status figures are final.
 func Settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool {
-	if observedGeneration != obj.GetGeneration() || conditions.IsTrue(obj, v1alpha1.ConditionReconciling) {
+	if observedGeneration != obj.GetGeneration() {
+		return false
+	}
+	if c := conditions.Get(obj, v1alpha1.ConditionReconciling); c != nil && c.Status == metav1.ConditionTrue &&
+		c.Reason != string(v1alpha1.ReasonReportPending) {
 		return false
 	}
 	return !rollsUp || conditions.Get(obj, v1alpha1.ConditionRolledUp) != nil

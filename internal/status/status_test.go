@@ -338,6 +338,10 @@ func TestKstatusReadsTheRightState(t *testing.T) {
 	if Settled(settled, settled.Status.ObservedGeneration, true) {
 		t.Error("a pending parent counts as settled for its own parent")
 	}
+	MarkPending(settled, v1alpha1.ReasonReportPending, "report within 5s")
+	if !Settled(settled, settled.Status.ObservedGeneration, true) {
+		t.Error("a parent waiting only for its own report holds up its parent")
+	}
 	// The next complete pass clears it.
 	SetPortfolio(settled, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{})
 	if got := computeStatus(t, settled); got != kstatus.CurrentStatus || !Settled(settled, settled.Status.ObservedGeneration, true) {
