@@ -34,8 +34,8 @@ type GatewayReviewReconciler struct {
 	Now   func() time.Time
 }
 
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=gatewayreviews,verbs=get;list;watch
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=gatewayreviews/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=gatewayreviews,verbs=list;watch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=gatewayreviews/status,verbs=patch
 
 // Reconcile brings one GatewayReview's status up to date.
 func (r *GatewayReviewReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {

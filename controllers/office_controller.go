@@ -40,8 +40,8 @@ type OfficeReconciler struct {
 	Deferrals *deferrals
 }
 
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices,verbs=get;list;watch
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices,verbs=list;watch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices/status,verbs=patch
 
 // Reconcile brings one Office's status up to date.
 func (r *OfficeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {

@@ -36,8 +36,8 @@ type PortfolioReconciler struct {
 	Deferrals *deferrals
 }
 
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios,verbs=get;list;watch
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios,verbs=list;watch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios/status,verbs=patch
 
 // Reconcile brings one Portfolio's status up to date.
 func (r *PortfolioReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {

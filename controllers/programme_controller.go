@@ -40,8 +40,8 @@ type ProgrammeReconciler struct {
 	Deferrals *deferrals
 }
 
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes,verbs=get;list;watch
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes,verbs=list;watch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes/status,verbs=patch
 
 // Reconcile brings one Programme's status up to date.
 func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {

@@ -37,9 +37,9 @@ type ProjectReconciler struct {
 	Now func() time.Time
 }
 
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=projects,verbs=get;list;watch
-// +kubebuilder:rbac:groups=governance.p3o.dev,resources=projects/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=projects,verbs=list;watch
+// +kubebuilder:rbac:groups=governance.p3o.dev,resources=projects/status,verbs=patch
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings one Project's status up to date.

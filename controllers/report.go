@@ -31,7 +31,7 @@ import (
 	"p3o.dev/p3o-operator/internal/report"
 )
 
-// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;update;delete
 
 // ReportMinInterval is the least time between two rebuilds of one object's
 // live report: a burst of changes beneath it (a GitOps sync of hundreds of

@@ -91,10 +91,27 @@ func Assets(root string) (string, error) {
 	return string(bytes.TrimSpace(out)), nil
 }
 
+// Option changes how Start starts the control plane.
+type Option func(*options)
+
+type options struct {
+	auditPolicy, auditLog string
+}
+
+// WithAuditLog makes kube-apiserver write an audit log (JSON lines) to
+// logFile under the audit policy in policyFile.
+func WithAuditLog(policyFile, logFile string) Option {
+	return func(o *options) { o.auditPolicy, o.auditLog = policyFile, logFile }
+}
+
 // Start starts etcd and kube-apiserver on loopback, installs the CRDs from
 // config/crd/bases and writes an admin kubeconfig into a temporary folder.
 // Stop undoes all of it.
-func Start() (*ControlPlane, error) {
+func Start(opts ...Option) (*ControlPlane, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
@@ -110,6 +127,12 @@ func Start() (*ControlPlane, error) {
 		// The webhook configurations point at a server on 127.0.0.1 with a
 		// certificate envtest makes; see WebhookArgs.
 		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}},
+	}
+	if o.auditLog != "" {
+		env.ControlPlane.GetAPIServer().Configure().
+			Set("audit-policy-file", o.auditPolicy).
+			Set("audit-log-path", o.auditLog).
+			Set("audit-log-format", "json")
 	}
 	cfg, err := env.Start()
 	if err != nil {

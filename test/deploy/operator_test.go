@@ -7,6 +7,8 @@ package deploy
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,12 +23,15 @@ import (
 
 // deployed is the operator running as config/default deploys it: with the
 // token of the rendered ServiceAccount, bound to the rendered roles only,
-// electing a leader in the rendered namespace.
+// electing a leader in the rendered namespace. The API server writes an
+// audit log of every request the operator makes.
 type deployed struct {
 	cp       *controlplane.ControlPlane
 	op       *controlplane.Operator
 	rendered []*unstructured.Unstructured
+	sa       *unstructured.Unstructured
 	logPath  string
+	auditLog string
 }
 
 // startDeployed installs the RBAC objects of config/default's rendering
@@ -35,14 +40,38 @@ type deployed struct {
 func startDeployed(t *testing.T, ctx context.Context) *deployed {
 	t.Helper()
 	binary := buildOperator(t, ctx)
-	d := &deployed{cp: startControlPlane(t), rendered: render(t, "config/default")}
+	d := &deployed{rendered: render(t, "config/default")}
+	d.sa = one(t, d.rendered, "ServiceAccount")
+	if got := field(one(t, d.rendered, "Deployment"), "spec", "template", "spec", "serviceAccountName"); got != d.sa.GetName() {
+		t.Fatalf("the Deployment runs as ServiceAccount %q; the rendering has %s", got, nameOf(d.sa))
+	}
+
+	dir := t.TempDir()
+	policy := filepath.Join(dir, "audit-policy.yaml")
+	d.auditLog = filepath.Join(dir, "audit.log")
+	if err := os.WriteFile(policy, []byte(fmt.Sprintf(`apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+  users: [%q]
+- level: None
+`, d.username())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := controlplane.Start(controlplane.WithAuditLog(policy, d.auditLog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := cp.Stop(); err != nil {
+			t.Errorf("stopping the control plane: %v", err)
+		}
+	})
+	d.cp = cp
 	apply(t, ctx, d.cp, only(d.rendered, "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"))
 
-	sa := one(t, d.rendered, "ServiceAccount")
-	if got := field(one(t, d.rendered, "Deployment"), "spec", "template", "spec", "serviceAccountName"); got != sa.GetName() {
-		t.Fatalf("the Deployment runs as ServiceAccount %q; the rendering has %s", got, nameOf(sa))
-	}
-	token, err := d.cp.ServiceAccountToken(ctx, sa.GetNamespace(), sa.GetName())
+	token, err := d.cp.ServiceAccountToken(ctx, d.sa.GetNamespace(), d.sa.GetName())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,13 +79,13 @@ func startDeployed(t *testing.T, ctx context.Context) *deployed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.logPath = filepath.Join(t.TempDir(), "operator.log")
+	d.logPath = filepath.Join(dir, "operator.log")
 	logFile, err := os.Create(d.logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d.op, err = d.cp.StartOperatorWithKubeconfig(binary, kubeconfig, logFile,
-		"--leader-elect", "--leader-election-namespace", sa.GetNamespace())
+		"--leader-elect", "--leader-election-namespace", d.sa.GetNamespace())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +100,11 @@ func startDeployed(t *testing.T, ctx context.Context) *deployed {
 		}
 	})
 	return d
+}
+
+// username is the operator's user name at the API server.
+func (d *deployed) username() string {
+	return "system:serviceaccount:" + d.sa.GetNamespace() + ":" + d.sa.GetName()
 }
 
 func (d *deployed) kubectl(t *testing.T, ctx context.Context, args ...string) string {
@@ -90,10 +124,41 @@ func TestOperatorAsDeployed(t *testing.T) {
 	defer cancel()
 	d := startDeployed(t, ctx)
 
+	t.Run("the operator is ready once its informers synced and its webhooks listen", func(t *testing.T) {
+		waitFor(t, 60*time.Second, func() (bool, string) {
+			resp, err := http.Get("http://" + d.op.ProbeAddress + "/readyz?verbose")
+			if err != nil {
+				return false, err.Error()
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode == http.StatusOK &&
+				strings.Contains(string(body), "[+]informers ok") &&
+				strings.Contains(string(body), "[+]webhooks ok"), string(body)
+		})
+	})
+
 	t.Run("the sample organisation becomes Ready", func(t *testing.T) {
+		d.kubectl(t, ctx, "apply", "-f", "config/samples/00-namespaces.yaml")
+		// A report ConfigMap made by hand, without the report labels: the
+		// operator reads it from the API server (it is not in its cache)
+		// and adopts it.
+		d.kubectl(t, ctx, "create", "configmap", "-n", "p3o-central", "office-portfolio-office-report", "--from-literal=note=made by hand")
 		d.kubectl(t, ctx, "apply", "-k", "config/samples")
 		d.kubectl(t, ctx, "wait", "--for=condition=Ready", "--timeout=120s", "-A", "--all",
 			"offices,portfolios,programmes,projects,gatewayreviews")
+		waitFor(t, 30*time.Second, func() (bool, string) {
+			out, _ := d.cp.Kubectl(ctx, "get", "cm", "-n", "p3o-central", "office-portfolio-office-report", "-o", "jsonpath={.metadata.ownerReferences[0].kind}")
+			return out == "Office", "owner " + out
+		})
+	})
+
+	t.Run("turning a programme's reports off deletes its report", func(t *testing.T) {
+		d.kubectl(t, ctx, "patch", "programme", "-n", "p3o-central", "cloud-migration", "--type=merge", "-p", `{"spec":{"reports":{"mode":"Disabled"}}}`)
+		waitFor(t, 30*time.Second, func() (bool, string) {
+			out, err := d.cp.Kubectl(ctx, "get", "cm", "-n", "p3o-central", "programme-cloud-migration-report", "--ignore-not-found", "-o", "name")
+			return err == nil && out == "", out
+		})
 	})
 
 	t.Run("an anonymous scrape is refused with 401", func(t *testing.T) {
@@ -137,5 +202,10 @@ func TestOperatorAsDeployed(t *testing.T) {
 					strings.Contains(body, `p3o_project_health{health="Red",namespace="p3o-central",project="erp-migration"} 1`),
 				http.StatusText(code)
 		})
+	})
+
+	// Last, when the run has used what it will.
+	t.Run("the operator's roles grant exactly what it uses", func(t *testing.T) {
+		checkLeastPrivilege(t, d)
 	})
 }
