@@ -4,7 +4,9 @@
 # by hack/controlplane.sh into bin/k8s/ on first use (~12 minutes cold) and
 # reused afterwards. ASSETS runs it and fails the recipe line when it fails.
 ASSETS = assets="$$(bash hack/controlplane.sh)" &&
-KUBECTL ?= $$(bash hack/controlplane.sh)/kubectl
+# kubectl for the targets that talk to your cluster: yours when it is on the
+# PATH, else the one hack/controlplane.sh builds.
+KUBECTL ?= $(or $(shell command -v kubectl 2>/dev/null),$$(bash hack/controlplane.sh)/kubectl)
 CONTROLLER_GEN = go tool controller-gen
 IMG ?= p3o-operator:latest
 # Flags for `make demo`: KEEP=1 leaves the demo running until Ctrl-C.
@@ -87,9 +89,22 @@ plugin: ## Build the kubectl plugin into bin/kubectl-p3o (with bin/ on PATH, `ku
 demo: build ## Start a local control plane, run the operator, apply config/samples and show the result (KEEP=1 to explore).
 	@$(ASSETS) KUBEBUILDER_ASSETS="$$assets" go run ./hack/demo --operator bin/p3o-operator $(if $(KEEP),--keep)
 
+# make run: where the operator listens (loopback), and the folder of the
+# webhook server's tls.crt and tls.key; without it the webhooks are off.
+METRICS_ADDR ?= 127.0.0.1:8443
+PROBE_ADDR ?= 127.0.0.1:8081
+WEBHOOK_CERT_DIR ?=
+
 .PHONY: run
-run: manifests generate ## Run the operator against the current kubeconfig.
-	go run . --metrics-bind-address 127.0.0.1:8080 --health-probe-bind-address 127.0.0.1:8081
+run: manifests generate ## Run the operator against the current kubeconfig (WEBHOOK_CERT_DIR=... to serve the webhooks).
+	@echo "make run: metrics on https://$(METRICS_ADDR)/metrics (a bearer token allowed to get /metrics), probes on http://$(PROBE_ADDR)"
+ifeq ($(WEBHOOK_CERT_DIR),)
+	@echo "make run: webhooks OFF (no WEBHOOK_CERT_DIR): nothing is checked at admission; the controller still reports every gate. WEBHOOK_CERT_DIR=<folder with tls.crt and tls.key> turns them on."
+	go run . --metrics-bind-address $(METRICS_ADDR) --health-probe-bind-address $(PROBE_ADDR) --enable-webhooks=false
+else
+	@echo "make run: webhooks ON, serving with $(WEBHOOK_CERT_DIR)/tls.crt (your cluster's webhook configuration must reach this machine)"
+	go run . --metrics-bind-address $(METRICS_ADDR) --health-probe-bind-address $(PROBE_ADDR) --enable-webhooks=true --webhook-cert-dir $(WEBHOOK_CERT_DIR)
+endif
 
 .PHONY: docker-build
 docker-build: ## Build the operator image (needs a Docker engine).
@@ -103,12 +118,25 @@ install: manifests ## Install the CRDs.
 
 .PHONY: uninstall
 uninstall: manifests ## Remove the CRDs (and every governance object with them).
+	@echo "make uninstall: deleting the CRDs and with them every Office, Portfolio, Programme, Project and GatewayReview"
 	$(KUBECTL) delete --ignore-not-found -f config/crd/bases
 
 .PHONY: deploy
-deploy: manifests ## Deploy the operator with kustomize (config/default), image $(IMG).
+deploy: manifests ## Deploy the operator with kustomize (config/default), image $(IMG); needs cert-manager.
 	$(KUBECTL) kustomize config/default | sed 's#image: controller:latest#image: $(IMG)#' | $(KUBECTL) apply --server-side -f -
 
+# make undeploy keeps the CRDs, and so every governance object, unless
+# DELETE_CRDS=1. WAIT=false returns without waiting for the deletion.
+DELETE_CRDS ?=
+WAIT ?= true
+
 .PHONY: undeploy
-undeploy: ## Remove the deployed operator.
-	$(KUBECTL) kustomize config/default | $(KUBECTL) delete --ignore-not-found -f -
+undeploy: ## Remove the deployed operator; the CRDs and governance objects stay unless DELETE_CRDS=1.
+ifeq ($(DELETE_CRDS),1)
+	@echo "make undeploy: DELETE_CRDS=1: deleting the CRDs too, and with them every governance object"
+	$(KUBECTL) kustomize config/default | $(KUBECTL) delete --ignore-not-found --wait=$(WAIT) -f -
+else
+	@echo "make undeploy: keeping the CRDs and every governance object (DELETE_CRDS=1 deletes them too)"
+	$(KUBECTL) kustomize config/default | awk 'BEGIN { RS = "\n---\n"; ORS = "\n---\n" } !/(^|\n)kind: CustomResourceDefinition(\n|$$)/' | \
+		$(KUBECTL) delete --ignore-not-found --wait=$(WAIT) -f -
+endif

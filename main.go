@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	goruntime "runtime"
 	"time"
 
@@ -88,8 +89,8 @@ func main() {
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the /healthz and /readyz probes bind to.")
 	flag.StringVar(&webhookHost, "webhook-host", "", "Address the admission webhook server binds to (all addresses when empty).")
 	flag.IntVar(&webhookPort, "webhook-port", 9443, "Port the admission webhook server listens on.")
-	flag.StringVar(&webhookCertDir, "webhook-cert-dir", "", "Directory holding tls.crt and tls.key for the webhook server (default: the controller-runtime default).")
-	flag.BoolVar(&enableWebhooks, "enable-webhooks", true, "Serve the validating admission webhooks (gate enforcement, rule checks).")
+	flag.StringVar(&webhookCertDir, "webhook-cert-dir", "", "Directory holding tls.crt and tls.key for the webhook server (default: "+defaultWebhookCertDir()+").")
+	flag.BoolVar(&enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhooks (gate enforcement, rule checks). Default: true when the webhook certificate directory holds tls.crt, else false.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
 	flag.StringVar(&leaderElectNS, "leader-election-namespace", "", "Namespace of the leader election lease (default: the pod's namespace).")
 	flag.Float64Var(&kubeAPIQPS, "kube-api-qps", 50, "Queries per second the operator may send to the API server.")
@@ -105,6 +106,16 @@ func main() {
 
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOptions)))
 	log := ctrl.Log.WithName("setup")
+
+	if !flagSet("enable-webhooks") {
+		enableWebhooks = webhookCertsPresent(webhookCertDir)
+	}
+	if enableWebhooks {
+		log.Info("Serving the admission webhooks", "certDir", certDirOrDefault(webhookCertDir))
+	} else {
+		log.Info("Admission webhooks are off: gates under Enforce or Warn are not checked at admission (the controller still reports them); give --webhook-cert-dir with tls.crt and tls.key to serve them",
+			"certDir", certDirOrDefault(webhookCertDir))
+	}
 
 	if err := run(ctrl.SetupSignalHandler(), managerConfig{
 		metricsAddr: metricsAddr, metricsSecure: metricsSecure, metricsCertDir: metricsCertDir, enableHTTP2: enableHTTP2,
@@ -222,4 +233,31 @@ func cacheSynced(c cache.Cache) healthz.Checker {
 		}
 		return nil
 	}
+}
+
+// defaultWebhookCertDir is where controller-runtime's webhook server looks
+// for its certificate when --webhook-cert-dir is not given.
+func defaultWebhookCertDir() string {
+	return filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs")
+}
+
+func certDirOrDefault(dir string) string {
+	if dir == "" {
+		return defaultWebhookCertDir()
+	}
+	return dir
+}
+
+// webhookCertsPresent says whether the webhook certificate directory holds
+// a certificate to serve with.
+func webhookCertsPresent(dir string) bool {
+	_, err := os.Stat(filepath.Join(certDirOrDefault(dir), "tls.crt"))
+	return err == nil
+}
+
+// flagSet says whether the flag was given on the command line.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

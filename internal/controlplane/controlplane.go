@@ -167,6 +167,7 @@ func (cp *ControlPlane) writeKubeconfig() error {
 func (cp *ControlPlane) WebhookArgs() []string {
 	w := cp.Env.WebhookInstallOptions
 	return []string{
+		"--enable-webhooks=true",
 		"--webhook-host", w.LocalServingHost,
 		"--webhook-port", strconv.Itoa(w.LocalServingPort),
 		"--webhook-cert-dir", w.LocalServingCertDir,
