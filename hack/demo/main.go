@@ -57,18 +57,41 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	}
 	defer func() { err = errors.Join(err, cp.Stop()) }()
 
-	logPath := filepath.Join(os.TempDir(), "p3o-operator-demo.log")
-	logFile, err := os.Create(logPath)
+	// A log of this run's own, kept afterwards.
+	logFile, err := os.CreateTemp("", "p3o-operator-demo-*.log")
 	if err != nil {
 		return err
 	}
+	logPath := logFile.Name()
 	defer logFile.Close()
 	step("Starting the operator (log: %s)", logPath)
 	op, err := cp.StartOperator(operatorBinary, logFile)
 	if err != nil {
 		return err
 	}
+	fmt.Printf("operator pid %d\n", op.PID())
 	defer func() { err = errors.Join(err, op.Stop(30*time.Second)) }()
+	// With --keep, an operator that exits leaves the control plane running:
+	// say how to start it again and wait for Ctrl-C. (Deferred after the
+	// stops above, so it runs before them.)
+	defer func() {
+		select {
+		case <-op.Exited():
+		default:
+			return
+		}
+		fmt.Fprintf(os.Stderr, "\n==> The operator exited (%v); its log: %s\n", op.Err(), logPath)
+		if !keep {
+			return
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "demo:", err)
+		}
+		fmt.Printf("\n==> The control plane keeps running until Ctrl-C. Start the operator again with:\n  %s >>%s 2>&1\n", op.CommandLine(), logPath)
+		fmt.Printf("  kubeconfig: %s\n", cp.Kubeconfig)
+		<-ctx.Done()
+		step("Stopping the control plane")
+	}()
 
 	kubectl := func(args ...string) error {
 		fmt.Printf("$ kubectl %s\n", strings.Join(args, " "))
@@ -110,7 +133,7 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	}
 
 	if !keep {
-		step("Stopping the operator and the control plane")
+		step("Stopping the operator and the control plane (operator log: %s)", logPath)
 		return nil
 	}
 	step("Running until Ctrl-C. Explore with:")
@@ -122,10 +145,11 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	fmt.Println("  kubectl get cm -n p3o-central office-portfolio-office-report -o jsonpath='{.data.report\\.md}'")
 	fmt.Println("  # the operator's metrics (a token of a ServiceAccount bound to metrics-reader):")
 	fmt.Println(scrapeCmd)
+	fmt.Printf("  # the operator's log: %s\n", logPath)
 	select {
 	case <-ctx.Done():
 	case <-op.Exited():
-		return fmt.Errorf("the operator exited; see %s", logPath)
+		return nil // the deferred function above says how to restart it
 	}
 	step("Stopping the operator and the control plane")
 	return nil
@@ -144,7 +168,7 @@ func showMetrics(ctx context.Context, cp *controlplane.ControlPlane, op *control
 		return "", err
 	}
 	command := fmt.Sprintf("  TOKEN=$(%s --kubeconfig %s create token p3o-metrics-reader -n kube-system)\n"+
-		"  curl --cacert %s -H \"Authorization: Bearer $TOKEN\" %s",
+		"  curl -sS --cacert %s -H \"Authorization: Bearer $TOKEN\" %s",
 		filepath.Join(cp.Assets, "kubectl"), cp.Kubeconfig, caFile, op.MetricsURL())
 	fmt.Println(command + " | grep '^p3o_project_health.* 1$'")
 	code, body, err := op.Scrape(ctx, token)

@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -217,6 +218,29 @@ type Operator struct {
 	ProbeAddress string
 
 	metricsCA []byte
+}
+
+// CommandLine is the operator's command line, quoted for a POSIX shell.
+func (op *Operator) CommandLine() string {
+	quoted := make([]string, len(op.cmd.Args))
+	for i, a := range append([]string{op.cmd.Path}, op.cmd.Args[1:]...) {
+		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./:,@") == "" {
+			quoted[i] = a
+		} else {
+			quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(quoted, " ")
+}
+
+// Err is how the operator exited; nil while it runs or after a clean stop.
+func (op *Operator) Err() error {
+	select {
+	case <-op.done:
+		return ignoreSignalExit(op.exitErr)
+	default:
+		return nil
+	}
 }
 
 // MetricsCAFile writes the CA that signed the metrics endpoint's certificate

@@ -1,0 +1,182 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"p3o.dev/p3o-operator/internal/controlplane"
+)
+
+// syncBuffer collects a process's output for the test to read meanwhile.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// make demo KEEP=1: it logs to a file of its own run, shows how to scrape
+// the metrics, and when the operator exits it keeps the control plane,
+// prints the command that starts the operator again (which works) and
+// stops only on Ctrl-C.
+func TestDemoKeepsTheControlPlaneWhenTheOperatorExits(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	root, err := controlplane.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, b := range []struct{ out, pkg string }{{"p3o-operator", "."}, {"demo", "./hack/demo"}} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, b.out), b.pkg)
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building %s: %v\n%s", b.pkg, err, out)
+		}
+	}
+	demo := exec.Command(filepath.Join(dir, "demo"), "--operator", filepath.Join(dir, "p3o-operator"), "--keep")
+	demo.Dir = root
+	demo.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out := &syncBuffer{}
+	demo.Stdout, demo.Stderr = out, out
+	if err := demo.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- demo.Wait() }()
+	t.Cleanup(func() {
+		_ = syscall.Kill(-demo.Process.Pid, syscall.SIGINT)
+		select {
+		case <-done:
+		case <-time.After(time.Minute):
+			_ = syscall.Kill(-demo.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("demo output:\n%s", out.String())
+		}
+	})
+	waitOutput := func(re *regexp.Regexp, timeout time.Duration) []string {
+		t.Helper()
+		deadline := time.Now().Add(timeout)
+		for {
+			if m := re.FindStringSubmatch(out.String()); m != nil {
+				return m
+			}
+			select {
+			case err := <-done:
+				t.Fatalf("the demo exited (%v) before printing %s", err, re)
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the demo did not print %s within %s", re, timeout)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+
+	logPath := waitOutput(regexp.MustCompile(`Starting the operator \(log: (\S*/p3o-operator-demo-\d+\.log)\)`), 3*time.Minute)[1]
+	pid, _ := strconv.Atoi(waitOutput(regexp.MustCompile(`operator pid (\d+)`), time.Minute)[1])
+	waitOutput(regexp.MustCompile(`Running until Ctrl-C`), 3*time.Minute)
+	if !strings.Contains(out.String(), "curl -sS --cacert ") || !strings.Contains(out.String(), `-H "Authorization: Bearer $TOKEN" https://127.0.0.1:`) {
+		t.Errorf("the demo does not show how to scrape the metrics with a token")
+	}
+	if log, err := os.ReadFile(logPath); err != nil || !strings.Contains(string(log), "Starting operator") {
+		t.Errorf("the demo's log %s: %v\n%.500s", logPath, err, log)
+	}
+	t.Cleanup(func() { _ = os.Remove(logPath) })
+
+	// The operator exits; the control plane stays.
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	m := waitOutput(regexp.MustCompile(`Start the operator again with:\n  (.*) >>(\S+) 2>&1\n  kubeconfig: (\S+)\n`), time.Minute)
+	restart, restartLog, kubeconfig := m[1], m[2], m[3]
+	if restartLog != logPath || !strings.Contains(restart, "--kubeconfig "+kubeconfig) {
+		t.Errorf("restart command %q (log %s, kubeconfig %s)", restart, restartLog, kubeconfig)
+	}
+	time.Sleep(time.Second)
+	select {
+	case err := <-done:
+		t.Fatalf("the demo exited when the operator did: %v", err)
+	default:
+	}
+	kubectl := filepath.Join(filepath.Dir(strings.Fields(waitOutput(regexp.MustCompile(`alias kubectl=(\S+)`), time.Second)[1])[0]), "kubectl")
+	if got, err := exec.CommandContext(ctx, kubectl, "--kubeconfig", kubeconfig, "get", "offices", "-A", "-o", "name").CombinedOutput(); err != nil || !strings.Contains(string(got), "portfolio-office") {
+		t.Fatalf("the control plane after the operator exited: %v\n%s", err, got)
+	}
+
+	// The printed command starts the operator again.
+	again := exec.Command("bash", "-c", restart)
+	again.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := again.Start(); err != nil {
+		t.Fatal(err)
+	}
+	againDone := make(chan error, 1)
+	go func() { againDone <- again.Wait() }()
+	probe := regexp.MustCompile(`--health-probe-bind-address (\S+)`).FindStringSubmatch(restart)
+	if probe == nil {
+		t.Fatalf("restart command without a probe address: %s", restart)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := http.Get("http://" + probe[1] + "/readyz")
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the restarted operator is not ready within a minute: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	_ = syscall.Kill(-again.Process.Pid, syscall.SIGTERM)
+	<-againDone
+
+	// Ctrl-C stops the demo and the control plane, which removes its files.
+	if err := syscall.Kill(-demo.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the demo after Ctrl-C: %v", err)
+		}
+		done <- err // for the cleanup
+	case <-time.After(time.Minute):
+		t.Fatal("the demo did not stop within a minute of Ctrl-C")
+	}
+	if _, err := os.Stat(kubeconfig); !os.IsNotExist(err) {
+		t.Errorf("the control plane's kubeconfig %s is still there after Ctrl-C: %v", kubeconfig, err)
+	}
+}
