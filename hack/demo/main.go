@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -30,11 +31,23 @@ func main() {
 	operator := flag.String("operator", "bin/p3o-operator", "Path of the operator binary to run.")
 	samples := flag.String("samples", "config/samples", "Folder of manifests to apply (with kubectl apply -k).")
 	keep := flag.Bool("keep", false, "Leave the control plane and operator running until Ctrl-C.")
+	plugin := flag.String("plugin", "bin/kubectl-p3o", "Path of the kubectl plugin to show the organisation with (empty: none).")
 	timeout := flag.Duration("timeout", 2*time.Minute, "How long to wait for every object to become Ready.")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *plugin != "" {
+		// kubectl finds plugins on the PATH: put the built one first.
+		dir, err := filepath.Abs(filepath.Dir(*plugin))
+		if err == nil {
+			err = os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "demo:", err)
+			os.Exit(1)
+		}
+	}
 	if err := run(ctx, *operator, *samples, *keep, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
@@ -126,6 +139,17 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 		return err
 	}
 
+	step("The organisation as a tree (the kubectl plugin, from the published status)")
+	fmt.Println("$ kubectl p3o tree -A")
+	// Flags cannot come before a plugin's name: the kubeconfig goes in the
+	// environment, as a user's would.
+	tree := exec.CommandContext(ctx, filepath.Join(cp.Assets, "kubectl"), "p3o", "tree", "-A")
+	tree.Env = append(os.Environ(), "KUBECONFIG="+cp.Kubeconfig)
+	tree.Stdout, tree.Stderr = os.Stdout, os.Stderr
+	if err := tree.Run(); err != nil {
+		return fmt.Errorf("kubectl p3o tree -A: %w", err)
+	}
+
 	step("Scraping the metrics as Prometheus does (HTTPS, a ServiceAccount token bound to metrics-reader)")
 	scrapeCmd, err := showMetrics(ctx, cp, op)
 	if err != nil {
@@ -140,6 +164,7 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	fmt.Printf("  export KUBECONFIG=%s\n", cp.Kubeconfig)
 	fmt.Printf("  alias kubectl=%s\n", filepath.Join(cp.Assets, "kubectl"))
 	fmt.Println("  kubectl get p3o -A")
+	fmt.Printf("  export PATH=%s:$PATH   # kubectl p3o tree -A, kubectl p3o why project -n p3o-central erp-migration\n", filepath.Join(cp.Root, "bin"))
 	fmt.Println("  kubectl describe project -n p3o-central erp-migration")
 	fmt.Println("  kubectl explain project.spec.progress")
 	fmt.Println("  kubectl get cm -n p3o-central office-portfolio-office-report -o jsonpath='{.data.report\\.md}'")
