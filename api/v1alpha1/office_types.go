@@ -362,8 +362,8 @@ const (
 // +kubebuilder:printcolumn:name="Type",type=string,JSONPath=`.spec.type`
 // +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.rollup.health`
 // +kubebuilder:printcolumn:name="Projects",type=integer,JSONPath=`.status.rollup.projects`
-// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.rollup.money.budget`
-// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.rollup.money.forecastCost`
+// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.rollup.money.display.budget`
+// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.rollup.money.display.forecast`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 

@@ -103,6 +103,11 @@ type PortfolioStatus struct {
 	// +optional
 	Committed *resource.Quantity `json:"committed,omitempty"`
 
+	// display is capacity and committed written for people, with the
+	// currency.
+	// +optional
+	Display MoneyDisplay `json:"display,omitzero"`
+
 	// overCommitted is true when committed exceeds spec.capacity and false
 	// when it does not. Unset when the portfolio sets no spec.capacity.
 	// +optional
@@ -120,8 +125,8 @@ type PortfolioStatus struct {
 // +kubebuilder:printcolumn:name="Office",type=string,JSONPath=`.spec.officeRef.name`
 // +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.rollup.health`
 // +kubebuilder:printcolumn:name="Projects",type=integer,JSONPath=`.status.rollup.projects`
-// +kubebuilder:printcolumn:name="Capacity",type=string,JSONPath=`.spec.capacity`
-// +kubebuilder:printcolumn:name="Committed",type=string,JSONPath=`.status.committed`
+// +kubebuilder:printcolumn:name="Capacity",type=string,JSONPath=`.status.display.capacity`
+// +kubebuilder:printcolumn:name="Committed",type=string,JSONPath=`.status.display.committed`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 

@@ -208,8 +208,8 @@ type ProgrammeStatus struct {
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.spec.phase`
 // +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.health`
 // +kubebuilder:printcolumn:name="Compliant",type=string,JSONPath=`.status.conditions[?(@.type=="Compliant")].status`
-// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.rollup.money.budget`
-// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.rollup.money.forecastCost`
+// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.rollup.money.display.budget`
+// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.rollup.money.display.forecast`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 

@@ -272,6 +272,11 @@ type ProjectStatus struct {
 	// +optional
 	CostVariance *resource.Quantity `json:"costVariance,omitempty"`
 
+	// display is the budget and forecast written for people, with the
+	// governing Office's currency.
+	// +optional
+	Display MoneyDisplay `json:"display,omitzero"`
+
 	// risks summarises the project's risk register.
 	// +optional
 	Risks RiskSummary `json:"risks,omitzero"`
@@ -287,8 +292,8 @@ type ProjectStatus struct {
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.spec.phase`
 // +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.health`
 // +kubebuilder:printcolumn:name="Compliant",type=string,JSONPath=`.status.conditions[?(@.type=="Compliant")].status`
-// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.spec.plan.budget`
-// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.spec.progress.forecastCost`
+// +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.display.budget`
+// +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.display.forecast`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 

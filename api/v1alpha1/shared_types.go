@@ -381,6 +381,43 @@ type MoneySummary struct {
 	// +listMapKey=currency
 	// +kubebuilder:validation:MaxItems=8
 	LeftOut []LeftOutAmounts `json:"leftOut,omitempty"`
+
+	// display is budget and forecast written for people.
+	// +optional
+	Display MoneyDisplay `json:"display,omitzero"`
+}
+
+// MoneyDisplay holds amounts written for people, exactly, with SI suffixes
+// and the currency (e.g. "18.32M EUR"), as reports write them: the columns
+// of kubectl get show these, so that every kind shows money one way.
+// +kubebuilder:validation:MinProperties=1
+type MoneyDisplay struct {
+	// budget is the budget, e.g. "1.2M EUR"; "incomplete" when amounts in another currency
+	// were left out.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Budget string `json:"budget,omitempty"`
+
+	// forecast is the forecast at completion (the budget while no forecast
+	// is reported).
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Forecast string `json:"forecast,omitempty"`
+
+	// capacity is the capacity of a portfolio.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Capacity string `json:"capacity,omitempty"`
+
+	// committed is the committed budget of a portfolio; "unknown" while totals are
+	// incomplete.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Committed string `json:"committed,omitempty"`
 }
 
 // LeftOutAmounts are amounts left out of totals because they are in another

@@ -60,6 +60,7 @@ func SetOffice(o *v1alpha1.Office, facts governance.OfficeFacts, ruleErrors []st
 	addChildren(b, children.Programmes, children.Projects, children.Refused)
 	res := b.Build()
 	o.Status.Rollup = res.Rollup
+	o.Status.Rollup.Money.Display = rollupDisplay(res.Rollup.Money)
 	setRolledUp(o, res, len(children.Portfolios)+len(children.Satellites)+len(children.Programmes)+len(children.Projects),
 		"portfolios, satellite offices, programmes and projects")
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/inf.v0"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -143,6 +144,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	addChildren(b, nil, projects.Admitted, projects.Refused)
 	rolled := b.Build()
 	p.Status.Rollup = rolled.Rollup
+	p.Status.Rollup.Money.Display = rollupDisplay(rolled.Rollup.Money)
 	setRolledUp(p, rolled, len(projects.Admitted), "projects")
 
 	thresholds := facts.HealthPolicy()
@@ -189,7 +191,15 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	addChildren(b, children.Programmes, children.Projects, children.Refused)
 	res := b.Build()
 	p.Status.Rollup = res.Rollup
+	p.Status.Rollup.Money.Display = rollupDisplay(res.Rollup.Money)
 	p.Status.Committed = money.Quantity(res.Committed)
+	p.Status.Display = v1alpha1.MoneyDisplay{Capacity: amountText(money.Of(p.Spec.Capacity), facts.Currency()), Committed: amountText(res.Committed, facts.Currency())}
+	switch {
+	case res.MixedCurrency != nil:
+		p.Status.Display.Committed = "unknown"
+	case res.Committed == nil:
+		p.Status.Display.Committed = amountText(new(inf.Dec), facts.Currency()) // nothing committed yet
+	}
 	p.Status.OverCommitted = nil // unset without a capacity, or while committed is unknown
 	if p.Spec.Capacity != nil && res.MixedCurrency == nil {
 		over := res.Committed != nil && res.Committed.Cmp(money.Of(p.Spec.Capacity)) > 0

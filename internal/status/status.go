@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/inf.v0"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -23,6 +24,7 @@ import (
 	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/hierarchy"
+	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/policy"
 )
 
@@ -182,4 +184,25 @@ func earliest(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// amountText writes an amount for people, exactly, with its currency, as
+// reports write it; "" when there is none.
+func amountText(d *inf.Dec, currency v1alpha1.Currency) string {
+	if d == nil {
+		return ""
+	}
+	if currency == "" {
+		return money.Format(d)
+	}
+	return money.Format(d) + " " + string(currency)
+}
+
+// rollupDisplay is a rollup's budget and forecast written for people, or
+// "incomplete" when amounts in another currency were left out.
+func rollupDisplay(m v1alpha1.MoneySummary) v1alpha1.MoneyDisplay {
+	if len(m.LeftOut) > 0 {
+		return v1alpha1.MoneyDisplay{Budget: "incomplete", Forecast: "incomplete"}
+	}
+	return v1alpha1.MoneyDisplay{Budget: amountText(money.Of(m.Budget), m.Currency), Forecast: amountText(money.Of(m.ForecastCost), m.Currency)}
 }

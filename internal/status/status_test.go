@@ -392,3 +392,40 @@ func TestGate5RunsFromTheClosingDate(t *testing.T) {
 		}
 	}
 }
+
+// Money is shown one way on every kind: exactly, with the currency, as the
+// reports write it (kubectl get's columns read these), and "incomplete" or
+// "unknown" where amounts in another currency were left out.
+func TestMoneyIsDisplayedOneWay(t *testing.T) {
+	office := ogcOffice("pmo", v1alpha1.EnforcementAudit)
+	p := delivering("crm")
+	p.Spec.Plan.Budget = ptrTo(resource.MustParse("8M"))
+	p.Spec.Progress.ForecastCost = ptrTo(resource.MustParse("8435000"))
+	SetProject(p, governed(office), rules(t), now)
+	if want := (v1alpha1.MoneyDisplay{Budget: "8M EUR", Forecast: "8.435M EUR"}); p.Status.Display != want {
+		t.Errorf("project display %+v; want %+v", p.Status.Display, want)
+	}
+	noForecast := delivering("new")
+	noForecast.Spec.Progress.ForecastCost = nil
+	SetProject(noForecast, governed(office), rules(t), now)
+	if noForecast.Status.Display.Forecast != "1M EUR" {
+		t.Errorf("a project without a forecast shows forecast %q; the budget counts everywhere", noForecast.Status.Display.Forecast)
+	}
+
+	pf := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital"}, Spec: v1alpha1.PortfolioSpec{Capacity: ptrTo(resource.MustParse("12M"))}}
+	SetPortfolio(pf, governed(office), PortfolioChildren{Projects: []*v1alpha1.Project{p, noForecast}})
+	if want := (v1alpha1.MoneyDisplay{Capacity: "12M EUR", Committed: "9M EUR"}); pf.Status.Display != want {
+		t.Errorf("portfolio display %+v; want %+v", pf.Status.Display, want)
+	}
+	if want := (v1alpha1.MoneyDisplay{Budget: "9M EUR", Forecast: "9.435M EUR"}); pf.Status.Rollup.Money.Display != want {
+		t.Errorf("rollup display %+v; want %+v", pf.Status.Rollup.Money.Display, want)
+	}
+	usd := delivering("abroad")
+	usd.Status.Currency = "USD"
+	SetPortfolio(pf, governed(office), PortfolioChildren{Projects: []*v1alpha1.Project{p, usd}})
+	if pf.Status.Display.Committed != "unknown" || pf.Status.Rollup.Money.Display.Budget != "incomplete" {
+		t.Errorf("mixed currency display %+v / %+v", pf.Status.Display, pf.Status.Rollup.Money.Display)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
