@@ -1,7 +1,8 @@
 # p3o-operator. `make help` lists the targets.
 
-# The local control plane (etcd, kube-apiserver, kubectl) is built from source
-# by hack/controlplane.sh into bin/k8s/ on first use (~12 minutes cold) and
+# The local control plane (etcd, kube-apiserver, kube-controller-manager,
+# kubectl) is built from source by hack/controlplane.sh into bin/k8s/ on
+# first use (~12 minutes cold, a few more for kube-controller-manager) and
 # reused afterwards. ASSETS runs it and fails the recipe line when it fails.
 ASSETS = assets="$$(bash hack/controlplane.sh)" &&
 # kubectl for the targets that talk to your cluster: yours when it is on the
@@ -46,7 +47,7 @@ lint: ## go vet, gofmt, go mod tidy and the Kube API Linter on api/.
 	@bash hack/kube-api-linter.sh
 
 .PHONY: controlplane
-controlplane: ## Build etcd, kube-apiserver and kubectl into bin/k8s/ (once).
+controlplane: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl into bin/k8s/ (once).
 	@bash hack/controlplane.sh
 
 .PHONY: test

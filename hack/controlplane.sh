@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the local control plane (etcd, kube-apiserver, kubectl) from source
-# through the Go module proxy into bin/k8s/<version>-<os>-<arch>/, the layout
-# envtest's KUBEBUILDER_ASSETS expects. Does nothing when the binaries are
-# already there. Prints the folder on stdout; progress goes to stderr.
+# Builds the local control plane (etcd, kube-apiserver, kubectl,
+# kube-controller-manager) from source through the Go module proxy into
+# bin/k8s/<version>-<os>-<arch>/, the layout envtest's KUBEBUILDER_ASSETS
+# expects. Does nothing when the binaries are already there. Prints the
+# folder on stdout; progress goes to stderr.
 #
 # Versions are pinned by the scratch modules in hack/controlplane/{etcd,kube}.
 set -euo pipefail
@@ -50,4 +51,7 @@ mkdir -p "${DEST}"
 build etcd etcd go.etcd.io/etcd/server/v3
 build kube-apiserver kube k8s.io/kubernetes/cmd/kube-apiserver "$(kube_ldflags)"
 build kubectl kube k8s.io/kubernetes/cmd/kubectl "$(kube_ldflags)"
+# For the end-to-end tests that need garbage collection and namespace
+# deletion (internal/controlplane.WithControllerManager).
+build kube-controller-manager kube k8s.io/kubernetes/cmd/kube-controller-manager "$(kube_ldflags)"
 echo "${DEST}"

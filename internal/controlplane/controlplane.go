@@ -50,10 +50,12 @@ type ControlPlane struct {
 	Kubeconfig string
 	// Root is the repository root.
 	Root string
-	// Assets is the folder holding etcd, kube-apiserver and kubectl.
+	// Assets is the folder holding etcd, kube-apiserver,
+	// kube-controller-manager and kubectl.
 	Assets string
 
-	dir string
+	dir               string
+	controllerManager *Operator
 }
 
 // RepoRoot finds the repository root: the nearest parent folder of the
@@ -97,6 +99,17 @@ type Option func(*options)
 
 type options struct {
 	auditPolicy, auditLog string
+	controllerManager     bool
+}
+
+// WithControllerManager also runs kube-controller-manager (built by
+// hack/controlplane.sh from the same Kubernetes source as kube-apiserver)
+// with the garbage collector and the namespace controller, so that owned
+// objects are collected and deleted namespaces are emptied and go away, as
+// in a cluster. It talks to the API server as the admin, with the API
+// server's service-account signing key.
+func WithControllerManager() Option {
+	return func(o *options) { o.controllerManager = true }
 }
 
 // WithAuditLog makes kube-apiserver write an audit log (JSON lines) to
@@ -143,7 +156,51 @@ func Start(opts ...Option) (*ControlPlane, error) {
 	if err := cp.writeKubeconfig(); err != nil {
 		return nil, errors.Join(err, cp.Stop())
 	}
+	if o.controllerManager {
+		if err := cp.startControllerManager(); err != nil {
+			return nil, errors.Join(err, cp.Stop())
+		}
+	}
 	return cp, nil
+}
+
+// startControllerManager runs kube-controller-manager on loopback.
+func (cp *ControlPlane) startControllerManager() error {
+	binary := filepath.Join(cp.Assets, "kube-controller-manager")
+	if _, err := os.Stat(binary); err != nil {
+		return fmt.Errorf("kube-controller-manager is not in %s (hack/controlplane.sh builds it): %w", cp.Assets, err)
+	}
+	logFile, err := os.Create(filepath.Join(cp.dir, "kube-controller-manager.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	cmd := exec.Command(binary,
+		"--kubeconfig", cp.Kubeconfig,
+		"--controllers", "garbagecollector,namespace",
+		"--leader-elect=false",
+		"--service-account-private-key-file", filepath.Join(cp.Env.ControlPlane.APIServer.CertDir, "sa-signer.key"),
+		"--use-service-account-credentials=false",
+		"--bind-address", "127.0.0.1",
+		"--secure-port", "0",
+		"--concurrent-gc-syncs", "5",
+	)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting %s: %w", binary, err)
+	}
+	cp.controllerManager = &Operator{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		cp.controllerManager.exitErr = cmd.Wait()
+		close(cp.controllerManager.done)
+	}()
+	return nil
+}
+
+// ControllerManagerLog is the path of kube-controller-manager's log, when
+// it runs.
+func (cp *ControlPlane) ControllerManagerLog() string {
+	return filepath.Join(cp.dir, "kube-controller-manager.log")
 }
 
 func (cp *ControlPlane) writeKubeconfig() error {
@@ -177,7 +234,11 @@ func (cp *ControlPlane) WebhookArgs() []string {
 
 // Stop stops the control plane and removes its temporary files.
 func (cp *ControlPlane) Stop() error {
-	err := cp.Env.Stop()
+	var err error
+	if cp.controllerManager != nil {
+		err = cp.controllerManager.Stop(30 * time.Second)
+	}
+	err = errors.Join(err, cp.Env.Stop())
 	if cp.dir != "" {
 		err = errors.Join(err, os.RemoveAll(cp.dir))
 	}
