@@ -12,23 +12,44 @@ import (
 	"errors"
 	"time"
 
+	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/governance"
 )
 
 // The operator's metrics, in kube-state-metrics style: generated from the
 // cache on every scrape, so series of deleted objects disappear with them;
 // a series per state with value 1 for the current one; labels are names and
 // enums only, never free text.
+//
+// Labels name objects one way throughout: an object's own namespace is
+// "namespace" and its name is labelled by its kind ("project",
+// "programme", "portfolio", "office"); an object it refers to is labelled
+// by the referent's kind with its name, and "<kind>_namespace" with its
+// namespace, because references may cross namespaces. Both are "" when
+// there is no such referent: a programme or portfolio is named only when
+// the reference resolves and the parent admits the child (it is then
+// counted there), and the office is status.office, the governing Office.
+// A project's portfolio is its own portfolioRef's, or its programme's.
 var (
-	descProjectInfo = prometheus.NewDesc("p3o_project_info", "Information about a project: its phase and where it sits.",
-		[]string{"namespace", "project", "phase", "programme", "portfolio", "office"}, nil)
+	descProjectInfo = prometheus.NewDesc("p3o_project_info", "Information about a project: its phase, the programme and portfolio it is counted in, and its governing office.",
+		[]string{"namespace", "project", "phase", "programme", "programme_namespace", "portfolio", "portfolio_namespace", "office", "office_namespace"}, nil)
+	descProjectStale = prometheus.NewDesc("p3o_project_stale", "1 when a project in Initiating, Delivering or Closing has no progress report within its reporting cadence (or none at all), else 0.",
+		[]string{"namespace", "project"}, nil)
+	descProjectCadence = prometheus.NewDesc("p3o_project_reporting_cadence_seconds", "The reporting cadence a project is held to: the shortest of the effective policies of the offices above it.",
+		[]string{"namespace", "project"}, nil)
+	descProgrammeInfo = prometheus.NewDesc("p3o_programme_info", "Information about a programme: its phase, the portfolio it is counted in, and its governing office.",
+		[]string{"namespace", "programme", "phase", "portfolio", "portfolio_namespace", "office", "office_namespace"}, nil)
+	descPortfolioInfo = prometheus.NewDesc("p3o_portfolio_info", "Information about a portfolio: its governing office.",
+		[]string{"namespace", "portfolio", "office", "office_namespace"}, nil)
 	descProjectHealth = prometheus.NewDesc("p3o_project_health", "Health of a project: 1 for its current health, 0 for the others.",
 		[]string{"namespace", "project", "health"}, nil)
 	descProjectBudget = prometheus.NewDesc("p3o_project_budget", "Approved budget of a project, in its office's currency.",
@@ -64,8 +85,8 @@ var healths = []v1alpha1.Health{v1alpha1.HealthGreen, v1alpha1.HealthAmber, v1al
 // MetricNames lists every metric the operator exports (besides
 // controller-runtime's own), for dashboards to be checked against.
 var MetricNames = []string{
-	"p3o_project_info", "p3o_project_health", "p3o_project_budget", "p3o_project_actual_cost", "p3o_project_forecast_cost",
-	"p3o_project_compliant", "p3o_project_progress_report_timestamp_seconds", "p3o_programme_health", "p3o_programme_compliant",
+	"p3o_project_info", "p3o_project_stale", "p3o_project_reporting_cadence_seconds", "p3o_programme_info", "p3o_portfolio_info",
+	"p3o_project_health", "p3o_project_budget", "p3o_project_actual_cost", "p3o_project_forecast_cost", "p3o_project_compliant", "p3o_project_progress_report_timestamp_seconds", "p3o_programme_health", "p3o_programme_compliant",
 	"p3o_portfolio_health", "p3o_portfolio_capacity", "p3o_portfolio_committed", "p3o_office_health", "p3o_rollup_projects",
 	"p3o_rollup_noncompliant",
 }
@@ -73,12 +94,16 @@ var MetricNames = []string{
 // Collector exports the governance metrics from the cache.
 type Collector struct {
 	reader client.Reader
+	// now is the clock: whether a project's reporting is stale depends on
+	// it.
+	now func() time.Time
 }
 
 // Register registers the collector with controller-runtime's
-// registry, which the manager serves on its metrics endpoint.
+// registry, which the manager serves on its metrics endpoint. reader must
+// be the manager's cache, with the field indexes of internal/governance.
 func Register(reader client.Reader) error {
-	err := ctrlmetrics.Registry.Register(&Collector{reader: reader})
+	err := ctrlmetrics.Registry.Register(&Collector{reader: reader, now: time.Now})
 	if errors.As(err, &prometheus.AlreadyRegisteredError{}) {
 		return nil
 	}
@@ -87,8 +112,8 @@ func Register(reader client.Reader) error {
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descProjectInfo, descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast,
-		descProjectCompliant, descProjectReport, descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity,
+	for _, d := range []*prometheus.Desc{descProjectInfo, descProjectStale, descProjectCadence, descProgrammeInfo, descPortfolioInfo,
+		descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport, descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity,
 		descPortfolioCommitted, descOfficeHealth, descRollupProjects, descRollupNonCompliant} {
 		ch <- d
 	}
@@ -130,20 +155,25 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descRollupNonCompliant, float64(r.Compliance.NonCompliant), kind, ns, name)
 	}
 
+	now := c.now()
+	where := newAttachments(ctx, c.reader, log)
 	projects := &v1alpha1.ProjectList{}
 	if err := c.reader.List(ctx, projects, client.UnsafeDisableDeepCopy); err != nil {
 		log.Error(err, "Listing projects for metrics failed; their series are missing from this scrape")
 	} else {
 		for i := range projects.Items {
 			p := &projects.Items[i]
-			programme, portfolio := "", ""
-			if p.Spec.ProgrammeRef != nil {
-				programme = string(p.Spec.ProgrammeRef.Name)
+			if placed, ok := where.project(p); ok {
+				phase := p.Spec.Phase
+				if phase == "" {
+					phase = v1alpha1.ProjectStartingUp
+				}
+				office := objectRef(p.Status.Office)
+				gauge(descProjectInfo, 1, p.Namespace, p.Name, string(phase), placed.programme.Name, placed.programme.Namespace,
+					placed.portfolio.Name, placed.portfolio.Namespace, office.Name, office.Namespace)
+				gauge(descProjectStale, boolean(Stale(p.Spec, placed.cadence, now)), p.Namespace, p.Name)
+				gauge(descProjectCadence, placed.cadence.Seconds(), p.Namespace, p.Name)
 			}
-			if p.Spec.PortfolioRef != nil {
-				portfolio = string(p.Spec.PortfolioRef.Name)
-			}
-			gauge(descProjectInfo, 1, p.Namespace, p.Name, string(p.Spec.Phase), programme, portfolio, p.Status.Office.String())
 			oneOf(descProjectHealth, p.Status.Health, p.Namespace, p.Name)
 			compliance(descProjectCompliant, p, p.Namespace, p.Name)
 			currency := string(p.Status.Currency)
@@ -169,6 +199,14 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	} else {
 		for i := range programmes.Items {
 			p := &programmes.Items[i]
+			if portfolio, ok := where.portfolioOf(p); ok {
+				phase := p.Spec.Phase
+				if phase == "" {
+					phase = v1alpha1.ProgrammeIdentifying
+				}
+				office := objectRef(p.Status.Office)
+				gauge(descProgrammeInfo, 1, p.Namespace, p.Name, string(phase), portfolio.Name, portfolio.Namespace, office.Name, office.Namespace)
+			}
 			oneOf(descProgrammeHealth, p.Status.Health, p.Namespace, p.Name)
 			compliance(descProgrammeCompliant, p, p.Namespace, p.Name)
 			rollup("Programme", p.Namespace, p.Name, p.Status.Rollup)
@@ -180,6 +218,8 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	} else {
 		for i := range portfolios.Items {
 			p := &portfolios.Items[i]
+			office := objectRef(p.Status.Office)
+			gauge(descPortfolioInfo, 1, p.Namespace, p.Name, office.Name, office.Namespace)
 			oneOf(descPortfolioHealth, p.Status.Rollup.Health, p.Namespace, p.Name)
 			if p.Spec.Capacity != nil {
 				gauge(descPortfolioCapacity, amount(p.Spec.Capacity), p.Namespace, p.Name)
@@ -200,6 +240,141 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			rollup("Office", o.Namespace, o.Name, o.Status.Rollup)
 		}
 	}
+}
+
+// objectRef is a status reference, or the zero reference for none.
+func objectRef(r *v1alpha1.ObjectReference) v1alpha1.ObjectReference {
+	if r == nil {
+		return v1alpha1.ObjectReference{}
+	}
+	return *r
+}
+
+// placement is where a project is counted and the cadence it reports on.
+type placement struct {
+	programme, portfolio types.NamespacedName
+	cadence              time.Duration
+}
+
+// attachments finds, through internal/governance (the reconcilers' read
+// path), the programme and portfolio each object is counted in and the
+// reporting cadence each project is held to. It remembers what it read for
+// the length of one scrape: projects that make the same references share
+// one lookup.
+type attachments struct {
+	ctx  context.Context
+	read governance.Reader
+	log  logr.Logger
+	// facts are the governance facts per set of references a project makes.
+	facts map[string]governance.Facts
+	// portfolios are the portfolio each programme is counted in (the zero
+	// name when none); failed lists programmes that could not be read.
+	portfolios map[types.NamespacedName]types.NamespacedName
+	failed     map[types.NamespacedName]bool
+}
+
+func newAttachments(ctx context.Context, reader client.Reader, log logr.Logger) *attachments {
+	return &attachments{ctx: ctx, read: governance.Reader{Reader: reader}, log: log,
+		facts: map[string]governance.Facts{}, portfolios: map[types.NamespacedName]types.NamespacedName{},
+		failed: map[types.NamespacedName]bool{}}
+}
+
+// project places a project; false when what governs it could not be read
+// (its info, stale and cadence series are then missing from this scrape).
+func (a *attachments) project(p *v1alpha1.Project) (placement, bool) {
+	refs := p.Namespace
+	for _, ref := range []*v1alpha1.ParentReference{p.Spec.ProgrammeRef, p.Spec.PortfolioRef, p.Spec.OfficeRef} {
+		refs += "|"
+		if ref != nil {
+			refs += governance.Target(*ref, p.Namespace).String()
+		}
+	}
+	facts, ok := a.facts[refs]
+	if !ok {
+		var err error
+		if facts, err = a.read.SubjectFacts(a.ctx, p); err != nil {
+			a.log.Error(err, "Reading what governs a project failed; its info, stale and cadence series are missing from this scrape",
+				"project", client.ObjectKeyFromObject(p))
+			return placement{}, false
+		}
+		facts.Reviews = nil // the project's own, not shared
+		a.facts[refs] = facts
+	}
+	out := placement{cadence: facts.HealthPolicy().ReportingCadence}
+	if key, ok := governance.Resolved(facts.Resolutions, governance.FieldProgrammeRef); ok {
+		out.programme = key
+		portfolio, ok := a.portfolioOfKey(key)
+		if !ok {
+			return placement{}, false
+		}
+		out.portfolio = portfolio
+	} else if key, ok := governance.Resolved(facts.Resolutions, governance.FieldPortfolioRef); ok {
+		out.portfolio = key
+	}
+	return out, true
+}
+
+// portfolioOfKey is the portfolio the programme key is counted in, reading
+// the programme from the cache.
+func (a *attachments) portfolioOfKey(key types.NamespacedName) (types.NamespacedName, bool) {
+	if portfolio, ok := a.portfolios[key]; ok {
+		return portfolio, true
+	}
+	if a.failed[key] {
+		return types.NamespacedName{}, false
+	}
+	programme := &v1alpha1.Programme{}
+	if err := a.read.Get(a.ctx, key, programme); err != nil {
+		a.log.Error(err, "Reading a programme failed; the info series of its projects are missing from this scrape", "programme", key)
+		a.failed[key] = true
+		return types.NamespacedName{}, false
+	}
+	return a.portfolioOf(programme)
+}
+
+// portfolioOf is the portfolio a programme is counted in: its portfolioRef
+// when that resolves and admits it; the zero name otherwise.
+func (a *attachments) portfolioOf(p *v1alpha1.Programme) (types.NamespacedName, bool) {
+	key := client.ObjectKeyFromObject(p)
+	if portfolio, ok := a.portfolios[key]; ok {
+		return portfolio, true
+	}
+	if a.failed[key] {
+		return types.NamespacedName{}, false
+	}
+	resolutions, err := a.read.ResolveAll(a.ctx, p.Namespace,
+		governance.Ref{Field: governance.FieldPortfolioRef, Kind: "Portfolio", Ref: &p.Spec.PortfolioRef, Parent: &v1alpha1.Portfolio{}})
+	if err != nil {
+		a.log.Error(err, "Resolving a programme's portfolio failed; its info series and its projects' are missing from this scrape", "programme", key)
+		a.failed[key] = true
+		return types.NamespacedName{}, false
+	}
+	portfolio, _ := governance.Resolved(resolutions, governance.FieldPortfolioRef)
+	a.portfolios[key] = portfolio
+	return portfolio, true
+}
+
+// Stale reports whether a project's progress reporting is stale at now
+// under the cadence it is held to, by the rule internal/health applies
+// (there it lowers health, with a reason in words): a project in
+// Initiating, Delivering or Closing is stale when it has reported no
+// progress, or when its last report (spec.progress.asOf, midnight UTC) is
+// a cadence or more old. StartingUp and Closed projects are not held to the
+// cadence, and a report dated ahead is not stale.
+func Stale(spec v1alpha1.ProjectSpec, cadence time.Duration, now time.Time) bool {
+	switch spec.Phase {
+	case v1alpha1.ProjectInitiating, v1alpha1.ProjectDelivering, v1alpha1.ProjectClosing:
+	default:
+		return false
+	}
+	if spec.Progress == nil {
+		return true
+	}
+	asOf, err := spec.Progress.AsOf.Time()
+	if err != nil {
+		return false
+	}
+	return !now.Before(asOf.Add(cadence))
 }
 
 func boolean(b bool) float64 {

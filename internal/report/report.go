@@ -283,9 +283,11 @@ func riskItems(ns, name string, risks []v1alpha1.Risk) []RiskItem {
 }
 
 func projectRow(p *v1alpha1.Project) ProjectRow {
+	// A project that reports no forecast is forecast at its budget, as the
+	// rollup's totals count it.
 	row := ProjectRow{
 		Namespace: p.Namespace, Name: p.Name, Phase: string(p.Spec.Phase), Health: p.Status.Health,
-		Budget: decimal(money.Of(p.Spec.Plan.Budget)), Manager: p.Spec.Manager,
+		Budget: decimal(money.Of(p.Spec.Plan.Budget)), ForecastCost: decimal(money.Of(p.Spec.Plan.Budget)), Manager: p.Spec.Manager,
 	}
 	if row.Health == "" {
 		row.Health = v1alpha1.HealthUnknown
@@ -304,7 +306,9 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 	if pr := p.Spec.Progress; pr != nil {
 		row.AsOf = string(pr.AsOf)
 		row.ActualCost = decimal(money.Of(pr.ActualCost))
-		row.ForecastCost = decimal(money.Of(pr.ForecastCost))
+		if pr.ForecastCost != nil {
+			row.ForecastCost = decimal(money.Of(pr.ForecastCost))
+		}
 		if pr.PercentComplete != nil {
 			row.PercentComplete = itoa(int64(*pr.PercentComplete))
 		}

@@ -229,3 +229,19 @@ func TestIncompleteTotalsAreSaid(t *testing.T) {
 		t.Error("report.md claims within capacity while committed is unknown")
 	}
 }
+
+// A project that reports no forecast is forecast at its budget in its row,
+// as in the totals: with no progress at all, and with progress but no
+// forecastCost.
+func TestProjectRowForecastIsTheBudgetWithoutAForecast(t *testing.T) {
+	silent := project("silent", v1alpha1.HealthAmber, "100k", "100k")
+	silent.Spec.Progress = nil
+	partial := project("partial", v1alpha1.HealthGreen, "250k", "250k")
+	partial.Spec.Progress.ForecastCost = nil
+	for _, p := range []*v1alpha1.Project{silent, partial} {
+		row := projectRow(p)
+		if want := money.Of(p.Spec.Plan.Budget).String(); row.Budget != want || row.ForecastCost != want {
+			t.Errorf("%s: budget %q, forecast %q; want both %q", p.Name, row.Budget, row.ForecastCost, want)
+		}
+	}
+}
