@@ -141,11 +141,12 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	data := rendered.Data
 	name := reportName(kind, obj.GetName(), "")
 	if err := p.writeLive(ctx, obj, kind, name, data); err != nil {
-		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonPublishFailed, err.Error())
 		if taken := (*nameTakenError)(nil); errors.As(err, &taken) {
-			// Waiting on another object, not failing: no hot retry.
+			// Only a person can free the name: Stalled, and no hot retry.
+			conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonReportNameTaken, err.Error())
 			return publication{wait: ReportNameTakenRecheck}, nil
 		}
+		conditions.Set(obj, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonPublishFailed, err.Error())
 		return publication{}, err
 	}
 	p.mu.Lock()

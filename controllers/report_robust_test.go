@@ -109,11 +109,11 @@ func TestReportNameHeldByAnotherOwner(t *testing.T) {
 	retail := newPortfolio(o.ns, "retail", "central")
 	create(t, retail)
 
-	message := expectCondition(t, retail, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonPublishFailed)
+	message := expectCondition(t, retail, v1alpha1.ConditionReportPublished, metav1.ConditionFalse, v1alpha1.ReasonReportNameTaken)
 	g.Expect(message).To(ContainSubstring("ConfigMap portfolio-retail-report is controlled by Office central"))
-	g.Eventually(func(g Gomega) {
-		g.Expect(conditionOf(g, retail, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionFalse))
-	}).Should(Succeed())
+	// Only a person can free the name: Stalled, so kstatus reads Failed.
+	expectCondition(t, retail, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonReportNameTaken)
+	expectCondition(t, retail, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonReportNameTaken)
 
 	// Retried as an error, the portfolio would fail again each time a
 	// rebuild is allowed (ReportMinInterval, 5s): twice or more in 12s.

@@ -292,7 +292,7 @@ type OfficeStatus struct {
 	// NoChildren, MixedCurrency), Retired (Temporary and ProjectSupport
 	// offices: SupportedObjectClosed, SupportedObjectActive,
 	// ParentNotFound) and, when reports are enabled, ReportPublished
-	// (Published, Truncated, PublishFailed).
+	// (Published, Truncated, PublishFailed, ReportNameTaken).
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -80,7 +80,7 @@ type PortfolioStatus struct {
 	// ParentResolved, RolledUp, ReportPublished that is not True),
 	// ParentResolved (the office: Resolved, ParentNotFound, NotPermitted),
 	// RolledUp (Aggregated, NoChildren, MixedCurrency) and, when reports are
-	// enabled, ReportPublished (Published, Truncated, PublishFailed).
+	// enabled, ReportPublished (Published, Truncated, PublishFailed, ReportNameTaken).
 	// +optional
 	// +listType=map
 	// +listMapKey=type

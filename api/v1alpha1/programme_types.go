@@ -148,7 +148,7 @@ type ProgrammeStatus struct {
 	// NotPermitted), RolledUp (Aggregated, NoChildren, MixedCurrency),
 	// Compliant (GatesMet, GatesUnmet, RuleError, NoPolicy) and, when
 	// reports are enabled, ReportPublished (Published, Truncated,
-	// PublishFailed). Ready does not depend on Compliant.
+	// PublishFailed, ReportNameTaken). Ready does not depend on Compliant.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

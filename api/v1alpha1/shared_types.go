@@ -632,8 +632,12 @@ const (
 	ReasonPublished ConditionReason = "Published"
 	// ReasonTruncated: the report is published but summarised to fit.
 	ReasonTruncated ConditionReason = "Truncated"
-	// ReasonPublishFailed: the report could not be written.
+	// ReasonPublishFailed: the report could not be written (retried).
 	ReasonPublishFailed ConditionReason = "PublishFailed"
+	// ReasonReportNameTaken: the report's ConfigMap name is held by a
+	// ConfigMap another object controls; only a person can free it, so the
+	// object is Stalled.
+	ReasonReportNameTaken ConditionReason = "ReportNameTaken"
 )
 
 // ObjectReference names an object in status: always with its namespace.

@@ -54,7 +54,7 @@ func Summarise(obj conditions.Object, dependsOn ...v1alpha1.ConditionType) {
 
 // stalledReasons are the reasons for which only a person can help: a
 // refused attachment, a hub chain that loops, amounts in another currency,
-// a gate that cannot work. With them Ready is False and Stalled is True, so
+// a gate that cannot work, a report whose name another object holds. With them Ready is False and Stalled is True, so
 // that kstatus reads Failed and GitOps tools fail fast. A parent that does
 // not exist yet is not among them: it heals when the parent is applied.
 var stalledReasons = map[v1alpha1.ConditionReason]bool{
@@ -62,6 +62,8 @@ var stalledReasons = map[v1alpha1.ConditionReason]bool{
 	v1alpha1.ReasonHubLoop:       true,
 	v1alpha1.ReasonMixedCurrency: true,
 	v1alpha1.ReasonInvalidRule:   true,
+	// The report's name is held by another object's ConfigMap.
+	v1alpha1.ReasonReportNameTaken: true,
 }
 
 // summarise sets Ready from the given conditions, and Stalled when Ready is
