@@ -52,7 +52,7 @@ controlplane: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl
 
 .PHONY: test
 test: verify-generated lint ## Run the whole suite: generated-file check, lint, unit, envtest and end-to-end tests.
-	@$(ASSETS) set -x && KUBEBUILDER_ASSETS="$$assets" go test ./... -count=1 $(TESTFLAGS)
+	@$(ASSETS) set -x && KUBEBUILDER_ASSETS="$$assets" go test ./... -count=1 -timeout 30m $(TESTFLAGS)
 
 # make bench SIZE=small: 1,000 projects (a few minutes); default 10,000.
 SIZE ?= default

@@ -37,6 +37,10 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if _, err := os.Stat(*plugin); *plugin != "" && err != nil {
+		fmt.Fprintf(os.Stderr, "demo: no kubectl plugin at %s (make plugin builds it); the tree is left out\n", *plugin)
+		*plugin = ""
+	}
 	if *plugin != "" {
 		// kubectl finds plugins on the PATH: put the built one first.
 		dir, err := filepath.Abs(filepath.Dir(*plugin))
@@ -48,7 +52,7 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	if err := run(ctx, *operator, *samples, *keep, *timeout); err != nil {
+	if err := run(ctx, *operator, *samples, *keep, *timeout, *plugin != ""); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
@@ -58,7 +62,7 @@ func step(format string, args ...any) {
 	fmt.Printf("\n==> "+format+"\n", args...)
 }
 
-func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout time.Duration) (err error) {
+func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout time.Duration, showTree bool) (err error) {
 	operatorBinary, err = filepath.Abs(operatorBinary)
 	if err != nil {
 		return err
@@ -139,15 +143,17 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 		return err
 	}
 
-	step("The organisation as a tree (the kubectl plugin, from the published status)")
-	fmt.Println("$ kubectl p3o tree -A")
-	// Flags cannot come before a plugin's name: the kubeconfig goes in the
-	// environment, as a user's would.
-	tree := exec.CommandContext(ctx, filepath.Join(cp.Assets, "kubectl"), "p3o", "tree", "-A")
-	tree.Env = append(os.Environ(), "KUBECONFIG="+cp.Kubeconfig)
-	tree.Stdout, tree.Stderr = os.Stdout, os.Stderr
-	if err := tree.Run(); err != nil {
-		return fmt.Errorf("kubectl p3o tree -A: %w", err)
+	if showTree {
+		step("The organisation as a tree (the kubectl plugin, from the published status)")
+		fmt.Println("$ kubectl p3o tree -A")
+		// Flags cannot come before a plugin's name: the kubeconfig goes in
+		// the environment, as a user's would.
+		tree := exec.CommandContext(ctx, filepath.Join(cp.Assets, "kubectl"), "p3o", "tree", "-A")
+		tree.Env = append(os.Environ(), "KUBECONFIG="+cp.Kubeconfig)
+		tree.Stdout, tree.Stderr = os.Stdout, os.Stderr
+		if err := tree.Run(); err != nil {
+			return fmt.Errorf("kubectl p3o tree -A: %w", err)
+		}
 	}
 
 	step("Scraping the metrics as Prometheus does (HTTPS, a ServiceAccount token bound to metrics-reader)")

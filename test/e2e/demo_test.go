@@ -54,14 +54,14 @@ func TestDemoKeepsTheControlPlaneWhenTheOperatorExits(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	for _, b := range []struct{ out, pkg string }{{"p3o-operator", "."}, {"demo", "./hack/demo"}} {
+	for _, b := range []struct{ out, pkg string }{{"p3o-operator", "."}, {"demo", "./hack/demo"}, {"kubectl-p3o", "./cmd/kubectl-p3o"}} {
 		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, b.out), b.pkg)
 		build.Dir = root
 		if out, err := build.CombinedOutput(); err != nil {
 			t.Fatalf("building %s: %v\n%s", b.pkg, err, out)
 		}
 	}
-	demo := exec.Command(filepath.Join(dir, "demo"), "--operator", filepath.Join(dir, "p3o-operator"), "--keep")
+	demo := exec.Command(filepath.Join(dir, "demo"), "--operator", filepath.Join(dir, "p3o-operator"), "--plugin", filepath.Join(dir, "kubectl-p3o"), "--keep")
 	demo.Dir = root
 	demo.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out := &syncBuffer{}
@@ -105,6 +105,8 @@ func TestDemoKeepsTheControlPlaneWhenTheOperatorExits(t *testing.T) {
 	logPath := waitOutput(regexp.MustCompile(`Starting the operator \(log: (\S*/p3o-operator-demo-\d+\.log)\)`), 3*time.Minute)[1]
 	pid, _ := strconv.Atoi(waitOutput(regexp.MustCompile(`operator pid (\d+)`), time.Minute)[1])
 	waitOutput(regexp.MustCompile(`Running until Ctrl-C`), 3*time.Minute)
+	// The demo ends with the organisation as the kubectl plugin draws it.
+	waitOutput(regexp.MustCompile(`\$ kubectl p3o tree -A\nNAME .*\nOffice/portfolio-office +PortfolioOffice +Red`), time.Second)
 	if !strings.Contains(out.String(), "curl -sS --cacert ") || !strings.Contains(out.String(), `-H "Authorization: Bearer $TOKEN" https://127.0.0.1:`) {
 		t.Errorf("the demo does not show how to scrape the metrics with a token")
 	}
