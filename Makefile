@@ -50,6 +50,8 @@ lint: ## go vet, gofmt, go mod tidy and the Kube API Linter on api/.
 controlplane: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl into bin/k8s/ (once).
 	@bash hack/controlplane.sh
 
+# -timeout 30m: test/e2e runs several control planes, and on a cold build
+# cache test/release cross-compiles the operator twice and builds promtool.
 .PHONY: test
 test: verify-generated lint ## Run the whole suite: generated-file check, lint, unit, envtest and end-to-end tests.
 	@$(ASSETS) set -x && KUBEBUILDER_ASSETS="$$assets" go test ./... -count=1 -timeout 30m $(TESTFLAGS)
@@ -77,10 +79,25 @@ fuzz: ## Run the fuzz tests for 30 s each.
 
 # The version `bin/p3o-operator --version` prints, with the commit and build date.
 VERSION ?= dev
+COMMIT ?= $$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The same -X flags go into the image (Dockerfile: VERSION and COMMIT build args).
+LDFLAGS = -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 .PHONY: build
 build: ## Build the operator binary into bin/p3o-operator (VERSION=v0.1.0 sets its version).
-	go build -ldflags "-X main.version=$(VERSION) -X main.commit=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown) -X main.date=$$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o bin/p3o-operator .
+	go build -ldflags "$(LDFLAGS)" -o bin/p3o-operator .
+
+# make build-multiarch: the platforms, and the folder the binaries go to.
+PLATFORMS ?= linux/amd64 linux/arm64
+BINDIR ?= bin
+
+.PHONY: build-multiarch
+build-multiarch: ## Cross-compile bin/p3o-operator-<os>-<arch> for each of PLATFORMS (static, CGO off; VERSION=v0.1.0).
+	@set -e; for platform in $(PLATFORMS); do \
+		os="$${platform%/*}"; arch="$${platform#*/}"; out="$(BINDIR)/p3o-operator-$$os-$$arch"; \
+		echo "make build-multiarch: $$out"; \
+		CGO_ENABLED=0 GOOS="$$os" GOARCH="$$arch" go build -trimpath -ldflags "-s -w $(LDFLAGS)" -o "$$out" .; \
+	done
 
 .PHONY: plugin
 plugin: ## Build the kubectl plugin into bin/kubectl-p3o (with bin/ on PATH, `kubectl p3o` runs it).
@@ -109,7 +126,29 @@ endif
 
 .PHONY: docker-build
 docker-build: ## Build the operator image (needs a Docker engine).
-	docker build -t $(IMG) .
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMG) .
+
+##@ Release
+
+# make release: the image the manifests name is $(IMAGE_REPO):v<VERSION>;
+# dist/install.yaml is the release asset.
+IMAGE_REPO ?= ghcr.io/p3o-dev/p3o-operator
+DIST ?= dist
+
+.PHONY: release
+release: ## Write dist/install.yaml: config/default with the image $(IMAGE_REPO):vX.Y.Z (make release VERSION=x.y.z).
+	@version="$(VERSION)"; version="$${version#v}"; \
+	if ! echo "$$version" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$$'; then \
+		echo "make release: VERSION must be a release version x.y.z (or vx.y.z), not '$(VERSION)'" >&2; exit 1; \
+	fi; \
+	image="$(IMAGE_REPO):v$$version"; \
+	overlay="$$(mktemp -d .release-XXXXXX)" && trap 'rm -rf "$$overlay"' EXIT && \
+	printf 'resources:\n- ../config/default\nimages:\n- name: controller\n  newName: %s\n  newTag: v%s\n' "$(IMAGE_REPO)" "$$version" >"$$overlay/kustomization.yaml" && \
+	mkdir -p "$(DIST)" && \
+	{ printf '# p3o-operator v%s (image %s): config/default rendered by make release.\n# Needs cert-manager. kubectl apply -f install.yaml\n' "$$version" "$$image" && \
+		$(KUBECTL) kustomize "$$overlay"; } >"$(DIST)/install.yaml.tmp" && \
+	mv "$(DIST)/install.yaml.tmp" "$(DIST)/install.yaml" && \
+	echo "make release: wrote $(DIST)/install.yaml (image $$image)"
 
 ##@ Deployment (current kubeconfig)
 

@@ -1,0 +1,337 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+// Package release checks what a release ships, as a user receives it:
+// `make release` writes dist/install.yaml (config/default with the released
+// image) and the API server accepts every object of it; the alert rules of
+// config/components/alerts fire when and only when they should (Prometheus's
+// own rule unit tests, run by promtool) and are accepted as a
+// PrometheusRule; `make build-multiarch` and the Dockerfile's builder stage
+// cross-compile static binaries for linux/amd64 and linux/arm64 carrying the
+// version.
+package release
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+
+	"p3o.dev/p3o-operator/internal/controlplane"
+	"p3o.dev/p3o-operator/test/deploy"
+)
+
+// repo is the repository root and kubectl the control plane's kubectl.
+var repo, kubectl string
+
+func TestMain(m *testing.M) {
+	var err error
+	if repo, err = controlplane.RepoRoot(); err != nil {
+		panic(err)
+	}
+	assets, err := controlplane.Assets(repo)
+	if err != nil {
+		panic(err)
+	}
+	kubectl = filepath.Join(assets, "kubectl")
+	os.Exit(m.Run())
+}
+
+// runMake runs make in the repository and returns its combined output and
+// error.
+func runMake(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "make", append([]string{"--no-print-directory"}, args...)...)
+	cmd.Dir = repo
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// release runs `make release` into a temporary folder and returns the path
+// of the install.yaml it wrote.
+func release(t *testing.T, ctx context.Context, args ...string) string {
+	t.Helper()
+	dist := t.TempDir()
+	out, err := runMake(ctx, append([]string{"release", "DIST=" + dist, "KUBECTL=" + kubectl}, args...)...)
+	if err != nil {
+		t.Fatalf("make release %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return filepath.Join(dist, "install.yaml")
+}
+
+// render runs `kubectl kustomize dir` (relative to the repository root).
+func render(t *testing.T, dir string) []*unstructured.Unstructured {
+	t.Helper()
+	cmd := exec.Command(kubectl, "kustomize", dir)
+	cmd.Dir = repo
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("kubectl kustomize %s: %v\n%s", dir, err, stderr.String())
+	}
+	return decode(t, out)
+}
+
+func decode(t *testing.T, data []byte) []*unstructured.Unstructured {
+	t.Helper()
+	objs, err := deploy.DecodeObjects(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) == 0 {
+		t.Fatal("no objects")
+	}
+	return objs
+}
+
+func readObjects(t *testing.T, path string) []*unstructured.Unstructured {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decode(t, data)
+}
+
+func only(objs []*unstructured.Unstructured, kinds ...string) []*unstructured.Unstructured {
+	var out []*unstructured.Unstructured
+	for _, obj := range objs {
+		if slices.Contains(kinds, obj.GetKind()) {
+			out = append(out, obj)
+		}
+	}
+	return out
+}
+
+// images returns the images of the Deployments' containers.
+func images(objs []*unstructured.Unstructured) []string {
+	var out []string
+	for _, d := range only(objs, "Deployment") {
+		containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+		for _, c := range containers {
+			image, _, _ := unstructured.NestedString(c.(map[string]any), "image")
+			out = append(out, image)
+		}
+	}
+	return out
+}
+
+// make release VERSION=x.y.z writes config/default, with the image
+// IMAGE_REPO:vX.Y.Z and nothing else changed.
+func TestMakeRelease(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	installYAML := release(t, ctx, "VERSION=1.2.3")
+	objs := readObjects(t, installYAML)
+
+	t.Run("the Deployment runs the released image", func(t *testing.T) {
+		if got, want := images(objs), []string{"ghcr.io/p3o-dev/p3o-operator:v1.2.3"}; !slices.Equal(got, want) {
+			t.Errorf("images %v, want %v", got, want)
+		}
+		data, _ := os.ReadFile(installYAML)
+		if bytes.Contains(data, []byte("controller:latest")) {
+			t.Error("install.yaml still names controller:latest")
+		}
+	})
+
+	t.Run("everything config/default deploys, and only that", func(t *testing.T) {
+		want := render(t, "config/default")
+		for _, d := range only(want, "Deployment") {
+			containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+			_ = unstructured.SetNestedField(containers[0].(map[string]any), "ghcr.io/p3o-dev/p3o-operator:v1.2.3", "image")
+			_ = unstructured.SetNestedSlice(d.Object, containers, "spec", "template", "spec", "containers")
+		}
+		if len(objs) != len(want) {
+			t.Fatalf("install.yaml has %d objects, config/default renders %d", len(objs), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(objs[i].Object, want[i].Object) {
+				t.Errorf("object %d: install.yaml has %s %s, config/default %s %s (or they differ)",
+					i, objs[i].GetKind(), objs[i].GetName(), want[i].GetKind(), want[i].GetName())
+			}
+		}
+	})
+
+	t.Run("CRDs, RBAC, Deployment, webhooks with a cert-manager certificate, metrics Service", func(t *testing.T) {
+		count := map[string]int{}
+		for _, obj := range objs {
+			count[obj.GetKind()]++
+		}
+		for kind, atLeast := range map[string]int{
+			"Namespace": 1, "CustomResourceDefinition": 5, "ServiceAccount": 1, "ClusterRole": 2, "ClusterRoleBinding": 1,
+			"Role": 1, "RoleBinding": 1, "Deployment": 1, "Service": 2, "ValidatingWebhookConfiguration": 1,
+			"Certificate": 2, "Issuer": 1,
+		} {
+			if count[kind] < atLeast {
+				t.Errorf("%d %s, want at least %d", count[kind], kind, atLeast)
+			}
+		}
+		for _, w := range only(objs, "ValidatingWebhookConfiguration") {
+			inject := w.GetAnnotations()["cert-manager.io/inject-ca-from"]
+			found := false
+			for _, c := range only(objs, "Certificate") {
+				found = found || c.GetNamespace()+"/"+c.GetName() == inject
+			}
+			if !found {
+				t.Errorf("%s: cert-manager.io/inject-ca-from %q names no Certificate of install.yaml", w.GetName(), inject)
+			}
+		}
+		metrics := false
+		for _, s := range only(objs, "Service") {
+			metrics = metrics || s.GetLabels()["app.kubernetes.io/component"] == "metrics"
+		}
+		if !metrics {
+			t.Error("no metrics Service")
+		}
+	})
+
+	t.Run("a leading v and another image repository", func(t *testing.T) {
+		objs := readObjects(t, release(t, ctx, "VERSION=v0.4.0-rc.1", "IMAGE_REPO=registry.example/p3o/operator"))
+		if got, want := images(objs), []string{"registry.example/p3o/operator:v0.4.0-rc.1"}; !slices.Equal(got, want) {
+			t.Errorf("images %v, want %v", got, want)
+		}
+	})
+
+	t.Run("no release without a release version", func(t *testing.T) {
+		for _, version := range []string{"", "dev", "1.2", "1.2.3-", "v1.2.3.4", "1.2.3 extra"} {
+			dist := t.TempDir()
+			out, err := runMake(ctx, "release", "VERSION="+version, "DIST="+dist, "KUBECTL="+kubectl)
+			if err == nil || !strings.Contains(out, "VERSION must be a release version") {
+				t.Errorf("make release VERSION=%q: %v\n%s", version, err, out)
+			}
+			if _, err := os.Stat(filepath.Join(dist, "install.yaml")); err == nil {
+				t.Errorf("make release VERSION=%q wrote install.yaml", version)
+			}
+		}
+	})
+
+	t.Run("leaves no temporary overlay behind", func(t *testing.T) {
+		leftovers, _ := filepath.Glob(filepath.Join(repo, ".release-*"))
+		if len(leftovers) > 0 {
+			t.Errorf("left behind: %v", leftovers)
+		}
+	})
+}
+
+// The API server, with cert-manager's and the Prometheus Operator's CRDs,
+// accepts every object of dist/install.yaml (with kubectl's server-side
+// apply and with the client-side apply the README shows) and of
+// config/overlays/alerts (a server-side dry run: nothing is created).
+func TestReleaseAppliesToAPIServer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	installYAML := release(t, ctx, "VERSION=1.2.3")
+	cp, err := controlplane.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := cp.Stop(); err != nil {
+			t.Errorf("stopping the control plane: %v", err)
+		}
+	})
+	if err := deploy.InstallThirdPartyCRDs(ctx, cp); err != nil {
+		t.Fatal(err)
+	}
+
+	dryRun := func(t *testing.T, objs []*unstructured.Unstructured, file string, serverSide bool) {
+		t.Helper()
+		// A dry run creates nothing, so the namespaces come first.
+		nsFile := filepath.Join(t.TempDir(), "namespaces.yaml")
+		writeObjects(t, nsFile, only(objs, "Namespace"))
+		if out, err := cp.Kubectl(ctx, "apply", "--server-side", "-f", nsFile); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		args := []string{"apply", "--dry-run=server", "-o", "name", "-f", file}
+		if serverSide {
+			args = append(args, "--server-side")
+		}
+		out, err := cp.Kubectl(ctx, args...)
+		if err != nil {
+			t.Fatalf("the API server refuses objects: %v", err)
+		}
+		// -o name prints kind.group/name per object; kubectl's warnings
+		// (client-side apply over objects created otherwise) are not names.
+		var accepted []string
+		for _, line := range strings.Split(out, "\n") {
+			if objectName.MatchString(line) {
+				accepted = append(accepted, line)
+			}
+		}
+		for _, obj := range objs {
+			if name := resourceName(obj); !slices.Contains(accepted, name) {
+				t.Errorf("kubectl %s does not report %s as applied:\n%s", strings.Join(args, " "), name, out)
+			}
+		}
+		if len(accepted) != len(objs) {
+			t.Errorf("kubectl reports %d objects, the file has %d:\n%s", len(accepted), len(objs), out)
+		}
+	}
+
+	t.Run("dist/install.yaml with server-side apply", func(t *testing.T) {
+		dryRun(t, readObjects(t, installYAML), installYAML, true)
+	})
+	t.Run("dist/install.yaml with kubectl apply -f as the README shows", func(t *testing.T) {
+		dryRun(t, readObjects(t, installYAML), installYAML, false)
+	})
+	t.Run("a Certificate without its Secret is refused: the check has teeth", func(t *testing.T) {
+		objs := readObjects(t, installYAML)
+		for _, c := range only(objs, "Certificate") {
+			unstructured.RemoveNestedField(c.Object, "spec", "secretName")
+		}
+		file := filepath.Join(t.TempDir(), "broken.yaml")
+		writeObjects(t, file, objs)
+		if out, err := cp.Kubectl(ctx, "apply", "--server-side", "--dry-run=server", "-f", file); err == nil || !strings.Contains(out, "secretName") {
+			t.Errorf("the API server accepts Certificates without spec.secretName: %v\n%s", err, out)
+		}
+	})
+	t.Run("config/overlays/alerts", func(t *testing.T) {
+		objs := render(t, "config/overlays/alerts")
+		if n := len(only(objs, "PrometheusRule")); n != 1 {
+			t.Fatalf("config/overlays/alerts renders %d PrometheusRules, want 1", n)
+		}
+		file := filepath.Join(t.TempDir(), "alerts.yaml")
+		writeObjects(t, file, objs)
+		dryRun(t, objs, file, true)
+	})
+}
+
+var objectName = regexp.MustCompile(`^[a-z0-9.-]+/[a-z0-9.-]+$`)
+
+// resourceName is how kubectl -o name names obj: kind.group/name.
+func resourceName(obj *unstructured.Unstructured) string {
+	gvk := obj.GroupVersionKind()
+	resource := strings.ToLower(gvk.Kind)
+	if gvk.Group != "" {
+		resource += "." + gvk.Group
+	}
+	return resource + "/" + obj.GetName()
+}
+
+func writeObjects(t *testing.T, path string, objs []*unstructured.Unstructured) {
+	t.Helper()
+	var buf bytes.Buffer
+	for _, obj := range objs {
+		data, err := yaml.Marshal(obj.Object)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf.WriteString("---\n")
+		buf.Write(data)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
