@@ -168,34 +168,8 @@ func TestEveryFigureAgrees(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cp, err := controlplane.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
-	logPath := filepath.Join(dir, "operator.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := cp.StartOperator(binary, logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := op.Stop(30 * time.Second); err != nil {
-			t.Errorf("stopping the operator: %v", err)
-		}
-		logFile.Close()
-		if t.Failed() {
-			log, _ := os.ReadFile(logPath)
-			t.Logf("operator log:\n%s", log)
-		}
-	})
+	cp := controlplane.StartForTest(t)
+	op := cp.StartOperatorForTest(t, binary)
 	token, err := cp.MetricsReaderToken(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -76,38 +76,14 @@ func TestWithGarbageCollectionAndNamespaceDeletion(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the operator: %v\n%s", err, out)
 	}
-	cp, err := controlplane.Start(controlplane.WithControllerManager())
-	if err != nil {
-		t.Fatal(err)
-	}
+	cp := controlplane.StartForTest(t, controlplane.WithControllerManager())
 	t.Cleanup(func() {
 		if t.Failed() {
 			log, _ := os.ReadFile(cp.ControllerManagerLog())
 			t.Logf("kube-controller-manager log (last 5000 bytes):\n%s", log[max(0, len(log)-5000):])
 		}
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
 	})
-	logPath := filepath.Join(t.TempDir(), "operator.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := cp.StartOperator(binary, logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := op.Stop(30 * time.Second); err != nil {
-			t.Errorf("stopping the operator: %v", err)
-		}
-		logFile.Close()
-		if t.Failed() {
-			log, _ := os.ReadFile(logPath)
-			t.Logf("operator log:\n%s", log)
-		}
-	})
+	cp.StartOperatorForTest(t, binary)
 	kubectl := func(t *testing.T, args ...string) string {
 		t.Helper()
 		out, err := cp.Kubectl(ctx, args...)

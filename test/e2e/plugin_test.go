@@ -47,33 +47,8 @@ func TestKubectlPlugin(t *testing.T) {
 		}
 	}
 
-	cp, err := controlplane.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
-	logPath := filepath.Join(dir, "operator.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := cp.StartOperator(binary, logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := op.Stop(30 * time.Second); err != nil {
-			t.Errorf("stopping the operator: %v", err)
-		}
-		if t.Failed() {
-			log, _ := os.ReadFile(logPath)
-			t.Logf("operator log:\n%s", log)
-		}
-	})
+	cp := controlplane.StartForTest(t)
+	op := cp.StartOperatorForTest(t, binary)
 
 	// kubectl runs with the plugin folder first on PATH and the kubeconfig
 	// in KUBECONFIG, as a user's shell has them; stdout is a pipe, so no
