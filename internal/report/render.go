@@ -249,7 +249,7 @@ func renderMarkdown(r Report) string {
 	}
 	p("| Programmes | %d |\n| Projects | %d |\n", r.Counts.Programmes, r.Counts.Projects)
 	h := r.Counts.ByHealth
-	p("| Green / Amber / Red / Unknown | %d / %d / %d / %d |\n", h.Green, h.Amber, h.Red, h.Unknown)
+	p("| Open projects Green / Amber / Red / Unknown | %d / %d / %d / %d |\n", h.Green, h.Amber, h.Red, h.Unknown)
 	c := r.Compliance
 	p("| Compliant / non-compliant / unknown | %d / %d / %d |\n", c.Compliant, c.NonCompliant, c.Unknown)
 	if r.Counts.Refused > 0 {

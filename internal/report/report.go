@@ -185,10 +185,10 @@ func Build(in Input) Report {
 		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: decimal(in.Committed), OverCommitted: in.OverCommitted}
 	}
 	for _, p := range in.Programmes {
-		// A programme Red through its projects is not an exception of its
-		// own: its projects are listed.
-		if own := p.Status.OwnHealthReasons; p.Status.Health == v1alpha1.HealthRed && len(own) > 0 {
-			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: own})
+		// A programme Red only through its projects is not an exception of
+		// its own: its projects are listed. One Red on its own account is.
+		if p.Status.OwnHealth == v1alpha1.HealthRed {
+			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons)})
 		}
 		r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
 		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)

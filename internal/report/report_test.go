@@ -245,3 +245,28 @@ func TestProjectRowForecastIsTheBudgetWithoutAForecast(t *testing.T) {
 		}
 	}
 }
+
+// A programme is an exception when it is Red on its own account, not when
+// it is Red only through its projects (they are listed themselves), however
+// many lesser reasons of its own it has.
+func TestProgrammeExceptionsAreRedOnTheirOwn(t *testing.T) {
+	programme := func(name string, health, own v1alpha1.Health, reasons ...string) *v1alpha1.Programme {
+		return &v1alpha1.Programme{ObjectMeta: metav1.ObjectMeta{Namespace: "p3o-central", Name: name},
+			Status: v1alpha1.ProgrammeStatus{Health: health, OwnHealth: own, OwnHealthReasons: reasons}}
+	}
+	in := sampleInput()
+	in.Programmes = []*v1alpha1.Programme{
+		programme("red-through-projects", v1alpha1.HealthRed, v1alpha1.HealthAmber, "latest Gate 0 review gave Amber"),
+		programme("red-own", v1alpha1.HealthRed, v1alpha1.HealthRed, "benefits realised 10% of planned"),
+		programme("amber-own", v1alpha1.HealthAmber, v1alpha1.HealthAmber, "latest Gate 0 review gave Amber"),
+	}
+	var got []string
+	for _, e := range Build(in).Exceptions {
+		if e.Kind == "Programme" {
+			got = append(got, e.Name+": "+strings.Join(e.Reasons, "; "))
+		}
+	}
+	if want := []string{"red-own: benefits realised 10% of planned"}; !cmp.Equal(got, want) {
+		t.Errorf("programme exceptions %q; want %q", got, want)
+	}
+}

@@ -199,11 +199,9 @@ func (p *project) actual() *inf.Dec {
 // observed is what is taken per object from its status: what only the
 // health model and the gates can say.
 type observed struct {
-	// health of each project, own health and health of each programme
-	// ("Unknown" when unset).
-	health, ownHealth, programmeHealth map[string]string
-	// ownReasons says whether a programme has reasons of its own.
-	ownReasons map[string]bool
+	// health of each project ("Unknown" when unset) and own health of each
+	// programme.
+	health, ownHealth map[string]string
 	// compliant is the Compliant condition's status of each project and
 	// programme ("True", "False", "Unknown").
 	compliant map[string]string
