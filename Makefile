@@ -56,12 +56,17 @@ controlplane: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl
 test: verify-generated lint ## Run the whole suite: generated-file check, lint, unit, envtest and end-to-end tests.
 	@$(ASSETS) set -x && KUBEBUILDER_ASSETS="$$assets" go test ./... -count=1 -timeout 30m $(TESTFLAGS)
 
-# make bench SIZE=small: 1,000 projects (a few minutes); default 10,000.
+# make bench SIZE=small|default|large: 1,000, 10,000 or 30,000 projects;
+# RUNS=3 measures three times on fresh control planes and prints the median
+# and the spread. Figures go to bin/bench-$(SIZE).json, the operator's CPU
+# and heap profiles to bin/bench-$(SIZE)-profiles/ (go tool pprof).
 SIZE ?= default
+RUNS ?= 1
 
 .PHONY: bench
-bench: bench-go build ## Measure the operator on the local control plane against the floor (SIZE=small for 1,000 projects).
-	@$(ASSETS) KUBEBUILDER_ASSETS="$$assets" go run ./hack/bench -size $(SIZE) -operator bin/p3o-operator -out bin/bench-$(SIZE).json
+bench: bench-go build ## Measure the operator on the local control plane against the floor (SIZE=small|default|large, RUNS=3).
+	@$(ASSETS) KUBEBUILDER_ASSETS="$$assets" go run ./hack/bench -size $(SIZE) -runs $(RUNS) -operator bin/p3o-operator \
+		-out bin/bench-$(SIZE).json -profile bin/bench-$(SIZE)-profiles
 
 .PHONY: bench-go
 bench-go: ## Run the Go benchmarks of the pure packages (10,000 children).

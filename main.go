@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
@@ -79,6 +80,7 @@ func main() {
 		kubeAPIQPS      float64
 		kubeAPIBurst    int
 		printVersion    bool
+		profiling       bool
 		zapOptions      = zap.Options{}
 		reconcilersOpts = controllers.Options{}
 	)
@@ -96,6 +98,7 @@ func main() {
 	flag.Float64Var(&kubeAPIQPS, "kube-api-qps", 50, "Queries per second the operator may send to the API server.")
 	flag.IntVar(&kubeAPIBurst, "kube-api-burst", 100, "Burst of queries the operator may send to the API server.")
 	flag.IntVar(&reconcilersOpts.MaxConcurrentReconciles, "max-concurrent-reconciles", 2, "Reconciles each controller runs in parallel.")
+	flag.BoolVar(&profiling, "profiling", false, "Serve Go's pprof profiles under /debug/pprof/ on the metrics endpoint, behind the same authentication and authorisation as /metrics (the subject must be allowed to get the non-resource URL /debug/pprof/*).")
 	flag.BoolVar(&printVersion, "version", false, "Print the version, commit and build date, and exit.")
 	zapOptions.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -123,7 +126,7 @@ func main() {
 		webhookHost: webhookHost, webhookPort: webhookPort, webhookCertDir: webhookCertDir,
 		leaderElect: leaderElect, leaderElectNS: leaderElectNS, enableWebhooks: enableWebhooks,
 		qps: float32(kubeAPIQPS), burst: kubeAPIBurst,
-		reconcilers: reconcilersOpts,
+		reconcilers: reconcilersOpts, profiling: profiling,
 	}); err != nil {
 		log.Error(err, "Operator stopped with an error")
 		os.Exit(1)
@@ -144,6 +147,7 @@ type managerConfig struct {
 	qps                    float32
 	burst                  int
 	reconcilers            controllers.Options
+	profiling              bool
 }
 
 func run(ctx context.Context, cfg managerConfig) error {
@@ -163,6 +167,15 @@ func run(ctx context.Context, cfg managerConfig) error {
 		BindAddress:   cfg.metricsAddr,
 		SecureServing: cfg.metricsSecure,
 		TLSOpts:       tlsOpts,
+	}
+	if cfg.profiling {
+		metricsOpts.ExtraHandlers = map[string]http.Handler{
+			"/debug/pprof/":        http.HandlerFunc(pprof.Index),
+			"/debug/pprof/cmdline": http.HandlerFunc(pprof.Cmdline),
+			"/debug/pprof/profile": http.HandlerFunc(pprof.Profile),
+			"/debug/pprof/symbol":  http.HandlerFunc(pprof.Symbol),
+			"/debug/pprof/trace":   http.HandlerFunc(pprof.Trace),
+		}
 	}
 	if cfg.metricsSecure {
 		// Every scrape is authenticated (TokenReview) and authorised

@@ -92,21 +92,36 @@ func (c *coalescer) toParents(mapFn handler.MapFunc) handler.EventHandler {
 	}
 }
 
-// MaxDeferral is how long a parent waits, at most, for children that have
-// not been reconciled at their current generation before it rolls up
-// anyway.
-const MaxDeferral = 30 * time.Second
+// StalledChildren is how long a parent waits for pending children that
+// make no progress (none settles) before it rolls up anyway: a child that
+// keeps failing must not hide the others' figures.
+const StalledChildren = 30 * time.Second
+
+// MaxDeferral is how long a parent waits, at most, for children that do
+// make progress (a long bulk sync) before it rolls up anyway, so that its
+// figures are never older than this while a burst goes on.
+const MaxDeferral = 5 * time.Minute
 
 // deferrals lets parents wait for their pending children: during a sync of
 // many objects a parent then rolls up once, when its children are done,
-// instead of once per child. A child that never settles delays its parent
-// by MaxDeferral at most.
+// instead of once per child. It waits while the children make progress, for
+// MaxDeferral at most, and StalledChildren when they make none.
 type deferrals struct {
 	mu    sync.Mutex
-	since map[string]time.Time
+	since map[string]*deferral
 }
 
-func newDeferrals() *deferrals { return &deferrals{since: map[string]time.Time{}} }
+// deferral is one parent's wait.
+type deferral struct {
+	// since is when the parent began to wait.
+	since time.Time
+	// pending is the fewest children pending seen so far, and progress when
+	// that number last fell.
+	pending  int
+	progress time.Time
+}
+
+func newDeferrals() *deferrals { return &deferrals{since: map[string]*deferral{}} }
 
 // waitingFor reports how long the parent key has been waiting for its
 // children (zero when it is not).
@@ -116,33 +131,42 @@ func (d *deferrals) waitingFor(key string, now time.Time) time.Duration {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	since, ok := d.since[key]
+	w, ok := d.since[key]
 	if !ok {
 		return 0
 	}
-	return now.Sub(since)
+	return now.Sub(w.since)
 }
 
-// wait reports whether the parent key should wait now.
-func (d *deferrals) wait(ctx context.Context, key string, pending bool, now time.Time) bool {
+// wait reports whether the parent key should wait now, with pending
+// children not yet settled.
+func (d *deferrals) wait(ctx context.Context, key string, pending int, now time.Time) bool {
 	log := ctrl.LoggerFrom(ctx).V(1)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	first, waiting := d.since[key]
+	w, waiting := d.since[key]
 	switch {
-	case !pending:
+	case pending == 0:
 		if waiting {
-			log.Info("Children settled; rolling up", "waited", now.Sub(first).String())
+			log.Info("Children settled; rolling up", "waited", now.Sub(w.since).String())
 		}
 		delete(d.since, key)
 		return false
 	case !waiting:
-		d.since[key] = now
-		log.Info("Children pending; rollup deferred", "recheck", DeferralRecheck.String())
+		d.since[key] = &deferral{since: now, pending: pending, progress: now}
+		log.Info("Children pending; rollup deferred", "pending", pending, "recheck", DeferralRecheck.String())
 		return true
-	case now.Sub(first) >= MaxDeferral:
+	case pending < w.pending:
+		w.pending, w.progress = pending, now
+	}
+	switch {
+	case now.Sub(w.since) >= MaxDeferral:
 		delete(d.since, key)
-		log.Info("Children still pending after the longest deferral; rolling up anyway", "waited", now.Sub(first).String())
+		log.Info("Children still pending after the longest deferral; rolling up anyway", "pending", pending, "waited", now.Sub(w.since).String())
+		return false
+	case now.Sub(w.progress) >= StalledChildren:
+		delete(d.since, key)
+		log.Info("Pending children make no progress; rolling up anyway", "pending", pending, "waited", now.Sub(w.since).String())
 		return false
 	}
 	return true

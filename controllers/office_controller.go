@@ -72,8 +72,8 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	const what = "portfolios, satellite offices, programmes and projects"
 	pending := countPending(children.Portfolios, portfolioObserved, true) + countPending(children.Satellites, officeObserved, true) +
 		countPending(children.Programmes, programmeObserved, true) + countPending(children.Projects, projectObserved, false)
-	if r.Deferrals.wait(ctx, governance.Key(office), pending > 0, time.Now()) {
-		status.MarkPending(office, v1alpha1.ReasonChildrenPending, pendingMessage(pending, what))
+	if r.Deferrals.wait(ctx, governance.Key(office), pending, time.Now()) {
+		status.MarkPending(office, v1alpha1.ReasonChildrenPending, pendingMessage(what))
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
 	record(r.Recorder, office, status.SetOffice(office, facts, status.RuleErrors(facts.Policy, r.Rules), children).Events)

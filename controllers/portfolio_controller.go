@@ -57,8 +57,8 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	}
 	children = status.PortfolioChildren{Programmes: programmes, Projects: projects, Refused: refusedProgrammes + refusedProjects}
 	pending := countPending(programmes, programmeObserved, true) + countPending(projects, projectObserved, false)
-	if r.Deferrals.wait(ctx, governance.Key(portfolio), pending > 0, time.Now()) {
-		status.MarkPending(portfolio, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "programmes and projects"))
+	if r.Deferrals.wait(ctx, governance.Key(portfolio), pending, time.Now()) {
+		status.MarkPending(portfolio, v1alpha1.ReasonChildrenPending, pendingMessage("programmes and projects"))
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
 	facts, err := read.PortfolioFacts(ctx, portfolio)

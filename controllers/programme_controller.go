@@ -58,9 +58,9 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	}
 	now := r.Now()
 	pending := countPending(projects.Admitted, projectObserved, false)
-	if r.Deferrals.wait(ctx, governance.Key(programme), pending > 0, now) {
+	if r.Deferrals.wait(ctx, governance.Key(programme), pending, now) {
 		// Projects are still being reconciled: roll them up once they are.
-		status.MarkPending(programme, v1alpha1.ReasonChildrenPending, pendingMessage(pending, "projects"))
+		status.MarkPending(programme, v1alpha1.ReasonChildrenPending, pendingMessage("projects"))
 		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
 	}
 	facts, err := read.SubjectFacts(ctx, programme)

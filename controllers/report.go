@@ -38,6 +38,12 @@ import (
 // projects) is coalesced into one rebuild.
 const ReportMinInterval = 5 * time.Second
 
+// ReportUnsettledInterval is the least time between two rebuilds of a live
+// report whose figures are not final (children still pending: a parent
+// that rolls up anyway during a long sync, or above a child that keeps
+// failing).
+const ReportUnsettledInterval = 5 * time.Minute
+
 // ReportNameTakenRecheck is how long an object whose live report name is
 // held by another owner's ConfigMap waits before it looks again. Such a
 // ConfigMap may carry no report label, so no watch event says when it goes.
@@ -119,8 +125,14 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	}
 	now := p.now()
 	current := fingerprint(figures)
+	interval := ReportMinInterval
+	if !settled {
+		// Figures rolled up while children are still pending change again
+		// soon: the report follows them rarely, and at once when they settle.
+		interval = ReportUnsettledInterval
+	}
 	p.mu.Lock()
-	wait := p.last[key].Add(ReportMinInterval).Sub(now)
+	wait := p.last[key].Add(interval).Sub(now)
 	if wait <= 0 {
 		p.last[key] = now
 	}

@@ -99,7 +99,7 @@ func markPending(obj conditions.Object, children int, what string, published pub
 	wait := published.wait
 	switch {
 	case children > 0:
-		status.MarkPending(obj, v1alpha1.ReasonChildrenPending, pendingMessage(children, what))
+		status.MarkPending(obj, v1alpha1.ReasonChildrenPending, pendingMessage(what))
 		wait = minPositive(wait, DeferralRecheck)
 	case published.pending:
 		status.MarkPending(obj, v1alpha1.ReasonReportPending, fmt.Sprintf("the live report is rebuilt with these figures within %s", published.wait.Round(time.Second)))
@@ -107,9 +107,11 @@ func markPending(obj conditions.Object, children int, what string, published pub
 	return wait
 }
 
-// pendingMessage says how many children a parent waits for.
-func pendingMessage(n int, what string) string {
-	return fmt.Sprintf("%d %s not yet reconciled at their current generation; the figures are not final", n, what)
+// pendingMessage says what a parent waits for. It names no count: the
+// message would change, and status be rewritten, with every child that
+// settles (the count is in the V(1) log).
+func pendingMessage(what string) string {
+	return "waiting for " + what + " not yet reconciled at their current generation; the figures are not final"
 }
 
 // truncateMessage keeps an error within a condition message's limit.
