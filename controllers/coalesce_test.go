@@ -1,0 +1,72 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package controllers
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// A parent waits while its children settle one after another, however long
+// that takes up to MaxDeferral; it rolls up anyway when they make no
+// progress for StalledChildren, and at once when none is pending.
+func TestParentsWaitForChildrenThatMakeProgress(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+
+	t.Run("progress keeps it waiting until the longest deferral", func(t *testing.T) {
+		d := newDeferrals()
+		pending := 10_000
+		for s := time.Duration(0); s < MaxDeferral; s += 10 * time.Second {
+			if !d.wait(ctx, "p", pending, at(s)) {
+				t.Fatalf("rolled up after %s with %d children pending and settling", s, pending)
+			}
+			pending -= 30
+		}
+		if d.wait(ctx, "p", pending, at(MaxDeferral)) {
+			t.Fatalf("still waiting after %s", MaxDeferral)
+		}
+		if !d.wait(ctx, "p", pending-1, at(MaxDeferral+time.Second)) {
+			t.Error("after rolling up anyway, a parent with children pending waits again")
+		}
+	})
+
+	t.Run("no progress rolls up after StalledChildren", func(t *testing.T) {
+		d := newDeferrals()
+		if !d.wait(ctx, "p", 3, at(0)) || !d.wait(ctx, "p", 2, at(10*time.Second)) {
+			t.Fatal("did not wait for pending children")
+		}
+		// One child keeps failing: 2 pending from 10 s on.
+		if !d.wait(ctx, "p", 2, at(10*time.Second+StalledChildren-time.Second)) {
+			t.Error("rolled up before the children stalled for StalledChildren")
+		}
+		if d.wait(ctx, "p", 2, at(10*time.Second+StalledChildren)) {
+			t.Error("still waiting for children that made no progress for StalledChildren")
+		}
+		// A count that rises (children added) is no progress either.
+		if !d.wait(ctx, "q", 2, at(0)) || !d.wait(ctx, "q", 5, at(StalledChildren-time.Second)) {
+			t.Fatal("did not wait")
+		}
+		if d.wait(ctx, "q", 4, at(StalledChildren)) {
+			t.Error("children that never fell below the first count counted as progress")
+		}
+	})
+
+	t.Run("nothing pending rolls up at once", func(t *testing.T) {
+		d := newDeferrals()
+		if d.wait(ctx, "p", 0, at(0)) {
+			t.Error("waited with nothing pending")
+		}
+		if !d.wait(ctx, "p", 1, at(time.Second)) || d.wait(ctx, "p", 0, at(2*time.Second)) {
+			t.Error("did not roll up once the last child settled")
+		}
+		if got := d.waitingFor("p", at(3*time.Second)); got != 0 {
+			t.Errorf("still waiting for %s after rolling up", got)
+		}
+	})
+}
