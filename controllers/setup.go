@@ -72,16 +72,17 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	return nil
 }
 
-// CacheOptions are the manager's cache settings: managedFields are dropped
-// (the operator never reads them; large organisations save memory), and
-// only report ConfigMaps are cached, not every ConfigMap of the cluster.
+// CacheOptions are the manager's cache settings: what the operator never
+// reads is dropped and repeated strings are shared (trimForCache; large
+// organisations save memory), and only report ConfigMaps are cached, not
+// every ConfigMap of the cluster.
 func CacheOptions() cache.Options {
 	reports, err := labels.NewRequirement(v1alpha1.LabelReport, selection.Exists, nil)
 	if err != nil {
 		panic(err) // a constant, valid requirement
 	}
 	return cache.Options{
-		DefaultTransform: cache.TransformStripManagedFields(),
+		DefaultTransform: trimForCache(),
 		ByObject: map[client.Object]cache.ByObject{
 			&corev1.ConfigMap{}: {Label: labels.NewSelector().Add(*reports)},
 		},

@@ -12,10 +12,13 @@ package controllers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -33,22 +36,23 @@ import (
 )
 
 // patchStatus sends one merge patch of the status subresource with the
-// difference between before and after, and sends nothing when there is none.
-// The patch carries before's resourceVersion: computed against a cache that
-// lags behind our own last write it would drop changes, so it fails with a
-// conflict instead (errConflict) and the object is reconciled again once the
-// cache has caught up.
+// difference between before's and after's status, and sends nothing when
+// there is none. Only the status is marshalled, once each. The patch
+// carries before's resourceVersion: computed against a cache that lags
+// behind our own last write it would drop changes, so it fails with a
+// conflict instead (errConflict) and the object is reconciled again once
+// the cache has caught up.
 func patchStatus(ctx context.Context, c client.Client, before, after client.Object) error {
 	log := ctrl.LoggerFrom(ctx).V(1)
-	data, err := client.MergeFrom(before).Data(after)
+	data, err := statusPatch(before, after)
 	if err != nil {
 		return fmt.Errorf("computing status patch: %w", err)
 	}
-	if bytes.Equal(data, []byte("{}")) {
+	if data == nil {
 		log.Info("Status unchanged, not written")
 		return nil
 	}
-	if err := c.Status().Patch(ctx, after, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
+	if err := c.Status().Patch(ctx, after, client.RawPatch(types.MergePatchType, data)); err != nil {
 		if apierrors.IsConflict(err) {
 			log.Info("Status patch conflicted with a newer version; will retry", "resourceVersion", before.GetResourceVersion())
 			return errConflict
@@ -57,6 +61,44 @@ func patchStatus(ctx context.Context, c client.Client, before, after client.Obje
 	}
 	log.Info("Status patched", "bytes", len(data))
 	return nil
+}
+
+// statusPatch is the JSON merge patch from before's status to after's,
+// with before's resourceVersion as its precondition; nil when the status
+// is the same.
+func statusPatch(before, after client.Object) ([]byte, error) {
+	old, err := json.Marshal(statusOf(before))
+	if err != nil {
+		return nil, err
+	}
+	updated, err := json.Marshal(statusOf(after))
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Equal(old, updated) {
+		return nil, nil
+	}
+	diff, err := jsonpatch.CreateMergePatch(old, updated)
+	if err != nil || bytes.Equal(diff, []byte("{}")) {
+		return nil, err
+	}
+	var body statusPatchBody
+	body.Metadata.ResourceVersion, body.Status = before.GetResourceVersion(), diff
+	return json.Marshal(body)
+}
+
+// statusPatchBody is a status merge patch with a resourceVersion
+// precondition.
+type statusPatchBody struct {
+	Metadata struct {
+		ResourceVersion string `json:"resourceVersion"`
+	} `json:"metadata"`
+	Status json.RawMessage `json:"status"`
+}
+
+// statusOf is a pointer to an API object's Status field.
+func statusOf(obj client.Object) any {
+	return reflect.ValueOf(obj).Elem().FieldByName("Status").Addr().Interface()
 }
 
 // errConflict marks a status patch made against a stale copy.

@@ -40,44 +40,25 @@ import (
 // counted there), and the office is status.office, the governing Office.
 // A project's portfolio is its own portfolioRef's, or its programme's.
 var (
-	descProjectInfo = prometheus.NewDesc("p3o_project_info", "Information about a project: its phase, the programme and portfolio it is counted in, and its governing office.",
-		[]string{"namespace", "project", "phase", "programme", "programme_namespace", "portfolio", "portfolio_namespace", "office", "office_namespace"}, nil)
-	descProjectStale = prometheus.NewDesc("p3o_project_stale", "1 when a project in Initiating, Delivering or Closing has no progress report within its reporting cadence (or none at all), else 0.",
-		[]string{"namespace", "project"}, nil)
-	descProjectCadence = prometheus.NewDesc("p3o_project_reporting_cadence_seconds", "The reporting cadence a project is held to: the shortest of the effective policies of the offices above it.",
-		[]string{"namespace", "project"}, nil)
-	descProgrammeInfo = prometheus.NewDesc("p3o_programme_info", "Information about a programme: its phase, the portfolio it is counted in, and its governing office.",
-		[]string{"namespace", "programme", "phase", "portfolio", "portfolio_namespace", "office", "office_namespace"}, nil)
-	descPortfolioInfo = prometheus.NewDesc("p3o_portfolio_info", "Information about a portfolio: its governing office.",
-		[]string{"namespace", "portfolio", "office", "office_namespace"}, nil)
-	descProjectHealth = prometheus.NewDesc("p3o_project_health", "Health of a project: 1 for its current health, 0 for the others.",
-		[]string{"namespace", "project", "health"}, nil)
-	descProjectBudget = prometheus.NewDesc("p3o_project_budget", "Approved budget of a project, in its office's currency.",
-		[]string{"namespace", "project", "currency"}, nil)
-	descProjectActual = prometheus.NewDesc("p3o_project_actual_cost", "Cost a project incurred so far.",
-		[]string{"namespace", "project", "currency"}, nil)
-	descProjectForecast = prometheus.NewDesc("p3o_project_forecast_cost", "Forecast cost of a project at completion (its budget while it reports none).",
-		[]string{"namespace", "project", "currency"}, nil)
-	descProjectCompliant = prometheus.NewDesc("p3o_project_compliant", "Gate compliance of a project: 1 for its current status (true, false, unknown).",
-		[]string{"namespace", "project", "status"}, nil)
-	descProjectReport = prometheus.NewDesc("p3o_project_progress_report_timestamp_seconds", "When a project last reported progress (spec.progress.asOf), as a Unix time.",
-		[]string{"namespace", "project"}, nil)
-	descProgrammeHealth = prometheus.NewDesc("p3o_programme_health", "Health of a programme: 1 for its current health, 0 for the others.",
-		[]string{"namespace", "programme", "health"}, nil)
-	descProgrammeCompliant = prometheus.NewDesc("p3o_programme_compliant", "Gate compliance of a programme: 1 for its current status (true, false, unknown).",
-		[]string{"namespace", "programme", "status"}, nil)
-	descPortfolioHealth = prometheus.NewDesc("p3o_portfolio_health", "Rolled-up health of a portfolio: 1 for its current health, 0 for the others.",
-		[]string{"namespace", "portfolio", "health"}, nil)
-	descPortfolioCapacity = prometheus.NewDesc("p3o_portfolio_capacity", "Budget capacity of a portfolio.",
-		[]string{"namespace", "portfolio"}, nil)
-	descPortfolioCommitted = prometheus.NewDesc("p3o_portfolio_committed", "Budget a portfolio committed to its programmes and projects.",
-		[]string{"namespace", "portfolio"}, nil)
-	descOfficeHealth = prometheus.NewDesc("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.",
-		[]string{"namespace", "office", "type", "health"}, nil)
-	descRollupProjects = prometheus.NewDesc("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.",
-		[]string{"kind", "namespace", "name", "health"}, nil)
-	descRollupNonCompliant = prometheus.NewDesc("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.",
-		[]string{"kind", "namespace", "name"}, nil)
+	descProjectInfo = newFamily("p3o_project_info", "Information about a project: its phase, the programme and portfolio it is counted in, and its governing office.", "namespace", "project", "phase", "programme", "programme_namespace", "portfolio", "portfolio_namespace", "office", "office_namespace")
+	descProjectStale = newFamily("p3o_project_stale", "1 when a project in Initiating, Delivering or Closing has no progress report within its reporting cadence (or none at all), else 0.", "namespace", "project")
+	descProjectCadence = newFamily("p3o_project_reporting_cadence_seconds", "The reporting cadence a project is held to: the shortest of the effective policies of the offices above it.", "namespace", "project")
+	descProgrammeInfo = newFamily("p3o_programme_info", "Information about a programme: its phase, the portfolio it is counted in, and its governing office.", "namespace", "programme", "phase", "portfolio", "portfolio_namespace", "office", "office_namespace")
+	descPortfolioInfo = newFamily("p3o_portfolio_info", "Information about a portfolio: its governing office.", "namespace", "portfolio", "office", "office_namespace")
+	descProjectHealth = newFamily("p3o_project_health", "Health of a project: 1 for its current health, 0 for the others.", "namespace", "project", "health")
+	descProjectBudget = newFamily("p3o_project_budget", "Approved budget of a project, in its office's currency.", "namespace", "project", "currency")
+	descProjectActual = newFamily("p3o_project_actual_cost", "Cost a project incurred so far.", "namespace", "project", "currency")
+	descProjectForecast = newFamily("p3o_project_forecast_cost", "Forecast cost of a project at completion (its budget while it reports none).", "namespace", "project", "currency")
+	descProjectCompliant = newFamily("p3o_project_compliant", "Gate compliance of a project: 1 for its current status (true, false, unknown).", "namespace", "project", "status")
+	descProjectReport = newFamily("p3o_project_progress_report_timestamp_seconds", "When a project last reported progress (spec.progress.asOf), as a Unix time.", "namespace", "project")
+	descProgrammeHealth = newFamily("p3o_programme_health", "Health of a programme: 1 for its current health, 0 for the others.", "namespace", "programme", "health")
+	descProgrammeCompliant = newFamily("p3o_programme_compliant", "Gate compliance of a programme: 1 for its current status (true, false, unknown).", "namespace", "programme", "status")
+	descPortfolioHealth = newFamily("p3o_portfolio_health", "Rolled-up health of a portfolio: 1 for its current health, 0 for the others.", "namespace", "portfolio", "health")
+	descPortfolioCapacity = newFamily("p3o_portfolio_capacity", "Budget capacity of a portfolio.", "namespace", "portfolio")
+	descPortfolioCommitted = newFamily("p3o_portfolio_committed", "Budget a portfolio committed to its programmes and projects.", "namespace", "portfolio")
+	descOfficeHealth = newFamily("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.", "namespace", "office", "type", "health")
+	descRollupProjects = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
+	descRollupNonCompliant = newFamily("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.", "kind", "namespace", "name")
 )
 
 var healths = []v1alpha1.Health{v1alpha1.HealthGreen, v1alpha1.HealthAmber, v1alpha1.HealthRed, v1alpha1.HealthUnknown}
@@ -112,10 +93,10 @@ func Register(reader client.Reader) error {
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descProjectInfo, descProjectStale, descProjectCadence, descProgrammeInfo, descPortfolioInfo,
+	for _, f := range []*family{descProjectInfo, descProjectStale, descProjectCadence, descProgrammeInfo, descPortfolioInfo,
 		descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport, descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity,
 		descPortfolioCommitted, descOfficeHealth, descRollupProjects, descRollupNonCompliant} {
-		ch <- d
+		ch <- f.desc
 	}
 }
 
@@ -124,10 +105,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	log := ctrl.Log.WithName("metrics")
-	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	pairs := newLabelPairs()
+	gauge := func(f *family, v float64, labels ...string) {
+		ch <- pairs.gauge(f, v, labels...)
 	}
-	oneOf := func(d *prometheus.Desc, current v1alpha1.Health, labels ...string) {
+	oneOf := func(d *family, current v1alpha1.Health, labels ...string) {
 		if current == "" {
 			current = v1alpha1.HealthUnknown
 		}
@@ -135,7 +117,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			gauge(d, boolean(h == current), append(labels, string(h))...)
 		}
 	}
-	compliance := func(d *prometheus.Desc, obj conditions.Object, labels ...string) {
+	compliance := func(d *family, obj conditions.Object, labels ...string) {
 		status := "unknown"
 		if cond := conditions.Get(obj, v1alpha1.ConditionCompliant); cond != nil {
 			status = map[string]string{"True": "true", "False": "false"}[string(cond.Status)]
