@@ -35,7 +35,11 @@ func main() {
 	timeout := flag.Duration("timeout", 2*time.Minute, "How long to wait for every object to become Ready.")
 	flag.Parse()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGPIPE too: `make demo | head` closes the pipe early. Without this the
+	// first write after that would kill the demo before it stops the control
+	// plane, leaving etcd and kube-apiserver running; with it the write
+	// fails and the demo cleans up.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	defer stop()
 	if _, err := os.Stat(*plugin); *plugin != "" && err != nil {
 		fmt.Fprintf(os.Stderr, "demo: no kubectl plugin at %s (make plugin builds it); the tree is left out\n", *plugin)

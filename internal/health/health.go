@@ -264,19 +264,43 @@ func reportingFindings(spec v1alpha1.ProjectSpec, p Policy, now time.Time) ([]fi
 				spec.Progress.AsOf, today.Format(time.DateOnly))}}, asOf.Add(-earliestTimeZone)
 		}
 	}
-	switch spec.Phase {
-	case v1alpha1.ProjectStartingUp, v1alpha1.ProjectClosed, "":
-		return nil, time.Time{}
-	}
-	if spec.Progress == nil {
-		return []finding{{v1alpha1.HealthAmber, "no progress reported"}}, time.Time{}
-	}
-	staleAt := asOf.Add(p.ReportingCadence)
-	if now.Before(staleAt) {
+	stale, staleAt := Stale(spec, p.ReportingCadence, now)
+	switch {
+	case !stale:
 		return nil, staleAt
+	case spec.Progress == nil:
+		return []finding{{v1alpha1.HealthAmber, "no progress reported"}}, time.Time{}
 	}
 	return []finding{{v1alpha1.HealthAmber, fmt.Sprintf("last progress report of %s is %s old, beyond the %s reporting cadence",
 		spec.Progress.AsOf, days(now.Unix()-asOf.Unix()), days(int64(p.ReportingCadence/time.Second)))}}, time.Time{}
+}
+
+// Stale reports whether a project's progress reporting is stale at now
+// under the cadence it is held to: a project in Initiating, Delivering or
+// Closing is stale when it has reported no progress, or when its last
+// report (spec.progress.asOf, midnight UTC) is a cadence or more old.
+// StartingUp and Closed projects are not held to the cadence, and a report
+// dated ahead is not stale. staleAt is when a fresh report goes stale (zero
+// when none applies). Health lowers a stale project, with a reason in
+// words; the metrics export the same rule as p3o_project_stale.
+func Stale(spec v1alpha1.ProjectSpec, cadence time.Duration, now time.Time) (stale bool, staleAt time.Time) {
+	switch spec.Phase {
+	case v1alpha1.ProjectInitiating, v1alpha1.ProjectDelivering, v1alpha1.ProjectClosing:
+	default:
+		return false, time.Time{}
+	}
+	if spec.Progress == nil {
+		return true, time.Time{}
+	}
+	asOf, err := spec.Progress.AsOf.Time()
+	if err != nil {
+		return false, time.Time{}
+	}
+	staleAt = asOf.Add(cadence)
+	if now.Before(staleAt) {
+		return false, staleAt
+	}
+	return true, time.Time{}
 }
 
 // earliestTimeZone is how far ahead of UTC the first time zone is (UTC+14).

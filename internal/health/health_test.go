@@ -349,3 +349,42 @@ func BenchmarkAssess10000(b *testing.B) {
 		}
 	}
 }
+
+// Only Initiating, Delivering and Closing projects are held to the
+// cadence; no report at all is stale; a report is stale from asOf + cadence
+// on. Health lowers exactly the stale projects for it (the metrics export
+// the same Stale).
+func TestStale(t *testing.T) {
+	const day = 24 * time.Hour
+	now := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
+	reported := func(asOf string) *v1alpha1.Progress { return &v1alpha1.Progress{AsOf: v1alpha1.Date(asOf)} }
+	for _, tc := range []struct {
+		name     string
+		phase    v1alpha1.ProjectPhase
+		progress *v1alpha1.Progress
+		cadence  time.Duration
+		want     bool
+	}{
+		{"delivering, fresh", v1alpha1.ProjectDelivering, reported("2026-11-20"), 28 * day, false},
+		{"delivering, 28 days old is stale", v1alpha1.ProjectDelivering, reported("2026-10-30"), 28 * day, true},
+		{"delivering, just under 28 days", v1alpha1.ProjectDelivering, reported("2026-10-31"), 28 * day, false},
+		{"initiating, beyond a 2w cadence", v1alpha1.ProjectInitiating, reported("2026-11-07"), 14 * day, true},
+		{"closing, never reported", v1alpha1.ProjectClosing, nil, 28 * day, true},
+		{"delivering, dated ahead", v1alpha1.ProjectDelivering, reported("2026-12-24"), 28 * day, false},
+		{"starting up, never reported", v1alpha1.ProjectStartingUp, nil, 28 * day, false},
+		{"starting up, old report", v1alpha1.ProjectStartingUp, reported("2026-01-01"), 28 * day, false},
+		{"phase unset (StartingUp)", "", nil, 28 * day, false},
+		{"closed, old report", v1alpha1.ProjectClosed, reported("2026-01-01"), 28 * day, false},
+		{"unparsable date", v1alpha1.ProjectDelivering, reported("2026-13-01"), 28 * day, false},
+	} {
+		spec := v1alpha1.ProjectSpec{Phase: tc.phase, Progress: tc.progress}
+		if got, _ := Stale(spec, tc.cadence, now); got != tc.want {
+			t.Errorf("%s: Stale = %v, want %v", tc.name, got, tc.want)
+		}
+		findings, _ := reportingFindings(spec, Policy{ReportingCadence: tc.cadence}, now)
+		lowered := len(findings) > 0 && !strings.Contains(findings[0].reason, "after today")
+		if lowered != tc.want {
+			t.Errorf("%s: health findings %v; want stale %v", tc.name, findings, tc.want)
+		}
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/health"
 )
 
 // The operator's metrics, in kube-state-metrics style: generated from the
@@ -40,24 +41,24 @@ import (
 // counted there), and the office is status.office, the governing Office.
 // A project's portfolio is its own portfolioRef's, or its programme's.
 var (
-	descProjectInfo = newFamily("p3o_project_info", "Information about a project: its phase, the programme and portfolio it is counted in, and its governing office.", "namespace", "project", "phase", "programme", "programme_namespace", "portfolio", "portfolio_namespace", "office", "office_namespace")
-	descProjectStale = newFamily("p3o_project_stale", "1 when a project in Initiating, Delivering or Closing has no progress report within its reporting cadence (or none at all), else 0.", "namespace", "project")
-	descProjectCadence = newFamily("p3o_project_reporting_cadence_seconds", "The reporting cadence a project is held to: the shortest of the effective policies of the offices above it.", "namespace", "project")
-	descProgrammeInfo = newFamily("p3o_programme_info", "Information about a programme: its phase, the portfolio it is counted in, and its governing office.", "namespace", "programme", "phase", "portfolio", "portfolio_namespace", "office", "office_namespace")
-	descPortfolioInfo = newFamily("p3o_portfolio_info", "Information about a portfolio: its governing office.", "namespace", "portfolio", "office", "office_namespace")
-	descProjectHealth = newFamily("p3o_project_health", "Health of a project: 1 for its current health, 0 for the others.", "namespace", "project", "health")
-	descProjectBudget = newFamily("p3o_project_budget", "Approved budget of a project, in its office's currency.", "namespace", "project", "currency")
-	descProjectActual = newFamily("p3o_project_actual_cost", "Cost a project incurred so far.", "namespace", "project", "currency")
-	descProjectForecast = newFamily("p3o_project_forecast_cost", "Forecast cost of a project at completion (its budget while it reports none).", "namespace", "project", "currency")
-	descProjectCompliant = newFamily("p3o_project_compliant", "Gate compliance of a project: 1 for its current status (true, false, unknown).", "namespace", "project", "status")
-	descProjectReport = newFamily("p3o_project_progress_report_timestamp_seconds", "When a project last reported progress (spec.progress.asOf), as a Unix time.", "namespace", "project")
-	descProgrammeHealth = newFamily("p3o_programme_health", "Health of a programme: 1 for its current health, 0 for the others.", "namespace", "programme", "health")
+	descProjectInfo        = newFamily("p3o_project_info", "Information about a project: its phase, the programme and portfolio it is counted in, and its governing office.", "namespace", "project", "phase", "programme", "programme_namespace", "portfolio", "portfolio_namespace", "office", "office_namespace")
+	descProjectStale       = newFamily("p3o_project_stale", "1 when a project in Initiating, Delivering or Closing has no progress report within its reporting cadence (or none at all), else 0.", "namespace", "project")
+	descProjectCadence     = newFamily("p3o_project_reporting_cadence_seconds", "The reporting cadence a project is held to: the shortest of the effective policies of the offices above it.", "namespace", "project")
+	descProgrammeInfo      = newFamily("p3o_programme_info", "Information about a programme: its phase, the portfolio it is counted in, and its governing office.", "namespace", "programme", "phase", "portfolio", "portfolio_namespace", "office", "office_namespace")
+	descPortfolioInfo      = newFamily("p3o_portfolio_info", "Information about a portfolio: its governing office.", "namespace", "portfolio", "office", "office_namespace")
+	descProjectHealth      = newFamily("p3o_project_health", "Health of a project: 1 for its current health, 0 for the others.", "namespace", "project", "health")
+	descProjectBudget      = newFamily("p3o_project_budget", "Approved budget of a project, in its office's currency.", "namespace", "project", "currency")
+	descProjectActual      = newFamily("p3o_project_actual_cost", "Cost a project incurred so far.", "namespace", "project", "currency")
+	descProjectForecast    = newFamily("p3o_project_forecast_cost", "Forecast cost of a project at completion (its budget while it reports none).", "namespace", "project", "currency")
+	descProjectCompliant   = newFamily("p3o_project_compliant", "Gate compliance of a project: 1 for its current status (true, false, unknown).", "namespace", "project", "status")
+	descProjectReport      = newFamily("p3o_project_progress_report_timestamp_seconds", "When a project last reported progress (spec.progress.asOf), as a Unix time.", "namespace", "project")
+	descProgrammeHealth    = newFamily("p3o_programme_health", "Health of a programme: 1 for its current health, 0 for the others.", "namespace", "programme", "health")
 	descProgrammeCompliant = newFamily("p3o_programme_compliant", "Gate compliance of a programme: 1 for its current status (true, false, unknown).", "namespace", "programme", "status")
-	descPortfolioHealth = newFamily("p3o_portfolio_health", "Rolled-up health of a portfolio: 1 for its current health, 0 for the others.", "namespace", "portfolio", "health")
-	descPortfolioCapacity = newFamily("p3o_portfolio_capacity", "Budget capacity of a portfolio.", "namespace", "portfolio")
+	descPortfolioHealth    = newFamily("p3o_portfolio_health", "Rolled-up health of a portfolio: 1 for its current health, 0 for the others.", "namespace", "portfolio", "health")
+	descPortfolioCapacity  = newFamily("p3o_portfolio_capacity", "Budget capacity of a portfolio.", "namespace", "portfolio")
 	descPortfolioCommitted = newFamily("p3o_portfolio_committed", "Budget a portfolio committed to its programmes and projects.", "namespace", "portfolio")
-	descOfficeHealth = newFamily("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.", "namespace", "office", "type", "health")
-	descRollupProjects = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
+	descOfficeHealth       = newFamily("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.", "namespace", "office", "type", "health")
+	descRollupProjects     = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
 	descRollupNonCompliant = newFamily("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.", "kind", "namespace", "name")
 )
 
@@ -153,7 +154,8 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 				office := objectRef(p.Status.Office)
 				gauge(descProjectInfo, 1, p.Namespace, p.Name, string(phase), placed.programme.Name, placed.programme.Namespace,
 					placed.portfolio.Name, placed.portfolio.Namespace, office.Name, office.Namespace)
-				gauge(descProjectStale, boolean(Stale(p.Spec, placed.cadence, now)), p.Namespace, p.Name)
+				stale, _ := health.Stale(p.Spec, placed.cadence, now)
+				gauge(descProjectStale, boolean(stale), p.Namespace, p.Name)
 				gauge(descProjectCadence, placed.cadence.Seconds(), p.Namespace, p.Name)
 			}
 			oneOf(descProjectHealth, p.Status.Health, p.Namespace, p.Name)
@@ -334,29 +336,6 @@ func (a *attachments) portfolioOf(p *v1alpha1.Programme) (types.NamespacedName, 
 	portfolio, _ := governance.Resolved(resolutions, governance.FieldPortfolioRef)
 	a.portfolios[key] = portfolio
 	return portfolio, true
-}
-
-// Stale reports whether a project's progress reporting is stale at now
-// under the cadence it is held to, by the rule internal/health applies
-// (there it lowers health, with a reason in words): a project in
-// Initiating, Delivering or Closing is stale when it has reported no
-// progress, or when its last report (spec.progress.asOf, midnight UTC) is
-// a cadence or more old. StartingUp and Closed projects are not held to the
-// cadence, and a report dated ahead is not stale.
-func Stale(spec v1alpha1.ProjectSpec, cadence time.Duration, now time.Time) bool {
-	switch spec.Phase {
-	case v1alpha1.ProjectInitiating, v1alpha1.ProjectDelivering, v1alpha1.ProjectClosing:
-	default:
-		return false
-	}
-	if spec.Progress == nil {
-		return true
-	}
-	asOf, err := spec.Progress.AsOf.Time()
-	if err != nil {
-		return false
-	}
-	return !now.Before(asOf.Add(cadence))
 }
 
 func boolean(b bool) float64 {
