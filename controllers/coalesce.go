@@ -55,8 +55,13 @@ func (c *coalescer) toParents(mapFn handler.MapFunc) handler.EventHandler {
 			if c.deferrals.waitingFor(req.String(), now) > 2*c.window {
 				// The parent has been waiting for its children for a while (a
 				// bulk sync): it looks again by itself, children need not wake
-				// it. A single edit never waits that long.
-				q.AddAfter(req, DeferralRecheck)
+				// it, unless it was down to its last few (a single edit never
+				// waits that long).
+				delay := DeferralRecheck
+				if c.deferrals.fewPending(req.String()) {
+					delay = c.window
+				}
+				q.AddAfter(req, delay)
 				continue
 			}
 			c.mu.Lock()
@@ -136,6 +141,21 @@ func (d *deferrals) waitingFor(key string, now time.Time) time.Duration {
 		return 0
 	}
 	return now.Sub(w.since)
+}
+
+// FewPending is how many pending children a parent waits for, at most,
+// when a change of one of them wakes it after the rollup window instead of
+// the next recheck: at the end of a sync each level of the hierarchy then
+// follows the one below within a window.
+const FewPending = 3
+
+// fewPending reports whether the parent key waits for FewPending children
+// or fewer.
+func (d *deferrals) fewPending(key string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	w, ok := d.since[key]
+	return ok && w.pending <= FewPending
 }
 
 // wait reports whether the parent key should wait now, with pending

@@ -70,3 +70,19 @@ func TestParentsWaitForChildrenThatMakeProgress(t *testing.T) {
 		}
 	})
 }
+
+// A parent down to its last few pending children is woken by their
+// changes within the rollup window; one waiting for many looks again by
+// itself.
+func TestParentsWithFewPendingChildrenAreWokenSooner(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	d := newDeferrals()
+	d.wait(ctx, "many", 500, t0)
+	d.wait(ctx, "few", 500, t0)
+	d.wait(ctx, "few", FewPending, t0.Add(time.Second))
+	if d.fewPending("many") || !d.fewPending("few") || d.fewPending("not-waiting") {
+		t.Errorf("fewPending: many %v, few %v, not waiting %v; want false, true, false",
+			d.fewPending("many"), d.fewPending("few"), d.fewPending("not-waiting"))
+	}
+}
