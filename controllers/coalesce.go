@@ -97,36 +97,66 @@ func (c *coalescer) toParents(mapFn handler.MapFunc) handler.EventHandler {
 	}
 }
 
-// StalledChildren is how long a parent waits for pending children that
-// make no progress (none settles) before it rolls up anyway: a child that
-// keeps failing must not hide the others' figures.
+// StalledChildren is how long a parent waits for pending children when
+// nothing makes progress (no parent of the operator sees a child settle)
+// before it rolls up anyway: a child that keeps failing must not hide the
+// others' figures.
 const StalledChildren = 30 * time.Second
 
-// MaxDeferral is how long a parent waits, at most, for children that do
-// make progress (a long bulk sync) before it rolls up anyway, so that its
+// MaxDeferral is how long a parent waits, at most, while children do make
+// progress (a long bulk sync) before it rolls up anyway, so that its
 // figures are never older than this while a burst goes on.
 const MaxDeferral = 5 * time.Minute
 
 // deferrals lets parents wait for their pending children: during a sync of
 // many objects a parent then rolls up once, when its children are done,
-// instead of once per child. It waits while the children make progress, for
-// MaxDeferral at most, and StalledChildren when they make none.
+// instead of once per child. It waits while the operator makes progress,
+// for MaxDeferral at most, and StalledChildren when nothing progresses.
 type deferrals struct {
 	mu    sync.Mutex
 	since map[string]*deferral
+	// progress is shared by the deferrals of every parent kind: a
+	// portfolio whose programmes wait for their projects sees no child of
+	// its own settle, yet the sync beneath it progresses.
+	progress *progress
 }
 
 // deferral is one parent's wait.
 type deferral struct {
 	// since is when the parent began to wait.
 	since time.Time
-	// pending is the fewest children pending seen so far, and progress when
-	// that number last fell.
+	// pending is the fewest children pending seen so far, and progress
+	// when that number last fell (or the wait began).
 	pending  int
 	progress time.Time
 }
 
-func newDeferrals() *deferrals { return &deferrals{since: map[string]*deferral{}} }
+func newDeferrals(p *progress) *deferrals {
+	return &deferrals{since: map[string]*deferral{}, progress: p}
+}
+
+// progress is when some waiting parent last saw one of its children
+// settle. A parent waits StalledChildren at least from the start of its
+// wait or the last progress it saw itself, and as long as any parent sees
+// progress.
+type progress struct {
+	mu   sync.Mutex
+	last time.Time
+}
+
+func (p *progress) seen(t time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t.After(p.last) {
+		p.last = t
+	}
+}
+
+func (p *progress) since(t time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return t.Sub(p.last)
+}
 
 // waitingFor reports how long the parent key has been waiting for its
 // children (zero when it is not).
@@ -178,15 +208,16 @@ func (d *deferrals) wait(ctx context.Context, key string, pending int, now time.
 		return true
 	case pending < w.pending:
 		w.pending, w.progress = pending, now
+		d.progress.seen(now)
 	}
 	switch {
 	case now.Sub(w.since) >= MaxDeferral:
 		delete(d.since, key)
 		log.Info("Children still pending after the longest deferral; rolling up anyway", "pending", pending, "waited", now.Sub(w.since).String())
 		return false
-	case now.Sub(w.progress) >= StalledChildren:
+	case now.Sub(w.progress) >= StalledChildren && d.progress.since(now) >= StalledChildren:
 		delete(d.since, key)
-		log.Info("Pending children make no progress; rolling up anyway", "pending", pending, "waited", now.Sub(w.since).String())
+		log.Info("Nothing progresses; rolling up anyway", "pending", pending, "waited", now.Sub(w.since).String())
 		return false
 	}
 	return true

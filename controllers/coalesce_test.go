@@ -20,7 +20,7 @@ func TestParentsWaitForChildrenThatMakeProgress(t *testing.T) {
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
 
 	t.Run("progress keeps it waiting until the longest deferral", func(t *testing.T) {
-		d := newDeferrals()
+		d := newDeferrals(&progress{})
 		pending := 10_000
 		for s := time.Duration(0); s < MaxDeferral; s += 10 * time.Second {
 			if !d.wait(ctx, "p", pending, at(s)) {
@@ -37,7 +37,7 @@ func TestParentsWaitForChildrenThatMakeProgress(t *testing.T) {
 	})
 
 	t.Run("no progress rolls up after StalledChildren", func(t *testing.T) {
-		d := newDeferrals()
+		d := newDeferrals(&progress{})
 		if !d.wait(ctx, "p", 3, at(0)) || !d.wait(ctx, "p", 2, at(10*time.Second)) {
 			t.Fatal("did not wait for pending children")
 		}
@@ -49,6 +49,7 @@ func TestParentsWaitForChildrenThatMakeProgress(t *testing.T) {
 			t.Error("still waiting for children that made no progress for StalledChildren")
 		}
 		// A count that rises (children added) is no progress either.
+		d = newDeferrals(&progress{})
 		if !d.wait(ctx, "q", 2, at(0)) || !d.wait(ctx, "q", 5, at(StalledChildren-time.Second)) {
 			t.Fatal("did not wait")
 		}
@@ -57,8 +58,31 @@ func TestParentsWaitForChildrenThatMakeProgress(t *testing.T) {
 		}
 	})
 
+	t.Run("progress beneath keeps parents above waiting", func(t *testing.T) {
+		shared := &progress{}
+		programmes, portfolios := newDeferrals(shared), newDeferrals(shared)
+		// The portfolio's two programmes stay pending while their
+		// projects settle one after another.
+		projects := 100
+		for s := time.Duration(0); s < 2*StalledChildren; s += time.Second {
+			if !portfolios.wait(ctx, "portfolio", 2, at(s)) {
+				t.Fatalf("the portfolio rolled up after %s while the projects beneath it settled", s)
+			}
+			programmes.wait(ctx, "programme", projects, at(s))
+			projects--
+		}
+		// The projects stop settling: after StalledChildren both roll up.
+		end := 2 * StalledChildren
+		if !portfolios.wait(ctx, "portfolio", 2, at(end+StalledChildren-2*time.Second)) {
+			t.Error("the portfolio rolled up before nothing had progressed for StalledChildren")
+		}
+		if portfolios.wait(ctx, "portfolio", 2, at(end+StalledChildren)) || programmes.wait(ctx, "programme", projects+1, at(end+StalledChildren)) {
+			t.Error("parents still wait although nothing progressed for StalledChildren")
+		}
+	})
+
 	t.Run("nothing pending rolls up at once", func(t *testing.T) {
-		d := newDeferrals()
+		d := newDeferrals(&progress{})
 		if d.wait(ctx, "p", 0, at(0)) {
 			t.Error("waited with nothing pending")
 		}
@@ -77,7 +101,7 @@ func TestParentsWaitForChildrenThatMakeProgress(t *testing.T) {
 func TestParentsWithFewPendingChildrenAreWokenSooner(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	d := newDeferrals()
+	d := newDeferrals(&progress{})
 	d.wait(ctx, "many", 500, t0)
 	d.wait(ctx, "few", 500, t0)
 	d.wait(ctx, "few", FewPending, t0.Add(time.Second))
