@@ -28,11 +28,18 @@ generate: ## Generate deepcopy code for the API types.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 
 .PHONY: manifests
-manifests: ## Generate CRDs, RBAC and webhook manifests into config/.
+manifests: ## Generate CRDs, RBAC and webhook manifests into config/, and the Helm chart's copies of them.
 	$(CONTROLLER_GEN) crd rbac:roleName=manager-role webhook paths=./... \
 		output:crd:artifacts:config=config/crd/bases \
 		output:rbac:artifacts:config=config/rbac \
 		output:webhook:artifacts:config=config/webhook
+	go run ./hack/chart
+
+# The chart's crds/ and files/ are generated from config/ by hack/chart
+# (make manifests runs it too); its templates are written by hand and
+# test/chart holds them to config/default.
+.PHONY: chart
+chart: manifests ## Regenerate the Helm chart's CRDs, RBAC rules, webhooks and alert rules (charts/p3o-operator) from config/.
 
 .PHONY: verify-generated
 verify-generated: ## Fail when generated files are stale.
@@ -135,13 +142,15 @@ docker-build: ## Build the operator image (needs a Docker engine).
 
 ##@ Release
 
-# make release: the image the manifests name is $(IMAGE_REPO):v<VERSION>;
-# dist/install.yaml is the release asset.
+# make release: the image the manifests and the chart name is
+# $(IMAGE_REPO):v<VERSION>; dist/install.yaml and
+# dist/p3o-operator-<VERSION>.tgz (the Helm chart, packaged with Helm's Go
+# SDK by hack/chart/package) are the release assets.
 IMAGE_REPO ?= ghcr.io/p3o-dev/p3o-operator
 DIST ?= dist
 
 .PHONY: release
-release: ## Write dist/install.yaml: config/default with the image $(IMAGE_REPO):vX.Y.Z (make release VERSION=x.y.z).
+release: ## Write dist/install.yaml (config/default) and the Helm chart dist/p3o-operator-X.Y.Z.tgz, both with the image $(IMAGE_REPO):vX.Y.Z (make release VERSION=x.y.z).
 	@version="$(VERSION)"; version="$${version#v}"; \
 	if ! echo "$$version" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$$'; then \
 		echo "make release: VERSION must be a release version x.y.z (or vx.y.z), not '$(VERSION)'" >&2; exit 1; \
@@ -153,7 +162,9 @@ release: ## Write dist/install.yaml: config/default with the image $(IMAGE_REPO)
 	{ printf '# p3o-operator v%s (image %s): config/default rendered by make release.\n# Needs cert-manager. kubectl apply -f install.yaml\n' "$$version" "$$image" && \
 		$(KUBECTL) kustomize "$$overlay"; } >"$(DIST)/install.yaml.tmp" && \
 	mv "$(DIST)/install.yaml.tmp" "$(DIST)/install.yaml" && \
-	echo "make release: wrote $(DIST)/install.yaml (image $$image)"
+	echo "make release: wrote $(DIST)/install.yaml (image $$image)" && \
+	chart="$$(go run ./hack/chart/package -version "$$version" -image-repo "$(IMAGE_REPO)" -out "$(DIST)")" && \
+	echo "make release: wrote $$chart (chart $$version, image $$image)"
 
 ##@ Deployment (current kubeconfig)
 

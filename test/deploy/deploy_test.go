@@ -14,20 +14,14 @@ SPDX-License-Identifier: Apache-2.0
 package deploy
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	"sigs.k8s.io/yaml"
 
 	"p3o.dev/p3o-operator/internal/controlplane"
 )
@@ -65,60 +59,25 @@ func render(t *testing.T, dir string) []*unstructured.Unstructured {
 
 func renderYAML(t *testing.T, dir string) []byte {
 	t.Helper()
-	cmd := exec.Command(kubectl, "kustomize", dir)
-	cmd.Dir = repo
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := Kustomize(kubectl, repo, dir)
 	if err != nil {
-		t.Fatalf("kubectl kustomize %s: %v\n%s", dir, err, stderr.String())
+		t.Fatal(err)
 	}
 	return out
 }
 
 func decode(data []byte) ([]*unstructured.Unstructured, error) {
-	var objs []*unstructured.Unstructured
-	decoder := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	for {
-		// Decoding into Unstructured keeps integers int64.
-		obj := &unstructured.Unstructured{}
-		if err := decoder.Decode(obj); errors.Is(err, io.EOF) {
-			return objs, nil
-		} else if err != nil {
-			return nil, err
-		}
-		if len(obj.Object) > 0 {
-			objs = append(objs, obj)
-		}
-	}
+	return DecodeObjects(data)
 }
 
 // encode writes objects as one multi-document YAML stream.
 func encode(t *testing.T, objs []*unstructured.Unstructured) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	for _, obj := range objs {
-		data, err := yaml.Marshal(obj.Object)
-		if err != nil {
-			t.Fatal(err)
-		}
-		buf.WriteString("---\n")
-		buf.Write(data)
+	data, err := EncodeObjects(objs)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return buf.Bytes()
-}
-
-// only returns the objects of the given kinds.
-func only(objs []*unstructured.Unstructured, kinds ...string) []*unstructured.Unstructured {
-	var out []*unstructured.Unstructured
-	for _, obj := range objs {
-		for _, kind := range kinds {
-			if obj.GetKind() == kind {
-				out = append(out, obj)
-			}
-		}
-	}
-	return out
+	return data
 }
 
 // one returns the single object of kind, failing the test unless there is
@@ -186,13 +145,4 @@ func waitFor(t *testing.T, timeout time.Duration, check func() (bool, string)) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-}
-
-func field(obj *unstructured.Unstructured, path ...string) string {
-	s, _, _ := unstructured.NestedString(obj.Object, path...)
-	return s
-}
-
-func nameOf(obj *unstructured.Unstructured) string {
-	return strings.TrimPrefix(obj.GetNamespace()+"/"+obj.GetName(), "/")
 }

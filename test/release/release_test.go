@@ -5,10 +5,11 @@ SPDX-License-Identifier: Apache-2.0
 
 // Package release checks what a release ships, as a user receives it:
 // `make release` writes dist/install.yaml (config/default with the released
-// image) and the API server accepts every object of it; the alert rules of
-// config/components/alerts fire when and only when they should (Prometheus's
-// own rule unit tests, run by promtool) and are accepted as a
-// PrometheusRule; `make build-multiarch` and the Dockerfile's builder stage
+// image) and the Helm chart dist/p3o-operator-X.Y.Z.tgz (which loads and
+// deploys the released image), and the API server accepts every object of
+// both; the alert rules of config/components/alerts fire when and only when
+// they should (Prometheus's own rule unit tests, run by promtool) and are
+// accepted as a PrometheusRule; `make build-multiarch` and the Dockerfile's builder stage
 // cross-compile static binaries for linux/amd64 and linux/arm64 carrying the
 // version.
 package release
@@ -20,16 +21,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	helmchart "helm.sh/helm/v4/pkg/chart/v2"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"sigs.k8s.io/yaml"
 
 	"p3o.dev/p3o-operator/internal/controlplane"
+	"p3o.dev/p3o-operator/test/chart"
 	"p3o.dev/p3o-operator/test/deploy"
 )
 
@@ -73,13 +75,9 @@ func release(t *testing.T, ctx context.Context, args ...string) string {
 // render runs `kubectl kustomize dir` (relative to the repository root).
 func render(t *testing.T, dir string) []*unstructured.Unstructured {
 	t.Helper()
-	cmd := exec.Command(kubectl, "kustomize", dir)
-	cmd.Dir = repo
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := deploy.Kustomize(kubectl, repo, dir)
 	if err != nil {
-		t.Fatalf("kubectl kustomize %s: %v\n%s", dir, err, stderr.String())
+		t.Fatal(err)
 	}
 	return decode(t, out)
 }
@@ -197,11 +195,17 @@ func TestMakeRelease(t *testing.T) {
 		}
 	})
 
+	t.Run("the Helm chart, packaged with the release's version and image", func(t *testing.T) {
+		checkPackagedChart(t, filepath.Dir(installYAML), "1.2.3", "ghcr.io/p3o-dev/p3o-operator")
+	})
+
 	t.Run("a leading v and another image repository", func(t *testing.T) {
-		objs := readObjects(t, release(t, ctx, "VERSION=v0.4.0-rc.1", "IMAGE_REPO=registry.example/p3o/operator"))
+		installYAML := release(t, ctx, "VERSION=v0.4.0-rc.1", "IMAGE_REPO=registry.example/p3o/operator")
+		objs := readObjects(t, installYAML)
 		if got, want := images(objs), []string{"registry.example/p3o/operator:v0.4.0-rc.1"}; !slices.Equal(got, want) {
 			t.Errorf("images %v, want %v", got, want)
 		}
+		checkPackagedChart(t, filepath.Dir(installYAML), "0.4.0-rc.1", "registry.example/p3o/operator")
 	})
 
 	t.Run("no release without a release version", func(t *testing.T) {
@@ -211,13 +215,13 @@ func TestMakeRelease(t *testing.T) {
 			if err == nil || !strings.Contains(out, "VERSION must be a release version") {
 				t.Errorf("make release VERSION=%q: %v\n%s", version, err, out)
 			}
-			if _, err := os.Stat(filepath.Join(dist, "install.yaml")); err == nil {
-				t.Errorf("make release VERSION=%q wrote install.yaml", version)
+			if written, _ := os.ReadDir(dist); len(written) > 0 {
+				t.Errorf("make release VERSION=%q wrote %s", version, written[0].Name())
 			}
 		}
 	})
 
-	t.Run("leaves no temporary overlay behind", func(t *testing.T) {
+	t.Run("leaves no temporary files behind", func(t *testing.T) {
 		leftovers, _ := filepath.Glob(filepath.Join(repo, ".release-*"))
 		if len(leftovers) > 0 {
 			t.Errorf("left behind: %v", leftovers)
@@ -254,29 +258,8 @@ func TestReleaseAppliesToAPIServer(t *testing.T) {
 		if out, err := cp.Kubectl(ctx, "apply", "--server-side", "-f", nsFile); err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		args := []string{"apply", "--dry-run=server", "-o", "name", "-f", file}
-		if serverSide {
-			args = append(args, "--server-side")
-		}
-		out, err := cp.Kubectl(ctx, args...)
-		if err != nil {
-			t.Fatalf("the API server refuses objects: %v", err)
-		}
-		// -o name prints kind.group/name per object; kubectl's warnings
-		// (client-side apply over objects created otherwise) are not names.
-		var accepted []string
-		for _, line := range strings.Split(out, "\n") {
-			if objectName.MatchString(line) {
-				accepted = append(accepted, line)
-			}
-		}
-		for _, obj := range objs {
-			if name := resourceName(obj); !slices.Contains(accepted, name) {
-				t.Errorf("kubectl %s does not report %s as applied:\n%s", strings.Join(args, " "), name, out)
-			}
-		}
-		if len(accepted) != len(objs) {
-			t.Errorf("kubectl reports %d objects, the file has %d:\n%s", len(accepted), len(objs), out)
+		if err := deploy.DryRunApply(ctx, cp, objs, file, serverSide); err != nil {
+			t.Error(err)
 		}
 	}
 
@@ -297,6 +280,21 @@ func TestReleaseAppliesToAPIServer(t *testing.T) {
 			t.Errorf("the API server accepts Certificates without spec.secretName: %v\n%s", err, out)
 		}
 	})
+	t.Run("the packaged Helm chart with its default values", func(t *testing.T) {
+		r, err := chart.Render(filepath.Join(filepath.Dir(installYAML), "p3o-operator-1.2.3.tgz"), "p3o-operator", "p3o-system", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// helm install --create-namespace makes the namespace.
+		ns := &unstructured.Unstructured{}
+		ns.SetAPIVersion("v1")
+		ns.SetKind("Namespace")
+		ns.SetName("p3o-system")
+		objs := append(r.Objects, ns)
+		file := filepath.Join(t.TempDir(), "chart.yaml")
+		writeObjects(t, file, objs)
+		dryRun(t, objs, file, true)
+	})
 	t.Run("config/overlays/alerts", func(t *testing.T) {
 		objs := render(t, "config/overlays/alerts")
 		if n := len(only(objs, "PrometheusRule")); n != 1 {
@@ -308,30 +306,66 @@ func TestReleaseAppliesToAPIServer(t *testing.T) {
 	})
 }
 
-var objectName = regexp.MustCompile(`^[a-z0-9.-]+/[a-z0-9.-]+$`)
-
-// resourceName is how kubectl -o name names obj: kind.group/name.
-func resourceName(obj *unstructured.Unstructured) string {
-	gvk := obj.GroupVersionKind()
-	resource := strings.ToLower(gvk.Kind)
-	if gvk.Group != "" {
-		resource += "." + gvk.Group
-	}
-	return resource + "/" + obj.GetName()
-}
-
 func writeObjects(t *testing.T, path string, objs []*unstructured.Unstructured) {
 	t.Helper()
-	var buf bytes.Buffer
-	for _, obj := range objs {
-		data, err := yaml.Marshal(obj.Object)
-		if err != nil {
-			t.Fatal(err)
-		}
-		buf.WriteString("---\n")
-		buf.Write(data)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+	data, err := deploy.EncodeObjects(objs)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkPackagedChart checks the chart make release packaged into dist: it
+// loads, has the release's version, appVersion vVERSION and otherwise the
+// repository's chart, and deploys imageRepo:vVERSION by default.
+func checkPackagedChart(t *testing.T, dist, version, imageRepo string) {
+	t.Helper()
+	path := filepath.Join(dist, "p3o-operator-"+version+".tgz")
+	packaged, err := chart.Load(path)
+	if err != nil {
+		t.Fatalf("loading the packaged chart: %v", err)
+	}
+	if got := packaged.Metadata.Version; got != version {
+		t.Errorf("chart version %s, want %s", got, version)
+	}
+	if got := packaged.Metadata.AppVersion; got != "v"+version {
+		t.Errorf("appVersion %s, want v%s", got, version)
+	}
+
+	source, err := chart.Load(filepath.Join(repo, chart.Dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := func(ch *helmchart.Chart) map[string]string {
+		out := map[string]string{}
+		for _, f := range append(slices.Clone(ch.Templates), ch.Files...) {
+			out[f.Name] = string(f.Data)
+		}
+		for _, f := range ch.Raw {
+			if f.Name == "values.yaml" {
+				out[f.Name] = string(f.Data)
+			}
+		}
+		return out
+	}
+	want := files(source)
+	if imageRepo != "ghcr.io/p3o-dev/p3o-operator" {
+		want["values.yaml"] = strings.Replace(want["values.yaml"], "repository: ghcr.io/p3o-dev/p3o-operator", "repository: "+imageRepo, 1)
+	}
+	if diff := cmp.Diff(want, files(packaged)); diff != "" {
+		t.Errorf("the packaged chart differs from charts/p3o-operator in more than version and image (-repository +package):\n%s", diff)
+	}
+
+	r, err := chart.Render(path, "p3o-operator", "p3o-system", nil)
+	if err != nil {
+		t.Fatalf("rendering the packaged chart: %v", err)
+	}
+	if got, want := images(r.Objects), []string{imageRepo + ":v" + version}; !slices.Equal(got, want) {
+		t.Errorf("the packaged chart deploys %v, want %v", got, want)
+	}
+	if n := len(only(r.Objects, "CustomResourceDefinition")); n != 5 {
+		t.Errorf("the packaged chart has %d CRDs, want 5", n)
 	}
 }
