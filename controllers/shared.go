@@ -101,6 +101,10 @@ func statusOf(obj client.Object) any {
 	return reflect.ValueOf(obj).Elem().FieldByName("Status").Addr().Interface()
 }
 
+// ConflictRecheck is when an object whose status patch met a newer
+// version is looked at again, unless that version's event comes first.
+const ConflictRecheck = 200 * time.Millisecond
+
 // errConflict marks a status patch made against a stale copy.
 var errConflict = errors.New("status patch conflicted with a newer version")
 
@@ -125,8 +129,10 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 		}
 		switch err := patchStatus(ctx, c, before, obj); {
 		case errors.Is(err, errConflict) && retErr == nil:
-			// Not a failure: the cache had not caught up. Look again shortly.
-			res, retErr = reconcile.Result{RequeueAfter: time.Second}, nil
+			// Not a failure: the cache had not caught up. The newer version's
+			// watch event requeues the object as well; look again shortly in
+			// any case.
+			res, retErr = reconcile.Result{RequeueAfter: ConflictRecheck}, nil
 		case err != nil:
 			retErr = errors.Join(retErr, err)
 		}

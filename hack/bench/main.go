@@ -263,7 +263,22 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 		}()
 	}
 
-	if err := converge(ctx, admin, org, op); err != nil {
+	// Every 10 s: the writes so far by resource and the operator's memory,
+	// to see where the convergence spends its time.
+	progress := func() {
+		w, err := writes(ctx, cp.Config)
+		if err != nil {
+			return
+		}
+		done := map[string]int{}
+		for k, v := range w.byResource {
+			done[k] = v - before.byResource[k]
+		}
+		rss, heap := memory.current()
+		logf("%4.0f s: status writes %v, report writes %d, RSS %.0f MiB (peak %.0f), heap in use %.0f MiB",
+			time.Since(start).Seconds(), done, w.reports-before.reports, rss, memory.peakRSS(), heap)
+	}
+	if err := converge(ctx, admin, org, op, progress); err != nil {
 		return res, err
 	}
 	res.ConvergenceSeconds = time.Since(start).Seconds()
@@ -542,9 +557,14 @@ func parallel(n int, objs []client.Object, fn func(client.Object) error) error {
 
 // converge waits until the hub office's rollup equals the generated totals
 // and every object is Ready at its generation.
-func converge(ctx context.Context, c client.Client, org *organisation, op *controlplane.Operator) error {
+func converge(ctx context.Context, c client.Client, org *organisation, op *controlplane.Operator, progress func()) error {
 	deadline := time.Now().Add(30 * time.Minute)
+	lastProgress := time.Now()
 	for {
+		if time.Since(lastProgress) >= 10*time.Second {
+			progress()
+			lastProgress = time.Now()
+		}
 		if ok, why := converged(ctx, c, org); ok {
 			return nil
 		} else if time.Now().After(deadline) {
@@ -716,6 +736,8 @@ type memoryWatch struct {
 	mu      sync.Mutex
 	heap    float64
 	rss     float64
+	// nowRSS and nowHeap are the latest samples.
+	nowRSS, nowHeap float64
 	stop    chan struct{}
 	once    sync.Once
 }
@@ -751,10 +773,14 @@ func (m *memoryWatch) watch() func() {
 func (m *memoryWatch) sampleRSS() {
 	if status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", m.pid)); err == nil {
 		for _, line := range strings.Split(string(status), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			if f := strings.Fields(line); len(f) >= 2 && (f[0] == "VmHWM:" || f[0] == "VmRSS:") {
 				kb, _ := strconv.ParseFloat(f[1], 64)
 				m.mu.Lock()
-				m.rss = max(m.rss, kb/1024)
+				if f[0] == "VmHWM:" {
+					m.rss = max(m.rss, kb/1024)
+				} else {
+					m.nowRSS = kb / 1024
+				}
 				m.mu.Unlock()
 			}
 		}
@@ -773,10 +799,23 @@ func (m *memoryWatch) sampleHeap() {
 		if mm := heapLine.FindStringSubmatch(line); mm != nil {
 			v, _ := strconv.ParseFloat(mm[1], 64)
 			m.mu.Lock()
-			m.heap = max(m.heap, v/(1<<20))
+			m.heap, m.nowHeap = max(m.heap, v/(1<<20)), v/(1<<20)
 			m.mu.Unlock()
 		}
 	}
+}
+
+// current is the latest RSS and heap in use.
+func (m *memoryWatch) current() (float64, float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.nowRSS, m.nowHeap
+}
+
+func (m *memoryWatch) peakRSS() float64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rss
 }
 
 func (m *memoryWatch) peaks() (float64, float64) {
