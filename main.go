@@ -97,7 +97,7 @@ func main() {
 	flag.StringVar(&leaderElectNS, "leader-election-namespace", "", "Namespace of the leader election lease (default: the pod's namespace).")
 	flag.Float64Var(&kubeAPIQPS, "kube-api-qps", 50, "Queries per second the operator may send to the API server.")
 	flag.IntVar(&kubeAPIBurst, "kube-api-burst", 100, "Burst of queries the operator may send to the API server.")
-	flag.IntVar(&reconcilersOpts.MaxConcurrentReconciles, "max-concurrent-reconciles", 2, "Reconciles each controller runs in parallel.")
+	flag.IntVar(&reconcilersOpts.MaxConcurrentReconciles, "max-concurrent-reconciles", 4, "Reconciles each controller runs in parallel; each waits on the API server for its status write.")
 	flag.BoolVar(&profiling, "profiling", false, "Serve Go's pprof profiles under /debug/pprof/ on the metrics endpoint, behind the same authentication and authorisation as /metrics (the subject must be allowed to get the non-resource URL /debug/pprof/*).")
 	flag.BoolVar(&printVersion, "version", false, "Print the version, commit and build date, and exit.")
 	zapOptions.BindFlags(flag.CommandLine)

@@ -118,7 +118,7 @@ func main() {
 	flag.IntVar(&cfg.burst, "burst", 200, "client burst of the operator and of the floor client")
 	flag.StringVar(&cfg.operator, "operator", "bin/p3o-operator", "operator binary")
 	flag.StringVar(&cfg.out, "out", "bin/bench.json", "where to write the figures as JSON")
-	flag.StringVar(&cfg.memoryLimit, "memory-limit", "200MiB", "GOMEMLIMIT of the operator, as config/manager sets it (empty: none)")
+	flag.StringVar(&cfg.memoryLimit, "memory-limit", "150MiB", "GOMEMLIMIT of the operator, as config/manager sets it (empty: none)")
 	flag.Parse()
 	defaults := map[string][6]int{"default": {5, 20, 200, 10000, 2000, 60}, "small": {5, 4, 20, 1000, 200, 30}, "large": {5, 60, 600, 30000, 6000, 60}}[*size]
 	if defaults[0] == 0 {
@@ -255,6 +255,14 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 	defer stopMemory()
 	var cpuProfile chan error
 	if cfg.profile != "" {
+		// The heap 15 s in, while the caches fill and every object is queued
+		// (where the peak RSS has been).
+		go func() {
+			time.Sleep(15 * time.Second)
+			if err := saveProfile(op.MetricsAddress, "heap", filepath.Join(cfg.profile, fmt.Sprintf("heap-start-%d.pprof", runIndex+1))); err != nil {
+				logf("%v", err)
+			}
+		}()
 		// The convergence's first minute (most of it at the small and
 		// default sizes), where the CPU goes while every object is new.
 		cpuProfile = make(chan error, 1)
