@@ -746,8 +746,8 @@ type memoryWatch struct {
 	rss     float64
 	// nowRSS and nowHeap are the latest samples.
 	nowRSS, nowHeap float64
-	stop    chan struct{}
-	once    sync.Once
+	stop            chan struct{}
+	once            sync.Once
 }
 
 var heapLine = regexp.MustCompile(`^go_memstats_heap_inuse_bytes ([0-9.e+]+)$`)
