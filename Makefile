@@ -67,13 +67,16 @@ test: verify-generated lint ## Run the whole suite: generated-file check, lint, 
 # RUNS=3 measures three times on fresh control planes and prints the median
 # and the spread. Figures go to bin/bench-$(SIZE).json, the operator's CPU
 # and heap profiles to bin/bench-$(SIZE)-profiles/ (go tool pprof).
+# BENCH_FLAGS passes more, e.g. BENCH_FLAGS=-memory-limit=450MiB for an
+# operator sized for 30,000 projects (go run ./hack/bench -help lists them).
 SIZE ?= default
 RUNS ?= 1
+BENCH_FLAGS ?=
 
 .PHONY: bench
 bench: bench-go build ## Measure the operator on the local control plane against the floor (SIZE=small|default|large, RUNS=3).
 	@$(ASSETS) KUBEBUILDER_ASSETS="$$assets" go run ./hack/bench -size $(SIZE) -runs $(RUNS) -operator bin/p3o-operator \
-		-out bin/bench-$(SIZE).json -profile bin/bench-$(SIZE)-profiles
+		-out bin/bench-$(SIZE).json -profile bin/bench-$(SIZE)-profiles $(BENCH_FLAGS)
 
 .PHONY: bench-go
 bench-go: ## Run the Go benchmarks of the pure packages (10,000 children).
