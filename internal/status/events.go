@@ -46,10 +46,13 @@ type Event struct {
 
 // transitions lists the events for what changed between before and after:
 // health turning Red or recovering, and a refused attachment. reason is
-// the first reason of the new health.
+// the first reason of the new health. Events record changes of a state
+// already assessed: an object's first assessment is its status (a sync of
+// 10,000 new projects would otherwise post thousands of warnings at once).
 func transitions(before, after conditions.Object, oldHealth, newHealth v1alpha1.Health, reason string) []Event {
 	var out []Event
 	switch {
+	case oldHealth == "":
 	case newHealth == v1alpha1.HealthRed && oldHealth != v1alpha1.HealthRed:
 		out = append(out, Event{corev1.EventTypeWarning, EventHealthRed, "Assess", "Health is Red: " + reason})
 	case oldHealth == v1alpha1.HealthRed && newHealth != v1alpha1.HealthRed && newHealth != "":
@@ -64,7 +67,8 @@ func transitions(before, after conditions.Object, oldHealth, newHealth v1alpha1.
 }
 
 // gateTransitions lists an event for each gate that starts failing (or
-// whose review expired) or becomes satisfied.
+// whose review expired) or becomes satisfied; a gate evaluated for the first
+// time records none (see transitions).
 func gateTransitions(before, after v1alpha1.ComplianceStatus) []Event {
 	was := map[string]v1alpha1.GateState{}
 	for _, g := range before.Gates {
@@ -72,7 +76,9 @@ func gateTransitions(before, after v1alpha1.ComplianceStatus) []Event {
 	}
 	var out []Event
 	for _, g := range after.Gates {
-		switch prev := was[g.Name]; {
+		prev, evaluated := was[g.Name]
+		switch {
+		case !evaluated:
 		case g.State == v1alpha1.GateUnmet && prev != v1alpha1.GateUnmet:
 			reason := EventGateUnmet
 			if g.Cause == v1alpha1.CauseReviewExpired {

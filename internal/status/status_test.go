@@ -89,6 +89,13 @@ func reasons(events []Event) []string {
 func TestProjectMissingAGate(t *testing.T) {
 	p := delivering("crm")
 	facts := governed(ogcOffice("pmo", v1alpha1.EnforcementAudit), review("g1", 1, "2026-01-10", "Green"), review("g2", 2, "2026-03-10", "Green"))
+	// Assessed first while Initiating (Gate 3 not yet required), then
+	// moved to Delivering: the gate turning unmet is an event.
+	p.Spec.Phase = v1alpha1.ProjectInitiating
+	if first := SetProject(p, facts, rules(t), now); len(first.Events) != 0 {
+		t.Errorf("the first assessment records %v; it is the status", reasons(first.Events))
+	}
+	p.Spec.Phase = v1alpha1.ProjectDelivering
 	out := SetProject(p, facts, rules(t), now)
 
 	if p.Status.Health != v1alpha1.HealthAmber || !strings.Contains(strings.Join(p.Status.HealthReasons, "|"), "gate unmet: Gate 3 Investment decision: no review") {
@@ -268,6 +275,11 @@ func TestTransitions(t *testing.T) {
 	}
 	if got := transitions(after, after, v1alpha1.HealthRed, v1alpha1.HealthAmber, ""); strings.Join(reasons(got), ",") != EventHealthRecovered {
 		t.Errorf("events %+v; want HealthRecovered only", got)
+	}
+	// A first assessment of Red is the status, not an event; a refusal is
+	// an event even then.
+	if got := transitions(before, after, "", v1alpha1.HealthRed, "late"); strings.Join(reasons(got), ",") != EventNotPermitted {
+		t.Errorf("first assessment: events %+v; want NotPermitted only", got)
 	}
 }
 
