@@ -7,7 +7,6 @@ package chart
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,7 +40,7 @@ func TestRenderingsApplyToAPIServer(t *testing.T) {
 			r := s.render(t)
 			createNamespace(t, ctx, cp, s.namespace)
 			file := filepath.Join(t.TempDir(), "rendering.yaml")
-			writeObjects(t, file, r.Objects)
+			deploy.WriteObjects(t, file, r.Objects)
 			if err := deploy.DryRunApply(ctx, cp, r.Objects, file, true); err != nil {
 				t.Error(err)
 			}
@@ -54,7 +53,7 @@ func TestRenderingsApplyToAPIServer(t *testing.T) {
 			unstructured.RemoveNestedField(m.Object, "spec", "selector")
 		}
 		file := filepath.Join(t.TempDir(), "broken.yaml")
-		writeObjects(t, file, r.Objects)
+		deploy.WriteObjects(t, file, r.Objects)
 		if err := deploy.DryRunApply(ctx, cp, r.Objects, file, true); err == nil || !strings.Contains(err.Error(), "selector") {
 			t.Errorf("the API server accepts a ServiceMonitor without spec.selector: %v", err)
 		}
@@ -130,19 +129,8 @@ func createNamespace(t *testing.T, ctx context.Context, cp *controlplane.Control
 	ns.SetKind("Namespace")
 	ns.SetName(name)
 	file := filepath.Join(t.TempDir(), "namespace.yaml")
-	writeObjects(t, file, []*unstructured.Unstructured{ns})
+	deploy.WriteObjects(t, file, []*unstructured.Unstructured{ns})
 	if out, err := cp.Kubectl(ctx, "apply", "--server-side", "-f", file); err != nil {
 		t.Fatalf("%v\n%s", err, out)
-	}
-}
-
-func writeObjects(t *testing.T, path string, objs []*unstructured.Unstructured) {
-	t.Helper()
-	data, err := deploy.EncodeObjects(objs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -23,7 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
-	"p3o.dev/p3o-operator/internal/controlplane"
+	"p3o.dev/p3o-operator/test/deploy"
 )
 
 // repo is the repository root, kubectl the control plane's kubectl and
@@ -32,14 +32,9 @@ var repo, kubectl, chartPath string
 
 func TestMain(m *testing.M) {
 	var err error
-	if repo, err = controlplane.RepoRoot(); err != nil {
+	if repo, kubectl, err = deploy.RepoAndKubectl(); err != nil {
 		panic(err)
 	}
-	assets, err := controlplane.Assets(repo)
-	if err != nil {
-		panic(err)
-	}
-	kubectl = filepath.Join(assets, "kubectl")
 	chartPath = filepath.Join(repo, Dir)
 	os.Exit(m.Run())
 }

@@ -31,14 +31,9 @@ var repo, kubectl string
 
 func TestMain(m *testing.M) {
 	var err error
-	if repo, err = controlplane.RepoRoot(); err != nil {
+	if repo, kubectl, err = RepoAndKubectl(); err != nil {
 		panic(err)
 	}
-	assets, err := controlplane.Assets(repo)
-	if err != nil {
-		panic(err)
-	}
-	kubectl = filepath.Join(assets, "kubectl")
 	os.Exit(m.Run())
 }
 

@@ -8,11 +8,30 @@ package deploy
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
+
+	"p3o.dev/p3o-operator/internal/controlplane"
 )
+
+// RepoAndKubectl returns the repository root and the control plane's
+// kubectl (built by hack/controlplane.sh when missing), for the TestMain of
+// a package that renders and applies manifests.
+func RepoAndKubectl() (repo, kubectl string, err error) {
+	if repo, err = controlplane.RepoRoot(); err != nil {
+		return "", "", err
+	}
+	assets, err := controlplane.Assets(repo)
+	if err != nil {
+		return "", "", err
+	}
+	return repo, filepath.Join(assets, "kubectl"), nil
+}
 
 // Kustomize runs `kubectl kustomize dir` in the repository at root (dir
 // relative to it) and returns the rendering.
@@ -40,4 +59,17 @@ func EncodeObjects(objs []*unstructured.Unstructured) ([]byte, error) {
 		buf.Write(data)
 	}
 	return buf.Bytes(), nil
+}
+
+// WriteObjects writes objects to path as one multi-document YAML stream,
+// failing the test when it cannot.
+func WriteObjects(t testing.TB, path string, objs []*unstructured.Unstructured) {
+	t.Helper()
+	data, err := EncodeObjects(objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -40,14 +40,9 @@ var repo, kubectl string
 
 func TestMain(m *testing.M) {
 	var err error
-	if repo, err = controlplane.RepoRoot(); err != nil {
+	if repo, kubectl, err = deploy.RepoAndKubectl(); err != nil {
 		panic(err)
 	}
-	assets, err := controlplane.Assets(repo)
-	if err != nil {
-		panic(err)
-	}
-	kubectl = filepath.Join(assets, "kubectl")
 	os.Exit(m.Run())
 }
 
@@ -254,7 +249,7 @@ func TestReleaseAppliesToAPIServer(t *testing.T) {
 		t.Helper()
 		// A dry run creates nothing, so the namespaces come first.
 		nsFile := filepath.Join(t.TempDir(), "namespaces.yaml")
-		writeObjects(t, nsFile, only(objs, "Namespace"))
+		deploy.WriteObjects(t, nsFile, only(objs, "Namespace"))
 		if out, err := cp.Kubectl(ctx, "apply", "--server-side", "-f", nsFile); err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
@@ -275,7 +270,7 @@ func TestReleaseAppliesToAPIServer(t *testing.T) {
 			unstructured.RemoveNestedField(c.Object, "spec", "secretName")
 		}
 		file := filepath.Join(t.TempDir(), "broken.yaml")
-		writeObjects(t, file, objs)
+		deploy.WriteObjects(t, file, objs)
 		if out, err := cp.Kubectl(ctx, "apply", "--server-side", "--dry-run=server", "-f", file); err == nil || !strings.Contains(out, "secretName") {
 			t.Errorf("the API server accepts Certificates without spec.secretName: %v\n%s", err, out)
 		}
@@ -292,7 +287,7 @@ func TestReleaseAppliesToAPIServer(t *testing.T) {
 		ns.SetName("p3o-system")
 		objs := append(r.Objects, ns)
 		file := filepath.Join(t.TempDir(), "chart.yaml")
-		writeObjects(t, file, objs)
+		deploy.WriteObjects(t, file, objs)
 		dryRun(t, objs, file, true)
 	})
 	t.Run("config/overlays/alerts", func(t *testing.T) {
@@ -301,20 +296,9 @@ func TestReleaseAppliesToAPIServer(t *testing.T) {
 			t.Fatalf("config/overlays/alerts renders %d PrometheusRules, want 1", n)
 		}
 		file := filepath.Join(t.TempDir(), "alerts.yaml")
-		writeObjects(t, file, objs)
+		deploy.WriteObjects(t, file, objs)
 		dryRun(t, objs, file, true)
 	})
-}
-
-func writeObjects(t *testing.T, path string, objs []*unstructured.Unstructured) {
-	t.Helper()
-	data, err := deploy.EncodeObjects(objs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // checkPackagedChart checks the chart make release packaged into dist: it
