@@ -57,15 +57,34 @@ type Rendered struct {
 // within MaxBytes; a cut report says so in Truncated and Notes.
 func Render(full Report) Rendered {
 	var out Rendered
-	for _, l := range steps {
+	for i, l := range steps {
 		r := cut(full, l)
-		out = Rendered{Data: map[string]string{KeyJSON: renderJSON(r), KeyMarkdown: renderMarkdown(r), KeyCSV: renderCSV(r)}, Truncated: r.Truncated}
+		if i < len(steps)-1 && len(r.Projects)*minRowBytes > MaxBytes {
+			// Its rows alone cannot fit: rendering this step would be
+			// thrown away (10,000 rows are 70 MB of garbage and most of the
+			// time a large office's report takes).
+			continue
+		}
+		out = renderStep(r)
 		if size(out.Data) <= MaxBytes {
 			break
 		}
 	}
 	return out
 }
+
+func renderStep(r Report) Rendered {
+	return Rendered{Data: map[string]string{KeyJSON: renderJSON(r), KeyMarkdown: renderMarkdown(r), KeyCSV: renderCSV(r)}, Truncated: r.Truncated}
+}
+
+// minRowBytes is a lower bound of what one project row adds to a report's
+// keys: half of what a row of empty fields adds (a row's text only makes it
+// longer; the half leaves room for placeholders longer than short values).
+var minRowBytes = func() int {
+	without := size(renderStep(Report{}).Data)
+	with := size(renderStep(Report{Projects: []ProjectRow{{}}}).Data)
+	return (with - without) / 2
+}()
 
 func size(data map[string]string) int {
 	n := 0

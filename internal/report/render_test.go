@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -243,6 +244,43 @@ func TestTruncatedCSVSaysSo(t *testing.T) {
 	for _, row := range small {
 		if strings.HasPrefix(row[0], TruncatedMarker) {
 			t.Errorf("a complete projects.csv says it is truncated: %q", row)
+		}
+	}
+}
+
+// Skipping the steps whose rows alone cannot fit gives the very report that
+// rendering every step would have given.
+func TestSkippingStepsThatCannotFitChangesNothing(t *testing.T) {
+	if minRowBytes <= 0 {
+		t.Fatalf("minRowBytes %d: no lower bound", minRowBytes)
+	}
+	for _, n := range []int{10, 2500, 10_000} {
+		in := sampleInput()
+		for i := range n {
+			p := project(fmt.Sprintf("project-%05d", i), v1alpha1.HealthAmber, "100k", "104k", "cost forecast 104k uses 40% of the 10% tolerance on budget 100k")
+			in.Projects = append(in.Projects, p)
+		}
+		full := Build(in)
+		var want Rendered
+		for _, l := range steps {
+			want = renderStep(cut(full, l))
+			if size(want.Data) <= MaxBytes {
+				break
+			}
+		}
+		if got := Render(full); !reflect.DeepEqual(got, want) {
+			t.Errorf("%d projects: Render differs from rendering every step (truncated %v, want %v)", n, got.Truncated, want.Truncated)
+		}
+	}
+	// The bound holds: no rendered row is shorter.
+	full := Build(sampleInput())
+	for i := range full.Projects {
+		one := full
+		one.Projects = full.Projects[i : i+1]
+		none := full
+		none.Projects = nil
+		if added := size(renderStep(one).Data) - size(renderStep(none).Data); added < minRowBytes {
+			t.Errorf("row %s adds %d bytes, below the bound %d", full.Projects[i].Name, added, minRowBytes)
 		}
 	}
 }
