@@ -233,12 +233,6 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 	if err != nil {
 		return res, err
 	}
-	if cfg.memoryLimit != "" {
-		// The operator process inherits it, as the Deployment's env sets it.
-		if err := os.Setenv("GOMEMLIMIT", cfg.memoryLimit); err != nil {
-			return res, err
-		}
-	}
 	parentWrites, stopCounting, err := countParentWrites(ctx, fast, scheme, org.ns)
 	if err != nil {
 		return res, err
@@ -381,8 +375,27 @@ func startOperator(cp *controlplane.ControlPlane, binary string, cfg config) (*c
 		return nil, nil, err
 	}
 	logf("starting the operator (log: %s, GOMEMLIMIT %q)", logFile.Name(), cfg.memoryLimit)
+	// The operator gets GOMEMLIMIT, as the Deployment's env sets it; the
+	// bench's own environment must not keep it: the control plane of the
+	// next run would inherit it (a kube-apiserver limited to 150 MiB spends
+	// most of its CPU collecting garbage).
+	restore := func() {}
+	if cfg.memoryLimit != "" {
+		prev, had := os.LookupEnv("GOMEMLIMIT")
+		if err := os.Setenv("GOMEMLIMIT", cfg.memoryLimit); err != nil {
+			return nil, nil, err
+		}
+		restore = func() {
+			if had {
+				_ = os.Setenv("GOMEMLIMIT", prev)
+			} else {
+				_ = os.Unsetenv("GOMEMLIMIT")
+			}
+		}
+	}
 	op, err := cp.StartOperator(binary, logFile, "--metrics-secure=false", "--profiling",
 		"--kube-api-qps", strconv.FormatFloat(cfg.qps, 'f', -1, 64), "--kube-api-burst", strconv.Itoa(cfg.burst))
+	restore()
 	if err != nil {
 		logFile.Close()
 		return nil, nil, err
