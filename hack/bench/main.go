@@ -383,6 +383,7 @@ func startOperator(cp *controlplane.ControlPlane, binary string, cfg config) (*c
 	if cfg.memoryLimit != "" {
 		prev, had := os.LookupEnv("GOMEMLIMIT")
 		if err := os.Setenv("GOMEMLIMIT", cfg.memoryLimit); err != nil {
+			logFile.Close()
 			return nil, nil, err
 		}
 		restore = func() {
