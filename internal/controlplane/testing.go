@@ -6,8 +6,10 @@ SPDX-License-Identifier: Apache-2.0
 package controlplane
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
@@ -54,4 +56,23 @@ func (cp *ControlPlane) StartOperatorForTest(t testing.TB, binary string, extraA
 		}
 	})
 	return op
+}
+
+// SyncBuffer collects a process's output for a test to read meanwhile: a
+// bytes.Buffer safe to write from the process and read from the test.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

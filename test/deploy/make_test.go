@@ -6,7 +6,6 @@ SPDX-License-Identifier: Apache-2.0
 package deploy
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -88,25 +86,6 @@ func TestMakeDeployUndeploy(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to write from a process and read from
-// the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // make run works without certificates: the webhooks are off, and it says so.
 func TestMakeRunWithoutCertificates(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -125,7 +104,7 @@ func TestMakeRunWithoutCertificates(t *testing.T) {
 	// TMPDIR: a folder with no k8s-webhook-server/serving-certs in it.
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.Kubeconfig, "TMPDIR="+t.TempDir())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &syncBuffer{}
+	out := &controlplane.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ SPDX-License-Identifier: Apache-2.0
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -16,31 +15,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"p3o.dev/p3o-operator/internal/controlplane"
 )
-
-// syncBuffer collects a process's output for the test to read meanwhile.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // make demo KEEP=1: it logs to a file of its own run, shows how to scrape
 // the metrics, and when the operator exits it keeps the control plane,
@@ -64,7 +44,7 @@ func TestDemoKeepsTheControlPlaneWhenTheOperatorExits(t *testing.T) {
 	demo := exec.Command(filepath.Join(dir, "demo"), "--operator", filepath.Join(dir, "p3o-operator"), "--plugin", filepath.Join(dir, "kubectl-p3o"), "--keep")
 	demo.Dir = root
 	demo.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &syncBuffer{}
+	out := &controlplane.SyncBuffer{}
 	demo.Stdout, demo.Stderr = out, out
 	if err := demo.Start(); err != nil {
 		t.Fatal(err)
