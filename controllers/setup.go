@@ -52,14 +52,14 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		SkipNameValidation:      &opts.SkipNameValidation,
 	}
 	// Parents of every kind wait while any of them sees progress.
-	progress := &progress{}
+	sharedProgress := &progress{}
 	reconcilers := []struct {
 		name  string
 		setup func(ctrl.Manager, controller.Options) error
 	}{
-		{"Office", (&OfficeReconciler{Client: c, Recorder: events, Rules: rules, Reports: reports, Deferrals: newDeferrals(progress)}).SetupWithManager},
-		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events, Reports: reports, Deferrals: newDeferrals(progress)}).SetupWithManager},
-		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now, Reports: reports, Deferrals: newDeferrals(progress)}).SetupWithManager},
+		{"Office", (&OfficeReconciler{Client: c, Recorder: events, Rules: rules, Reports: reports, Deferrals: newDeferrals(sharedProgress)}).SetupWithManager},
+		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events, Reports: reports, Deferrals: newDeferrals(sharedProgress)}).SetupWithManager},
+		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now, Reports: reports, Deferrals: newDeferrals(sharedProgress)}).SetupWithManager},
 		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
 		{"GatewayReview", (&GatewayReviewReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
 	}
