@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sync"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -22,7 +23,8 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
 // trimForCache is the cache's transform: it drops what the operator never
 // reads (managedFields; on governance objects, which it never updates but
-// only patches the status of, kubectl's last-applied copy), and makes the
+// only patches the status of, kubectl's last-applied copy; the content of
+// report ConfigMaps, of which it keeps the digest: see keepDigestOnly), and makes the
 // governance objects share one copy of each string they repeat (gate names
 // and descriptions, condition types, reasons and messages, namespaces,
 // references). Ten thousand projects hold the same few hundred strings.
@@ -35,6 +37,8 @@ func trimForCache() toolscache.TransformFunc {
 			return out, err
 		}
 		switch obj := out.(type) {
+		case *corev1.ConfigMap:
+			keepDigestOnly(obj)
 		case *v1alpha1.Office, *v1alpha1.Portfolio, *v1alpha1.Programme, *v1alpha1.Project, *v1alpha1.GatewayReview:
 			meta := obj.(metav1.Object)
 			if annotations := meta.GetAnnotations(); annotations[lastApplied] != "" {
@@ -45,6 +49,19 @@ func trimForCache() toolscache.TransformFunc {
 		}
 		return out, nil
 	}
+}
+
+// keepDigestOnly drops a report ConfigMap's content from the cached copy:
+// the publisher compares reports by their digest (the annotation
+// AnnotationContentDigest it writes with them), and an office's report
+// of ten thousand projects is a megabyte. The annotation stays only while
+// it is the digest of the content the API server holds: a report edited
+// by hand loses it, and is written again at its next rebuild.
+func keepDigestOnly(cm *corev1.ConfigMap) {
+	if cm.Annotations[v1alpha1.AnnotationContentDigest] != "" && cm.Annotations[v1alpha1.AnnotationContentDigest] != contentDigest(cm.Data, cm.BinaryData) {
+		delete(cm.Annotations, v1alpha1.AnnotationContentDigest)
+	}
+	cm.Data, cm.BinaryData = nil, nil
 }
 
 // The interner keeps at most maxInterned strings of at most maxInternedLen

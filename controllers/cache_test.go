@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unsafe"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -78,5 +79,52 @@ func TestInternerIsBounded(t *testing.T) {
 	three := string([]byte("three"))
 	if got := in.intern(three); got != "three" || !sameBytes(got, three) {
 		t.Error("a string beyond the bound is not returned as it is")
+	}
+}
+
+// The cache keeps a report ConfigMap without its content, and its digest
+// annotation only while it is the digest of that content: a report edited
+// by hand no longer matches what the publisher would write, so it is
+// written again.
+func TestCacheKeepsReportsByDigest(t *testing.T) {
+	data := map[string]string{"report.md": "# Office hub\n", "report.json": `{"projects":10000}`}
+	digest := contentDigest(data, nil)
+	report := func(data map[string]string, annotations map[string]string) *corev1.ConfigMap {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "office-hub-report", Namespace: "pmo", Annotations: annotations}, Data: data}
+	}
+	transform := trimForCache()
+	for _, tc := range []struct {
+		name       string
+		in         *corev1.ConfigMap
+		wantDigest string
+	}{
+		{"as written", report(data, map[string]string{v1alpha1.AnnotationContentDigest: digest, "team": "pmo"}), digest},
+		{"edited by hand", report(map[string]string{"report.md": "# Office hub, edited\n", "report.json": data["report.json"]},
+			map[string]string{v1alpha1.AnnotationContentDigest: digest, "team": "pmo"}), ""},
+		{"a key added by hand", report(map[string]string{"report.md": data["report.md"], "report.json": data["report.json"], "notes": "x"},
+			map[string]string{v1alpha1.AnnotationContentDigest: digest, "team": "pmo"}), ""},
+		{"written before digests", report(data, map[string]string{"team": "pmo"}), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := transform(tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cm := out.(*corev1.ConfigMap)
+			if cm.Data != nil || cm.BinaryData != nil {
+				t.Errorf("the cache holds the report's content: %v", cm.Data)
+			}
+			if got := heldDigest(cm); got != tc.wantDigest {
+				t.Errorf("digest held %q, want %q", got, tc.wantDigest)
+			}
+			if cm.Annotations["team"] != "pmo" || cm.Name != "office-hub-report" {
+				t.Errorf("the cached ConfigMap changed: %+v", cm.ObjectMeta)
+			}
+		})
+	}
+	// The digest tells contents apart however they are split into keys.
+	if contentDigest(map[string]string{"a": "bc"}, nil) == contentDigest(map[string]string{"ab": "c"}, nil) ||
+		contentDigest(map[string]string{"a": "b"}, nil) == contentDigest(nil, map[string][]byte{"a": []byte("b")}) {
+		t.Error("different contents share a digest")
 	}
 }

@@ -27,6 +27,6 @@ func NewTestPublisher(c client.Client, now func() time.Time) TestPublisher {
 
 // Publish publishes in as obj's report under kind.
 func (t TestPublisher) Publish(ctx context.Context, obj reportedObject, kind string, settings v1alpha1.ReportSettings, settled bool, in report.Input) error {
-	_, err := t.p.publish(ctx, obj, kind, settings, true, in, settled, func() (report.Input, error) { return in, nil })
+	_, err := t.p.publish(ctx, obj, kind, settings, true, in, settled, false, func(context.Context, reportedObject) (report.Input, error) { return in, nil })
 	return err
 }

@@ -50,6 +50,7 @@ func (r *OfficeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 
 func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) (ctrl.Result, error) {
 	read := governance.Reader{Reader: r.Client}
+	shown := showsFigures(office)
 	facts, err := read.OfficeFacts(ctx, office)
 	if err != nil {
 		return ctrl.Result{}, err
@@ -78,7 +79,8 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	}
 	record(r.Recorder, office, status.SetOffice(office, facts, status.RuleErrors(facts.Policy, r.Rules), children).Events)
 
-	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, office.Status.Rollup, pending == 0, func() (report.Input, error) {
+	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, office.Status.Rollup, pending == 0, shown, func(ctx context.Context, obj reportedObject) (report.Input, error) {
+		office := obj.(*v1alpha1.Office)
 		programmes, projects, err := read.OfficeContents(ctx, office, children.Portfolios, children.Satellites)
 		if err != nil {
 			return report.Input{}, err
@@ -117,6 +119,7 @@ func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 			parentsOf(projectOffice)))).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
+		WatchesRawSource(r.Reports.rebuiltSource("Office")).
 		Named("office").
 		WithOptions(opts).
 		Complete(r)

@@ -46,6 +46,7 @@ func (r *PortfolioReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 
 func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Portfolio) (ctrl.Result, error) {
 	read := governance.Reader{Reader: r.Client}
+	shown := showsFigures(portfolio)
 	var children status.PortfolioChildren
 	programmes, refusedProgrammes, err := governance.Children[*v1alpha1.Programme](ctx, r.Client, portfolio, &v1alpha1.ProgrammeList{}, governance.IndexPortfolioRef)
 	if err != nil {
@@ -68,7 +69,8 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 	record(r.Recorder, portfolio, status.SetPortfolio(portfolio, facts, children).Events)
 
 	figures := []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted}
-	published, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, figures, pending == 0, func() (report.Input, error) {
+	published, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, figures, pending == 0, shown, func(ctx context.Context, obj reportedObject) (report.Input, error) {
+		portfolio := obj.(*v1alpha1.Portfolio)
 		beneath, err := read.ProjectsOf(ctx, programmes)
 		return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
 			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Of(portfolio.Status.Committed),
@@ -93,6 +95,7 @@ func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexOfficeRef, governance.Key)), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
+		WatchesRawSource(r.Reports.rebuiltSource("Portfolio")).
 		Named("portfolio").
 		WithOptions(opts).
 		Complete(r)

@@ -50,6 +50,7 @@ func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 
 func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Programme) (ctrl.Result, error) {
 	read := governance.Reader{Reader: r.Client}
+	shown := showsFigures(programme)
 	var projects status.Children[*v1alpha1.Project]
 	var err error
 	projects.Admitted, projects.Refused, err = governance.Children[*v1alpha1.Project](ctx, r.Client, programme, &v1alpha1.ProjectList{}, governance.IndexProgrammeRef)
@@ -71,7 +72,8 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 	record(r.Recorder, programme, outcome.Events)
 
 	figures := []any{programme.Status.Rollup, programme.Status.Health}
-	published, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, figures, pending == 0, func() (report.Input, error) {
+	published, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, figures, pending == 0, shown, func(ctx context.Context, obj reportedObject) (report.Input, error) {
+		programme := obj.(*v1alpha1.Programme)
 		return report.Input{Kind: "Programme", Namespace: programme.Namespace, Name: programme.Name, Health: programme.Status.Health,
 			Rollup: programme.Status.Rollup, Projects: projects.Admitted}, nil
 	})
@@ -101,6 +103,7 @@ func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
+		WatchesRawSource(r.Reports.rebuiltSource("Programme")).
 		Named("programme").
 		WithOptions(opts).
 		Complete(r)

@@ -47,6 +47,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	reports := newPublisher(c, mgr.GetAPIReader(), time.Now)
+	if err := mgr.Add(reports); err != nil {
+		return fmt.Errorf("adding the report publisher: %w", err)
+	}
 	controllerOpts := controller.Options{
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
 		SkipNameValidation:      &opts.SkipNameValidation,

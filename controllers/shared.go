@@ -149,10 +149,19 @@ func markPending(obj conditions.Object, children int, what string, published pub
 	case children > 0:
 		status.MarkPending(obj, v1alpha1.ReasonChildrenPending, pendingMessage(what))
 		wait = minPositive(wait, DeferralRecheck)
+	case published.rebuilding:
+		status.MarkPending(obj, v1alpha1.ReasonReportPending, "the live report is being rebuilt with these figures")
 	case published.pending:
 		status.MarkPending(obj, v1alpha1.ReasonReportPending, fmt.Sprintf("the live report is rebuilt with these figures within %s", published.wait.Round(time.Second)))
 	}
 	return wait
+}
+
+// showsFigures reports whether a parent's status already shows rolled-up
+// figures (it has been rolled up before): new figures are then written at
+// once, and its report follows them (see publisher).
+func showsFigures(obj conditions.Object) bool {
+	return conditions.Get(obj, v1alpha1.ConditionRolledUp) != nil
 }
 
 // pendingMessage says what a parent waits for. It names no count: the

@@ -680,6 +680,10 @@ const (
 	AnnotationSnapshotState = "governance.p3o.dev/snapshot-state"
 	// AnnotationBuiltAt is when a snapshot's content was built (RFC 3339).
 	AnnotationBuiltAt = "governance.p3o.dev/built-at"
+	// AnnotationContentDigest is the SHA-256 of a report ConfigMap's data,
+	// written with it: the operator compares reports by it instead of
+	// keeping their content in memory.
+	AnnotationContentDigest = "governance.p3o.dev/content-sha256"
 	// SnapshotOpen is the state of the current period's snapshot.
 	SnapshotOpen = "open"
 	// SnapshotSealed is the state of the snapshot of an ended period.

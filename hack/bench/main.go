@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -58,6 +59,7 @@ type config struct {
 	operator, out, memoryLimit                         string
 	runs                                               int
 	profile                                            string
+	operatorArgs                                       string
 }
 
 // Result holds every figure the benchmark reports.
@@ -118,6 +120,7 @@ func main() {
 	flag.IntVar(&cfg.burst, "burst", 200, "client burst of the operator and of the floor client")
 	flag.StringVar(&cfg.operator, "operator", "bin/p3o-operator", "operator binary")
 	flag.StringVar(&cfg.out, "out", "bin/bench.json", "where to write the figures as JSON")
+	flag.StringVar(&cfg.operatorArgs, "operator-args", "", "more flags for the operator, space-separated (--zap-log-level=1 logs each status patch and report rebuild)")
 	flag.StringVar(&cfg.memoryLimit, "memory-limit", "150MiB", "GOMEMLIMIT of the operator, as config/manager sets it (empty: none)")
 	flag.Parse()
 	defaults := map[string][6]int{"default": {5, 20, 200, 10000, 2000, 60}, "small": {5, 4, 20, 1000, 200, 30}, "large": {5, 60, 600, 30000, 6000, 60}}[*size]
@@ -233,7 +236,7 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 	if err != nil {
 		return res, err
 	}
-	parentWrites, stopCounting, err := countParentWrites(ctx, fast, scheme, org.ns)
+	parentWrites, stopCounting, err := watchWrites(ctx, fast, scheme, org.ns, parentLists())
 	if err != nil {
 		return res, err
 	}
@@ -322,9 +325,29 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 	res.SteadyWrites = steady.status + steady.reports - settled.status - settled.reports
 
 	logf("timing %d single-project edits", cfg.edits)
-	latencies, err := propagate(ctx, admin, org, cfg.edits)
+	editWrites, stopWatchingEdits, err := watchWrites(ctx, fast, scheme, org.ns, map[string]client.ObjectList{
+		"Office": &v1alpha1.OfficeList{}, "Portfolio": &v1alpha1.PortfolioList{}, "Programme": &v1alpha1.ProgrammeList{},
+		"Project": &v1alpha1.ProjectList{}, "ConfigMap": &corev1.ConfigMapList{}})
 	if err != nil {
 		return res, err
+	}
+	var editProfile chan error
+	if cfg.profile != "" {
+		// Where the CPU goes while single edits propagate.
+		editProfile = make(chan error, 1)
+		go func() {
+			editProfile <- saveProfile(op.MetricsAddress, "profile?seconds=20", filepath.Join(cfg.profile, fmt.Sprintf("cpu-edits-%d.pprof", runIndex+1)))
+		}()
+	}
+	latencies, err := propagate(ctx, admin, org, cfg.edits, editWrites)
+	stopWatchingEdits()
+	if err != nil {
+		return res, err
+	}
+	if editProfile != nil {
+		if err := <-editProfile; err != nil {
+			return res, err
+		}
 	}
 	res.PropagationP50Milli, res.PropagationP99Milli = percentile(latencies, 0.50), percentile(latencies, 0.99)
 	stopMemory()
@@ -394,8 +417,10 @@ func startOperator(cp *controlplane.ControlPlane, binary string, cfg config) (*c
 			}
 		}
 	}
-	op, err := cp.StartOperator(binary, logFile, "--metrics-secure=false", "--profiling",
-		"--kube-api-qps", strconv.FormatFloat(cfg.qps, 'f', -1, 64), "--kube-api-burst", strconv.Itoa(cfg.burst))
+	args := append([]string{"--metrics-secure=false", "--profiling",
+		"--kube-api-qps", strconv.FormatFloat(cfg.qps, 'f', -1, 64), "--kube-api-burst", strconv.Itoa(cfg.burst)},
+		strings.Fields(cfg.operatorArgs)...)
+	op, err := cp.StartOperator(binary, logFile, args...)
 	restore()
 	if err != nil {
 		logFile.Close()
@@ -409,39 +434,80 @@ func startOperator(cp *controlplane.ControlPlane, binary string, cfg config) (*c
 	}, nil
 }
 
-// parentWrites counts the changes each office, portfolio and programme
-// saw, from a watch (every status write that changes an object is one
-// MODIFIED event).
-type parentWrites struct {
-	mu     sync.Mutex
-	counts map[string]int
+// writeLog records when each object of the watched kinds changed, from a
+// watch (every write that changes an object is one MODIFIED event).
+type writeLog struct {
+	mu    sync.Mutex
+	times map[string][]time.Time // "Kind name" → when it changed
 }
 
-func (w *parentWrites) most() (string, int) {
+// most names the object that changed most often, and how often.
+func (w *writeLog) most() (string, int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	name, most := "", 0
-	for k, n := range w.counts {
-		if n > most || (n == most && k < name) {
+	for k, t := range w.times {
+		if n := len(t); n > most || (n == most && k < name) {
 			name, most = k, n
 		}
 	}
 	return name, most
 }
 
-// countParentWrites watches the parent kinds in ns until stopped.
-func countParentWrites(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, ns string) (*parentWrites, func(), error) {
+// during lists when the object key changed in (from, to].
+func (w *writeLog) during(key string, from, to time.Time) []time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var times []time.Time
+	for _, at := range w.times[key] {
+		if at.After(from) && !at.After(to) {
+			times = append(times, at)
+		}
+	}
+	return times
+}
+
+// between lists the objects of kind that changed in (from, to].
+func (w *writeLog) between(kind string, from, to time.Time) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var names []string
+	for k, times := range w.times {
+		if !strings.HasPrefix(k, kind+" ") {
+			continue
+		}
+		for _, at := range times {
+			if at.After(from) && !at.After(to) {
+				names = append(names, strings.TrimPrefix(k, kind+" "))
+				break
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// watchWrites watches the kinds of lists (kind → list) in ns until
+// stopped.
+func watchWrites(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, ns string, lists map[string]client.ObjectList) (*writeLog, func(), error) {
 	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme})
 	if err != nil {
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	w := &parentWrites{counts: map[string]int{}}
+	w := &writeLog{times: map[string][]time.Time{}}
 	var wg sync.WaitGroup
-	for kind, list := range map[string]client.ObjectList{"Office": &v1alpha1.OfficeList{}, "Portfolio": &v1alpha1.PortfolioList{}, "Programme": &v1alpha1.ProgrammeList{}} {
-		watcher, err := c.Watch(ctx, list, client.InNamespace(ns))
+	for kind, list := range lists {
+		// From the current version: no initial events for what exists.
+		if err := c.List(ctx, list, client.InNamespace(ns), client.Limit(1)); err != nil {
+			cancel()
+			wg.Wait()
+			return nil, nil, fmt.Errorf("listing %s: %w", kind, err)
+		}
+		watcher, err := c.Watch(ctx, list, client.InNamespace(ns), &client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: list.GetResourceVersion()}})
 		if err != nil {
 			cancel()
+			wg.Wait()
 			return nil, nil, fmt.Errorf("watching %s: %w", kind, err)
 		}
 		wg.Add(1)
@@ -457,8 +523,9 @@ func countParentWrites(ctx context.Context, cfg *rest.Config, scheme *runtime.Sc
 						return
 					}
 					if o, isObject := e.Object.(client.Object); isObject && e.Type == watch.Modified {
+						now := time.Now()
 						w.mu.Lock()
-						w.counts[kind+" "+o.GetName()]++
+						w.times[kind+" "+o.GetName()] = append(w.times[kind+" "+o.GetName()], now)
 						w.mu.Unlock()
 					}
 				}
@@ -467,6 +534,12 @@ func countParentWrites(ctx context.Context, cfg *rest.Config, scheme *runtime.Sc
 	}
 	var once sync.Once
 	return w, func() { once.Do(func() { cancel(); wg.Wait() }) }, nil
+}
+
+// parentLists are the parent kinds, whose writes during convergence are
+// counted.
+func parentLists() map[string]client.ObjectList {
+	return map[string]client.ObjectList{"Office": &v1alpha1.OfficeList{}, "Portfolio": &v1alpha1.PortfolioList{}, "Programme": &v1alpha1.ProgrammeList{}}
 }
 
 // organisation is the generated input and the totals it must roll up to.
@@ -478,11 +551,23 @@ type organisation struct {
 	budgetTotal    resource.Quantity
 	forecastTotal  resource.Quantity
 	forecastByName map[string]int64
+	// parent is, per "Kind name", the "Kind name" of the object it rolls
+	// up into.
+	parent map[string]string
+}
+
+// chain is a project's key and its ancestors' up to the hub.
+func (o *organisation) chain(p *v1alpha1.Project) []string {
+	keys := []string{"Project " + p.Name}
+	for k, ok := o.parent[keys[0]]; ok; k, ok = o.parent[k] {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 func generate(cfg config) *organisation {
 	ns := "default"
-	org := &organisation{ns: ns, forecastByName: map[string]int64{}}
+	org := &organisation{ns: ns, forecastByName: map[string]int64{}, parent: map[string]string{}}
 	meta := func(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Namespace: ns, Name: name} }
 	ref := func(name string) v1alpha1.ParentReference {
 		return v1alpha1.ParentReference{Name: v1alpha1.ObjectName(name)}
@@ -501,16 +586,19 @@ func generate(cfg config) *organisation {
 			hub := ref("hub")
 			o.Spec.HubRef = &hub
 			o.Spec.Governance = v1alpha1.GovernancePolicy{}
+			org.parent["Office "+o.Name] = "Office hub"
 		} else {
 			org.hub = o
 		}
 		org.objects = append(org.objects, o)
 	}
 	for i := range cfg.portfolios {
+		org.parent[fmt.Sprintf("Portfolio portfolio-%d", i)] = "Office " + officeName(i%cfg.offices)
 		org.objects = append(org.objects, &v1alpha1.Portfolio{ObjectMeta: meta(fmt.Sprintf("portfolio-%d", i)),
 			Spec: v1alpha1.PortfolioSpec{OfficeRef: ref(officeName(i % cfg.offices)), Capacity: resource.NewQuantity(1_000_000_000, resource.DecimalSI)}})
 	}
 	for i := range cfg.programmes {
+		org.parent[fmt.Sprintf("Programme programme-%d", i)] = fmt.Sprintf("Portfolio portfolio-%d", i%cfg.portfolios)
 		org.objects = append(org.objects, &v1alpha1.Programme{ObjectMeta: meta(fmt.Sprintf("programme-%d", i)),
 			Spec: v1alpha1.ProgrammeSpec{PortfolioRef: ref(fmt.Sprintf("portfolio-%d", i%cfg.portfolios)), Phase: v1alpha1.ProgrammeDelivering}})
 	}
@@ -527,9 +615,11 @@ func generate(cfg config) *organisation {
 		if i%10 == 9 {
 			r := ref(fmt.Sprintf("portfolio-%d", i%cfg.portfolios))
 			p.Spec.PortfolioRef = &r
+			org.parent["Project "+p.Name] = "Portfolio " + string(r.Name)
 		} else {
 			r := ref(fmt.Sprintf("programme-%d", i%cfg.programmes))
 			p.Spec.ProgrammeRef = &r
+			org.parent["Project "+p.Name] = "Programme " + string(r.Name)
 		}
 		budget += b
 		forecast += f
@@ -704,9 +794,15 @@ func settle(ctx context.Context, cfg *rest.Config) (writeCounts, error) {
 	}
 }
 
+// SlowEdit is how long an edit may take to reach the office before the
+// bench explains where its time went: when each object of the project's
+// chain was written, and which reports were written meanwhile.
+const SlowEdit = time.Second
+
 // propagate edits one project's forecast at a time and times until the hub
-// office's forecast total reflects it.
-func propagate(ctx context.Context, c client.Client, org *organisation, edits int) ([]time.Duration, error) {
+// office's forecast total reflects it. Edits slower than SlowEdit are
+// explained from log, a watch of the chain's kinds and the reports.
+func propagate(ctx context.Context, c client.Client, org *organisation, edits int, log *writeLog) ([]time.Duration, error) {
 	total := org.forecastTotal.Value()
 	var latencies []time.Duration
 	for i := range edits {
@@ -733,10 +829,33 @@ func propagate(ctx context.Context, c client.Client, org *organisation, edits in
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		latencies = append(latencies, time.Since(start))
+		took := time.Since(start)
+		latencies = append(latencies, took)
 		org.forecastTotal = *want
+		if took > SlowEdit && log != nil {
+			end := time.Now()
+			time.Sleep(100 * time.Millisecond) // the watch's last events
+			logf("edit %d took %s: %s", i, took.Round(time.Millisecond), explain(log, org.chain(p), start, end))
+		}
 	}
 	return latencies, nil
+}
+
+// explain says when each object of chain was written from start until
+// end, and which reports were written meanwhile.
+func explain(log *writeLog, chain []string, start, end time.Time) string {
+	var parts []string
+	for _, key := range chain {
+		var at []string
+		for _, t := range log.during(key, start, end) {
+			at = append(at, fmt.Sprintf("+%d", t.Sub(start).Milliseconds()))
+		}
+		if len(at) == 0 {
+			at = []string{"none"}
+		}
+		parts = append(parts, key+" "+strings.Join(at, " "))
+	}
+	return "writes (ms) " + strings.Join(parts, ", ") + "; reports written: " + strings.Join(log.between("ConfigMap", start, end), " ")
 }
 
 func percentile(d []time.Duration, p float64) float64 {

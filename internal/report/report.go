@@ -13,7 +13,9 @@ SPDX-License-Identifier: Apache-2.0
 package report
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 
 	"gopkg.in/inf.v0"
 
@@ -201,44 +203,58 @@ func Build(in Input) Report {
 		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
 		r.Projects = append(r.Projects, projectRow(p))
 	}
-	sort.SliceStable(r.Exceptions, func(i, j int) bool {
-		return less(r.Exceptions[i].Namespace, r.Exceptions[i].Name, r.Exceptions[j].Namespace, r.Exceptions[j].Name)
+	sortStable(r.Exceptions, func(a, b *Exception) int {
+		return byName(a.Namespace, a.Name, b.Namespace, b.Name)
 	})
-	sort.SliceStable(r.Gates, func(i, j int) bool {
-		a, b := r.Gates[i], r.Gates[j]
-		if (a.State == v1alpha1.GateUnmet) != (b.State == v1alpha1.GateUnmet) {
-			return a.State == v1alpha1.GateUnmet
-		}
-		if a.Namespace+"/"+a.Name != b.Namespace+"/"+b.Name {
-			return less(a.Namespace, a.Name, b.Namespace, b.Name)
-		}
-		return a.Gate < b.Gate
+	sortStable(r.Gates, func(a, b *GateItem) int {
+		return cmp.Or(
+			-cmp.Compare(boolRank(a.State == v1alpha1.GateUnmet), boolRank(b.State == v1alpha1.GateUnmet)),
+			byName(a.Namespace, a.Name, b.Namespace, b.Name),
+			cmp.Compare(a.Gate, b.Gate))
 	})
-	sort.SliceStable(r.TopRisks, func(i, j int) bool {
-		a, b := r.TopRisks[i], r.TopRisks[j]
-		if a.Severity != b.Severity {
-			return a.Severity > b.Severity
-		}
-		if a.Namespace+"/"+a.Object != b.Namespace+"/"+b.Object {
-			return less(a.Namespace, a.Object, b.Namespace, b.Object)
-		}
-		return a.Risk < b.Risk
+	sortStable(r.TopRisks, func(a, b *RiskItem) int {
+		return cmp.Or(
+			-cmp.Compare(a.Severity, b.Severity),
+			byName(a.Namespace, a.Object, b.Namespace, b.Object),
+			cmp.Compare(a.Risk, b.Risk))
 	})
-	sort.SliceStable(r.Projects, func(i, j int) bool {
-		a, b := r.Projects[i], r.Projects[j]
-		if health.Rank(a.Health) != health.Rank(b.Health) {
-			return health.Rank(a.Health) > health.Rank(b.Health)
-		}
-		return less(a.Namespace, a.Name, b.Namespace, b.Name)
+	sortStable(r.Projects, func(a, b *ProjectRow) int {
+		return cmp.Or(
+			-cmp.Compare(health.Rank(a.Health), health.Rank(b.Health)),
+			byName(a.Namespace, a.Name, b.Namespace, b.Name))
 	})
 	return r
 }
 
-func less(ns1, n1, ns2, n2 string) bool {
-	if ns1 != ns2 {
-		return ns1 < ns2
+// sortStable sorts rows by compare, keeping equal rows in their order. It
+// sorts positions and moves each row once: rows are large, and ten
+// thousand of them moved about by a stable merge sort cost more than the
+// rest of the report.
+func sortStable[T any](rows []T, compare func(a, b *T) int) {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
 	}
-	return n1 < n2
+	slices.SortFunc(order, func(i, j int) int {
+		return cmp.Or(compare(&rows[i], &rows[j]), cmp.Compare(i, j))
+	})
+	sorted := make([]T, len(rows))
+	for i, from := range order {
+		sorted[i] = rows[from]
+	}
+	copy(rows, sorted)
+}
+
+// byName orders objects by namespace, then name.
+func byName(ns1, n1, ns2, n2 string) int {
+	return cmp.Or(strings.Compare(ns1, ns2), strings.Compare(n1, n2))
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func nonNilLeftOut(l []v1alpha1.LeftOutAmounts) []v1alpha1.LeftOutAmounts {
