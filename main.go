@@ -33,6 +33,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/controllers"
+	"p3o.dev/p3o-operator/internal/metrics"
 	"p3o.dev/p3o-operator/internal/policy"
 	"p3o.dev/p3o-operator/internal/webhooks"
 )
@@ -177,10 +178,15 @@ func run(ctx context.Context, cfg managerConfig) error {
 			"/debug/pprof/trace":   http.HandlerFunc(pprof.Trace),
 		}
 	}
+	// The governance metrics are written from the cache as a scrape is
+	// served, after controller-runtime's.
+	governanceMetrics := metrics.NewExporter()
+	cfg.reconcilers.Metrics = governanceMetrics
+	metricsOpts.FilterProvider = governanceMetrics.FilterProvider(nil)
 	if cfg.metricsSecure {
 		// Every scrape is authenticated (TokenReview) and authorised
 		// (SubjectAccessReview for get on /metrics) by the API server.
-		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
+		metricsOpts.FilterProvider = governanceMetrics.FilterProvider(filters.WithAuthenticationAndAuthorization)
 		if cfg.metricsCertDir != "" {
 			metricsOpts.CertDir = cfg.metricsCertDir
 		}

@@ -57,11 +57,19 @@ func trimForCache() toolscache.TransformFunc {
 // of ten thousand projects is a megabyte. The annotation stays only while
 // it is the digest of the content the API server holds: a report edited
 // by hand loses it, and is written again at its next rebuild.
+//
+// The trimmed copy's data is an empty map, which no ConfigMap from the API
+// server has (it omits empty data): the informer may transform an object
+// twice (a streamed initial list), and the second time must change
+// nothing.
 func keepDigestOnly(cm *corev1.ConfigMap) {
+	if cm.Data != nil && len(cm.Data) == 0 && cm.BinaryData == nil {
+		return // trimmed already
+	}
 	if cm.Annotations[v1alpha1.AnnotationContentDigest] != "" && cm.Annotations[v1alpha1.AnnotationContentDigest] != contentDigest(cm.Data, cm.BinaryData) {
 		delete(cm.Annotations, v1alpha1.AnnotationContentDigest)
 	}
-	cm.Data, cm.BinaryData = nil, nil
+	cm.Data, cm.BinaryData = map[string]string{}, nil
 }
 
 // The interner keeps at most maxInterned strings of at most maxInternedLen

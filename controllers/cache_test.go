@@ -104,6 +104,7 @@ func TestCacheKeepsReportsByDigest(t *testing.T) {
 		{"a key added by hand", report(map[string]string{"report.md": data["report.md"], "report.json": data["report.json"], "notes": "x"},
 			map[string]string{v1alpha1.AnnotationContentDigest: digest, "team": "pmo"}), ""},
 		{"written before digests", report(data, map[string]string{"team": "pmo"}), ""},
+		{"emptied by hand", report(nil, map[string]string{v1alpha1.AnnotationContentDigest: digest, "team": "pmo"}), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := transform(tc.in)
@@ -111,11 +112,16 @@ func TestCacheKeepsReportsByDigest(t *testing.T) {
 				t.Fatal(err)
 			}
 			cm := out.(*corev1.ConfigMap)
-			if cm.Data != nil || cm.BinaryData != nil {
+			if len(cm.Data) > 0 || cm.BinaryData != nil {
 				t.Errorf("the cache holds the report's content: %v", cm.Data)
 			}
 			if got := heldDigest(cm); got != tc.wantDigest {
 				t.Errorf("digest held %q, want %q", got, tc.wantDigest)
+			}
+			// The informer may transform an object twice (a streamed
+			// initial list): the second time changes nothing.
+			if again, err := transform(cm); err != nil || heldDigest(again.(*corev1.ConfigMap)) != tc.wantDigest {
+				t.Errorf("transformed twice: digest held %q (%v), want %q", heldDigest(again.(*corev1.ConfigMap)), err, tc.wantDigest)
 			}
 			if cm.Annotations["team"] != "pmo" || cm.Name != "office-hub-report" {
 				t.Errorf("the cached ConfigMap changed: %+v", cm.ObjectMeta)

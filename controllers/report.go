@@ -63,9 +63,10 @@ const ReportNameTakenRecheck = 10 * time.Minute
 // once. An object whose status already shows rolled-up figures has its
 // report rebuilt apart from its reconcile: its new figures are written at
 // once (Ready False, ReportPending), and its reconcile is woken when the
-// report holds them. An object that shows none yet (a first sync) has its
-// report built within its reconcile, so that it is written once, Ready
-// with its figures and report together.
+// report holds them. An object that shows none yet (a first sync), or
+// whose report the publisher has not built since it started (a restart),
+// has its report built within its reconcile: it is written once, Ready with
+// its figures and report together, and not at all when neither changed.
 type publisher struct {
 	client client.Client
 	// apiReader reads straight from the API server. The cache holds only
@@ -261,7 +262,7 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	}
 	st.last = now
 	background := p.background
-	if shown && background != nil {
+	if shown && outcome != nil && background != nil {
 		st.inFlight = true
 		p.mu.Unlock()
 		if outcome != nil {
@@ -405,7 +406,7 @@ func contentDigest(data map[string]string, binary map[string][]byte) string {
 // its content when the copy has it (read from the API server), else from
 // its annotation (the cache's copy, see keepDigestOnly; "" when unknown).
 func heldDigest(cm *corev1.ConfigMap) string {
-	if cm.Data != nil || cm.BinaryData != nil {
+	if len(cm.Data) > 0 || len(cm.BinaryData) > 0 {
 		return contentDigest(cm.Data, cm.BinaryData)
 	}
 	return cm.Annotations[v1alpha1.AnnotationContentDigest]
@@ -500,6 +501,8 @@ func (p *publisher) writeLive(ctx context.Context, owner reportedObject, kind, n
 	if heldDigest(cm) == digest && labelled && metav1.IsControlledBy(cm, owner) {
 		return nil // nothing changed: no write
 	}
+	ctrl.LoggerFrom(ctx).V(1).Info("Writing report", "configMap", name, "heldDigest", heldDigest(cm), "digest", digest,
+		"labelled", labelled, "controlled", metav1.IsControlledBy(cm, owner))
 	cm.Data, cm.BinaryData = data, nil
 	if cm.Labels == nil {
 		cm.Labels = map[string]string{}

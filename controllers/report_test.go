@@ -7,8 +7,12 @@ package controllers_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,6 +26,16 @@ import (
 	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/report"
 )
+
+// digestOf is the SHA-256 of a report's data, over its keys in order, each
+// key and value ended by a zero byte.
+func digestOf(data map[string]string) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		h.Write([]byte(k + "\x00" + data[k] + "\x00"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
 
 func reportOf(g Gomega, ns, name string) *corev1.ConfigMap {
 	cm := &corev1.ConfigMap{}
@@ -53,6 +67,7 @@ func TestLiveReports(t *testing.T) {
 	}).Should(Succeed())
 	g.Expect(cm.Labels).To(HaveKeyWithValue(v1alpha1.LabelReport, "live"))
 	g.Expect(cm.Labels).To(HaveKeyWithValue(v1alpha1.LabelReportKind, "Portfolio"))
+	g.Expect(cm.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationContentDigest, digestOf(cm.Data)), "the digest is not of the data")
 	get(g, o.portfolio)
 	// The controller owner reference is what garbage-collects the report
 	// with its portfolio.
@@ -174,6 +189,69 @@ func TestReadyMeansTheFiguresAreFinal(t *testing.T) {
 	}
 	if !sawPending {
 		t.Error("the office never said its figures were pending")
+	}
+}
+
+// An office already showing figures shows new ones at once, saying that
+// its report is being rebuilt (not Ready), and is Ready again once its
+// report holds them: a reader never waits for a report to see figures,
+// and never sees Ready over a report that lags them.
+func TestNewFiguresAreShownBeforeTheirReport(t *testing.T) {
+	o := newOrganisation(t)
+	project := reporting(newProject(o.ns, "erp", refPtr("cloud")), "1M", "1M")
+	create(t, project)
+	g := NewWithT(t)
+	g.Eventually(func(g Gomega) {
+		get(g, o.office)
+		g.Expect(conditions.IsTrue(o.office, v1alpha1.ConditionReady)).To(BeTrue())
+		fc := o.office.Status.Rollup.Money.ForecastCost
+		g.Expect(fc).NotTo(BeNil())
+		g.Expect(fc.Cmp(*quantity("1M"))).To(BeZero())
+	}).Should(Succeed())
+
+	watcher, err := client.NewWithWatch(cpConfig, client.Options{Scheme: scheme})
+	g.Expect(err).NotTo(HaveOccurred())
+	offices, err := watcher.Watch(context.Background(), &v1alpha1.OfficeList{}, client.InNamespace(o.ns),
+		&client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: o.office.ResourceVersion}})
+	g.Expect(err).NotTo(HaveOccurred())
+	defer offices.Stop()
+
+	update(t, project, func(p *v1alpha1.Project) { p.Spec.Progress.ForecastCost = quantity("1.4M") })
+	newFigures := func(o *v1alpha1.Office) bool {
+		fc := o.Status.Rollup.Money.ForecastCost
+		return fc != nil && fc.Cmp(*quantity("1.4M")) == 0
+	}
+	var first *v1alpha1.Office
+	timeout := time.After(30 * time.Second)
+	for {
+		var office *v1alpha1.Office
+		select {
+		case e, ok := <-offices.ResultChan():
+			if !ok {
+				t.Fatal("the watch ended")
+			}
+			if office, ok = e.Object.(*v1alpha1.Office); !ok || office.Name != o.office.Name {
+				continue
+			}
+		case <-timeout:
+			t.Fatalf("the office never showed the new figures Ready; first showing them: %+v", first)
+		}
+		if !newFigures(office) {
+			continue
+		}
+		if first == nil {
+			first = office
+			ready := conditions.Get(first, v1alpha1.ConditionReady)
+			if ready == nil || ready.Status != metav1.ConditionFalse || ready.Reason != string(v1alpha1.ReasonReportPending) {
+				t.Errorf("the new figures were first shown with Ready %+v, want False/%s: shown before the report", ready, v1alpha1.ReasonReportPending)
+			}
+		}
+		if conditions.IsTrue(office, v1alpha1.ConditionReady) {
+			var r report.Report
+			g.Expect(json.Unmarshal([]byte(reportOf(g, o.ns, "office-central-report").Data[report.KeyJSON]), &r)).To(Succeed())
+			g.Expect(r.Totals.ForecastCost).To(Equal("1400000"), "Ready while the report lags the figures")
+			return
+		}
 	}
 }
 

@@ -33,6 +33,10 @@ type Options struct {
 	// SkipNameValidation allows more than one manager with these controllers
 	// in one process, as tests that restart the operator need.
 	SkipNameValidation bool
+
+	// Metrics, when set, is given the manager's cache to write the
+	// governance metrics from.
+	Metrics *metrics.Exporter
 }
 
 // Setup registers the field indexes and every reconciler with the manager.
@@ -71,8 +75,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 			return fmt.Errorf("setting up the %s controller: %w", r.name, err)
 		}
 	}
-	if err := metrics.Register(mgr.GetCache()); err != nil {
-		return fmt.Errorf("registering metrics: %w", err)
+	if opts.Metrics != nil {
+		opts.Metrics.Attach(mgr.GetCache())
 	}
 	return nil
 }

@@ -385,6 +385,15 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 		return res, err
 	}
 	res.RestartWrites = afterRestart.status + afterRestart.reports - beforeRestart.status - beforeRestart.reports
+	if res.RestartWrites > 0 {
+		written := map[string]int{"reports": afterRestart.reports - beforeRestart.reports}
+		for k, v := range afterRestart.byResource {
+			if n := v - beforeRestart.byResource[k]; n > 0 {
+				written[k] = n
+			}
+		}
+		logf("written after the restart: %v", written)
+	}
 	return res, nil
 }
 

@@ -8,17 +8,22 @@ SPDX-License-Identifier: Apache-2.0
 package metrics
 
 import (
+	"bufio"
+	"cmp"
 	"context"
-	"errors"
+	"io"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
@@ -26,7 +31,7 @@ import (
 	"p3o.dev/p3o-operator/internal/health"
 )
 
-// The operator's metrics, in kube-state-metrics style: generated from the
+// The operator's metrics, in kube-state-metrics style: written from the
 // cache on every scrape, so series of deleted objects disappear with them;
 // a series per state with value 1 for the current one; labels are names and
 // enums only, never free text.
@@ -66,59 +71,110 @@ var healths = []v1alpha1.Health{v1alpha1.HealthGreen, v1alpha1.HealthAmber, v1al
 
 // MetricNames lists every metric the operator exports (besides
 // controller-runtime's own), for dashboards to be checked against.
-var MetricNames = []string{
-	"p3o_project_info", "p3o_project_stale", "p3o_project_reporting_cadence_seconds", "p3o_programme_info", "p3o_portfolio_info",
-	"p3o_project_health", "p3o_project_budget", "p3o_project_actual_cost", "p3o_project_forecast_cost", "p3o_project_compliant", "p3o_project_progress_report_timestamp_seconds", "p3o_programme_health", "p3o_programme_compliant",
-	"p3o_portfolio_health", "p3o_portfolio_capacity", "p3o_portfolio_committed", "p3o_office_health", "p3o_rollup_projects",
-	"p3o_rollup_noncompliant",
+var MetricNames = func() []string {
+	var names []string
+	for _, f := range families {
+		names = append(names, f.name)
+	}
+	return names
+}()
+
+// Labels are the label names of each metric the operator exports (besides
+// controller-runtime's own), by metric name.
+func Labels() map[string][]string {
+	labels := map[string][]string{}
+	for _, f := range families {
+		labels[f.name] = slices.Clone(f.labels)
+	}
+	return labels
 }
 
-// Collector exports the governance metrics from the cache.
-type Collector struct {
+// families lists every family in the order a scrape writes them.
+var families = []*family{descProjectInfo, descProjectStale, descProjectCadence, descProgrammeInfo, descPortfolioInfo,
+	descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport,
+	descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity, descPortfolioCommitted,
+	descOfficeHealth, descRollupProjects, descRollupNonCompliant}
+
+// Exporter writes the governance metrics from the cache on every scrape,
+// as it reads them: ten thousand projects are 150,000 series, which the
+// client library would build and hold all at once (about 50 MB a scrape).
+type Exporter struct {
+	mu     sync.RWMutex
 	reader client.Reader
 	// now is the clock: whether a project's reporting is stale depends on
 	// it.
 	now func() time.Time
 }
 
-// Register registers the collector with controller-runtime's
-// registry, which the manager serves on its metrics endpoint. reader must
-// be the manager's cache, with the field indexes of internal/governance.
-func Register(reader client.Reader) error {
-	err := ctrlmetrics.Registry.Register(&Collector{reader: reader, now: time.Now})
-	if errors.As(err, &prometheus.AlreadyRegisteredError{}) {
+// NewExporter is an exporter with nothing to read yet (see Attach).
+func NewExporter() *Exporter { return &Exporter{now: time.Now} }
+
+// Attach gives the exporter the cache to read: the manager's, with the
+// field indexes of internal/governance. Until then a scrape holds
+// controller-runtime's metrics only.
+func (e *Exporter) Attach(reader client.Reader) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.reader = reader
+}
+
+// Write writes every governance series to w in the text format. What
+// cannot be read is logged and left out of this scrape.
+func (e *Exporter) Write(ctx context.Context, w io.Writer) error {
+	e.mu.RLock()
+	reader := e.reader
+	e.mu.RUnlock()
+	if reader == nil {
 		return nil
 	}
-	return err
-}
-
-// Describe implements prometheus.Collector.
-func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, f := range []*family{descProjectInfo, descProjectStale, descProjectCadence, descProgrammeInfo, descPortfolioInfo,
-		descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport, descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity,
-		descPortfolioCommitted, descOfficeHealth, descRollupProjects, descRollupNonCompliant} {
-		ch <- f.desc
-	}
-}
-
-// Collect implements prometheus.Collector.
-func (c *Collector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	log := ctrl.Log.WithName("metrics")
-	pairs := newLabelPairs()
-	gauge := func(f *family, v float64, labels ...string) {
-		ch <- pairs.gauge(f, v, labels...)
+	buffered := bufio.NewWriterSize(w, 32<<10)
+	t := &textWriter{w: buffered}
+	now := e.now()
+
+	var projects []*v1alpha1.Project
+	var programmes []*v1alpha1.Programme
+	var portfolios []*v1alpha1.Portfolio
+	var offices []*v1alpha1.Office
+	if err := listSorted(ctx, reader, &v1alpha1.ProjectList{}, &projects); err != nil {
+		log.Error(err, "Listing projects for metrics failed; their series are missing from this scrape")
 	}
-	oneOf := func(d *family, current v1alpha1.Health, labels ...string) {
+	if err := listSorted(ctx, reader, &v1alpha1.ProgrammeList{}, &programmes); err != nil {
+		log.Error(err, "Listing programmes for metrics failed; their series are missing from this scrape")
+	}
+	if err := listSorted(ctx, reader, &v1alpha1.PortfolioList{}, &portfolios); err != nil {
+		log.Error(err, "Listing portfolios for metrics failed; their series are missing from this scrape")
+	}
+	if err := listSorted(ctx, reader, &v1alpha1.OfficeList{}, &offices); err != nil {
+		log.Error(err, "Listing offices for metrics failed; their series are missing from this scrape")
+	}
+
+	// Where each project and programme is counted, found once.
+	where := newAttachments(ctx, reader, log)
+	projectPlaces := make([]*placement, len(projects))
+	for i, p := range projects {
+		if placed, ok := where.project(p); ok {
+			projectPlaces[i] = &placed
+		}
+	}
+	programmePortfolios := make([]*types.NamespacedName, len(programmes))
+	for i, p := range programmes {
+		if portfolio, ok := where.portfolioOf(p); ok {
+			programmePortfolios[i] = &portfolio
+		}
+	}
+
+	oneOf := func(f *family, current v1alpha1.Health, labels ...string) {
 		if current == "" {
 			current = v1alpha1.HealthUnknown
 		}
 		for _, h := range healths {
-			gauge(d, boolean(h == current), append(labels, string(h))...)
+			t.gauge(f, boolean(h == current), append(labels, string(h))...)
 		}
 	}
-	compliance := func(d *family, obj conditions.Object, labels ...string) {
+	compliance := func(f *family, obj conditions.Object, labels ...string) {
 		status := "unknown"
 		if cond := conditions.Get(obj, v1alpha1.ConditionCompliant); cond != nil {
 			status = map[string]string{"True": "true", "False": "false"}[string(cond.Status)]
@@ -127,103 +183,142 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 		for _, s := range []string{"true", "false", "unknown"} {
-			gauge(d, boolean(s == status), append(labels, s)...)
+			t.gauge(f, boolean(s == status), append(labels, s)...)
 		}
-	}
-	rollup := func(kind, ns, name string, r v1alpha1.Rollup) {
-		for h, n := range map[v1alpha1.Health]int32{v1alpha1.HealthGreen: r.ByHealth.Green, v1alpha1.HealthAmber: r.ByHealth.Amber,
-			v1alpha1.HealthRed: r.ByHealth.Red, v1alpha1.HealthUnknown: r.ByHealth.Unknown} {
-			gauge(descRollupProjects, float64(n), kind, ns, name, string(h))
-		}
-		gauge(descRollupNonCompliant, float64(r.Compliance.NonCompliant), kind, ns, name)
 	}
 
-	now := c.now()
-	where := newAttachments(ctx, c.reader, log)
-	projects := &v1alpha1.ProjectList{}
-	if err := c.reader.List(ctx, projects, client.UnsafeDisableDeepCopy); err != nil {
-		log.Error(err, "Listing projects for metrics failed; their series are missing from this scrape")
-	} else {
-		for i := range projects.Items {
-			p := &projects.Items[i]
-			if placed, ok := where.project(p); ok {
-				phase := p.Spec.Phase
-				if phase == "" {
-					phase = v1alpha1.ProjectStartingUp
-				}
-				office := objectRef(p.Status.Office)
-				gauge(descProjectInfo, 1, p.Namespace, p.Name, string(phase), placed.programme.Name, placed.programme.Namespace,
-					placed.portfolio.Name, placed.portfolio.Namespace, office.Name, office.Namespace)
-				stale, _ := health.Stale(p.Spec, placed.cadence, now)
-				gauge(descProjectStale, boolean(stale), p.Namespace, p.Name)
-				gauge(descProjectCadence, placed.cadence.Seconds(), p.Namespace, p.Name)
+	// Projects, a family at a time.
+	for i, p := range projects {
+		if placed := projectPlaces[i]; placed != nil {
+			phase := p.Spec.Phase
+			if phase == "" {
+				phase = v1alpha1.ProjectStartingUp
 			}
-			oneOf(descProjectHealth, p.Status.Health, p.Namespace, p.Name)
-			compliance(descProjectCompliant, p, p.Namespace, p.Name)
-			currency := string(p.Status.Currency)
-			gauge(descProjectBudget, amount(p.Spec.Plan.Budget), p.Namespace, p.Name, currency)
-			forecast := p.Spec.Plan.Budget
-			if pr := p.Spec.Progress; pr != nil {
-				if pr.ActualCost != nil {
-					gauge(descProjectActual, amount(pr.ActualCost), p.Namespace, p.Name, currency)
-				}
-				if pr.ForecastCost != nil {
-					forecast = pr.ForecastCost
-				}
-				if asOf, err := pr.AsOf.Time(); err == nil {
-					gauge(descProjectReport, float64(asOf.Unix()), p.Namespace, p.Name)
-				}
-			}
-			gauge(descProjectForecast, amount(forecast), p.Namespace, p.Name, currency)
-		}
-	}
-	programmes := &v1alpha1.ProgrammeList{}
-	if err := c.reader.List(ctx, programmes, client.UnsafeDisableDeepCopy); err != nil {
-		log.Error(err, "Listing programmes for metrics failed; their series are missing from this scrape")
-	} else {
-		for i := range programmes.Items {
-			p := &programmes.Items[i]
-			if portfolio, ok := where.portfolioOf(p); ok {
-				phase := p.Spec.Phase
-				if phase == "" {
-					phase = v1alpha1.ProgrammeIdentifying
-				}
-				office := objectRef(p.Status.Office)
-				gauge(descProgrammeInfo, 1, p.Namespace, p.Name, string(phase), portfolio.Name, portfolio.Namespace, office.Name, office.Namespace)
-			}
-			oneOf(descProgrammeHealth, p.Status.Health, p.Namespace, p.Name)
-			compliance(descProgrammeCompliant, p, p.Namespace, p.Name)
-			rollup("Programme", p.Namespace, p.Name, p.Status.Rollup)
-		}
-	}
-	portfolios := &v1alpha1.PortfolioList{}
-	if err := c.reader.List(ctx, portfolios, client.UnsafeDisableDeepCopy); err != nil {
-		log.Error(err, "Listing portfolios for metrics failed; their series are missing from this scrape")
-	} else {
-		for i := range portfolios.Items {
-			p := &portfolios.Items[i]
 			office := objectRef(p.Status.Office)
-			gauge(descPortfolioInfo, 1, p.Namespace, p.Name, office.Name, office.Namespace)
-			oneOf(descPortfolioHealth, p.Status.Rollup.Health, p.Namespace, p.Name)
-			if p.Spec.Capacity != nil {
-				gauge(descPortfolioCapacity, amount(p.Spec.Capacity), p.Namespace, p.Name)
-			}
-			if p.Status.Committed != nil {
-				gauge(descPortfolioCommitted, amount(p.Status.Committed), p.Namespace, p.Name)
-			}
-			rollup("Portfolio", p.Namespace, p.Name, p.Status.Rollup)
+			t.gauge(descProjectInfo, 1, p.Namespace, p.Name, string(phase), placed.programme.Name, placed.programme.Namespace,
+				placed.portfolio.Name, placed.portfolio.Namespace, office.Name, office.Namespace)
 		}
 	}
-	offices := &v1alpha1.OfficeList{}
-	if err := c.reader.List(ctx, offices, client.UnsafeDisableDeepCopy); err != nil {
-		log.Error(err, "Listing offices for metrics failed; their series are missing from this scrape")
-	} else {
-		for i := range offices.Items {
-			o := &offices.Items[i]
-			oneOf(descOfficeHealth, o.Status.Rollup.Health, o.Namespace, o.Name, string(o.Spec.Type))
-			rollup("Office", o.Namespace, o.Name, o.Status.Rollup)
+	for i, p := range projects {
+		if placed := projectPlaces[i]; placed != nil {
+			stale, _ := health.Stale(p.Spec, placed.cadence, now)
+			t.gauge(descProjectStale, boolean(stale), p.Namespace, p.Name)
 		}
 	}
+	for i, p := range projects {
+		if placed := projectPlaces[i]; placed != nil {
+			t.gauge(descProjectCadence, placed.cadence.Seconds(), p.Namespace, p.Name)
+		}
+	}
+	for i, p := range programmes {
+		if portfolio := programmePortfolios[i]; portfolio != nil {
+			phase := p.Spec.Phase
+			if phase == "" {
+				phase = v1alpha1.ProgrammeIdentifying
+			}
+			office := objectRef(p.Status.Office)
+			t.gauge(descProgrammeInfo, 1, p.Namespace, p.Name, string(phase), portfolio.Name, portfolio.Namespace, office.Name, office.Namespace)
+		}
+	}
+	for _, p := range portfolios {
+		office := objectRef(p.Status.Office)
+		t.gauge(descPortfolioInfo, 1, p.Namespace, p.Name, office.Name, office.Namespace)
+	}
+	for _, p := range projects {
+		oneOf(descProjectHealth, p.Status.Health, p.Namespace, p.Name)
+	}
+	for _, p := range projects {
+		t.gauge(descProjectBudget, amount(p.Spec.Plan.Budget), p.Namespace, p.Name, string(p.Status.Currency))
+	}
+	for _, p := range projects {
+		if pr := p.Spec.Progress; pr != nil && pr.ActualCost != nil {
+			t.gauge(descProjectActual, amount(pr.ActualCost), p.Namespace, p.Name, string(p.Status.Currency))
+		}
+	}
+	for _, p := range projects {
+		forecast := p.Spec.Plan.Budget
+		if pr := p.Spec.Progress; pr != nil && pr.ForecastCost != nil {
+			forecast = pr.ForecastCost
+		}
+		t.gauge(descProjectForecast, amount(forecast), p.Namespace, p.Name, string(p.Status.Currency))
+	}
+	for _, p := range projects {
+		compliance(descProjectCompliant, p, p.Namespace, p.Name)
+	}
+	for _, p := range projects {
+		if pr := p.Spec.Progress; pr != nil {
+			if asOf, err := pr.AsOf.Time(); err == nil {
+				t.gauge(descProjectReport, float64(asOf.Unix()), p.Namespace, p.Name)
+			}
+		}
+	}
+
+	// Programmes, portfolios and offices.
+	for _, p := range programmes {
+		oneOf(descProgrammeHealth, p.Status.Health, p.Namespace, p.Name)
+	}
+	for _, p := range programmes {
+		compliance(descProgrammeCompliant, p, p.Namespace, p.Name)
+	}
+	for _, p := range portfolios {
+		oneOf(descPortfolioHealth, p.Status.Rollup.Health, p.Namespace, p.Name)
+	}
+	for _, p := range portfolios {
+		if p.Spec.Capacity != nil {
+			t.gauge(descPortfolioCapacity, amount(p.Spec.Capacity), p.Namespace, p.Name)
+		}
+	}
+	for _, p := range portfolios {
+		if p.Status.Committed != nil {
+			t.gauge(descPortfolioCommitted, amount(p.Status.Committed), p.Namespace, p.Name)
+		}
+	}
+	for _, o := range offices {
+		oneOf(descOfficeHealth, o.Status.Rollup.Health, o.Namespace, o.Name, string(o.Spec.Type))
+	}
+	type rolledUp struct {
+		kind, namespace, name string
+		rollup                *v1alpha1.Rollup
+	}
+	var rollups []rolledUp
+	for _, p := range programmes {
+		rollups = append(rollups, rolledUp{"Programme", p.Namespace, p.Name, &p.Status.Rollup})
+	}
+	for _, p := range portfolios {
+		rollups = append(rollups, rolledUp{"Portfolio", p.Namespace, p.Name, &p.Status.Rollup})
+	}
+	for _, o := range offices {
+		rollups = append(rollups, rolledUp{"Office", o.Namespace, o.Name, &o.Status.Rollup})
+	}
+	for _, r := range rollups {
+		byHealth := r.rollup.ByHealth
+		for _, h := range healths {
+			n := map[v1alpha1.Health]int32{v1alpha1.HealthGreen: byHealth.Green, v1alpha1.HealthAmber: byHealth.Amber,
+				v1alpha1.HealthRed: byHealth.Red, v1alpha1.HealthUnknown: byHealth.Unknown}[h]
+			t.gauge(descRollupProjects, float64(n), r.kind, r.namespace, r.name, string(h))
+		}
+	}
+	for _, r := range rollups {
+		t.gauge(descRollupNonCompliant, float64(r.rollup.Compliance.NonCompliant), r.kind, r.namespace, r.name)
+	}
+	return buffered.Flush()
+}
+
+// listSorted lists every object of list's kind from the cache, without
+// copying them (they are only read), ordered by namespace and name so that
+// scrapes are written in a stable order.
+func listSorted[T client.Object](ctx context.Context, reader client.Reader, list client.ObjectList, into *[]T) error {
+	if err := reader.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
+		return err
+	}
+	err := meta.EachListItem(list, func(o runtime.Object) error {
+		*into = append(*into, o.(T))
+		return nil
+	})
+	slices.SortFunc(*into, func(a, b T) int {
+		return cmp.Or(strings.Compare(a.GetNamespace(), b.GetNamespace()), strings.Compare(a.GetName(), b.GetName()))
+	})
+	return err
 }
 
 // objectRef is a status reference, or the zero reference for none.

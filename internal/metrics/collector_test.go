@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
@@ -61,20 +60,20 @@ func TestDashboardQueriesExportedMetrics(t *testing.T) {
 	}
 }
 
-// MetricNames names exactly the metrics the collector describes.
-func TestMetricNamesMatchTheCollector(t *testing.T) {
-	ch := make(chan *prometheus.Desc, 64)
-	(&Collector{}).Describe(ch)
-	close(ch)
-	fqName := regexp.MustCompile(`fqName: "([a-z0-9_]+)"`)
-	var described []string
-	for d := range ch {
-		described = append(described, fqName.FindStringSubmatch(d.String())[1])
+// Every metric has a name of its own, a help text and the labels it is
+// documented with, each once.
+func TestEveryMetricIsDescribedOnce(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range families {
+		if seen[f.name] || !strings.HasPrefix(f.name, "p3o_") || f.help == "" {
+			t.Errorf("metric %q: a duplicate, not p3o_, or without help", f.name)
+		}
+		seen[f.name] = true
+		if labels := slices.Compact(slices.Sorted(slices.Values(f.labels))); len(labels) != len(f.labels) {
+			t.Errorf("metric %s repeats a label: %v", f.name, f.labels)
+		}
 	}
-	slices.Sort(described)
-	names := slices.Clone(MetricNames)
-	slices.Sort(names)
-	if !slices.Equal(described, names) {
-		t.Errorf("described %v\nMetricNames %v", described, names)
+	if len(MetricNames) != len(families) || len(Labels()) != len(families) {
+		t.Errorf("MetricNames %v and Labels %v do not list every family", MetricNames, Labels())
 	}
 }

@@ -6,18 +6,19 @@ SPDX-License-Identifier: Apache-2.0
 package metrics
 
 import (
+	"bufio"
+	"math"
 	"sort"
-
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
+	"strconv"
+	"strings"
 )
 
 // family is a gauge metric with its variable labels.
 type family struct {
-	desc   *prometheus.Desc
-	labels []string
+	name, help string
+	labels     []string
 	// order lists the label indexes sorted by label name, the order a
-	// series' label pairs are given in.
+	// series' labels are written in (as the client library writes them).
 	order []int
 }
 
@@ -27,56 +28,78 @@ func newFamily(name, help string, labels ...string) *family {
 		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool { return labels[order[a]] < labels[order[b]] })
-	return &family{desc: prometheus.NewDesc(name, help, labels, nil), labels: labels, order: order}
+	return &family{name: name, help: help, labels: labels, order: order}
 }
 
-// labelPairs hands out the label pairs of one scrape's series, one per
-// distinct label name and value, shared by every series that has it: a
-// scrape of 10,000 projects then holds one pair per project and label
-// instead of one per series (fourteen a project). A gathered series'
-// label pairs are immutable by the client library's contract, so sharing
-// them is safe.
-type labelPairs struct {
-	pairs map[[2]string]*dto.LabelPair
+// textWriter writes gauges in the Prometheus text format (version 0.0.4)
+// as they come: a scrape holds no series in memory, however many objects
+// there are. A family's series must be written together; its header goes
+// before the first (a family without series has none, as in the client
+// library's exposition).
+type textWriter struct {
+	w    *bufio.Writer
+	num  []byte
+	last *family
 }
 
-func newLabelPairs() *labelPairs { return &labelPairs{pairs: map[[2]string]*dto.LabelPair{}} }
+var (
+	helpEscaper  = strings.NewReplacer("\\", `\\`, "\n", `\n`)
+	valueEscaper = strings.NewReplacer("\\", `\\`, "\n", `\n`, "\"", `\"`)
+)
 
-func (l *labelPairs) pair(name, value string) *dto.LabelPair {
-	key := [2]string{name, value}
-	p, ok := l.pairs[key]
-	if !ok {
-		p = &dto.LabelPair{Name: &name, Value: &value}
-		l.pairs[key] = p
-	}
-	return p
+// header writes a family's HELP and TYPE lines.
+func (t *textWriter) header(f *family) {
+	t.w.WriteString("# HELP " + f.name + " ")
+	helpEscaper.WriteString(t.w, f.help)
+	t.w.WriteString("\n# TYPE " + f.name + " gauge\n")
 }
 
-// gauge is one series of f with the label values in f's label order. It
-// panics when the number of values is wrong, as the client library's own
-// constructors do: that is a bug in this package.
-func (l *labelPairs) gauge(f *family, value float64, values ...string) prometheus.Metric {
+// gauge writes one series of f with the label values in f's label order.
+// It panics when the number of values is wrong, as the client library's
+// own constructors do: that is a bug in this package.
+func (t *textWriter) gauge(f *family, value float64, values ...string) {
 	if len(values) != len(f.labels) {
-		panic("metrics: " + f.desc.String() + ": wrong number of label values")
+		panic("metrics: " + f.name + ": wrong number of label values")
 	}
-	pairs := make([]*dto.LabelPair, len(f.order))
+	if t.last != f {
+		t.header(f)
+		t.last = f
+	}
+	t.w.WriteString(f.name)
 	for i, j := range f.order {
-		pairs[i] = l.pair(f.labels[j], values[j])
+		if i == 0 {
+			t.w.WriteByte('{')
+		} else {
+			t.w.WriteByte(',')
+		}
+		t.w.WriteString(f.labels[j] + `="`)
+		valueEscaper.WriteString(t.w, values[j])
+		t.w.WriteByte('"')
 	}
-	return &gauge{desc: f.desc, labels: pairs, value: value}
+	if len(f.order) > 0 {
+		t.w.WriteByte('}')
+	}
+	t.w.WriteByte(' ')
+	t.w.Write(t.formatFloat(value))
+	t.w.WriteByte('\n')
 }
 
-// gauge is a series whose label pairs are shared (see labelPairs).
-type gauge struct {
-	desc   *prometheus.Desc
-	labels []*dto.LabelPair
-	value  float64
-}
-
-func (g *gauge) Desc() *prometheus.Desc { return g.desc }
-
-func (g *gauge) Write(out *dto.Metric) error {
-	out.Label = g.labels
-	out.Gauge = &dto.Gauge{Value: &g.value}
-	return nil
+// formatFloat formats a sample value as the client library does.
+func (t *textWriter) formatFloat(f float64) []byte {
+	switch {
+	case f == 1:
+		return []byte("1")
+	case f == 0:
+		return []byte("0")
+	case f == -1:
+		return []byte("-1")
+	case math.IsNaN(f):
+		return []byte("NaN")
+	case math.IsInf(f, +1):
+		return []byte("+Inf")
+	case math.IsInf(f, -1):
+		return []byte("-Inf")
+	}
+	t.num = strconv.AppendFloat(t.num[:0], f, 'g', -1, 64)
+	return t.num
 }

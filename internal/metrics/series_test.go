@@ -6,28 +6,27 @@ SPDX-License-Identifier: Apache-2.0
 package metrics
 
 import (
+	"bufio"
 	"bytes"
+	"math"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 )
 
-// collectorFunc is a prometheus.Collector of one family.
-type collectorFunc struct {
-	f       *family
-	collect func(ch chan<- prometheus.Metric)
-}
-
-func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { ch <- c.f.desc }
-func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
-
-// gatherText gathers c with a pedantic registry (which checks every series
-// against its description) and renders the text exposition.
-func gatherText(t *testing.T, c prometheus.Collector) string {
+// clientLibraryText renders series as the client library does: constant
+// metrics gathered by a pedantic registry (which checks every series
+// against its description), in the text format.
+func clientLibraryText(t *testing.T, f *family, values []float64, series [][]string) string {
 	t.Helper()
+	desc := prometheus.NewDesc(f.name, f.help, f.labels, nil)
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(c)
+	reg.MustRegister(collectorFunc{desc, func(ch chan<- prometheus.Metric) {
+		for i, s := range series {
+			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, values[i], s...)
+		}
+	}})
 	families, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -41,26 +40,32 @@ func gatherText(t *testing.T, c prometheus.Collector) string {
 	return out.String()
 }
 
-// Series with shared label pairs expose exactly what the client library's
-// own constant metrics expose, labels given in any order.
-func TestSharedLabelSeriesExposeAsConstMetrics(t *testing.T) {
-	f := newFamily("p3o_test_health", "Health of a test object.", "project", "namespace", "health")
-	series := [][]string{{"a", "ns-1", "Green"}, {"a", "ns-1", "Red"}, {"b", "ns-2", "Green"}, {"b", "ns-1", "Amber"}}
-	shared := gatherText(t, collectorFunc{f, func(ch chan<- prometheus.Metric) {
-		pairs := newLabelPairs()
-		for i, s := range series {
-			ch <- pairs.gauge(f, float64(i), s...)
-		}
-	}})
-	constant := gatherText(t, collectorFunc{f, func(ch chan<- prometheus.Metric) {
-		for i, s := range series {
-			ch <- prometheus.MustNewConstMetric(f.desc, prometheus.GaugeValue, float64(i), s...)
-		}
-	}})
-	if shared != constant {
-		t.Errorf("shared-label series expose\n%s\nconstant metrics expose\n%s", shared, constant)
+type collectorFunc struct {
+	desc    *prometheus.Desc
+	collect func(ch chan<- prometheus.Metric)
+}
+
+func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }
+
+// Series written as they come expose exactly what the client library
+// exposes for the same series: labels in name order, values escaped,
+// numbers formatted alike.
+func TestWrittenSeriesExposeAsTheClientLibraryDoes(t *testing.T) {
+	f := newFamily("p3o_test_health", "Health of a test object.\nA second line with a \\ backslash.", "project", "namespace", "health")
+	// In the order the client library sorts series (by label values, in
+	// label name order), so that the two texts compare as they are.
+	series := [][]string{{"b", "ns-1", "Amber"}, {"a", "ns-1", "Green"}, {"b", "ns-2", "Green"}, {`q"uo\te`, "ns-1", "Red"}, {"new\nline", "ns-1", "Unknown"}}
+	values := []float64{0, 1, -1, 1234567.891, math.Inf(1)}
+	var out bytes.Buffer
+	w := &textWriter{w: bufio.NewWriter(&out)}
+	for i, s := range series {
+		w.gauge(f, values[i], s...)
 	}
-	if want := `p3o_test_health{health="Amber",namespace="ns-1",project="b"} 3`; !bytes.Contains([]byte(shared), []byte(want)) {
-		t.Errorf("exposition lacks %s:\n%s", want, shared)
+	if err := w.w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := clientLibraryText(t, f, values, series); out.String() != want {
+		t.Errorf("written\n%s\nthe client library writes\n%s", out.String(), want)
 	}
 }

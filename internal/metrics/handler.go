@@ -1,0 +1,127 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package metrics
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/go-logr/logr"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+)
+
+// MetricsPath is where the metrics server serves the metrics.
+const MetricsPath = "/metrics"
+
+// Handler serves a scrape of MetricsPath: controller-runtime's metrics
+// (next, its registry's handler) followed by the governance metrics
+// written from the cache, in the text format, compressed with gzip when
+// the scraper accepts it. Other paths (the profiles) go to next as they
+// are.
+func (e *Exporter) Handler(next http.Handler) http.Handler {
+	return appending(next, e.Write)
+}
+
+// appending serves next's metrics followed by what write writes (see
+// Handler).
+func appending(next http.Handler, write func(context.Context, io.Writer) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != MetricsPath {
+			next.ServeHTTP(w, r)
+			return
+		}
+		// The registry's metrics in the format the rest is written in.
+		inner := r.Clone(r.Context())
+		inner.Header.Set("Accept", "text/plain;version=0.0.4")
+		inner.Header.Del("Accept-Encoding")
+		registry := &bufferedResponse{header: http.Header{}}
+		next.ServeHTTP(registry, inner)
+		if registry.status != http.StatusOK {
+			for k, v := range registry.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(registry.status)
+			_, _ = w.Write(registry.body.Bytes())
+			return
+		}
+		w.Header().Set("Content-Type", registry.header.Get("Content-Type"))
+		var out io.Writer = w
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Add("Vary", "Accept-Encoding")
+			compressed := gzip.NewWriter(w)
+			defer compressed.Close()
+			out = compressed
+		}
+		if _, err := out.Write(registry.body.Bytes()); err != nil {
+			return // the scraper went away
+		}
+		if err := write(r.Context(), out); err != nil {
+			ctrl.Log.WithName("metrics").V(1).Info("Scrape not completed", "error", err.Error())
+		}
+	})
+}
+
+// FilterProvider is a metrics server filter provider that serves the
+// governance metrics with controller-runtime's (see Handler), behind the
+// filter outer provides (authentication and authorisation; nil: none).
+func (e *Exporter) FilterProvider(outer func(*rest.Config, *http.Client) (metricsserver.Filter, error)) func(*rest.Config, *http.Client) (metricsserver.Filter, error) {
+	return func(c *rest.Config, httpClient *http.Client) (metricsserver.Filter, error) {
+		var filter metricsserver.Filter
+		if outer != nil {
+			var err error
+			if filter, err = outer(c, httpClient); err != nil {
+				return nil, err
+			}
+		}
+		return func(log logr.Logger, next http.Handler) (http.Handler, error) {
+			handler := e.Handler(next)
+			if filter == nil {
+				return handler, nil
+			}
+			return filter(log, handler)
+		}, nil
+	}
+}
+
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip.
+func acceptsGzip(header string) bool {
+	for _, coding := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(coding, ";")
+		if strings.TrimSpace(name) == "gzip" && strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}
+
+// bufferedResponse keeps what a handler writes.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}

@@ -1,0 +1,122 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package metrics
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// One scrape holds controller-runtime's metrics and the governance
+// metrics, as one valid text exposition, compressed when the scraper
+// accepts it, whatever format the scraper prefers.
+func TestScrapeServesBothAsOneExposition(t *testing.T) {
+	registry := prometheus.NewRegistry()
+	reconciles := prometheus.NewCounter(prometheus.CounterOpts{Name: "controller_runtime_reconcile_total", Help: "Reconciles."})
+	reconciles.Add(3)
+	registry.MustRegister(reconciles)
+	health := newFamily("p3o_project_health", "Health of a project.", "namespace", "project", "health")
+	handler := appending(promhttp.HandlerFor(registry, promhttp.HandlerOpts{}), func(_ context.Context, w io.Writer) error {
+		t := &textWriter{w: bufio.NewWriter(w)}
+		t.gauge(health, 1, "p3o-central", "erp", "Red")
+		t.gauge(health, 0, "p3o-central", "erp", "Green")
+		return t.w.Flush()
+	})
+
+	for _, tc := range []struct{ name, accept, encoding string }{
+		{"Prometheus preferring protobuf, with gzip", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3", "gzip"},
+		{"OpenMetrics, uncompressed", "application/openmetrics-text;version=1.0.0", ""},
+		{"curl", "*/*", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, MetricsPath, nil)
+			req.Header.Set("Accept", tc.accept)
+			if tc.encoding != "" {
+				req.Header.Set("Accept-Encoding", tc.encoding)
+			}
+			rec := httptest.NewRecorder()
+			handler.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if got := expfmt.ResponseFormat(rec.Header()).FormatType(); got != expfmt.TypeTextPlain {
+				t.Errorf("Content-Type %q, want the text format", rec.Header().Get("Content-Type"))
+			}
+			var body io.Reader = rec.Body
+			if tc.encoding == "gzip" {
+				if rec.Header().Get("Content-Encoding") != "gzip" {
+					t.Fatalf("not compressed: %v", rec.Header())
+				}
+				gz, err := gzip.NewReader(rec.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body = gz
+			} else if rec.Header().Get("Content-Encoding") != "" {
+				t.Errorf("compressed for a scraper that did not ask: %v", rec.Header())
+			}
+			parser := expfmt.NewTextParser(model.UTF8Validation)
+			families, err := parser.TextToMetricFamilies(body)
+			if err != nil {
+				t.Fatalf("not one valid exposition: %v", err)
+			}
+			if got := families["controller_runtime_reconcile_total"].GetMetric(); len(got) != 1 || got[0].GetCounter().GetValue() != 3 {
+				t.Errorf("controller-runtime's metrics: %v", got)
+			}
+			red := 0.0
+			for _, m := range families["p3o_project_health"].GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "health" && l.GetValue() == "Red" {
+						red = m.GetGauge().GetValue()
+					}
+				}
+			}
+			if len(families["p3o_project_health"].GetMetric()) != 2 || red != 1 {
+				t.Errorf("the governance metrics: %v", families["p3o_project_health"])
+			}
+		})
+	}
+}
+
+// Other paths on the metrics server (the profiles) and a refused scrape
+// are served as they are, with nothing added.
+func TestOnlyAScrapeOfMetricsGetsTheGovernanceMetrics(t *testing.T) {
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == MetricsPath {
+			http.Error(w, "the metrics are unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "a profile")
+	})
+	handler := appending(next, func(_ context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, "p3o_project_stale 1\n")
+		return err
+	})
+	for path, want := range map[string]struct {
+		code int
+		body string
+	}{
+		"/debug/pprof/heap": {http.StatusOK, "a profile"},
+		MetricsPath:         {http.StatusServiceUnavailable, "the metrics are unavailable\n"},
+	} {
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != want.code || rec.Body.String() != want.body || strings.Contains(rec.Body.String(), "p3o_") {
+			t.Errorf("%s: %d %q, want %d %q", path, rec.Code, rec.Body, want.code, want.body)
+		}
+	}
+}
