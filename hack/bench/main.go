@@ -121,7 +121,7 @@ func main() {
 	flag.StringVar(&cfg.operator, "operator", "bin/p3o-operator", "operator binary")
 	flag.StringVar(&cfg.out, "out", "bin/bench.json", "where to write the figures as JSON")
 	flag.StringVar(&cfg.operatorArgs, "operator-args", "", "more flags for the operator, space-separated (--zap-log-level=1 logs each status patch and report rebuild)")
-	flag.StringVar(&cfg.memoryLimit, "memory-limit", "150MiB", "GOMEMLIMIT of the operator, as config/manager sets it (empty: none)")
+	flag.StringVar(&cfg.memoryLimit, "memory-limit", "110MiB", "GOMEMLIMIT of the operator, as config/manager sets it (empty: none)")
 	flag.Parse()
 	defaults := map[string][6]int{"default": {5, 20, 200, 10000, 2000, 60}, "small": {5, 4, 20, 1000, 200, 30}, "large": {5, 60, 600, 30000, 6000, 60}}[*size]
 	if defaults[0] == 0 {

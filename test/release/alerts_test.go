@@ -394,12 +394,12 @@ func TestAlertsFollowTheDeployment(t *testing.T) {
 var scrapeLabels = []string{"job", "instance", "namespace", "pod", "service", "endpoint", "container", "exported_namespace"}
 
 // The rule tests' input series of the operator's metrics carry exactly the
-// labels the collector exports (plus what scraping adds), so that a label
-// the collector renames or adds cannot leave the tests passing on series
+// labels the operator exports (plus what scraping adds), so that a label
+// the operator renames or adds cannot leave the tests passing on series
 // that no longer exist. A reference label of an info series (programme,
-// portfolio, office and their namespaces) may be missing: the collector
+// portfolio, office and their namespaces) may be missing: the operator
 // exports it empty when there is no such referent.
-func TestAlertRuleTestSeriesHaveTheCollectorsLabels(t *testing.T) {
+func TestAlertRuleTestSeriesHaveTheExportedLabels(t *testing.T) {
 	exported := metrics.Labels()
 	seriesRE := regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\}$`)
 	labelRE := regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)="[^"]*"`)
