@@ -24,10 +24,11 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // trimForCache is the cache's transform: it drops what the operator never
 // reads (managedFields; on governance objects, which it never updates but
 // only patches the status of, kubectl's last-applied copy; the content of
-// report ConfigMaps, of which it keeps the digest: see keepDigestOnly), and makes the
-// governance objects share one copy of each string they repeat (gate names
-// and descriptions, condition types, reasons and messages, namespaces,
-// references). Ten thousand projects hold the same few hundred strings.
+// report ConfigMaps, of which it keeps the digest: see keepDigestOnly), and
+// makes the governance objects share one copy of each string they repeat
+// (gate names and descriptions, condition types, reasons and messages,
+// namespaces, references). Ten thousand projects hold the same few hundred
+// strings. It may be applied to an object twice.
 func trimForCache() toolscache.TransformFunc {
 	strip := cache.TransformStripManagedFields()
 	interned := newInterner(maxInterned, maxInternedLen)

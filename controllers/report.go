@@ -265,9 +265,7 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	if shown && outcome != nil && background != nil {
 		st.inFlight = true
 		p.mu.Unlock()
-		if outcome != nil {
-			applyOutcome(obj, outcome)
-		}
+		applyOutcome(obj, outcome)
 		copied := obj.DeepCopyObject().(reportedObject)
 		jobCtx := logr.NewContext(background, ctrl.LoggerFrom(ctx))
 		p.running.Add(1)
