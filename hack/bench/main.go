@@ -333,6 +333,14 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 	}
 	var editProfile chan error
 	if cfg.profile != "" {
+		// One CPU profile at a time: the convergence's first minute may
+		// outlast a small convergence.
+		if cpuProfile != nil {
+			if err := <-cpuProfile; err != nil {
+				return res, err
+			}
+			cpuProfile = nil
+		}
 		// Where the CPU goes while single edits propagate.
 		editProfile = make(chan error, 1)
 		go func() {
