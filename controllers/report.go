@@ -245,8 +245,7 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 		due = !outcome.recheck.IsZero() && !now.Before(outcome.recheck) // the next snapshot period
 	}
 	wait := st.last.Add(interval).Sub(now)
-	switch {
-	case !due || wait > 0:
+	if !due || wait > 0 {
 		p.mu.Unlock()
 		if outcome != nil {
 			applyOutcome(obj, outcome)

@@ -292,10 +292,8 @@ func (e *Exporter) Write(ctx context.Context, w io.Writer) error {
 	}
 	for _, r := range rollups {
 		byHealth := r.rollup.ByHealth
-		for _, h := range healths {
-			n := map[v1alpha1.Health]int32{v1alpha1.HealthGreen: byHealth.Green, v1alpha1.HealthAmber: byHealth.Amber,
-				v1alpha1.HealthRed: byHealth.Red, v1alpha1.HealthUnknown: byHealth.Unknown}[h]
-			t.gauge(descRollupProjects, float64(n), r.kind, r.namespace, r.name, string(h))
+		for i, n := range []int32{byHealth.Green, byHealth.Amber, byHealth.Red, byHealth.Unknown} { // the order of healths
+			t.gauge(descRollupProjects, float64(n), r.kind, r.namespace, r.name, string(healths[i]))
 		}
 	}
 	for _, r := range rollups {
