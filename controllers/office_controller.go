@@ -102,13 +102,12 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 // (the hub chain); and when the labels of its namespace change.
 func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.OfficeList{} }
-	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	rollups := newCoalescer(RollupWindow, r.Deferrals)
 	satellitesOfHub := referrersOf(r.Client, newList, governance.IndexHubRef, governance.Key)
 	hubOfSatellite := parentsOf(satelliteHub)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Office{}).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(satellitesOfHub), specChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(satellitesOfHub), specOrPolicyChanged).
 		Watches(&v1alpha1.Office{}, rollups.toParents(hubOfSatellite)).
 		Watches(&v1alpha1.Portfolio{}, rollups.toParents(parentsOf(portfolioOffice))).
 		Watches(&v1alpha1.Programme{}, rollups.toParents(both(

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -76,7 +77,7 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Of(portfolio.Status.Committed),
 			OverCommitted: portfolio.Status.OverCommitted, Programmes: programmes, Projects: append(append([]*v1alpha1.Project(nil), projects...), beneath...)}, err
 	})
-	status.Summarise(portfolio, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
+	status.Summarise(portfolio, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
 	return ctrl.Result{RequeueAfter: markPending(portfolio, pending, "programmes and projects", published)}, err
 }
 
@@ -86,13 +87,12 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 // changes its spec; and when the labels of its namespace change.
 func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.PortfolioList{} }
-	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	rollups := newCoalescer(RollupWindow, r.Deferrals)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Portfolio{}).
 		Watches(&v1alpha1.Programme{}, rollups.toParents(parentsOf(programmePortfolio))).
 		Watches(&v1alpha1.Project{}, rollups.toParents(parentsOf(projectPortfolio))).
-		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexOfficeRef, governance.Key)), specChanged).
+		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, func(b governance.Beneath) []types.NamespacedName { return b.Portfolios })), specOrPolicyChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
 		WatchesRawSource(r.Reports.rebuiltSource("Portfolio")).

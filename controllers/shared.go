@@ -203,14 +203,23 @@ func referrersOf(c client.Reader, newList func() client.ObjectList, field string
 	}
 }
 
-// governedBy returns a map function that enqueues the objects of list's
-// kind that an Office governs: those naming it in spec.officeRef (also while
-// it does not exist) and those that inherit it (status.office).
-func governedBy(c client.Reader, newList func() client.ObjectList) handler.MapFunc {
-	explicit := referrersOf(c, newList, governance.IndexOfficeRef, governance.Key)
-	inherited := referrersOf(c, newList, governance.IndexGoverningOffice, governance.Key)
+// governedBy returns a map function that enqueues the objects of one kind
+// whose governance follows from an Office (governance.Beneath): those
+// naming it, or a satellite of it, in spec.officeRef, those beneath the
+// portfolios and programmes that do, and those whose status records it.
+// An office that arrives after everything beneath it reaches them all.
+func governedBy(c client.Reader, ofKind func(governance.Beneath) []types.NamespacedName) handler.MapFunc {
 	return func(ctx context.Context, obj client.Object) []reconcile.Request {
-		return append(explicit(ctx, obj), inherited(ctx, obj)...)
+		beneath, err := governance.Reader{Reader: c}.Beneath(ctx, obj)
+		if err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "Listing what an office governs failed; it is not requeued", "office", governance.Key(obj))
+			return nil
+		}
+		var requests []reconcile.Request
+		for _, key := range ofKind(beneath) {
+			requests = append(requests, reconcile.Request{NamespacedName: key})
+		}
+		return requests
 	}
 }
 

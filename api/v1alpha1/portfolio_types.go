@@ -32,6 +32,16 @@ type PortfolioSpec struct {
 	// +required
 	OfficeRef ParentReference `json:"officeRef,omitzero"`
 
+	// currency is the currency the portfolio's amounts are written in (ISO 4217,
+	// e.g. GBP). Optional: unset, the amounts are in the currency of the
+	// Office that governed the portfolio when its governance was first fully
+	// resolved, and they keep that currency when the portfolio moves under an
+	// office of another one (they are never relabelled). Setting it restates
+	// the amounts in that currency. Amounts in a currency other than the
+	// governing office's are left out of its totals (MixedCurrency).
+	// +optional
+	Currency Currency `json:"currency,omitempty"`
+
 	// description says what the portfolio covers.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
@@ -97,6 +107,13 @@ type PortfolioStatus struct {
 	// resolved.
 	// +optional
 	Office *ObjectReference `json:"office,omitempty"`
+
+	// currency is the currency of the portfolio's amounts (its totals included): spec.currency when
+	// set; else the governing Office's currency, recorded when the portfolio's
+	// governance was first fully resolved and kept across moves. Unset while
+	// neither is known.
+	// +optional
+	Currency Currency `json:"currency,omitempty"`
 
 	// committed is the sum of the budgets of the portfolio's Programmes and
 	// direct Projects.

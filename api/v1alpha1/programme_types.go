@@ -58,6 +58,16 @@ type ProgrammeSpec struct {
 	// +required
 	PortfolioRef ParentReference `json:"portfolioRef,omitzero"`
 
+	// currency is the currency the programme's amounts are written in (ISO 4217,
+	// e.g. GBP). Optional: unset, the amounts are in the currency of the
+	// Office that governed the programme when its governance was first fully
+	// resolved, and they keep that currency when the programme moves under an
+	// office of another one (they are never relabelled). Setting it restates
+	// the amounts in that currency. Amounts in a currency other than the
+	// governing office's are left out of its totals (MixedCurrency).
+	// +optional
+	Currency Currency `json:"currency,omitempty"`
+
 	// officeRef names the Office that governs the programme, e.g. a Temporary
 	// office set up for it. Defaults to the portfolio's office.
 	// +optional
@@ -165,6 +175,25 @@ type ProgrammeStatus struct {
 	// resolved.
 	// +optional
 	Office *ObjectReference `json:"office,omitempty"`
+
+	// currency is the currency of the programme's amounts (its totals included): spec.currency when
+	// set; else the governing Office's currency, recorded when the programme's
+	// governance was first fully resolved and kept across moves. Unset while
+	// neither is known.
+	// +optional
+	Currency Currency `json:"currency,omitempty"`
+
+	// heldTo are the Offices whose policies the programme is held to: those above
+	// it when its references last all resolved, kept while a reference is
+	// missing or points somewhere more lenient, and replaced only by a
+	// governance at least as strict. Gates and Enforce apply under these and
+	// the offices above it now together, so editing a reference never
+	// loosens governance; an administrator who may write status can clear
+	// it.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	HeldTo []ObjectReference `json:"heldTo,omitempty"`
 
 	// health is the programme's RAG status: the worst of its Projects, its own
 	// risks and its compliance.

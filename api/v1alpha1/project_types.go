@@ -134,6 +134,16 @@ type ProjectSpec struct {
 	// +optional
 	PortfolioRef *ParentReference `json:"portfolioRef,omitempty"`
 
+	// currency is the currency the project's amounts are written in (ISO 4217,
+	// e.g. GBP). Optional: unset, the amounts are in the currency of the
+	// Office that governed the project when its governance was first fully
+	// resolved, and they keep that currency when the project moves under an
+	// office of another one (they are never relabelled). Setting it restates
+	// the amounts in that currency. Amounts in a currency other than the
+	// governing office's are left out of its totals (MixedCurrency).
+	// +optional
+	Currency Currency `json:"currency,omitempty"`
+
 	// officeRef names the Office that governs the project, e.g. its Project
 	// Support office. Defaults to the office of its programme or portfolio.
 	// +optional
@@ -246,10 +256,24 @@ type ProjectStatus struct {
 	// +optional
 	Office *ObjectReference `json:"office,omitempty"`
 
-	// currency is the governing Office's currency, in which every amount of
-	// the project is read.
+	// currency is the currency of the project's amounts: spec.currency when
+	// set; else the governing Office's currency, recorded when the project's
+	// governance was first fully resolved and kept across moves. Unset while
+	// neither is known.
 	// +optional
 	Currency Currency `json:"currency,omitempty"`
+
+	// heldTo are the Offices whose policies the project is held to: those above
+	// it when its references last all resolved, kept while a reference is
+	// missing or points somewhere more lenient, and replaced only by a
+	// governance at least as strict. Gates and Enforce apply under these and
+	// the offices above it now together, so editing a reference never
+	// loosens governance; an administrator who may write status can clear
+	// it.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	HeldTo []ObjectReference `json:"heldTo,omitempty"`
 
 	// health is the RAG status that counts: the worse of the derived health
 	// and spec.declaredRAG.

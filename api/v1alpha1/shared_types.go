@@ -590,6 +590,11 @@ const (
 	// ConditionParentResolved is True when every reference the object makes
 	// points at an existing object that admits it.
 	ConditionParentResolved ConditionType = "ParentResolved"
+	// ConditionCurrencyMatched says whether the object's amounts are in the
+	// currency of its governing Office (SameCurrency, NoGoverningOffice) or
+	// not (MixedCurrency: they are left out of that office's totals until
+	// restated with spec.currency).
+	ConditionCurrencyMatched ConditionType = "CurrencyMatched"
 	// ConditionRolledUp is True when every admitted child was added up
 	// (Offices, Portfolios, Programmes).
 	ConditionRolledUp ConditionType = "RolledUp"
@@ -621,6 +626,11 @@ const (
 	ReasonAggregated ConditionReason = "Aggregated"
 	// ReasonNoChildren: nothing references the object yet.
 	ReasonNoChildren ConditionReason = "NoChildren"
+	// ReasonSameCurrency: the amounts are in the governing Office's currency.
+	ReasonSameCurrency ConditionReason = "SameCurrency"
+	// ReasonNoGoverningOffice: no governing Office is resolved yet, so no
+	// currency to compare with.
+	ReasonNoGoverningOffice ConditionReason = "NoGoverningOffice"
 	// ReasonMixedCurrency: some children's amounts are in another currency
 	// and were left out of the totals.
 	ReasonMixedCurrency ConditionReason = "MixedCurrency"

@@ -926,6 +926,11 @@ func (in *ProgrammeStatus) DeepCopyInto(out *ProgrammeStatus) {
 		*out = new(ObjectReference)
 		**out = **in
 	}
+	if in.HeldTo != nil {
+		in, out := &in.HeldTo, &out.HeldTo
+		*out = make([]ObjectReference, len(*in))
+		copy(*out, *in)
+	}
 	if in.OwnHealthReasons != nil {
 		in, out := &in.OwnHealthReasons, &out.OwnHealthReasons
 		*out = make([]string, len(*in))
@@ -1105,6 +1110,11 @@ func (in *ProjectStatus) DeepCopyInto(out *ProjectStatus) {
 		in, out := &in.Office, &out.Office
 		*out = new(ObjectReference)
 		**out = **in
+	}
+	if in.HeldTo != nil {
+		in, out := &in.HeldTo, &out.HeldTo
+		*out = make([]ObjectReference, len(*in))
+		copy(*out, *in)
 	}
 	if in.HealthReasons != nil {
 		in, out := &in.HealthReasons, &out.HealthReasons

@@ -8,6 +8,7 @@ package governance
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -28,12 +29,23 @@ const MaxHubDepth = 16
 type Governance struct {
 	// Office is the primary governing Office (its own officeRef's when that
 	// resolves, else the nearest one it inherits); nil while none is
-	// resolved. Its currency is the object's.
+	// resolved. Its currency is the object's unless the object states or
+	// recorded another.
 	Office *v1alpha1.Office
 	// Policy combines the effective policies (each along its hub chain) of
-	// every office above the object, tighten-only; nil while no office is
-	// resolved.
+	// every office above the object and every office it is held to
+	// (status.heldTo), tighten-only; nil while there is none.
 	Policy *policy.Policy
+	// Complete is true when every reference on the way up (the object's,
+	// its programme's and its portfolio's) resolved and was admitted.
+	Complete bool
+	// HeldTo is what the object's status.heldTo becomes: the offices above
+	// it now once Complete, unless those are more lenient than the ones it
+	// was held to, which then stay too; unchanged while not Complete.
+	HeldTo []v1alpha1.ObjectReference
+	// Enforcing names the offices ("namespace/name") whose policy sets
+	// Enforce, along the hub chains of the offices that govern the object.
+	Enforcing []string
 }
 
 // Ref is the governing office as a status reference; nil while none.
@@ -124,14 +136,47 @@ func reverse(chain []*v1alpha1.Office) []*v1alpha1.Office {
 }
 
 // governanceOf fetches the offices above an object (primary first, then
-// the others; missing ones are skipped) and combines their effective
-// policies, each along its own hub chain. Governance.Office is the primary
-// office that still exists.
-func (r Reader) governanceOf(ctx context.Context, above officesAbove) (Governance, error) {
-	var g Governance
-	var policies []policy.Policy
+// the others; missing ones are skipped) and those it is held to, and
+// combines their effective policies, each along its own hub chain.
+// Governance.Office is the primary office that still exists.
+func (r Reader) governanceOf(ctx context.Context, above officesAbove, heldTo []v1alpha1.ObjectReference) (Governance, error) {
+	g := Governance{Complete: above.complete}
+	now, err := r.policiesOf(ctx, above.all(), &g)
+	if err != nil {
+		return Governance{}, err
+	}
+	held, err := r.policiesOf(ctx, referenceKeys(heldTo), &g)
+	if err != nil {
+		return Governance{}, err
+	}
+	if all := append(now.policies, held.policies...); len(all) > 0 {
+		combined := policy.Combine(all...)
+		g.Policy = &combined
+	}
+	switch {
+	case !g.Complete:
+		g.HeldTo = heldTo
+	case len(held.policies) == 0 || policy.Covers(policy.Combine(now.policies...), policy.Combine(held.policies...)):
+		g.HeldTo = now.refs
+	default:
+		g.HeldTo = unionRefs(heldTo, now.refs)
+	}
+	return g, nil
+}
+
+// officePolicies are the offices found and their effective policies.
+type officePolicies struct {
+	refs     []v1alpha1.ObjectReference
+	policies []policy.Policy
+}
+
+// policiesOf fetches offices (missing ones are skipped) with their hub
+// chains; the first found becomes g.Office when none is yet, and those
+// that enforce are added to g.Enforcing.
+func (r Reader) policiesOf(ctx context.Context, keys []types.NamespacedName, g *Governance) (officePolicies, error) {
+	var out officePolicies
 	seen := map[types.NamespacedName]bool{}
-	for _, key := range above.all() {
+	for _, key := range keys {
 		if seen[key] {
 			continue
 		}
@@ -141,22 +186,47 @@ func (r Reader) governanceOf(ctx context.Context, above officesAbove) (Governanc
 			if apierrors.IsNotFound(err) {
 				continue
 			}
-			return Governance{}, fmt.Errorf("getting office %s: %w", key, err)
+			return officePolicies{}, fmt.Errorf("getting office %s: %w", key, err)
 		}
 		chain, err := r.OfficeChain(ctx, office)
 		if err != nil {
-			return Governance{}, err
+			return officePolicies{}, err
 		}
 		if g.Office == nil {
 			g.Office = office
 		}
-		policies = append(policies, policy.Effective(chain.Offices))
+		for _, o := range chain.Offices {
+			if k := Key(o); o.Spec.Governance.Enforcement == v1alpha1.EnforcementEnforce && !slices.Contains(g.Enforcing, k) {
+				g.Enforcing = append(g.Enforcing, k)
+			}
+		}
+		out.refs = append(out.refs, v1alpha1.ObjectReference{Namespace: key.Namespace, Name: key.Name})
+		out.policies = append(out.policies, policy.Effective(chain.Offices))
 	}
-	if len(policies) > 0 {
-		combined := policy.Combine(policies...)
-		g.Policy = &combined
+	return out, nil
+}
+
+// referenceKeys are the keys of status references.
+func referenceKeys(refs []v1alpha1.ObjectReference) []types.NamespacedName {
+	out := make([]types.NamespacedName, 0, len(refs))
+	for _, ref := range refs {
+		out = append(out, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name})
 	}
-	return g, nil
+	return out
+}
+
+// maxHeldTo is status.heldTo's MaxItems.
+const maxHeldTo = 16
+
+// unionRefs is a followed by those of b it lacks, at most maxHeldTo.
+func unionRefs(a, b []v1alpha1.ObjectReference) []v1alpha1.ObjectReference {
+	out := append([]v1alpha1.ObjectReference(nil), a...)
+	for _, ref := range b {
+		if !slices.Contains(out, ref) && len(out) < maxHeldTo {
+			out = append(out, ref)
+		}
+	}
+	return out
 }
 
 // Facts are what governs one object, as read from the cache.
@@ -177,6 +247,8 @@ type Facts struct {
 type officesAbove struct {
 	primary *types.NamespacedName
 	others  []types.NamespacedName
+	// complete is true when every reference on the way up resolved.
+	complete bool
 }
 
 func (a officesAbove) all() []types.NamespacedName {
@@ -194,15 +266,21 @@ func (a officesAbove) with(inherited officesAbove) officesAbove {
 		a.primary, inherited.primary = inherited.primary, nil
 	}
 	a.others = append(a.others, inherited.all()...)
+	a.complete = a.complete && inherited.complete
 	return a
 }
 
 // ownOffice is the office an object's own officeRef resolves to.
+// It is complete when every one of the object's references resolved.
 func ownOffice(resolutions []hierarchy.Resolution) officesAbove {
-	if key, ok := Resolved(resolutions, FieldOfficeRef); ok {
-		return officesAbove{primary: &key}
+	above := officesAbove{complete: true}
+	for _, r := range resolutions {
+		above.complete = above.complete && r.Outcome == hierarchy.Resolved
 	}
-	return officesAbove{}
+	if key, ok := Resolved(resolutions, FieldOfficeRef); ok {
+		above.primary = &key
+	}
+	return above
 }
 
 // portfolioOffices are the offices of a fetched Portfolio.
@@ -256,6 +334,8 @@ func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hier
 		_, inherited, err = r.programmeOffices(ctx, programme)
 	} else if _, ok := Resolved(resolutions, FieldPortfolioRef); ok {
 		_, inherited, err = r.portfolioOffices(ctx, portfolio)
+	} else {
+		inherited.complete = false // no parent resolved
 	}
 	if err != nil {
 		return nil, officesAbove{}, err
@@ -269,7 +349,7 @@ func (r Reader) PortfolioFacts(ctx context.Context, pf *v1alpha1.Portfolio) (Fac
 	if err != nil {
 		return Facts{}, err
 	}
-	g, err := r.governanceOf(ctx, above)
+	g, err := r.governanceOf(ctx, above, nil)
 	return Facts{Resolutions: resolutions, Governance: g}, err
 }
 
@@ -279,19 +359,22 @@ func (r Reader) PortfolioFacts(ctx context.Context, pf *v1alpha1.Portfolio) (Fac
 func (r Reader) SubjectFacts(ctx context.Context, subject client.Object) (Facts, error) {
 	var resolutions []hierarchy.Resolution
 	var above officesAbove
+	var heldTo []v1alpha1.ObjectReference
 	var err error
 	switch s := subject.(type) {
 	case *v1alpha1.Project:
 		resolutions, above, err = r.projectOffices(ctx, s)
+		heldTo = s.Status.HeldTo
 	case *v1alpha1.Programme:
 		resolutions, above, err = r.programmeOffices(ctx, s)
+		heldTo = s.Status.HeldTo
 	default:
 		return Facts{}, fmt.Errorf("%T is not a Project or Programme", subject)
 	}
 	if err != nil {
 		return Facts{}, err
 	}
-	g, err := r.governanceOf(ctx, above)
+	g, err := r.governanceOf(ctx, above, heldTo)
 	if err != nil {
 		return Facts{}, err
 	}

@@ -11,6 +11,7 @@ package policy
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"time"
@@ -312,4 +313,11 @@ func stricterHealth(a, b health.Policy) health.Policy {
 		HighRiskSeverity: min(a.HighRiskSeverity, b.HighRiskSeverity),
 		ReportingCadence: min(a.ReportingCadence, b.ReportingCadence),
 	}
+}
+
+// Covers reports whether p is at least as strict as q: tightening p with q
+// changes none of its enforcement, gates or health thresholds.
+func Covers(p, q Policy) bool {
+	alone, both := Combine(p), Combine(p, q)
+	return both.Enforcement == alone.Enforcement && reflect.DeepEqual(both.Gates, alone.Gates) && both.Health == alone.Health
 }

@@ -33,10 +33,9 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	beforeObj := &v1alpha1.Project{Status: *before}
 	setParentResolved(p, facts.Resolutions)
 	p.Status.Office = facts.Ref()
-	p.Status.Currency = ""
-	if facts.Office != nil {
-		p.Status.Currency = facts.Currency()
-	}
+	p.Status.HeldTo = facts.HeldTo
+	p.Status.Currency = statedCurrency(p.Spec.Currency, p.Status.Currency, facts.Governance)
+	setCurrencyMatched(p, p.Status.Currency, facts.Governance)
 
 	comp, res := compliance(p, facts, rules, p.Status.Compliance, now)
 	p.Status.Compliance = comp
@@ -58,7 +57,7 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	p.Status.Display = v1alpha1.MoneyDisplay{
 		Budget: amountText(money.Of(p.Spec.Plan.Budget), p.Status.Currency), Forecast: amountText(money.Of(forecast), p.Status.Currency)}
 
-	summarise(p, v1alpha1.ConditionParentResolved)
+	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched)
 	p.Status.ObservedGeneration = p.Generation
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)

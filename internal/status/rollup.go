@@ -115,7 +115,7 @@ func ProgrammeItem(p *v1alpha1.Programme) rollup.Programme {
 	item := rollup.Programme{
 		Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase,
 		Health: p.Status.Health, OwnHealth: own, OwnReason: firstReason(p.Status.OwnHealthReasons),
-		Currency: p.Status.Rollup.Money.Currency,
+		Currency: p.Status.Currency,
 		Budget:   money.Of(p.Spec.Budget), Benefits: p.Spec.Benefits,
 		Risks: p.Status.Risks, Rollup: p.Status.Rollup,
 		Compliance: complianceCounts(p),
@@ -136,11 +136,14 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	beforeObj := &v1alpha1.Programme{Status: *before}
 	setParentResolved(p, facts.Resolutions)
 	p.Status.Office = facts.Ref()
+	p.Status.HeldTo = facts.HeldTo
+	p.Status.Currency = statedCurrency(p.Spec.Currency, p.Status.Currency, facts.Governance)
+	setCurrencyMatched(p, p.Status.Currency, facts.Governance)
 
 	comp, res := compliance(p, facts, rules, p.Status.Compliance, now)
 	p.Status.Compliance = comp
 
-	b := rollup.New(facts.Currency())
+	b := rollup.New(rollupCurrency(p.Status.Currency))
 	addChildren(b, nil, projects.Admitted, projects.Refused)
 	rolled := b.Build()
 	p.Status.Rollup = rolled.Rollup
@@ -165,7 +168,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	}
 	p.Status.HealthReasons = boundedReasons(append(p.Status.HealthReasons, assessment.Reasons...))
 
-	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
+	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
@@ -186,19 +189,22 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	beforeObj := &v1alpha1.Portfolio{Status: *before}
 	setParentResolved(p, facts.Resolutions)
 	p.Status.Office = facts.Ref()
+	p.Status.Currency = statedCurrency(p.Spec.Currency, p.Status.Currency, facts.Governance)
+	setCurrencyMatched(p, p.Status.Currency, facts.Governance)
+	currency := rollupCurrency(p.Status.Currency)
 
-	b := rollup.New(facts.Currency())
+	b := rollup.New(currency)
 	addChildren(b, children.Programmes, children.Projects, children.Refused)
 	res := b.Build()
 	p.Status.Rollup = res.Rollup
 	p.Status.Rollup.Money.Display = rollupDisplay(res.Rollup.Money)
 	p.Status.Committed = money.Quantity(res.Committed)
-	p.Status.Display = v1alpha1.MoneyDisplay{Capacity: amountText(money.Of(p.Spec.Capacity), facts.Currency()), Committed: amountText(res.Committed, facts.Currency())}
+	p.Status.Display = v1alpha1.MoneyDisplay{Capacity: amountText(money.Of(p.Spec.Capacity), currency), Committed: amountText(res.Committed, currency)}
 	switch {
 	case res.MixedCurrency != nil:
 		p.Status.Display.Committed = "unknown"
 	case res.Committed == nil:
-		p.Status.Display.Committed = amountText(new(inf.Dec), facts.Currency()) // nothing committed yet
+		p.Status.Display.Committed = amountText(new(inf.Dec), currency) // nothing committed yet
 	}
 	p.Status.OverCommitted = nil // unset without a capacity, or while committed is unknown
 	if p.Spec.Capacity != nil && res.MixedCurrency == nil {
@@ -207,7 +213,7 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	}
 	setRolledUp(p, res, len(children.Programmes)+len(children.Projects), "programmes and projects")
 
-	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionRolledUp)
+	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
 	return Outcome{Events: transitions(beforeObj, p, before.Rollup.Health, p.Status.Rollup.Health, CauseReason(p.Status.Rollup))}
 }

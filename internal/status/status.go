@@ -208,3 +208,46 @@ func rollupDisplay(m v1alpha1.MoneySummary) v1alpha1.MoneyDisplay {
 	}
 	return v1alpha1.MoneyDisplay{Budget: amountText(money.Of(m.Budget), m.Currency), Forecast: amountText(money.Of(m.ForecastCost), m.Currency)}
 }
+
+// statedCurrency is the currency of an object's amounts: spec.currency when
+// set; else the one status recorded; else, once the object's governance is
+// fully resolved, its governing office's (then recorded, and kept across
+// moves: an amount is never relabelled). "" while none is known.
+func statedCurrency(spec, recorded v1alpha1.Currency, g governance.Governance) v1alpha1.Currency {
+	switch {
+	case spec != "":
+		return spec
+	case recorded != "":
+		return recorded
+	case g.Office != nil && g.Complete:
+		return g.Currency()
+	}
+	return ""
+}
+
+// setCurrencyMatched says whether an object's amounts are in its governing
+// office's currency. Amounts in another one are left out of that office's
+// totals (rollup.Builder), and only a person can restate them.
+func setCurrencyMatched(obj conditions.Object, stated v1alpha1.Currency, g governance.Governance) {
+	switch {
+	case g.Office == nil || stated == "":
+		conditions.Set(obj, v1alpha1.ConditionCurrencyMatched, metav1.ConditionTrue, v1alpha1.ReasonNoGoverningOffice,
+			"no governing office is fully resolved yet: the amounts' currency is recorded once one is")
+	case stated == g.Currency():
+		conditions.Set(obj, v1alpha1.ConditionCurrencyMatched, metav1.ConditionTrue, v1alpha1.ReasonSameCurrency,
+			fmt.Sprintf("amounts are in %s, the currency of office %s", stated, g.Ref()))
+	default:
+		conditions.Set(obj, v1alpha1.ConditionCurrencyMatched, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency,
+			fmt.Sprintf("amounts are in %s but the governing office %s keeps %s: they are left out of its totals until restated (write them in %s and set spec.currency: %s)",
+				stated, g.Ref(), g.Currency(), g.Currency(), g.Currency()))
+	}
+}
+
+// rollupCurrency is the currency a parent adds its children up in: its own
+// amounts' currency, or the default while none is known.
+func rollupCurrency(stated v1alpha1.Currency) v1alpha1.Currency {
+	if stated == "" {
+		return v1alpha1.DefaultCurrency
+	}
+	return stated
+}

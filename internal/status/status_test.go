@@ -48,7 +48,7 @@ func governed(office *v1alpha1.Office, reviews ...policy.Review) governance.Fact
 	p := policy.Effective([]*v1alpha1.Office{office})
 	return governance.Facts{
 		Resolutions: []hierarchy.Resolution{{Field: governance.FieldOfficeRef, Kind: "Office", Key: types.NamespacedName{Namespace: office.Namespace, Name: office.Name}}},
-		Governance:  governance.Governance{Office: office, Policy: &p},
+		Governance:  governance.Governance{Office: office, Policy: &p, Complete: true},
 		Reviews:     reviews,
 	}
 }
@@ -441,3 +441,66 @@ func TestMoneyIsDisplayedOneWay(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// An amount keeps the currency it was written in: a project whose amounts
+// were recorded in GBP and that moved under an office keeping EUR is not
+// relabelled; it says so (Stalled: only a person can restate it), and its
+// portfolio under the EUR office leaves its amounts out, naming it. Setting
+// spec.currency restates it.
+func TestAmountsKeepTheirCurrencyAcrossAMove(t *testing.T) {
+	eur := ogcOffice("pmo", v1alpha1.EnforcementAudit)
+	gbp := ogcOffice("uk-pmo", v1alpha1.EnforcementAudit)
+	gbp.Spec.Currency = "GBP"
+	p := delivering("moved")
+	SetProject(p, governed(gbp), rules(t), now)
+	if p.Status.Currency != "GBP" {
+		t.Fatalf("currency %q under the GBP office; want GBP", p.Status.Currency)
+	}
+	expectCondition(t, p, v1alpha1.ConditionCurrencyMatched, metav1.ConditionTrue, v1alpha1.ReasonSameCurrency)
+
+	SetProject(p, governed(eur), rules(t), now)
+	if p.Status.Currency != "GBP" || p.Status.Display.Budget != "1M GBP" {
+		t.Errorf("after the move: currency %q, budget shown %q; want GBP kept", p.Status.Currency, p.Status.Display.Budget)
+	}
+	expectCondition(t, p, v1alpha1.ConditionCurrencyMatched, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	expectCondition(t, p, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	expectCondition(t, p, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonMixedCurrency)
+
+	stay := delivering("stay")
+	SetProject(stay, governed(eur), rules(t), now)
+	pf := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital"}}
+	SetPortfolio(pf, governed(eur), PortfolioChildren{Projects: []*v1alpha1.Project{p, stay}})
+	if m := pf.Status.Rollup.Money; m.Budget != nil || m.Currency != "EUR" || len(m.LeftOut) != 1 || m.LeftOut[0].Currency != "GBP" {
+		t.Errorf("portfolio money %+v; want no EUR total and the GBP amounts left out", m)
+	}
+	rolled := expectCondition(t, pf, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	if !strings.Contains(rolled.Message, "central/moved") {
+		t.Errorf("RolledUp message %q does not name the project left out", rolled.Message)
+	}
+
+	p.Spec.Currency = "EUR" // restated
+	SetProject(p, governed(eur), rules(t), now)
+	if p.Status.Currency != "EUR" {
+		t.Errorf("restated with spec.currency: currency %q; want EUR", p.Status.Currency)
+	}
+	expectCondition(t, p, v1alpha1.ConditionCurrencyMatched, metav1.ConditionTrue, v1alpha1.ReasonSameCurrency)
+}
+
+// Until its governance is fully resolved an object records no currency, so
+// that whichever parent arrives first cannot fix it.
+func TestCurrencyIsRecordedOnlyOnceGovernanceIsComplete(t *testing.T) {
+	gbp := ogcOffice("uk-pmo", v1alpha1.EnforcementAudit)
+	gbp.Spec.Currency = "GBP"
+	partial := governed(gbp)
+	partial.Complete = false
+	p := delivering("early")
+	SetProject(p, partial, rules(t), now)
+	if p.Status.Currency != "" {
+		t.Errorf("currency %q recorded before governance is complete", p.Status.Currency)
+	}
+	expectCondition(t, p, v1alpha1.ConditionCurrencyMatched, metav1.ConditionTrue, v1alpha1.ReasonNoGoverningOffice)
+	SetProject(p, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), rules(t), now)
+	if p.Status.Currency != "EUR" {
+		t.Errorf("currency %q once complete under the EUR office; want EUR", p.Status.Currency)
+	}
+}
