@@ -60,27 +60,77 @@ func Percent(a *inf.Dec, p int32) *inf.Dec {
 	return new(inf.Dec).Mul(a, inf.NewDec(int64(p), 2))
 }
 
-// Quantity turns an amount into a quantity for status, or nil.
-func Quantity(d *inf.Dec) *resource.Quantity {
+// Exact writes an amount for machines (report.json, CSV, status): a plain
+// decimal with no suffix and no exponent, whole amounts without decimals and
+// others with two (the minor unit of every currency the grammar accepts):
+// "4500001500", "4123050433.40", "-250000". An amount with more than two
+// decimals (never one the schema accepts or a sum of those) keeps them all,
+// so Exact never rounds. Every result of a non-negative amount below Bound
+// is accepted by Check; "" only for nil.
+func Exact(d *inf.Dec) string {
 	if d == nil {
-		return nil
+		return ""
 	}
-	return resource.NewDecimalQuantity(*d, resource.DecimalSI)
+	s := d.String() // a negative scale is written with zeros: 15000, not 15e3
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i-1 < 2 {
+		s += strings.Repeat("0", 2-(len(s)-i-1))
+	}
+	return s
 }
 
-// Format writes an amount for people, exactly, with the SI suffixes
-// quantities use: 950, 130k, 1.45M, 8.435M, 2.5G, 1.2T. It never rounds, so
-// that figures shown side by side add up (8.435M − 8M is 435k).
-func Format(d *inf.Dec) string {
+// Display writes an amount for people, rounded to three significant digits
+// (half away from zero) with the SI suffixes quantities use: 950, 130k,
+// 1.45M, 4.45G, 1.2T. It is for reading (status.display, report.md, the
+// plugin's tables), never for arithmetic: use Exact for that.
+func Display(d *inf.Dec) string {
 	if d == nil {
 		return "-"
 	}
-	sign := ""
 	v := new(inf.Dec).Set(d)
+	sign := ""
 	if v.Sign() < 0 {
 		sign = "-"
 		v.Neg(v)
 	}
+	v.Round(v, inf.Scale(3-intDigits(v)), inf.RoundHalfUp)
+	return sign + withSuffix(v)
+}
+
+// intDigits is the number of digits of v (v ≥ 0) before the decimal point,
+// or minus the number of zeros after it for v < 1 (0.05 has -1), so that
+// rounding v to scale 3 - intDigits(v) keeps three significant digits.
+func intDigits(v *inf.Dec) int {
+	if v.Sign() == 0 {
+		return 1
+	}
+	unscaled := v.UnscaledBig().String()
+	return len(unscaled) - int(v.Scale())
+}
+
+// Format writes an amount exactly with the SI suffixes quantities use (950,
+// 130k, 1.45M, 8.435M): for sentences that compare figures (health
+// reasons), so that figures shown side by side add up (8.435M − 8M is
+// 435k). Tables and summaries use Display; machines use Exact.
+func Format(d *inf.Dec) string {
+	if d == nil {
+		return "-"
+	}
+	v := new(inf.Dec).Set(d)
+	sign := ""
+	if v.Sign() < 0 {
+		sign = "-"
+		v.Neg(v)
+	}
+	return sign + withSuffix(v)
+}
+
+// withSuffix writes v (v ≥ 0) with the largest of k, M, G, T that keeps it
+// at one or more, and no trailing zeros after the point.
+func withSuffix(v *inf.Dec) string {
 	suffix := ""
 	for _, s := range []struct {
 		suffix string
@@ -96,7 +146,15 @@ func Format(d *inf.Dec) string {
 	if strings.Contains(exact, ".") {
 		exact = strings.TrimRight(strings.TrimRight(exact, "0"), ".")
 	}
-	return sign + exact + suffix
+	return exact + suffix
+}
+
+// Quantity turns an amount into a quantity for status, or nil.
+func Quantity(d *inf.Dec) *resource.Quantity {
+	if d == nil {
+		return nil
+	}
+	return resource.NewDecimalQuantity(*d, resource.DecimalSI)
 }
 
 // Ratio returns a / b as a percentage rounded down, or -1 when b is zero.
