@@ -10,6 +10,7 @@ package money
 import (
 	"fmt"
 	"math/big"
+	"regexp"
 	"strings"
 
 	"gopkg.in/inf.v0"
@@ -177,25 +178,50 @@ func Ratio(a, b *inf.Dec) int64 {
 // amounts and every metric stays exact or well within a float's range.
 var Bound = resource.MustParse("1000T")
 
-// Check says what is wrong with an amount a person wrote: negative, beyond
-// Bound, more than two decimals (so "1m", a thousandth, is refused), or
-// written with an exponent or a binary suffix ("1e3", "1Mi"). field names
-// it in the message. The CRD refuses the same for amounts outside lists,
-// where the API server can bound the cost of the check.
-func Check(field string, q *resource.Quantity) error {
-	if q == nil {
-		return nil
-	}
-	d := q.AsDec()
+// The grammar of amounts, as the money fields of the CRDs enforce it with two
+// CEL rules (the same rules and messages on every field; a test over the
+// generated CRDs keeps them equal to these), and as Check repeats it in Go.
+// An unquoted integer reaches the rules as an int; everything else as the
+// string the user wrote. Amounts in lists (benefits, tranches) carry only
+// NonNegativeRule: the API server estimates the cost of GrammarRule on an
+// int-or-string from the largest request (it ignores maxLength there), which
+// in a list of 24 items is 8.3 times its per-rule limit; the webhook checks
+// those amounts with Check.
+const (
+	// Pattern is what a written amount looks like: digits, at most two
+	// decimals, an optional k, M, G or T.
+	Pattern = `^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$`
+	// MaxLength bounds a written amount in Check (the longest amount below
+	// Bound, 999999999999999.99, has 18 characters).
+	MaxLength = 24
+	// NonNegativeRule refuses negative amounts.
+	NonNegativeRule = `type(self) == int ? self >= 0 : !self.startsWith('-')`
+	// NonNegativeMessage is the message of NonNegativeRule.
+	NonNegativeMessage = "must not be negative"
+	// GrammarRule refuses what is not an amount as Pattern writes it, and
+	// amounts from Bound on.
+	GrammarRule = `type(self) == int ? self < 1000000000000000 : self.matches('` + Pattern + `') && quantity(self).compareTo(quantity('1000T')) < 0`
+	// GrammarMessage is the message of GrammarRule.
+	GrammarMessage = "must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi; quote amounts with decimals)"
+)
+
+var pattern = regexp.MustCompile(Pattern)
+
+// Check says, as the CRD's rules say it, what is wrong with an amount as a
+// person wrote it (an unquoted integer as its digits): field names it in
+// the error. The API server refuses the same before the operator sees an
+// object; Check is the rules' twin for tests and for text that does not
+// pass through the API server.
+func Check(field, written string) error {
 	switch {
-	case q.Format == resource.BinarySI || q.Format == resource.DecimalExponent:
-		return fmt.Errorf("%s must be an amount such as 1500000, 2.5M or 750k: %s uses an exponent or a binary suffix", field, q.String())
-	case d.Sign() < 0:
-		return fmt.Errorf("%s must not be negative", field)
-	case d.Scale() > 2:
-		return fmt.Errorf("%s must be an amount such as 1500000, 2.5M or 750k, with at most two decimals (1m would mean a thousandth: write 1M for a million)", field)
-	case q.Cmp(Bound) >= 0:
-		return fmt.Errorf("%s must be below 1000T", field)
+	case strings.HasPrefix(written, "-"):
+		return fmt.Errorf("%s: %s", field, NonNegativeMessage)
+	case len(written) > MaxLength || !pattern.MatchString(written):
+		return fmt.Errorf("%s: %s", field, GrammarMessage)
+	}
+	q, err := resource.ParseQuantity(written)
+	if err != nil || q.Cmp(Bound) >= 0 {
+		return fmt.Errorf("%s: %s", field, GrammarMessage)
 	}
 	return nil
 }
