@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
 )
 
 // warnings collects the admission warnings the API server returns.
@@ -254,13 +255,13 @@ func TestClosingDatesAndListedAmountsAreChecked(t *testing.T) {
 	milli := resource.MustParse("500m")
 	benefit := reporting(newProject(o.ns, "benefit", refPtr("cloud")), "1M", "1M")
 	benefit.Spec.Benefits = []v1alpha1.Benefit{{Name: "savings", Planned: &milli}}
-	g.Expect(k8sClient.Create(context.Background(), benefit)).To(MatchError(ContainSubstring("spec.benefits[0].planned must be an amount such as 1500000, 2.5M or 750k, with at most two decimals (1m would mean a thousandth: write 1M for a million)")))
+	g.Expect(k8sClient.Create(context.Background(), benefit)).To(MatchError(ContainSubstring("spec.benefits[0].planned: " + money.GrammarMessage)))
 
 	binary := resource.MustParse("1Mi")
 	update := o.programme.DeepCopy()
 	g.Eventually(func(g Gomega) {
 		get(g, update)
 		update.Spec.Tranches = []v1alpha1.Tranche{{Name: "t1", Budget: &binary}}
-		g.Expect(k8sClient.Update(context.Background(), update)).To(MatchError(ContainSubstring("spec.tranches[0].budget must be an amount such as 1500000, 2.5M or 750k: 1Mi uses an exponent or a binary suffix")))
+		g.Expect(k8sClient.Update(context.Background(), update)).To(MatchError(ContainSubstring("spec.tranches[0].budget: " + money.GrammarMessage)))
 	}).Should(Succeed())
 }

@@ -249,13 +249,13 @@ type Benefit struct {
 	// planned is the value the benefit is expected to bring, in the governing
 	// Office's currency.
 	// +optional
-	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="planned must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="must not be negative"
 	Planned *resource.Quantity `json:"planned,omitempty"`
 
 	// realised is the value realised so far, in the governing Office's
 	// currency.
 	// +optional
-	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="realised must not be negative"
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : !self.startsWith('-')",message="must not be negative"
 	Realised *resource.Quantity `json:"realised,omitempty"`
 
 	// due is the date by which the benefit is expected to be realised.

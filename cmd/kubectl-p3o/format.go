@@ -14,7 +14,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"gopkg.in/inf.v0"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
@@ -83,35 +82,14 @@ func orDash(s string) string {
 	return s
 }
 
-// amount writes an amount exactly, with the largest SI suffix that keeps it
-// at one or more: 950, 130k, 1.45M, 20.534M. Never rounded: the figures on
-// screen are the ones in status.
+// amount writes an amount for reading, rounded to three significant digits
+// with an SI suffix (money.Display: 950, 130k, 1.45M, 20.5M), as
+// status.display does; "" for none. -o json|yaml keeps the exact amounts.
 func amount(q *resource.Quantity) string {
-	d := money.Of(q)
-	if d == nil {
+	if q == nil {
 		return ""
 	}
-	sign := ""
-	if d.Sign() < 0 {
-		sign = "-"
-		d.Neg(d)
-	}
-	suffix := ""
-	for _, s := range []struct {
-		suffix string
-		exp    inf.Scale
-	}{{"T", 12}, {"G", 9}, {"M", 6}, {"k", 3}} {
-		if d.Cmp(inf.NewDec(1, -s.exp)) >= 0 {
-			d.SetScale(d.Scale() + s.exp)
-			suffix = s.suffix
-			break
-		}
-	}
-	str := d.String()
-	if strings.Contains(str, ".") {
-		str = strings.TrimRight(strings.TrimRight(str, "0"), ".")
-	}
-	return sign + str + suffix
+	return money.Display(money.Of(q))
 }
 
 // moneyCell is an amount with its currency, or "-".

@@ -10,6 +10,7 @@ package money
 import (
 	"fmt"
 	"math/big"
+	"regexp"
 	"strings"
 
 	"gopkg.in/inf.v0"
@@ -60,27 +61,77 @@ func Percent(a *inf.Dec, p int32) *inf.Dec {
 	return new(inf.Dec).Mul(a, inf.NewDec(int64(p), 2))
 }
 
-// Quantity turns an amount into a quantity for status, or nil.
-func Quantity(d *inf.Dec) *resource.Quantity {
+// Exact writes an amount for machines (report.json, CSV, status): a plain
+// decimal with no suffix and no exponent, whole amounts without decimals and
+// others with two (the minor unit of every currency the grammar accepts):
+// "4500001500", "4123050433.40", "-250000". An amount with more than two
+// decimals (never one the schema accepts or a sum of those) keeps them all,
+// so Exact never rounds. Every result of a non-negative amount below Bound
+// is accepted by Check; "" only for nil.
+func Exact(d *inf.Dec) string {
 	if d == nil {
-		return nil
+		return ""
 	}
-	return resource.NewDecimalQuantity(*d, resource.DecimalSI)
+	s := d.String() // a negative scale is written with zeros: 15000, not 15e3
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i-1 < 2 {
+		s += strings.Repeat("0", 2-(len(s)-i-1))
+	}
+	return s
 }
 
-// Format writes an amount for people, exactly, with the SI suffixes
-// quantities use: 950, 130k, 1.45M, 8.435M, 2.5G, 1.2T. It never rounds, so
-// that figures shown side by side add up (8.435M − 8M is 435k).
-func Format(d *inf.Dec) string {
+// Display writes an amount for people, rounded to three significant digits
+// (half away from zero) with the SI suffixes quantities use: 950, 130k,
+// 1.45M, 4.45G, 1.2T. It is for reading (status.display, report.md, the
+// plugin's tables), never for arithmetic: use Exact for that.
+func Display(d *inf.Dec) string {
 	if d == nil {
 		return "-"
 	}
-	sign := ""
 	v := new(inf.Dec).Set(d)
+	sign := ""
 	if v.Sign() < 0 {
 		sign = "-"
 		v.Neg(v)
 	}
+	v.Round(v, inf.Scale(3-intDigits(v)), inf.RoundHalfUp)
+	return sign + withSuffix(v)
+}
+
+// intDigits is the number of digits of v (v ≥ 0) before the decimal point,
+// or minus the number of zeros after it for v < 1 (0.05 has -1), so that
+// rounding v to scale 3 - intDigits(v) keeps three significant digits.
+func intDigits(v *inf.Dec) int {
+	if v.Sign() == 0 {
+		return 1
+	}
+	unscaled := v.UnscaledBig().String()
+	return len(unscaled) - int(v.Scale())
+}
+
+// Format writes an amount exactly with the SI suffixes quantities use (950,
+// 130k, 1.45M, 8.435M): for sentences that compare figures (health
+// reasons), so that figures shown side by side add up (8.435M − 8M is
+// 435k). Tables and summaries use Display; machines use Exact.
+func Format(d *inf.Dec) string {
+	if d == nil {
+		return "-"
+	}
+	v := new(inf.Dec).Set(d)
+	sign := ""
+	if v.Sign() < 0 {
+		sign = "-"
+		v.Neg(v)
+	}
+	return sign + withSuffix(v)
+}
+
+// withSuffix writes v (v ≥ 0) with the largest of k, M, G, T that keeps it
+// at one or more, and no trailing zeros after the point.
+func withSuffix(v *inf.Dec) string {
 	suffix := ""
 	for _, s := range []struct {
 		suffix string
@@ -96,7 +147,15 @@ func Format(d *inf.Dec) string {
 	if strings.Contains(exact, ".") {
 		exact = strings.TrimRight(strings.TrimRight(exact, "0"), ".")
 	}
-	return sign + exact + suffix
+	return exact + suffix
+}
+
+// Quantity turns an amount into a quantity for status, or nil.
+func Quantity(d *inf.Dec) *resource.Quantity {
+	if d == nil {
+		return nil
+	}
+	return resource.NewDecimalQuantity(*d, resource.DecimalSI)
 }
 
 // Ratio returns a / b as a percentage rounded down, or -1 when b is zero.
@@ -119,25 +178,50 @@ func Ratio(a, b *inf.Dec) int64 {
 // amounts and every metric stays exact or well within a float's range.
 var Bound = resource.MustParse("1000T")
 
-// Check says what is wrong with an amount a person wrote: negative, beyond
-// Bound, more than two decimals (so "1m", a thousandth, is refused), or
-// written with an exponent or a binary suffix ("1e3", "1Mi"). field names
-// it in the message. The CRD refuses the same for amounts outside lists,
-// where the API server can bound the cost of the check.
-func Check(field string, q *resource.Quantity) error {
-	if q == nil {
-		return nil
-	}
-	d := q.AsDec()
+// The grammar of amounts, as the money fields of the CRDs enforce it with two
+// CEL rules (the same rules and messages on every field; a test over the
+// generated CRDs keeps them equal to these), and as Check repeats it in Go.
+// An unquoted integer reaches the rules as an int; everything else as the
+// string the user wrote. Amounts in lists (benefits, tranches) carry only
+// NonNegativeRule: the API server estimates the cost of GrammarRule on an
+// int-or-string from the largest request (it ignores maxLength there), which
+// in a list of 24 items is 8.3 times its per-rule limit; the webhook checks
+// those amounts with Check.
+const (
+	// Pattern is what a written amount looks like: digits, at most two
+	// decimals, an optional k, M, G or T.
+	Pattern = `^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$`
+	// MaxLength bounds a written amount in Check (the longest amount below
+	// Bound, 999999999999999.99, has 18 characters).
+	MaxLength = 24
+	// NonNegativeRule refuses negative amounts.
+	NonNegativeRule = `type(self) == int ? self >= 0 : !self.startsWith('-')`
+	// NonNegativeMessage is the message of NonNegativeRule.
+	NonNegativeMessage = "must not be negative"
+	// GrammarRule refuses what is not an amount as Pattern writes it, and
+	// amounts from Bound on.
+	GrammarRule = `type(self) == int ? self < 1000000000000000 : self.matches('` + Pattern + `') && quantity(self).compareTo(quantity('1000T')) < 0`
+	// GrammarMessage is the message of GrammarRule.
+	GrammarMessage = "must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi; quote amounts with decimals)"
+)
+
+var pattern = regexp.MustCompile(Pattern)
+
+// Check says, as the CRD's rules say it, what is wrong with an amount as a
+// person wrote it (an unquoted integer as its digits): field names it in
+// the error. The API server refuses the same before the operator sees an
+// object; Check is the rules' twin for tests and for text that does not
+// pass through the API server.
+func Check(field, written string) error {
 	switch {
-	case q.Format == resource.BinarySI || q.Format == resource.DecimalExponent:
-		return fmt.Errorf("%s must be an amount such as 1500000, 2.5M or 750k: %s uses an exponent or a binary suffix", field, q.String())
-	case d.Sign() < 0:
-		return fmt.Errorf("%s must not be negative", field)
-	case d.Scale() > 2:
-		return fmt.Errorf("%s must be an amount such as 1500000, 2.5M or 750k, with at most two decimals (1m would mean a thousandth: write 1M for a million)", field)
-	case q.Cmp(Bound) >= 0:
-		return fmt.Errorf("%s must be below 1000T", field)
+	case strings.HasPrefix(written, "-"):
+		return fmt.Errorf("%s: %s", field, NonNegativeMessage)
+	case len(written) > MaxLength || !pattern.MatchString(written):
+		return fmt.Errorf("%s: %s", field, GrammarMessage)
+	}
+	q, err := resource.ParseQuantity(written)
+	if err != nil || q.Cmp(Bound) >= 0 {
+		return fmt.Errorf("%s: %s", field, GrammarMessage)
 	}
 	return nil
 }

@@ -195,7 +195,7 @@ func csvNumber(s string) string {
 	return csvText(s)
 }
 
-// human formats an exact decimal string for people.
+// human writes an exact decimal string for people, rounded for reading.
 func human(s string) string {
 	if s == "" {
 		return "–"
@@ -204,7 +204,7 @@ func human(s string) string {
 	if !ok {
 		return text(s)
 	}
-	return money.Format(d)
+	return money.Display(d)
 }
 
 // text renders user text (names, reasons, risk descriptions, messages) as

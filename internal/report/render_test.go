@@ -204,7 +204,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 				t.Errorf("reason cell %q; want the text behind a quote", got)
 			}
 		case "customer-portal":
-			if got := row[col("budget")]; got != "-1500.5" {
+			if got := row[col("budget")]; got != "-1500.50" {
 				t.Errorf("budget cell %q; a negative amount stays a number", got)
 			}
 			if got := row[col("manager")]; got != "'-2+3" {

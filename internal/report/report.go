@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"gopkg.in/inf.v0"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/health"
@@ -60,7 +61,9 @@ type Report struct {
 	projectsTotal int
 }
 
-// Totals are money figures as exact decimal strings ("" when unknown).
+// Totals are money figures as exact decimal strings (money.Exact: "4500001500",
+// "4123050433.40"): "0" when nothing was added, "" only when the totals are
+// unknown because amounts in another currency were left out.
 type Totals struct {
 	Budget           string `json:"budget"`
 	ActualCost       string `json:"actualCost"`
@@ -152,11 +155,22 @@ type Input struct {
 	Programmes []*v1alpha1.Programme
 }
 
+// decimal writes an amount for report.json and projects.csv: exact, as input
+// accepts it; "" when there is none.
 func decimal(d *inf.Dec) string {
-	if d == nil {
+	return money.Exact(d)
+}
+
+// total writes a total: "0" when nothing was added to it, "" when the totals
+// are unknown (amounts in another currency were left out).
+func total(m v1alpha1.MoneySummary, q *resource.Quantity) string {
+	if len(m.LeftOut) > 0 {
 		return ""
 	}
-	return d.String()
+	if q == nil {
+		return "0"
+	}
+	return money.Exact(money.Of(q))
 }
 
 // Build assembles the full report; Render bounds its size.
@@ -165,12 +179,12 @@ func Build(in Input) Report {
 		SchemaVersion: SchemaVersion, Kind: in.Kind, Namespace: in.Namespace, Name: in.Name,
 		Health: in.Health, Currency: string(in.Rollup.Money.Currency),
 		Totals: Totals{
-			Budget:           decimal(money.Of(in.Rollup.Money.Budget)),
-			ActualCost:       decimal(money.Of(in.Rollup.Money.ActualCost)),
-			ForecastCost:     decimal(money.Of(in.Rollup.Money.ForecastCost)),
-			Variance:         decimal(money.Of(in.Rollup.Money.Variance)),
-			BenefitsPlanned:  decimal(money.Of(in.Rollup.Benefits.Planned)),
-			BenefitsRealised: decimal(money.Of(in.Rollup.Benefits.Realised)),
+			Budget:           total(in.Rollup.Money, in.Rollup.Money.Budget),
+			ActualCost:       total(in.Rollup.Money, in.Rollup.Money.ActualCost),
+			ForecastCost:     total(in.Rollup.Money, in.Rollup.Money.ForecastCost),
+			Variance:         total(in.Rollup.Money, in.Rollup.Money.Variance),
+			BenefitsPlanned:  total(in.Rollup.Money, in.Rollup.Benefits.Planned),
+			BenefitsRealised: total(in.Rollup.Money, in.Rollup.Benefits.Realised),
 			LeftOut:          nonNilLeftOut(in.Rollup.Money.LeftOut),
 		},
 		Counts: Counts{

@@ -188,16 +188,16 @@ func earliest(a, b time.Time) time.Time {
 	return b
 }
 
-// amountText writes an amount for people, exactly, with its currency, as
-// reports write it; "" when there is none.
+// amountText writes an amount for people, rounded for reading, with its
+// currency, as reports write it; "" when there is none.
 func amountText(d *inf.Dec, currency v1alpha1.Currency) string {
 	if d == nil {
 		return ""
 	}
 	if currency == "" {
-		return money.Format(d)
+		return money.Display(d)
 	}
-	return money.Format(d) + " " + string(currency)
+	return money.Display(d) + " " + string(currency)
 }
 
 // rollupDisplay is a rollup's budget and forecast written for people, or

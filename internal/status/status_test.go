@@ -405,8 +405,8 @@ func TestGate5RunsFromTheClosingDate(t *testing.T) {
 	}
 }
 
-// Money is shown one way on every kind: exactly, with the currency, as the
-// reports write it (kubectl get's columns read these), and "incomplete" or
+// Money is shown one way on every kind: rounded for reading (three
+// significant digits), with the currency, as the reports write it (kubectl get's columns read these), and "incomplete" or
 // "unknown" where amounts in another currency were left out.
 func TestMoneyIsDisplayedOneWay(t *testing.T) {
 	office := ogcOffice("pmo", v1alpha1.EnforcementAudit)
@@ -414,7 +414,7 @@ func TestMoneyIsDisplayedOneWay(t *testing.T) {
 	p.Spec.Plan.Budget = ptrTo(resource.MustParse("8M"))
 	p.Spec.Progress.ForecastCost = ptrTo(resource.MustParse("8435000"))
 	SetProject(p, governed(office), rules(t), now)
-	if want := (v1alpha1.MoneyDisplay{Budget: "8M EUR", Forecast: "8.435M EUR"}); p.Status.Display != want {
+	if want := (v1alpha1.MoneyDisplay{Budget: "8M EUR", Forecast: "8.44M EUR"}); p.Status.Display != want {
 		t.Errorf("project display %+v; want %+v", p.Status.Display, want)
 	}
 	noForecast := delivering("new")
@@ -429,7 +429,7 @@ func TestMoneyIsDisplayedOneWay(t *testing.T) {
 	if want := (v1alpha1.MoneyDisplay{Capacity: "12M EUR", Committed: "9M EUR"}); pf.Status.Display != want {
 		t.Errorf("portfolio display %+v; want %+v", pf.Status.Display, want)
 	}
-	if want := (v1alpha1.MoneyDisplay{Budget: "9M EUR", Forecast: "9.435M EUR"}); pf.Status.Rollup.Money.Display != want {
+	if want := (v1alpha1.MoneyDisplay{Budget: "9M EUR", Forecast: "9.44M EUR"}); pf.Status.Rollup.Money.Display != want {
 		t.Errorf("rollup display %+v; want %+v", pf.Status.Rollup.Money.Display, want)
 	}
 	usd := delivering("abroad")

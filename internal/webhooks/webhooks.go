@@ -28,6 +28,7 @@ package webhooks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -141,27 +142,60 @@ func (g *gateChecker) check(ctx context.Context, oldObj, newObj client.Object) (
 
 type projectValidator struct{ gates *gateChecker }
 
-func (v *projectValidator) ValidateCreate(_ context.Context, p *v1alpha1.Project) (admission.Warnings, error) {
-	return nil, errors.Join(closedOnNotAhead(p.Spec.ClosedOn, v.gates.now()), benefitAmounts(p.Spec.Benefits))
+func (v *projectValidator) ValidateCreate(ctx context.Context, p *v1alpha1.Project) (admission.Warnings, error) {
+	return nil, errors.Join(closedOnNotAhead(p.Spec.ClosedOn, v.gates.now()), listAmounts(ctx))
 }
 
 func (v *projectValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Project) (admission.Warnings, error) {
-	if err := errors.Join(closedOnNotAhead(newObj.Spec.ClosedOn, v.gates.now()), benefitAmounts(newObj.Spec.Benefits)); err != nil {
+	if err := errors.Join(closedOnNotAhead(newObj.Spec.ClosedOn, v.gates.now()), listAmounts(ctx)); err != nil {
 		return nil, err
 	}
 	return v.gates.check(ctx, oldObj, newObj)
 }
 
-// benefitAmounts checks the amounts of benefits, which the CRD cannot check
-// as it checks single amounts (the API server cannot bound the cost of the
-// check over a list of strings of any length).
-func benefitAmounts(benefits []v1alpha1.Benefit) error {
+// listAmounts checks the amounts in lists (spec.benefits, spec.tranches) as
+// they were written, with the grammar the CRD enforces on single amounts
+// (money.Check): the API server cannot bound the cost of that rule in a
+// list, and a decoded quantity no longer says how it was written (1.234M
+// and 1234k are the same quantity; only the first is refused).
+func listAmounts(ctx context.Context) error {
+	req, err := admission.RequestFromContext(ctx)
+	if err != nil || len(req.Object.Raw) == 0 {
+		return nil // not an admission request: nothing was written
+	}
+	var obj struct {
+		Spec struct {
+			Benefits []struct{ Planned, Realised json.RawMessage } `json:"benefits"`
+			Tranches []struct{ Budget json.RawMessage }            `json:"tranches"`
+		} `json:"spec"`
+	}
+	if err := json.Unmarshal(req.Object.Raw, &obj); err != nil {
+		return fmt.Errorf("reading spec amounts: %w", err)
+	}
 	var errs []error
-	for i, b := range benefits {
-		errs = append(errs, money.Check(fmt.Sprintf("spec.benefits[%d].planned", i), b.Planned),
-			money.Check(fmt.Sprintf("spec.benefits[%d].realised", i), b.Realised))
+	for i, b := range obj.Spec.Benefits {
+		errs = append(errs, writtenAmount(fmt.Sprintf("spec.benefits[%d].planned", i), b.Planned),
+			writtenAmount(fmt.Sprintf("spec.benefits[%d].realised", i), b.Realised))
+	}
+	for i, t := range obj.Spec.Tranches {
+		errs = append(errs, writtenAmount(fmt.Sprintf("spec.tranches[%d].budget", i), t.Budget))
 	}
 	return errors.Join(errs...)
+}
+
+// writtenAmount checks one amount as written: a JSON string's text, or an
+// integer's digits (the API server has refused any other number).
+func writtenAmount(field string, raw json.RawMessage) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	text := string(raw)
+	if raw[0] == '"' {
+		if err := json.Unmarshal(raw, &text); err != nil {
+			return fmt.Errorf("%s: %w", field, err)
+		}
+	}
+	return money.Check(field, text)
 }
 
 func (v *projectValidator) ValidateDelete(context.Context, *v1alpha1.Project) (admission.Warnings, error) {
@@ -170,12 +204,12 @@ func (v *projectValidator) ValidateDelete(context.Context, *v1alpha1.Project) (a
 
 type programmeValidator struct{ gates *gateChecker }
 
-func (v *programmeValidator) ValidateCreate(_ context.Context, p *v1alpha1.Programme) (admission.Warnings, error) {
-	return nil, programmeInput(p, v.gates.now())
+func (v *programmeValidator) ValidateCreate(ctx context.Context, p *v1alpha1.Programme) (admission.Warnings, error) {
+	return nil, programmeInput(ctx, p, v.gates.now())
 }
 
 func (v *programmeValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Programme) (admission.Warnings, error) {
-	if err := programmeInput(newObj, v.gates.now()); err != nil {
+	if err := programmeInput(ctx, newObj, v.gates.now()); err != nil {
 		return nil, err
 	}
 	return v.gates.check(ctx, oldObj, newObj)
@@ -183,12 +217,8 @@ func (v *programmeValidator) ValidateUpdate(ctx context.Context, oldObj, newObj 
 
 // programmeInput checks what the CRD cannot: the closing date against
 // today, and the amounts in lists.
-func programmeInput(p *v1alpha1.Programme, now time.Time) error {
-	errs := []error{closedOnNotAhead(p.Spec.ClosedOn, now), benefitAmounts(p.Spec.Benefits)}
-	for i, t := range p.Spec.Tranches {
-		errs = append(errs, money.Check(fmt.Sprintf("spec.tranches[%d].budget", i), t.Budget))
-	}
-	return errors.Join(errs...)
+func programmeInput(ctx context.Context, p *v1alpha1.Programme, now time.Time) error {
+	return errors.Join(closedOnNotAhead(p.Spec.ClosedOn, now), listAmounts(ctx))
 }
 
 // closedOnNotAhead refuses a closing date after today: Gate 5 falls due from

@@ -172,7 +172,7 @@ func human(d *inf.Dec) string {
 	if d == nil {
 		return "–"
 	}
-	return money.Format(d)
+	return money.Display(d)
 }
 
 func phases(byPhase []v1alpha1.PhaseCount) map[string]int {

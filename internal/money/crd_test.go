@@ -1,0 +1,93 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package money
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Every money field a user writes (an int-or-string under spec) carries the
+// rules of the grammar, word for word, so that a new field cannot forget
+// them: single amounts both rules, amounts in lists the non-negative one
+// (see Pattern for why) and the webhook's Check.
+func TestEveryMoneyFieldCarriesTheRules(t *testing.T) {
+	files, err := filepath.Glob("../../config/crd/bases/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no CRDs found: %v", err)
+	}
+	single := []string{NonNegativeRule + " | " + NonNegativeMessage, GrammarRule + " | " + GrammarMessage}
+	inList := single[:1]
+	found := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var crd struct {
+			Spec struct {
+				Versions []struct {
+					Schema struct {
+						OpenAPIV3Schema map[string]any `json:"openAPIV3Schema"`
+					} `json:"schema"`
+				} `json:"versions"`
+			} `json:"spec"`
+		}
+		if err := yaml.Unmarshal(data, &crd); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range crd.Spec.Versions {
+			spec, _ := v.Schema.OpenAPIV3Schema["properties"].(map[string]any)["spec"].(map[string]any)
+			walkMoney(spec, filepath.Base(f)+":spec", false, func(path string, inArray bool, rules []string) {
+				found++
+				want := single
+				if inArray {
+					want = inList
+				}
+				if !slices.Equal(rules, want) {
+					t.Errorf("%s carries rules\n%s\nwant\n%s", path, strings.Join(rules, "\n"), strings.Join(want, "\n"))
+				}
+			})
+		}
+	}
+	// capacity, programme budget, tranche budget, plan.budget, actualCost,
+	// forecastCost, and benefits' planned and realised on two kinds.
+	if found != 10 {
+		t.Errorf("found %d money fields under spec; want 10 (update this test with the new field)", found)
+	}
+}
+
+// walkMoney calls found for every int-or-string in schema, with its rules
+// written "rule | message".
+func walkMoney(schema map[string]any, path string, inArray bool, found func(path string, inArray bool, rules []string)) {
+	if schema == nil {
+		return
+	}
+	if schema["x-kubernetes-int-or-string"] == true {
+		var rules []string
+		list, _ := schema["x-kubernetes-validations"].([]any)
+		for _, r := range list {
+			m, _ := r.(map[string]any)
+			rules = append(rules, m["rule"].(string)+" | "+m["message"].(string))
+		}
+		found(path, inArray, rules)
+		return
+	}
+	if props, ok := schema["properties"].(map[string]any); ok {
+		for name, p := range props {
+			child, _ := p.(map[string]any)
+			walkMoney(child, path+"."+name, inArray, found)
+		}
+	}
+	if items, ok := schema["items"].(map[string]any); ok {
+		walkMoney(items, path+"[]", true, found)
+	}
+}
