@@ -53,6 +53,10 @@ func patchStatus(ctx context.Context, c client.Client, before, after client.Obje
 		return nil
 	}
 	if err := c.Status().Patch(ctx, after, client.RawPatch(types.MergePatchType, data)); err != nil {
+		if apierrors.IsNotFound(err) {
+			log.Info("Object deleted while reconciled; status not written")
+			return nil
+		}
 		if apierrors.IsConflict(err) {
 			log.Info("Status patch conflicted with a newer version; will retry", "resourceVersion", before.GetResourceVersion())
 			return errConflict
@@ -135,6 +139,9 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 			res, retErr = reconcile.Result{RequeueAfter: ConflictRecheck}, nil
 		case err != nil:
 			retErr = errors.Join(retErr, err)
+		}
+		if retErr != nil {
+			res = reconcile.Result{} // the error's backoff decides when to retry
 		}
 	}()
 	return update(ctx, obj)

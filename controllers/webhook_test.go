@@ -59,7 +59,7 @@ func TestWebhookEnforcesGatesOnPhaseChanges(t *testing.T) {
 	expectCondition(t, o.office, v1alpha1.ConditionPolicyValid, "True", v1alpha1.ReasonPolicyValid)
 	project := reporting(newProject(o.ns, "erp", refPtr("cloud")), "1M", "1M")
 	project.Spec.Phase = v1alpha1.ProjectInitiating
-	create(t, project, newReview(o.ns, "erp-gate-1", projectSubject("erp", o.ns), 1))
+	create(t, newReview(o.ns, "erp-gate-1", projectSubject("erp", o.ns), 1), project)
 	expectReady(t, project)
 	g := NewWithT(t)
 	g.Eventually(func(g Gomega) {
@@ -76,9 +76,19 @@ func TestWebhookEnforcesGatesOnPhaseChanges(t *testing.T) {
 
 	// Reporting bad news never needs a gate.
 	update(t, project, func(p *v1alpha1.Project) { p.Spec.Progress.ForecastCost = quantity("3M") })
-	// Creating a project already Delivering is not blocked: GitOps applies in any order.
+	// Creating a project already Delivering is entering Delivering: denied
+	// while its reviews are missing, admitted on the retry once they are
+	// recorded (a GitOps tool that applies the reviews after the project).
 	late := reporting(newProject(o.ns, "late", refPtr("cloud")), "1M", "1M")
-	create(t, late)
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8sClient.Create(context.Background(), late.DeepCopy())).To(MatchError(ContainSubstring(
+			"entering phase Delivering requires gates that are not met (enforcement Enforce, office " + o.ns + "/central): Gate 1 Business justification: no review")))
+	}).Should(Succeed())
+	create(t, newReview(o.ns, "late-gate-1", projectSubject("late", o.ns), 1), newReview(o.ns, "late-gate-2", projectSubject("late", o.ns), 2),
+		newReview(o.ns, "late-gate-3", projectSubject("late", o.ns), 3))
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8sClient.Create(context.Background(), late.DeepCopy())).To(Succeed())
+	}).Should(Succeed())
 
 	create(t, newReview(o.ns, "erp-gate-2", projectSubject("erp", o.ns), 2), newReview(o.ns, "erp-gate-3", projectSubject("erp", o.ns), 3))
 	g.Eventually(func(g Gomega) {
@@ -165,7 +175,17 @@ func TestWebhookAndStatusAgree(t *testing.T) {
 			project := newProject(tc.ns, fmt.Sprintf("case-%d", i), refPtr("cloud"))
 			project.Spec.Phase = v1alpha1.ProjectInitiating
 			project.Spec.OfficeRef = tc.officeRef
-			create(t, project)
+			// Created Initiating with its Gate 1 review (creation is
+			// admission too), which is then withdrawn.
+			gate1 := newReview(tc.ns, fmt.Sprintf("case-%d-gate-1", i), projectSubject(project.Name, tc.ns), 1)
+			create(t, gate1, project)
+			g.Expect(k8sClient.Delete(context.Background(), gate1)).To(Succeed())
+			g.Eventually(func(g Gomega) {
+				get(g, project)
+				for _, gate := range project.Status.Compliance.Gates {
+					g.Expect(gate.Review == nil || gate.Review.Name != gate1.Name).To(BeTrue(), "gate %s still counts the withdrawn review", gate.Name)
+				}
+			}).Should(Succeed())
 			expectCondition(t, project, v1alpha1.ConditionReady, conditionStatus(tc.officeRef != nil && tc.officeRef.Name == v1alpha1.ObjectName(closed.Name)), reasonFor(tc.officeRef, closed))
 
 			// What status says about the project as it stands.

@@ -321,3 +321,8 @@ func Covers(p, q Policy) bool {
 	alone, both := Combine(p), Combine(p, q)
 	return both.Enforcement == alone.Enforcement && reflect.DeepEqual(both.Gates, alone.Gates) && both.Health == alone.Health
 }
+
+// FirstPhase is the phase a subject of kind starts in.
+func FirstPhase(kind v1alpha1.SubjectKind) string {
+	return kindPhases[kind][0]
+}

@@ -6,14 +6,25 @@ SPDX-License-Identifier: Apache-2.0
 // Package webhooks holds the validating admission webhooks:
 //
 //   - Projects and Programmes: spec.closedOn is never after today; under an
-//     Enforce policy, a change that moves
-//     the object forward into a phase whose required gates are unmet is
-//     denied, naming each missing gate; under Warn it is allowed with a
-//     warning per gate. Creating an object is never blocked (GitOps applies
-//     folders in any order, reviews may arrive after their subject), nor are
-//     edits that do not change the phase (teams must always be able to
-//     report bad news) or that move it back. The decision is taken on the
-//     facts the reconciler reports, read through internal/governance.
+//     Enforce policy, entering a phase whose required gates are unmet is
+//     denied, naming each missing gate and the office whose Enforce
+//     applies; under Warn it is allowed with a warning per gate. Entering
+//     means moving forward, being created in a phase beyond the first, or
+//     changing a reference (programmeRef, portfolioRef, officeRef) so that
+//     the current phase is judged under the new governance. The object is
+//     judged under the offices above it as it was, as it would be, and
+//     those its status says it is held to (status.heldTo), so that a
+//     reference edited to something missing or more lenient never sheds a
+//     gate. Edits that keep the phase and the references, or move the phase
+//     back, are never blocked (teams must always be able to report bad
+//     news). A subject created before its parents exist has no governance
+//     yet and is admitted (GitOps applies folders in any order); a
+//     reference edited to point at a governance later is judged then.
+//   - Programmes and Portfolios changing a reference: every Project and
+//     Programme beneath is judged in its current phase under the
+//     governance it would have, where that adds an office that enforces.
+//     The decisions are taken on the facts the reconciler reports, read
+//     through internal/governance.
 //   - GatewayReviews: findings cannot be recorded on a review dated after
 //     today (CEL has no clock). A review planned ahead without findings is
 //     a plan, and is admitted. The controller, independently, never lets a
@@ -31,7 +42,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +57,7 @@ import (
 
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-project,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=projects,verbs=create;update,versions=v1alpha1,name=vproject.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-programme,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=programmes,verbs=create;update,versions=v1alpha1,name=vprogramme.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-portfolio,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=portfolios,verbs=update,versions=v1alpha1,name=vportfolio.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-gatewayreview,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=gatewayreviews,verbs=create;update,versions=v1alpha1,name=vgatewayreview.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 // +kubebuilder:webhook:path=/validate-governance-p3o-dev-v1alpha1-office,mutating=false,failurePolicy=ignore,sideEffects=None,groups=governance.p3o.dev,resources=offices,verbs=create;update,versions=v1alpha1,name=voffice.governance.p3o.dev,admissionReviewVersions=v1,timeoutSeconds=5
 
@@ -59,6 +70,9 @@ func Setup(mgr ctrl.Manager, rules *policy.Rules) error {
 	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Programme{}).WithValidator(&programmeValidator{gates}).Complete(); err != nil {
 		return fmt.Errorf("registering the Programme webhook: %w", err)
 	}
+	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Portfolio{}).WithValidator(&portfolioValidator{gates}).Complete(); err != nil {
+		return fmt.Errorf("registering the Portfolio webhook: %w", err)
+	}
 	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.GatewayReview{}).WithValidator(&reviewValidator{now: time.Now}).Complete(); err != nil {
 		return fmt.Errorf("registering the GatewayReview webhook: %w", err)
 	}
@@ -68,82 +82,13 @@ func Setup(mgr ctrl.Manager, rules *policy.Rules) error {
 	return nil
 }
 
-// gateChecker decides on phase changes.
-type gateChecker struct {
-	read  governance.Reader
-	rules *policy.Rules
-	now   func() time.Time
-}
-
-// check decides on an update of a Project or Programme. A change that keeps
-// the phase, or moves it back, is never blocked. A move forward is judged on
-// the facts the reconciler reports (internal/governance: references
-// resolved under the attachment rules, the governing office, its effective
-// policy and the subject's reviews), under the governance of the object as
-// it was and as it would be, so that editing a reference in the same change
-// cannot shed a gate.
-func (g *gateChecker) check(ctx context.Context, oldObj, newObj client.Object) (admission.Warnings, error) {
-	log := ctrl.LoggerFrom(ctx).V(1).WithValues("object", client.ObjectKeyFromObject(newObj))
-	kind, oldPhase := governance.SubjectOf(oldObj)
-	_, newPhase := governance.SubjectOf(newObj)
-	if oldPhase == newPhase || !policy.Advances(kind, oldPhase, newPhase) {
-		return nil, nil
-	}
-	now := g.now()
-	var unmet []string
-	var offices []string
-	enforcement := v1alpha1.EnforcementAudit
-	seen := map[string]bool{}
-	for _, obj := range []client.Object{oldObj, newObj} {
-		facts, err := g.read.SubjectFacts(ctx, obj)
-		if err != nil {
-			// Not knowing the policy never blocks a change; the controller
-			// reports compliance once it does.
-			log.Info("Admitting a phase change whose governance could not be read", "error", err.Error())
-			return nil, nil
-		}
-		key := facts.Ref().String()
-		if facts.Policy == nil || seen[key] {
-			continue
-		}
-		seen[key] = true
-		_, res := governance.Compliance(facts, g.rules, newObj, v1alpha1.ComplianceStatus{}, now)
-		// A gate whose rule fails on the object counts as unmet here: an
-		// error must never be a way through.
-		failing := append(append([]string(nil), res.Unmet...), res.Unknown...)
-		if len(failing) == 0 || facts.Policy.Enforcement == v1alpha1.EnforcementAudit {
-			continue
-		}
-		offices = append(offices, key)
-		enforcement = policy.Stricter(enforcement, facts.Policy.Enforcement)
-		for _, u := range failing {
-			if !slices.Contains(unmet, u) {
-				unmet = append(unmet, u)
-			}
-		}
-	}
-	switch {
-	case len(unmet) == 0:
-		log.Info("Admitting a phase change: every gate it requires is met", "from", oldPhase, "to", newPhase)
-		return nil, nil
-	case enforcement == v1alpha1.EnforcementEnforce:
-		log.Info("Denying a phase change under Enforce", "from", oldPhase, "to", newPhase, "offices", offices, "unmet", len(unmet))
-		return nil, fmt.Errorf("entering phase %s requires gates that are not met (enforcement Enforce, office %s): %s",
-			newPhase, strings.Join(offices, ", "), strings.Join(unmet, "; "))
-	default:
-		log.Info("Admitting a phase change with warnings under Warn", "from", oldPhase, "to", newPhase, "offices", offices, "unmet", len(unmet))
-		warnings := make(admission.Warnings, 0, len(unmet))
-		for _, u := range unmet {
-			warnings = append(warnings, fmt.Sprintf("entering phase %s with an unmet gate: %s", newPhase, u))
-		}
-		return warnings, nil
-	}
-}
-
 type projectValidator struct{ gates *gateChecker }
 
 func (v *projectValidator) ValidateCreate(ctx context.Context, p *v1alpha1.Project) (admission.Warnings, error) {
-	return nil, errors.Join(closedOnNotAhead(p.Spec.ClosedOn, v.gates.now()), listAmounts(ctx))
+	if err := errors.Join(closedOnNotAhead(p.Spec.ClosedOn, v.gates.now()), listAmounts(ctx)); err != nil {
+		return nil, err
+	}
+	return v.gates.check(ctx, nil, p)
 }
 
 func (v *projectValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Project) (admission.Warnings, error) {
@@ -205,14 +150,22 @@ func (v *projectValidator) ValidateDelete(context.Context, *v1alpha1.Project) (a
 type programmeValidator struct{ gates *gateChecker }
 
 func (v *programmeValidator) ValidateCreate(ctx context.Context, p *v1alpha1.Programme) (admission.Warnings, error) {
-	return nil, programmeInput(ctx, p, v.gates.now())
+	if err := programmeInput(ctx, p, v.gates.now()); err != nil {
+		return nil, err
+	}
+	return v.gates.check(ctx, nil, p)
 }
 
 func (v *programmeValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Programme) (admission.Warnings, error) {
 	if err := programmeInput(ctx, newObj, v.gates.now()); err != nil {
 		return nil, err
 	}
-	return v.gates.check(ctx, oldObj, newObj)
+	warnings, err := v.gates.check(ctx, oldObj, newObj)
+	if err != nil {
+		return warnings, err
+	}
+	beneath, err := v.gates.checkBeneath(ctx, oldObj, newObj)
+	return append(warnings, beneath...), err
 }
 
 // programmeInput checks what the CRD cannot: the closing date against
