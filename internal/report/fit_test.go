@@ -189,3 +189,34 @@ func renderedRowBytes(full Report, i int) int {
 	row := shortenCells(Report{Projects: full.Projects[i : i+1]}).Projects
 	return size(renderStep(Report{Projects: row}).Data) - size(renderStep(Report{}).Data)
 }
+
+// What rowsThatFit adds up is what rendering gives, byte for byte, for
+// rows of any text (quotes, commas, line breaks, Markdown, controls,
+// invalid UTF-8): the levels it skips could not have fitted.
+func TestRowBytesAreExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	alphabet := []string{"a", "é", ",", "\"", "\n", "\r\n", "|", "*", "<", "\x1b", "\xff", "www.", "://", "=", "-", " ", "…"}
+	randomText := func() string {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	full := Build(sampleInput())
+	var rows []ProjectRow
+	for range 50 {
+		rows = append(rows, ProjectRow{Namespace: randomText(), Name: randomText(), Programme: randomText(), Phase: randomText(),
+			Health: v1alpha1.Health(randomText()), Compliant: randomText(), Budget: "-12.5", ActualCost: randomText(), ForecastCost: "7",
+			PercentComplete: randomText(), Manager: randomText(), AsOf: randomText(), Reason: randomText(), Shortened: []string{}})
+	}
+	with := func(n int) Report { r := full; r.Projects = rows[:n]; return r }
+	head := size(renderStep(with(1)).Data) - size(renderStep(with(0)).Data) - rowBytes(rows[0])
+	sum := size(renderStep(with(0)).Data) + head
+	for n := 1; n <= len(rows); n++ {
+		sum += rowBytes(rows[n-1])
+		if got := size(renderStep(with(n)).Data); got != sum {
+			t.Fatalf("%d rows render to %d bytes; rowBytes adds up to %d", n, got, sum)
+		}
+	}
+}
