@@ -154,25 +154,26 @@ func (t *table) write(w io.Writer, p printer) error {
 	return err
 }
 
-// writeStructured prints v as JSON or YAML for machines.
+// writeStructured prints v as JSON or YAML for machines, cleaned like every
+// other output (cleanLines): JSON escapes the C0 controls but not DEL, the
+// C1 controls or format characters. YAML is written from the cleaned JSON,
+// so that its emitter quotes what the cleaning changed.
 func writeStructured(w io.Writer, format string, v any) error {
-	switch format {
-	case "json":
-		data, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", data)
-		return err
-	case "yaml":
-		data, err := yaml.Marshal(v)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
+	if format != "json" && format != "yaml" {
+		return fmt.Errorf("unknown output format %q: use json or yaml", format)
+	}
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
 		return err
 	}
-	return fmt.Errorf("unknown output format %q: use json or yaml", format)
+	data = []byte(cleanLines(string(data)) + "\n")
+	if format == "yaml" {
+		if data, err = yaml.JSONToYAML(data); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(data)
+	return err
 }
 
 // checkOutput validates -o.

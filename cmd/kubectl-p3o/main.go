@@ -400,13 +400,18 @@ func (a *app) report(ctx context.Context, args []string, key, period string, lis
 	if !ok {
 		return fmt.Errorf("ConfigMap %s holds no %s", cm.Name, key)
 	}
-	if a.p.terminal { // nothing in the report may drive the terminal
-		data = cleanLines(data)
-	}
+	return writeReport(a.out, data)
+}
+
+// writeReport prints a report key, whatever its format (report.md,
+// report.json or projects.csv) and wherever it goes: cleaned (cleanLines),
+// so that nothing in it can drive a terminal, even through a pipe.
+func writeReport(w io.Writer, data string) error {
+	data = cleanLines(data)
 	if !strings.HasSuffix(data, "\n") {
 		data += "\n"
 	}
-	_, err = io.WriteString(a.out, data)
+	_, err := io.WriteString(w, data)
 	return err
 }
 
@@ -437,7 +442,9 @@ func noLiveReport(obj client.Object, k kind, name string) error {
 	return fmt.Errorf("%s has no live report ConfigMap although ReportPublished is True; list them with kubectl get cm -n %s -l %s", what, obj.GetNamespace(), v1alpha1.LabelReport)
 }
 
-// cleanLines is clean for a document: line breaks and tabs stay.
+// cleanLines is clean for a document: line breaks and tabs stay. JSON stays
+// JSON with the same structure: the characters clean replaces occur raw
+// only inside strings.
 func cleanLines(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"sync"
 
@@ -18,6 +19,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/model"
+	"k8s.io/apimachinery/pkg/util/version"
 	apiservercel "k8s.io/apiserver/pkg/cel"
 	"k8s.io/apiserver/pkg/cel/environment"
 	"k8s.io/apiserver/pkg/cel/library"
@@ -33,9 +35,9 @@ import (
 // at most twice (under its governance before and after a change), so the
 // rules' share of it is bounded by 2 × CostBudget: about 2 s at the 3M
 // units a second measured on a busy 2-core machine, inside the webhook's
-// 5 s timeout. A rule whose worst case, estimated from the schema's bounds
-// on lists and strings, exceeds CostLimit is refused when its Office is
-// admitted, as the API server refuses such validation rules in a CRD.
+// 5 s timeout. A rule whose worst case, estimated as the API server
+// estimates a CRD validation rule (Estimate), exceeds CostLimit is refused
+// when its Office is admitted.
 const (
 	CostLimit  = 1_000_000
 	CostBudget = 3_000_000
@@ -52,8 +54,9 @@ const maxCachedRules = 1024
 // concurrent use.
 type Rules struct {
 	env *cel.Env
-	// schemas are the Project and Programme types, for cost estimates.
-	schemas map[v1alpha1.SubjectKind]*apiservercel.DeclType
+	// typed are the environments in which `object` has the Project's or the
+	// Programme's type, for cost estimates as the API server makes them.
+	typed map[v1alpha1.SubjectKind]typedEnv
 
 	mu       sync.Mutex
 	compiled map[string]compiledRule
@@ -78,20 +81,52 @@ func NewRules() (*Rules, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the CEL environment: %w", err)
 	}
-	schemas := map[v1alpha1.SubjectKind]*apiservercel.DeclType{}
+	typed := map[v1alpha1.SubjectKind]typedEnv{}
 	for kind, file := range map[v1alpha1.SubjectKind]string{
 		v1alpha1.SubjectKindProject:   "bases/governance.p3o.dev_projects.yaml",
 		v1alpha1.SubjectKindProgramme: "bases/governance.p3o.dev_programmes.yaml",
 	} {
-		if schemas[kind], err = declType(file); err != nil {
+		if typed[kind], err = newTypedEnv(kind, file); err != nil {
 			return nil, fmt.Errorf("reading the %s schema: %w", kind, err)
 		}
 	}
-	return &Rules{env: env, schemas: schemas, compiled: map[string]compiledRule{}}, nil
+	return &Rules{env: env, typed: typed, compiled: map[string]compiledRule{}}, nil
 }
 
-// declType is the CEL type of the objects of an embedded CRD.
-func declType(file string) (*apiservercel.DeclType, error) {
+// typedEnv is the API server's CEL environment for a CRD's validation rules
+// at the root of its schema, with the object named `object` instead of
+// `self`.
+type typedEnv struct {
+	env  *cel.Env
+	root *apiservercel.DeclType
+}
+
+// newTypedEnv declares `object` with the type of the objects of an embedded
+// CRD, as the API server declares `self` for the CRD's root rules.
+func newTypedEnv(kind v1alpha1.SubjectKind, file string) (typedEnv, error) {
+	root, err := objectType(file)
+	if err != nil {
+		return typedEnv{}, err
+	}
+	root = root.MaybeAssignTypeName("p3o" + string(kind))
+	envSet, err := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion()).Extend(environment.VersionedOptions{
+		IntroducedVersion: version.MajorMinor(1, 0),
+		EnvOptions:        []cel.EnvOption{cel.Variable("object", root.CelType())},
+		DeclTypes:         []*apiservercel.DeclType{root},
+	})
+	if err != nil {
+		return typedEnv{}, err
+	}
+	env, err := envSet.Env(environment.NewExpressions)
+	if err != nil {
+		return typedEnv{}, err
+	}
+	return typedEnv{env: env, root: root}, nil
+}
+
+// ObjectSchema is the structural schema of the objects of an embedded CRD,
+// e.g. "bases/governance.p3o.dev_projects.yaml".
+func ObjectSchema(file string) (*structuralschema.Structural, error) {
 	data, err := fs.ReadFile(crd.Bases, file)
 	if err != nil {
 		return nil, err
@@ -107,11 +142,28 @@ func declType(file string) (*apiservercel.DeclType, error) {
 	if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(def.Spec.Versions[0].Schema.OpenAPIV3Schema, internal, nil); err != nil {
 		return nil, err
 	}
-	structural, err := structuralschema.NewStructural(internal)
+	return structuralschema.NewStructural(internal)
+}
+
+// objectType is the CEL type of a CRD's objects as the API server types a
+// root rule's `self`, with the metadata a gate rule may read besides name
+// and generateName: namespace, labels and annotations (their sizes are
+// unbounded, as the API server counts unbounded strings and maps).
+func objectType(file string) (*apiservercel.DeclType, error) {
+	structural, err := ObjectSchema(file)
 	if err != nil {
 		return nil, err
 	}
-	return model.SchemaDeclType(model.WithTypeAndObjectMeta(structural), true), nil
+	typed := model.WithTypeAndObjectMeta(structural)
+	text := structuralschema.Structural{Generic: structuralschema.Generic{Type: "string"}}
+	textMap := structuralschema.Structural{Generic: structuralschema.Generic{Type: "object"},
+		AdditionalProperties: &structuralschema.StructuralOrBool{Structural: &text}}
+	metadata := typed.Properties["metadata"]
+	props := maps.Clone(metadata.Properties)
+	props["namespace"], props["labels"], props["annotations"] = text, textMap, textMap
+	metadata.Properties = props
+	typed.Properties["metadata"] = metadata
+	return model.SchemaDeclType(typed, true), nil
 }
 
 // Check compiles an expression and reports why it cannot be used.
@@ -121,19 +173,26 @@ func (r *Rules) Check(expression string) error {
 }
 
 // Estimate is the worst-case cost of a rule on an object of any of kinds,
-// in CEL cost units, estimated from the bounds of the kinds' schemas.
+// in CEL cost units, as the API server estimates a validation rule at the
+// root of a CRD with the kind's schema: the rule is type-checked against
+// the schema and sized by its maxItems, maxProperties and maxLength. A rule
+// that does not type-check against a kind's schema is refused, as the API
+// server refuses it in a CRD.
 func (r *Rules) Estimate(expression string, kinds []v1alpha1.SubjectKind) (uint64, error) {
-	c, err := r.rule(expression)
-	if err != nil {
+	if _, err := r.rule(expression); err != nil {
 		return 0, err
 	}
 	var worst uint64
 	for _, kind := range kinds {
-		root, ok := r.schemas[kind]
+		typed, ok := r.typed[kind]
 		if !ok {
 			continue
 		}
-		est, err := r.env.EstimateCost(c.ast, &library.CostEstimator{SizeEstimator: schemaSizes{root: root}})
+		ast, issues := typed.env.Compile(expression)
+		if issues != nil && issues.Err() != nil {
+			return 0, fmt.Errorf("does not compile against the %s schema: %w", kind, issues.Err())
+		}
+		est, err := typed.env.EstimateCost(ast, &library.CostEstimator{SizeEstimator: schemaSizes{root: typed.root}})
 		if err != nil {
 			return 0, fmt.Errorf("cannot be estimated: %w", err)
 		}
@@ -220,7 +279,9 @@ func (r *Rules) Eval(expression string, object map[string]any) (bool, uint64, er
 
 // schemaSizes bounds the sizes of lists, maps and strings in a rule's cost
 // estimate by the maxItems, maxProperties and maxLength of the schema the
-// rule's `object` follows.
+// rule's `object` follows, as the API server's estimator for CRD validation
+// rules sizes `self` (k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel,
+// unexported there).
 type schemaSizes struct {
 	root *apiservercel.DeclType
 }

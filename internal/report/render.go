@@ -32,46 +32,76 @@ const (
 // ConfigMap may hold (which also counts its metadata).
 const MaxBytes = 900 * 1024
 
-// limits bound the lists of a report.
-type limits struct{ exceptions, gates, risks, projects int }
+// cellRunes is how many characters a shortened text cell keeps, its mark
+// included: enough for a health reason's headline and first names.
+const cellRunes = 200
 
-// steps are tried in turn until a report fits; the first keeps everything
-// a dashboard reader can take in, the last is a summary.
-var steps = []limits{
-	{exceptions: 100, gates: 200, risks: 25, projects: -1},
-	{exceptions: 100, gates: 200, risks: 25, projects: 2000},
-	{exceptions: 50, gates: 100, risks: 20, projects: 500},
-	{exceptions: 20, gates: 20, risks: 10, projects: 0},
+// shortenedMark ends a text cell that was shortened to fit.
+const shortenedMark = "…"
+
+// level is one degree of summary: how many items each list keeps (-1: all),
+// whether long text cells are shortened, and whether the project list is
+// cut to as many rows as fit.
+type level struct {
+	exceptions, gates, risks int
+	shortenCells, fitRows    bool
+}
+
+// levels are tried in turn until a report fits. Long cells are shortened
+// before any row is cut; rows are cut (worst health kept) before the
+// exception and gate lists; the last level is a summary.
+var levels = []level{
+	{exceptions: 100, gates: 200, risks: 25},
+	{exceptions: 100, gates: 200, risks: 25, shortenCells: true},
+	{exceptions: 100, gates: 200, risks: 25, shortenCells: true, fitRows: true},
+	{exceptions: 50, gates: 100, risks: 20, shortenCells: true, fitRows: true},
+	{exceptions: 20, gates: 20, risks: 10, shortenCells: true, fitRows: true},
 }
 
 // Rendered is a report written out as ConfigMap keys.
 type Rendered struct {
 	// Data holds the keys: KeyJSON, KeyMarkdown and KeyCSV.
 	Data map[string]string
-	// Truncated is true when lists were cut to fit MaxBytes; the report
-	// itself says so too (Report.Truncated and Notes).
+	// Truncated is true when lists were cut or cells shortened to fit
+	// MaxBytes; the report itself says so too (Report.Truncated and Notes).
 	Truncated bool
 }
 
-// Render writes a report's keys, cutting lists as far as needed to stay
-// within MaxBytes; a cut report says so in Truncated and Notes.
+// Render writes a report's keys, summarising as little as needed to stay
+// within MaxBytes; a summarised report says so in Truncated and Notes.
 func Render(full Report) Rendered {
-	var out Rendered
-	for i, l := range steps {
-		r := cut(full, l)
-		if i < len(steps)-1 && len(r.Projects)*minRowBytes > MaxBytes {
-			// Its rows alone cannot fit: rendering this step would be
-			// thrown away (10,000 rows are 70 MB of garbage and most of the
-			// time a large office's report takes).
+	return renderStep(summarise(full))
+}
+
+// summarise returns the report at the first level that fits MaxBytes (the
+// last level when none does).
+func summarise(full Report) Report {
+	var r Report
+	for i, l := range levels {
+		last := i == len(levels)-1
+		if !l.fitRows && len(full.Projects)*minRowBytes > MaxBytes {
+			// Its rows alone cannot fit: rendering this level would be
+			// thrown away (10,000 rows are 70 MB of garbage).
 			continue
 		}
-		out = renderStep(r)
-		if size(out.Data) <= MaxBytes {
+		r = atLevel(full, l)
+		switch {
+		case !l.fitRows && !allRowsFit(r):
+			continue // measured without rendering every row
+		case l.fitRows:
+			r = fitRows(r)
+			if len(r.Projects) == 0 && len(full.Projects) > 0 && !last {
+				continue // shorter lists may leave room for rows
+			}
+		}
+		if last || fits(r) {
 			break
 		}
 	}
-	return out
+	return r
 }
+
+func fits(r Report) bool { return size(renderStep(r).Data) <= MaxBytes }
 
 func renderStep(r Report) Rendered {
 	return Rendered{Data: map[string]string{KeyJSON: renderJSON(r), KeyMarkdown: renderMarkdown(r), KeyCSV: renderCSV(r)}, Truncated: r.Truncated}
@@ -82,7 +112,7 @@ func renderStep(r Report) Rendered {
 // longer; the half leaves room for placeholders longer than short values).
 var minRowBytes = func() int {
 	without := size(renderStep(Report{}).Data)
-	with := size(renderStep(Report{Projects: []ProjectRow{{}}}).Data)
+	with := size(renderStep(Report{Projects: []ProjectRow{{Shortened: []string{}}}}).Data)
 	return (with - without) / 2
 }()
 
@@ -94,8 +124,9 @@ func size(data map[string]string) int {
 	return n
 }
 
-// cut applies limits (-1: none) and records what was left out.
-func cut(r Report, l limits) Report {
+// atLevel cuts the lists of a level and, if it says so, shortens long
+// cells; the project list is left whole. What was cut is noted.
+func atLevel(r Report, l level) Report {
 	note := func(what string, shown, total int) {
 		r.Truncated = true
 		r.Notes = append(r.Notes, fmt.Sprintf("summarised: %d of %d %s shown", shown, total, what))
@@ -112,11 +143,22 @@ func cut(r Report, l limits) Report {
 	if l.risks >= 0 && len(r.TopRisks) > l.risks {
 		r.TopRisks = r.TopRisks[:l.risks] // "top" risks: cutting is the point, not a loss
 	}
-	if l.projects >= 0 && len(r.Projects) > l.projects {
-		note("projects (worst health first)", l.projects, len(r.Projects))
-		r.projectsTotal = len(r.Projects)
-		r.Projects = r.Projects[:l.projects]
+	if l.shortenCells {
+		r = shortenCells(r)
 	}
+	return r
+}
+
+// cutRows keeps the first n project rows (the worst health first) and
+// notes how many there were.
+func cutRows(r Report, n int) Report {
+	if n >= len(r.Projects) {
+		return r
+	}
+	r.Truncated = true
+	r.Notes = append(append([]string(nil), r.Notes...), fmt.Sprintf("summarised: %d of %d projects (worst health first) shown", n, len(r.Projects)))
+	r.projectsTotal = len(r.Projects)
+	r.Projects = r.Projects[:n]
 	return r
 }
 
@@ -142,11 +184,7 @@ func renderCSV(r Report) string {
 	w := csv.NewWriter(&b)
 	_ = w.Write(csvHeader)
 	for _, p := range r.Projects {
-		_ = w.Write([]string{
-			csvText(p.Namespace), csvText(p.Name), csvText(p.Programme), csvText(p.Phase), csvText(string(p.Health)), csvText(p.Compliant),
-			csvNumber(p.Budget), csvNumber(p.ActualCost), csvNumber(p.ForecastCost), csvNumber(p.PercentComplete),
-			csvText(p.Manager), csvText(p.AsOf), csvText(p.Reason),
-		})
+		_ = w.Write(csvRecord(p))
 	}
 	if r.projectsTotal > len(r.Projects) {
 		trailer := make([]string, len(csvHeader))
@@ -155,6 +193,15 @@ func renderCSV(r Report) string {
 	}
 	w.Flush()
 	return b.String()
+}
+
+// csvRecord is a project's row of projects.csv, in csvHeader's order.
+func csvRecord(p ProjectRow) []string {
+	return []string{
+		csvText(p.Namespace), csvText(p.Name), csvText(p.Programme), csvText(p.Phase), csvText(string(p.Health)), csvText(p.Compliant),
+		csvNumber(p.Budget), csvNumber(p.ActualCost), csvNumber(p.ForecastCost), csvNumber(p.PercentComplete),
+		csvText(p.Manager), csvText(p.AsOf), csvText(p.Reason),
+	}
 }
 
 // TruncatedMarker opens the first cell of the last row of a projects.csv
@@ -331,15 +378,20 @@ func renderMarkdown(r Report) string {
 	if len(r.Projects) > 0 {
 		p("\n## Projects\n\n| Project | Phase | Health | Compliant | Budget | Forecast | Done | Why |\n|---|---|---|---|---:|---:|---:|---|\n")
 		for _, row := range r.Projects {
-			done := "–"
-			if row.PercentComplete != "" {
-				done = text(row.PercentComplete) + "%"
-			}
-			p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", name(row.Namespace, row.Name), text(row.Phase), text(string(row.Health)), text(orDash(row.Compliant)),
-				human(row.Budget), human(row.ForecastCost), done, text(row.Reason))
+			b.WriteString(markdownProjectRow(row))
 		}
 	}
 	return b.String()
+}
+
+// markdownProjectRow is a project's row of the dashboard's Projects table.
+func markdownProjectRow(row ProjectRow) string {
+	done := "–"
+	if row.PercentComplete != "" {
+		done = text(row.PercentComplete) + "%"
+	}
+	return fmt.Sprintf("| %s/%s | %s | %s | %s | %s | %s | %s | %s |\n", text(row.Namespace), text(row.Name), text(row.Phase), text(string(row.Health)),
+		text(orDash(row.Compliant)), human(row.Budget), human(row.ForecastCost), done, text(row.Reason))
 }
 
 func orDash(s string) string {

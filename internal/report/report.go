@@ -8,7 +8,8 @@ SPDX-License-Identifier: Apache-2.0
 // report.md (a management dashboard) and projects.csv (one row per project).
 // Rendering is deterministic and carries no timestamps, so an unchanged
 // organisation gives byte-identical reports. A report that would exceed the
-// size budget degrades: fewer rows, a note and Truncated set. Pure: callers
+// size budget degrades: long cells shortened, then fewer rows, then
+// shorter lists, with a note and Truncated set. Pure: callers
 // gather the inputs.
 package report
 
@@ -52,7 +53,8 @@ type Report struct {
 	TopRisks []RiskItem `json:"topRisks"`
 	// Projects has a row per project beneath the object.
 	Projects []ProjectRow `json:"projects"`
-	// Truncated is true when lists were cut to fit; Notes say what was cut.
+	// Truncated is true when lists were cut or cells shortened to fit;
+	// Notes say what was cut.
 	Truncated bool     `json:"truncated"`
 	Notes     []string `json:"notes"`
 
@@ -101,6 +103,8 @@ type Exception struct {
 	Namespace string   `json:"namespace"`
 	Name      string   `json:"name"`
 	Reasons   []string `json:"reasons"`
+	// Shortened names the fields cut to fit (["reasons"]), else empty.
+	Shortened []string `json:"shortened"`
 }
 
 // GateItem is a gate of a project or programme that is unmet or due.
@@ -112,6 +116,8 @@ type GateItem struct {
 	State     v1alpha1.GateState `json:"state"`
 	Message   string             `json:"message"`
 	DueAt     string             `json:"dueAt,omitempty"`
+	// Shortened names the fields cut to fit (["message"]), else empty.
+	Shortened []string `json:"shortened"`
 }
 
 // RiskItem is an open risk.
@@ -122,6 +128,8 @@ type RiskItem struct {
 	Severity    int32  `json:"severity"`
 	Owner       string `json:"owner"`
 	Description string `json:"description"`
+	// Shortened names the fields cut to fit (["description"]), else empty.
+	Shortened []string `json:"shortened"`
 }
 
 // ProjectRow is one project.
@@ -139,6 +147,9 @@ type ProjectRow struct {
 	Manager         string          `json:"manager"`
 	AsOf            string          `json:"asOf"`
 	Reason          string          `json:"reason"`
+	// Shortened names the fields cut to fit (["reason"]), else empty.
+	// projects.csv has no such column: a shortened cell ends in "…".
+	Shortened []string `json:"shortened"`
 }
 
 // Input is what a report is built from.
@@ -204,14 +215,14 @@ func Build(in Input) Report {
 		// A programme Red only through its projects is not an exception of
 		// its own: its projects are listed. One Red on its own account is.
 		if p.Status.OwnHealth == v1alpha1.HealthRed {
-			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons)})
+			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons), Shortened: []string{}})
 		}
 		r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
 		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
 	}
 	for _, p := range in.Projects {
 		if p.Status.Health == v1alpha1.HealthRed && p.Spec.Phase != v1alpha1.ProjectClosed {
-			r.Exceptions = append(r.Exceptions, Exception{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons)})
+			r.Exceptions = append(r.Exceptions, Exception{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons), Shortened: []string{}})
 		}
 		r.Gates = append(r.Gates, gateItems("Project", p.Namespace, p.Name, p.Status.Compliance)...)
 		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
@@ -293,7 +304,7 @@ func gateItems(kind, ns, name string, c v1alpha1.ComplianceStatus) []GateItem {
 			due = g.DueAt.UTC().Format("2006-01-02")
 		}
 		if g.State == v1alpha1.GateUnmet || g.State == v1alpha1.GateUnknown || (g.State == v1alpha1.GateNotYetRequired && due != "") {
-			out = append(out, GateItem{Kind: kind, Namespace: ns, Name: name, Gate: g.Description, State: g.State, Message: g.Message, DueAt: due})
+			out = append(out, GateItem{Kind: kind, Namespace: ns, Name: name, Gate: g.Description, State: g.State, Message: g.Message, DueAt: due, Shortened: []string{}})
 		}
 	}
 	return out
@@ -306,7 +317,7 @@ func riskItems(ns, name string, risks []v1alpha1.Risk) []RiskItem {
 		if r.Status == v1alpha1.RiskClosed {
 			continue
 		}
-		out = append(out, RiskItem{Namespace: ns, Object: name, Risk: r.Name, Severity: r.Severity(), Owner: r.Owner, Description: r.Description})
+		out = append(out, RiskItem{Namespace: ns, Object: name, Risk: r.Name, Severity: r.Severity(), Owner: r.Owner, Description: r.Description, Shortened: []string{}})
 	}
 	return out
 }
@@ -317,6 +328,7 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 	row := ProjectRow{
 		Namespace: p.Namespace, Name: p.Name, Phase: string(p.Spec.Phase), Health: p.Status.Health,
 		Budget: decimal(money.Of(p.Spec.Plan.Budget)), ForecastCost: decimal(money.Of(p.Spec.Plan.Budget)), Manager: p.Spec.Manager,
+		Shortened: []string{},
 	}
 	if row.Health == "" {
 		row.Health = v1alpha1.HealthUnknown
