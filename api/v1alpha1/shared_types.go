@@ -103,9 +103,11 @@ type ChildNamespaces struct {
 	Selector *metav1.LabelSelector `json:"selector,omitempty"`
 }
 
-// Date is a calendar date, formatted YYYY-MM-DD. Dates compare in order as
-// strings.
+// Date is a calendar date, formatted YYYY-MM-DD, from 1900-01-01 on (an
+// earlier date, such as 0000-01-01, is a slip, never a plan). Dates compare
+// in order as strings.
 // +kubebuilder:validation:Format=date
+// +kubebuilder:validation:XValidation:rule="self >= timestamp('1900-01-01T00:00:00Z')",message="must be a date from 1900-01-01 on"
 // +kubebuilder:validation:MinLength=10
 // +kubebuilder:validation:MaxLength=10
 type Date string
