@@ -503,8 +503,10 @@ type HealthCause struct {
 // rebuilt from the children on every pass. A count of zero is omitted.
 // +kubebuilder:validation:MinProperties=1
 type Rollup struct {
-	// health is the worst health of the counted descendants (Unknown when
-	// there are none).
+	// health is the worst health of the counted descendants: Unknown while
+	// none of them has one (none assessed yet, or all closed). A Programme
+	// with no projects has none here (its RolledUp condition says
+	// NoChildren); its status.health is its own.
 	// +optional
 	Health Health `json:"health,omitempty"`
 
