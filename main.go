@@ -156,6 +156,7 @@ func run(ctx context.Context, cfg managerConfig) error {
 	if err != nil {
 		return fmt.Errorf("loading kubeconfig: %w", err)
 	}
+	restConfig = controllers.RestConfig(restConfig, version)
 	restConfig.QPS, restConfig.Burst = cfg.qps, cfg.burst
 
 	// HTTP/2 stays off unless asked for: its Rapid Reset and stream
@@ -203,7 +204,8 @@ func run(ctx context.Context, cfg managerConfig) error {
 			Host: cfg.webhookHost, Port: cfg.webhookPort, CertDir: cfg.webhookCertDir,
 			TLSOpts: tlsOpts,
 		}),
-		Cache: controllers.CacheOptions(),
+		Cache:  controllers.CacheOptions(),
+		Client: controllers.ClientOptions(),
 	})
 	if err != nil {
 		return fmt.Errorf("creating manager: %w", err)

@@ -277,7 +277,7 @@ func TestMixedCurrencyIsAConditionNotASum(t *testing.T) {
 	g.Expect(o.portfolio.Status.OverCommitted).To(BeNil())
 	g.Eventually(func(g Gomega) {
 		md := reportOf(g, o.ns, "office-central-report").Data[report.KeyMarkdown]
-		g.Expect(md).To(ContainSubstring("**Totals incomplete:** 1 objects' amounts are in GBP, not EUR"))
+		g.Expect(md).To(ContainSubstring("**Totals incomplete:** 1 object's amounts are in GBP, not EUR"))
 		md = reportOf(g, o.ns, "portfolio-digital-report").Data[report.KeyMarkdown]
 		g.Expect(md).To(ContainSubstring("committed unknown, so capacity cannot be compared"))
 		g.Expect(md).NotTo(ContainSubstring("within capacity"))

@@ -8,11 +8,13 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -79,6 +81,29 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		opts.Metrics.Attach(mgr.GetCache())
 	}
 	return nil
+}
+
+// FieldManager is the field manager of every write the operator makes:
+// status patches, report ConfigMaps, events and its leader-election lease.
+// It is fixed, so that a GitOps tool can be told to ignore the fields it
+// owns (Argo CD's ignoreDifferences managedFieldsManagers); without it the
+// API server would name the binary's file name, whatever that is.
+const FieldManager = "p3o-operator"
+
+// ClientOptions are the manager's client settings: every write names
+// FieldManager.
+func ClientOptions() client.Options {
+	return client.Options{FieldOwner: FieldManager}
+}
+
+// RestConfig is cfg, copied, with the user agent starting with
+// FieldManager: the API server names a write's field manager after it when
+// the write names none (events, the leader-election lease), and audit logs
+// show it.
+func RestConfig(cfg *rest.Config, version string) *rest.Config {
+	out := rest.CopyConfig(cfg)
+	out.UserAgent = fmt.Sprintf("%s/%s (%s/%s)", FieldManager, version, runtime.GOOS, runtime.GOARCH)
+	return out
 }
 
 // CacheOptions are the manager's cache settings: what the operator never

@@ -365,6 +365,9 @@ const (
 // +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.rollup.money.display.budget`
 // +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.rollup.money.display.forecast`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Hub",type=string,JSONPath=`.spec.hubRef.name`,priority=1
+// +kubebuilder:printcolumn:name="Portfolios",type=integer,JSONPath=`.status.rollup.portfolios`,priority=1
+// +kubebuilder:printcolumn:name="Programmes",type=integer,JSONPath=`.status.rollup.programmes`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // Office is a P3O office: a Portfolio Office, a Satellite, a Temporary,

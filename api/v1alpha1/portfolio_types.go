@@ -145,6 +145,7 @@ type PortfolioStatus struct {
 // +kubebuilder:printcolumn:name="Capacity",type=string,JSONPath=`.status.display.capacity`
 // +kubebuilder:printcolumn:name="Committed",type=string,JSONPath=`.status.display.committed`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Programmes",type=integer,JSONPath=`.status.rollup.programmes`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // Portfolio is the set of Programmes and Projects an organisation invests in,

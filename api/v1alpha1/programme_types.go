@@ -240,6 +240,9 @@ type ProgrammeStatus struct {
 // +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.rollup.money.display.budget`
 // +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.rollup.money.display.forecast`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Office",type=string,JSONPath=`.status.office.name`,priority=1
+// +kubebuilder:printcolumn:name="Projects",type=integer,JSONPath=`.status.rollup.projects`,priority=1
+// +kubebuilder:printcolumn:name="Next Gate",type=string,JSONPath=`.status.compliance.nextGate`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // Programme is an MSP programme: a temporary organisation that coordinates

@@ -319,6 +319,11 @@ type ProjectStatus struct {
 // +kubebuilder:printcolumn:name="Budget",type=string,JSONPath=`.status.display.budget`
 // +kubebuilder:printcolumn:name="Forecast",type=string,JSONPath=`.status.display.forecast`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Office",type=string,JSONPath=`.status.office.name`,priority=1
+// +kubebuilder:printcolumn:name="Programme",type=string,JSONPath=`.spec.programmeRef.name`,priority=1
+// +kubebuilder:printcolumn:name="Portfolio",type=string,JSONPath=`.spec.portfolioRef.name`,priority=1
+// +kubebuilder:printcolumn:name="Progress As Of",type=string,JSONPath=`.spec.progress.asOf`,priority=1
+// +kubebuilder:printcolumn:name="Next Gate",type=string,JSONPath=`.status.compliance.nextGate`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // Project is a PRINCE2 project: a temporary organisation created to deliver

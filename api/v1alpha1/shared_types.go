@@ -103,9 +103,11 @@ type ChildNamespaces struct {
 	Selector *metav1.LabelSelector `json:"selector,omitempty"`
 }
 
-// Date is a calendar date, formatted YYYY-MM-DD. Dates compare in order as
-// strings.
+// Date is a calendar date, formatted YYYY-MM-DD, from 1900-01-01 on (an
+// earlier date, such as 0000-01-01, is a slip, never a plan). Dates compare
+// in order as strings.
 // +kubebuilder:validation:Format=date
+// +kubebuilder:validation:XValidation:rule="self >= timestamp('1900-01-01T00:00:00Z')",message="must be a date from 1900-01-01 on"
 // +kubebuilder:validation:MinLength=10
 // +kubebuilder:validation:MaxLength=10
 type Date string
@@ -501,8 +503,10 @@ type HealthCause struct {
 // rebuilt from the children on every pass. A count of zero is omitted.
 // +kubebuilder:validation:MinProperties=1
 type Rollup struct {
-	// health is the worst health of the counted descendants (Unknown when
-	// there are none).
+	// health is the worst health of the counted descendants: Unknown while
+	// none of them has one (none assessed yet, or all closed). A Programme
+	// with no projects has none here (its RolledUp condition says
+	// NoChildren); its status.health is its own.
 	// +optional
 	Health Health `json:"health,omitempty"`
 

@@ -15,6 +15,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -25,7 +26,10 @@ import (
 // with the generated CRDs, and assert that every schema and CEL rule rejects
 // its bad input with a message that names the field.
 
-var k8sClient client.Client
+var (
+	k8sClient  client.Client
+	restConfig *rest.Config
+)
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -38,6 +42,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = cp.Stop() }()
+	restConfig = cp.Config
 	k8sClient, err = client.New(cp.Config, client.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -158,6 +163,7 @@ func TestValidManifestsAreAccepted(t *testing.T) {
 		patchYAML(t, project, `{metadata: {name: with-int-budget}, spec: {plan: {budget: 250000}, progress: {asOf: "2026-11-01", actualCost: 0, forecastCost: "1.1M", percentComplete: 100}}}`),
 		patchYAML(t, project, `{metadata: {name: with-money}, spec: {plan: {budget: "2.5M"}, progress: {asOf: "2026-11-01", actualCost: "750k", forecastCost: "999999999.99"}, benefits: [{name: b, planned: "12.5k", realised: 0}]}}`),
 		patchYAML(t, project, `{metadata: {name: closed}, spec: {phase: Closed, closedOn: "2026-06-30"}}`),
+		patchYAML(t, project, `{metadata: {name: from-1900}, spec: {plan: {start: "1900-01-01"}}}`),
 		patchYAML(t, office, `{metadata: {name: satellite}, spec: {type: Satellite, hubRef: {name: central}}}`),
 		patchYAML(t, office, `{metadata: {name: support}, spec: {type: ProjectSupport, supportedObjectRef: {kind: Project, name: portal}}}`),
 	} {
@@ -196,6 +202,14 @@ func TestCreateValidation(t *testing.T) {
 			"spec.phase: Unsupported value: \"Finished\""},
 		{"date not a date", patchYAML(t, project, `{spec: {plan: {start: "next monday"}}}`),
 			"spec.plan.start in body must be of type date"},
+		{"plan starting in year 0", patchYAML(t, project, `{spec: {plan: {start: "0000-01-01"}}}`),
+			"spec.plan.start: Invalid value: \"0000-01-01\": must be a date from 1900-01-01 on"},
+		{"progress reported in 1899", patchYAML(t, project, `{spec: {progress: {asOf: "1899-12-31"}}}`),
+			"spec.progress.asOf: Invalid value: \"1899-12-31\": must be a date from 1900-01-01 on"},
+		{"benefit due in year 1", patchYAML(t, project, `{spec: {benefits: [{name: b1, due: "0001-06-30"}]}}`),
+			"spec.benefits[0].due: Invalid value: \"0001-06-30\": must be a date from 1900-01-01 on"},
+		{"review dated in year 0", patchYAML(t, review, `{spec: {date: "0000-01-01"}}`),
+			"spec.date: Invalid value: \"0000-01-01\": must be a date from 1900-01-01 on"},
 		{"risk probability out of range", patchYAML(t, project, `{spec: {risks: [{name: r1, probability: 6, impact: 1}]}}`),
 			"spec.risks[0].probability in body should be less than or equal to 5"},
 		{"negative planned benefit", patchYAML(t, project, `{spec: {benefits: [{name: b1, planned: "-10k"}]}}`),

@@ -330,9 +330,10 @@ func (a *app) reportCommand() *cobra.Command {
 		Long: `report prints the report ConfigMap the operator publishes for an Office,
 Portfolio or Programme: report.md (--format md, the default), report.json
 (json) or projects.csv (csv), of the live report or of the snapshot of a
-period. PERIOD is the period's start date (YYYY-MM-DD, as in the
-governance.p3o.dev/period-start annotation) or the suffix of the snapshot's
-ConfigMap name; --list-snapshots lists them.`,
+period. PERIOD is the period as --list-snapshots lists it: its start date
+(YYYY-MM-DD), or its start time in UTC (2026-11-23T06:00:00Z) for all the
+snapshots of an object whose periods are shorter than a day. The snapshot's
+ConfigMap name, or its suffix, names it too.`,
 		Example: `  kubectl p3o report office -n p3o-central portfolio-office
   kubectl p3o report portfolio -n p3o-central digital-transformation --format csv
   kubectl p3o report office -n p3o-central portfolio-office --list-snapshots
@@ -347,7 +348,7 @@ ConfigMap name; --list-snapshots lists them.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "md", "Which part of the report: md (report.md), json (report.json) or csv (projects.csv).")
-	cmd.Flags().StringVar(&period, "snapshot", "", "Print the snapshot of this period (start date YYYY-MM-DD or ConfigMap name suffix) instead of the live report.")
+	cmd.Flags().StringVar(&period, "snapshot", "", "Print the snapshot of this period (as --list-snapshots prints it, or the ConfigMap name suffix) instead of the live report.")
 	cmd.Flags().BoolVar(&list, "list-snapshots", false, "List the snapshots with their periods, newest first.")
 	cmd.MarkFlagsMutuallyExclusive("snapshot", "list-snapshots")
 	return cmd
@@ -370,7 +371,7 @@ func (a *app) report(ctx context.Context, args []string, key, period string, lis
 	if err := s.list(ctx, kindConfigMap, &cms, s.namespace, client.MatchingLabels{v1alpha1.LabelReportKind: k.Kind}); err != nil {
 		return err
 	}
-	live, snaps := reportsOf(cms.Items, obj.GetUID())
+	live, snaps := reportsOf(cms.Items, obj.GetUID(), snapshotInterval(obj))
 	what := k.singular + " " + name
 	var cm *corev1.ConfigMap
 	switch {

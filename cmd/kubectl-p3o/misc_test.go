@@ -10,6 +10,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -116,33 +117,65 @@ func TestSnapshots(t *testing.T) {
 		// Another office's report, with a name that also starts like ours.
 		reportCM("office-hq-report-20261102", "snapshot", "2026-11-02T00:00:00Z", "someone-else"),
 	}
-	live, snaps := reportsOf(cms, "hq")
+	live, snaps := reportsOf(cms, "hq", 6*time.Hour)
 	if live == nil || live.Name != "office-hq-report" {
 		t.Fatalf("live report: %v", live)
 	}
+	// One snapshot starts at 06:00, so every period is listed with its
+	// start time, the midnight ones too.
 	var got []string
 	for _, s := range snaps {
 		got = append(got, s.period()+" "+s.Name)
 	}
-	want := "2026-11-23T06:00:00Z office-hq-report-20261123t06,2026-11-23 office-hq-report-20261123,2026-10-26 office-hq-report-20261026"
+	want := "2026-11-23T06:00:00Z office-hq-report-20261123t06,2026-11-23T00:00:00Z office-hq-report-20261123,2026-10-26T00:00:00Z office-hq-report-20261026"
 	if strings.Join(got, ",") != want {
 		t.Errorf("snapshots, newest first:\n%s\nwant:\n%s", strings.Join(got, ","), want)
 	}
+	expectEveryListedPeriodAccepted(t, snaps)
 	for period, want := range map[string]string{
 		"2026-10-26": "office-hq-report-20261026", "20261026": "office-hq-report-20261026",
 		"20261123": "office-hq-report-20261123", "20261123t06": "office-hq-report-20261123t06",
-		"2026-11-23T06:00:00Z": "office-hq-report-20261123t06", "office-hq-report-20261123": "office-hq-report-20261123",
+		"office-hq-report-20261123": "office-hq-report-20261123",
 	} {
 		s, err := matchSnapshot(snaps, period)
 		if err != nil || s.Name != want {
 			t.Errorf("--snapshot %s: %s %v, want %s", period, s.Name, err, want)
 		}
 	}
-	if _, err := matchSnapshot(snaps, "2026-11-23"); err == nil || !strings.Contains(err.Error(), "2 snapshots match") {
+	if _, err := matchSnapshot(snaps, "2026-11-23"); err == nil || !strings.Contains(err.Error(), "2 snapshots match \"2026-11-23\": name one of 2026-11-23T06:00:00Z, 2026-11-23T00:00:00Z") {
 		t.Errorf("an ambiguous period: %v", err)
 	}
-	if _, err := matchSnapshot(snaps, "2026-11-02"); err == nil || !strings.Contains(err.Error(), "there are: 2026-11-23T06:00:00Z, 2026-11-23, 2026-10-26") {
+	if _, err := matchSnapshot(snaps, "2026-11-02"); err == nil || !strings.Contains(err.Error(), "there are: 2026-11-23T06:00:00Z, 2026-11-23T00:00:00Z, 2026-10-26T00:00:00Z") {
 		t.Errorf("a period without a snapshot of this office: %v", err)
+	}
+}
+
+// Weekly snapshots are listed by date; a 12-hour interval lists its first
+// (midnight) snapshot with its time already, as the next one will be.
+func TestSnapshotPeriodsFollowTheInterval(t *testing.T) {
+	weekly := []corev1.ConfigMap{
+		reportCM("office-hq-report-20261116", "snapshot", "2026-11-16T00:00:00Z", "hq"),
+		reportCM("office-hq-report-20261123", "snapshot", "2026-11-23T00:00:00Z", "hq"),
+	}
+	_, snaps := reportsOf(weekly, "hq", 7*24*time.Hour)
+	if got := periods(snaps); got != "2026-11-23, 2026-11-16" {
+		t.Errorf("weekly periods: %s", got)
+	}
+	expectEveryListedPeriodAccepted(t, snaps)
+	_, snaps = reportsOf(weekly[1:], "hq", 12*time.Hour)
+	if got := periods(snaps); got != "2026-11-23T00:00:00Z" {
+		t.Errorf("the first of 12-hour periods: %s", got)
+	}
+	expectEveryListedPeriodAccepted(t, snaps)
+}
+
+func expectEveryListedPeriodAccepted(t *testing.T, snaps []snapshot) {
+	t.Helper()
+	for _, want := range snaps {
+		got, err := matchSnapshot(snaps, want.period())
+		if err != nil || got.Name != want.Name {
+			t.Errorf("--snapshot %s, as listed: %s %v, want %s", want.period(), got.Name, err, want.Name)
+		}
 	}
 }
 

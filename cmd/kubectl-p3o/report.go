@@ -15,8 +15,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/report"
 )
 
 // reportKeys are the ConfigMap keys by --format.
@@ -29,26 +31,28 @@ type snapshot struct {
 	// (RFC 3339), empty when missing.
 	PeriodStart string `json:"periodStart,omitempty"`
 	start       time.Time
-	cm          *corev1.ConfigMap
+	// periodName is the period as --list-snapshots prints it and
+	// --snapshot takes it (report.PeriodName), one form for all the
+	// snapshots of an object.
+	periodName string
+	cm         *corev1.ConfigMap
 }
 
-// period is the period as people name it: its start date, with the time
-// when the period does not start at midnight UTC.
+// period is the period as people name it.
 func (s snapshot) period() string {
 	if s.start.IsZero() {
 		return orDash(s.PeriodStart)
 	}
-	if s.start.Equal(s.start.Truncate(24 * time.Hour)) {
-		return s.start.UTC().Format(time.DateOnly)
-	}
-	return s.start.UTC().Format(time.RFC3339)
+	return s.periodName
 }
 
 // reportsOf picks, from the ConfigMaps of a namespace, the live report and
 // the snapshots the object controls (by owner reference, so that names
 // shortened for length need not be derived here). Snapshots are newest
-// first.
-func reportsOf(cms []corev1.ConfigMap, owner types.UID) (*corev1.ConfigMap, []snapshot) {
+// first, and their periods are named in one form: dates, or start times
+// when the object's snapshotInterval is shorter than a day or a snapshot
+// starts at another time than midnight.
+func reportsOf(cms []corev1.ConfigMap, owner types.UID, interval time.Duration) (*corev1.ConfigMap, []snapshot) {
 	var live *corev1.ConfigMap
 	var snaps []snapshot
 	for i := range cms {
@@ -70,17 +74,26 @@ func reportsOf(cms []corev1.ConfigMap, owner types.UID) (*corev1.ConfigMap, []sn
 	slices.SortFunc(snaps, func(a, b snapshot) int {
 		return cmp.Or(b.start.Compare(a.start), cmp.Compare(b.Name, a.Name))
 	})
+	starts := make([]time.Time, len(snaps))
+	for i, s := range snaps {
+		starts[i] = s.start
+	}
+	withTime := report.NeedsTime(interval, starts...)
+	for i := range snaps {
+		snaps[i].periodName = report.PeriodName(snaps[i].start, withTime)
+	}
 	return live, snaps
 }
 
-// matchSnapshot finds the snapshot of a period: PERIOD is the start date
-// (YYYY-MM-DD) or the whole period-start annotation, the suffix of the
-// ConfigMap's name (e.g. 20261123) or its whole name.
+// matchSnapshot finds the snapshot of a period: PERIOD is the period as
+// --list-snapshots prints it, the start date (YYYY-MM-DD) or the whole
+// period-start annotation, the suffix of the ConfigMap's name (e.g.
+// 20261123) or its whole name.
 func matchSnapshot(snaps []snapshot, period string) (snapshot, error) {
 	var found []snapshot
 	for _, s := range snaps {
 		if s.Name == period || strings.HasSuffix(s.Name, "-"+period) || s.PeriodStart == period ||
-			(!s.start.IsZero() && s.start.UTC().Format(time.DateOnly) == period) {
+			(!s.start.IsZero() && (s.periodName == period || s.start.UTC().Format(time.DateOnly) == period)) {
 			found = append(found, s)
 		}
 	}
@@ -93,7 +106,7 @@ func matchSnapshot(snaps []snapshot, period string) (snapshot, error) {
 		}
 		return snapshot{}, fmt.Errorf("no snapshot of period %q; there are: %s", period, periods(snaps))
 	}
-	return snapshot{}, fmt.Errorf("%d snapshots match %q (%s): name one by its ConfigMap name suffix", len(found), period, snapshotNames(found))
+	return snapshot{}, fmt.Errorf("%d snapshots match %q: name one of %s", len(found), period, periods(found))
 }
 
 func periods(snaps []snapshot) string {
@@ -104,10 +117,21 @@ func periods(snaps []snapshot) string {
 	return strings.Join(out, ", ")
 }
 
-func snapshotNames(snaps []snapshot) string {
-	var out []string
-	for _, s := range snaps {
-		out = append(out, s.Name)
+// snapshotInterval is the interval an object asks its snapshots to be taken
+// at, 0 when unset or unreadable.
+func snapshotInterval(obj client.Object) time.Duration {
+	var d v1alpha1.Duration
+	switch o := obj.(type) {
+	case *v1alpha1.Office:
+		d = o.Spec.Reports.SnapshotInterval
+	case *v1alpha1.Portfolio:
+		d = o.Spec.Reports.SnapshotInterval
+	case *v1alpha1.Programme:
+		d = o.Spec.Reports.SnapshotInterval
 	}
-	return strings.Join(out, ", ")
+	interval, err := d.Duration()
+	if err != nil {
+		return 0
+	}
+	return interval
 }

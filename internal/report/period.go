@@ -26,3 +26,31 @@ func PeriodSuffix(start time.Time, interval time.Duration) string {
 	}
 	return start.UTC().Format("20060102")
 }
+
+// PeriodName names a period as people read and type it: its start date
+// (2026-11-23) when periods last a day or longer, else its start in RFC 3339
+// UTC (2026-11-23T06:00:00Z), the form of the period-start annotation. All
+// the periods of one list take the same form, so withTime is decided once
+// for the list.
+func PeriodName(start time.Time, withTime bool) string {
+	if withTime {
+		return start.UTC().Format(time.RFC3339)
+	}
+	return start.UTC().Format(time.DateOnly)
+}
+
+// NeedsTime says whether periods of this length, starting at these times,
+// must be named with their time: when the interval is not a whole number of
+// days, or one of the periods does not start at midnight UTC (the interval
+// was another once). An interval of 0 means unknown.
+func NeedsTime(interval time.Duration, starts ...time.Time) bool {
+	if interval%(24*time.Hour) != 0 {
+		return true
+	}
+	for _, t := range starts {
+		if !t.IsZero() && !t.Equal(t.Truncate(24*time.Hour)) {
+			return true
+		}
+	}
+	return false
+}

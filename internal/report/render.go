@@ -317,15 +317,15 @@ func renderMarkdown(r Report) string {
 	h := r.Counts.ByHealth
 	p("| Open projects Green / Amber / Red / Unknown | %d / %d / %d / %d |\n", h.Green, h.Amber, h.Red, h.Unknown)
 	c := r.Compliance
-	p("| Compliant / non-compliant / unknown | %d / %d / %d |\n", c.Compliant, c.NonCompliant, c.Unknown)
+	p("| %s | %d / %d / %d |\n", ComplianceLabel, c.Compliant, c.NonCompliant, c.Unknown)
 	if r.Counts.Refused > 0 {
 		p("| Refused attachments | %d |\n", r.Counts.Refused)
 	}
 	p("\n## Money (%s)\n\n| Budget | Actual | Forecast | Variance |\n|---:|---:|---:|---:|\n", text(orDash(r.Currency)))
 	p("| %s | %s | %s | %s |\n", human(r.Totals.Budget), human(r.Totals.ActualCost), human(r.Totals.ForecastCost), human(r.Totals.Variance))
 	for _, l := range r.Totals.LeftOut {
-		p("\n> **Totals incomplete:** %d objects' amounts are in %s, not %s, and are not added (%s); no total is shown.\n",
-			l.Count, text(string(l.Currency)), text(orDash(r.Currency)), text(strings.Join(l.Objects, ", ")))
+		p("\n> **Totals incomplete:** %s amounts are in %s, not %s, and are not added (%s); no total is shown.\n",
+			plural(int(l.Count), "object's", "objects'"), text(string(l.Currency)), text(orDash(r.Currency)), text(strings.Join(l.Objects, ", ")))
 	}
 	if r.Capacity != nil {
 		over := "committed unknown, so capacity cannot be compared"
@@ -402,3 +402,16 @@ func orDash(s string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// ComplianceLabel heads the summary row counting compliance: it counts the
+// projects and the programmes beneath, not the projects alone.
+const ComplianceLabel = "Projects and programmes compliant / non-compliant / unknown"
+
+// plural writes n with the singular or plural word: "1 object's",
+// "2 objects'".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

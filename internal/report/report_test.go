@@ -233,6 +233,25 @@ func TestIncompleteTotalsAreSaid(t *testing.T) {
 	}
 }
 
+// The summary's labels say what they count, in the singular for one.
+func TestSummaryLabelsSayWhatTheyCount(t *testing.T) {
+	in := sampleInput()
+	in.Rollup.Programmes, in.Rollup.Projects = 2, 15
+	in.Rollup.Compliance = v1alpha1.ComplianceCounts{Compliant: 15, NonCompliant: 2}
+	in.Rollup.Money = v1alpha1.MoneySummary{Currency: "EUR", LeftOut: []v1alpha1.LeftOutAmounts{
+		{Currency: "GBP", Count: 1, Objects: []string{"Project ns/abroad"}}}}
+	md := Render(Build(in)).Data[KeyMarkdown]
+	for _, want := range []string{
+		"| Programmes | 2 |\n| Projects | 15 |\n",
+		"| Projects and programmes compliant / non-compliant / unknown | 15 / 2 / 0 |",
+		"**Totals incomplete:** 1 object's amounts are in GBP, not EUR",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+}
+
 // A project that reports no forecast is forecast at its budget in its row,
 // as in the totals: with no progress at all, and with progress but no
 // forecastCost.

@@ -61,12 +61,14 @@ func SetOffice(o *v1alpha1.Office, facts governance.OfficeFacts, ruleErrors []st
 	res := b.Build()
 	o.Status.Rollup = res.Rollup
 	o.Status.Rollup.Money.Display = rollupDisplay(res.Rollup.Money)
-	setRolledUp(o, res, len(children.Portfolios)+len(children.Satellites)+len(children.Programmes)+len(children.Projects),
-		"portfolios, satellite offices, programmes and projects")
+	setRolledUp(o, res, kindCount{len(children.Portfolios), "portfolio", "portfolios"},
+		kindCount{len(children.Satellites), "satellite office", "satellite offices"},
+		kindCount{len(children.Programmes), "programme", "programmes"},
+		kindCount{len(children.Projects), "project", "projects"})
 
 	summarise(o, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
 	o.Status.ObservedGeneration = o.Generation
-	return Outcome{Events: transitions(beforeObj, o, before.Rollup.Health, o.Status.Rollup.Health, CauseReason(o.Status.Rollup))}
+	return Outcome{Events: transitions(beforeObj, o, before.Rollup.Health, o.Status.Rollup.Health, Causes(o.Status.Rollup))}
 }
 
 // setRetired marks a Temporary or ProjectSupport office retired once the

@@ -31,37 +31,95 @@ type Children[T any] struct {
 	Refused int
 }
 
-// setRolledUp records how the rollup went.
-func setRolledUp(obj conditions.Object, res rollup.Result, counted int, what string) {
+// kindCount is a number of children of one kind, as a rollup message
+// names it: "1 portfolio", "3 satellite offices".
+type kindCount struct {
+	n         int
+	one, many string
+}
+
+func (k kindCount) String() string {
+	if k.n == 1 {
+		return "1 " + k.one
+	}
+	return fmt.Sprintf("%d %s", k.n, k.many)
+}
+
+// setRolledUp records how the rollup went, naming the children counted by
+// kind ("rolled up 1 portfolio and 2 projects").
+func setRolledUp(obj conditions.Object, res rollup.Result, kinds ...kindCount) {
+	var counted, names []string
+	for _, k := range kinds {
+		names = append(names, k.many)
+		if k.n > 0 {
+			counted = append(counted, k.String())
+		}
+	}
 	switch {
 	case res.MixedCurrency != nil:
 		conditions.Set(obj, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency, res.MixedCurrency.Error())
-	case counted == 0:
-		conditions.Set(obj, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonNoChildren, "no "+what+" attached yet")
+	case len(counted) == 0:
+		conditions.Set(obj, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonNoChildren, "no "+joinList(names, "or")+" attached yet")
 	default:
-		conditions.Set(obj, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated, fmt.Sprintf("rolled up %d %s", counted, what))
+		conditions.Set(obj, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated, "rolled up "+joinList(counted, "and"))
 	}
 }
 
-// CauseReason summarises the causes of a rollup's health in one line; ""
-// when the rollup is neither Red nor Amber.
+// joinList writes "a", "a and b" or "a, b and c" (with "or" for "and").
+func joinList(items []string, and string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + and + " " + items[len(items)-1]
+}
+
+// CauseReason summarises the causes of a rollup's health in one line, the
+// health first ("Red: project erp, project crm and 2 more"); "" when the
+// rollup is neither Red nor Amber.
 func CauseReason(r v1alpha1.Rollup) string {
+	causes := causeList(r)
+	if causes == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s", r.Health, causes)
+}
+
+// Causes names the causes of a rollup's health as the reason of a health
+// event ("project erp is Red", "project erp and project crm are Red"); ""
+// when the rollup is neither Red nor Amber.
+func Causes(r v1alpha1.Rollup) string {
+	causes := causeList(r)
+	if causes == "" {
+		return ""
+	}
+	verb := "are"
+	if len(r.Causes) == 1 && causeCount(r) <= 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("%s %s %s", causes, verb, r.Health)
+}
+
+// causeList lists the causes ("project erp, project crm and 2 more").
+func causeList(r v1alpha1.Rollup) string {
 	if len(r.Causes) == 0 || (r.Health != v1alpha1.HealthRed && r.Health != v1alpha1.HealthAmber) {
 		return ""
 	}
-	names := make([]string, 0, len(r.Causes))
+	names := make([]string, 0, len(r.Causes)+1)
 	for _, c := range r.Causes {
 		names = append(names, strings.ToLower(string(c.Kind))+" "+c.Name)
 	}
-	n := int(r.ByHealth.Amber)
+	if n := causeCount(r); n > len(r.Causes) {
+		return strings.Join(names, ", ") + fmt.Sprintf(" and %d more", n-len(r.Causes))
+	}
+	return joinList(names, "and")
+}
+
+// causeCount is the number of projects at the rollup's health.
+func causeCount(r v1alpha1.Rollup) int {
 	if r.Health == v1alpha1.HealthRed {
-		n = int(r.ByHealth.Red)
+		return int(r.ByHealth.Red)
 	}
-	more := ""
-	if n > len(names) {
-		more = fmt.Sprintf(" and %d more", n-len(names))
-	}
-	return fmt.Sprintf("%s: %s%s", r.Health, strings.Join(names, ", "), more)
+	return int(r.ByHealth.Amber)
 }
 
 // addChildren adds programmes and projects to a rollup, and counts the
@@ -148,7 +206,12 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	rolled := b.Build()
 	p.Status.Rollup = rolled.Rollup
 	p.Status.Rollup.Money.Display = rollupDisplay(rolled.Rollup.Money)
-	setRolledUp(p, rolled, len(projects.Admitted), "projects")
+	if len(projects.Admitted) == 0 {
+		// Nothing to judge: no rollup health beside the programme's own
+		// (RolledUp says NoChildren).
+		p.Status.Rollup.Health = ""
+	}
+	setRolledUp(p, rolled, kindCount{len(projects.Admitted), "project", "projects"})
 
 	thresholds := facts.HealthPolicy()
 	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
@@ -170,7 +233,11 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 
 	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
-	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
+	reason := firstReason(assessment.Reasons)
+	if rolled.Rollup.Health == p.Status.Health && Causes(rolled.Rollup) != "" {
+		reason = Causes(rolled.Rollup)
+	}
+	events := transitions(beforeObj, p, before.Health, p.Status.Health, reason)
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
 	return Outcome{RecheckAt: res.RecheckAt, Events: events}
 }
@@ -211,9 +278,9 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 		over := res.Committed != nil && res.Committed.Cmp(money.Of(p.Spec.Capacity)) > 0
 		p.Status.OverCommitted = &over
 	}
-	setRolledUp(p, res, len(children.Programmes)+len(children.Projects), "programmes and projects")
+	setRolledUp(p, res, kindCount{len(children.Programmes), "programme", "programmes"}, kindCount{len(children.Projects), "project", "projects"})
 
 	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
-	return Outcome{Events: transitions(beforeObj, p, before.Rollup.Health, p.Status.Rollup.Health, CauseReason(p.Status.Rollup))}
+	return Outcome{Events: transitions(beforeObj, p, before.Rollup.Health, p.Status.Rollup.Health, Causes(p.Status.Rollup))}
 }

@@ -23,6 +23,7 @@ import (
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/hierarchy"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/rollup"
 )
 
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -502,5 +503,81 @@ func TestCurrencyIsRecordedOnlyOnceGovernanceIsComplete(t *testing.T) {
 	SetProject(p, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), rules(t), now)
 	if p.Status.Currency != "EUR" {
 		t.Errorf("currency %q once complete under the EUR office; want EUR", p.Status.Currency)
+	}
+}
+
+// RolledUp names what it counted by kind, in the singular for one.
+func TestRolledUpNamesEachKindCounted(t *testing.T) {
+	for _, tc := range []struct {
+		kinds []kindCount
+		want  string
+	}{
+		{[]kindCount{{1, "portfolio", "portfolios"}, {0, "satellite office", "satellite offices"}, {0, "programme", "programmes"}, {0, "project", "projects"}}, "rolled up 1 portfolio"},
+		{[]kindCount{{1, "portfolio", "portfolios"}, {1, "satellite office", "satellite offices"}}, "rolled up 1 portfolio and 1 satellite office"},
+		{[]kindCount{{2, "programme", "programmes"}, {1, "project", "projects"}}, "rolled up 2 programmes and 1 project"},
+		{[]kindCount{{3, "portfolio", "portfolios"}, {2, "satellite office", "satellite offices"}, {1, "programme", "programmes"}, {5, "project", "projects"}},
+			"rolled up 3 portfolios, 2 satellite offices, 1 programme and 5 projects"},
+		{[]kindCount{{0, "programme", "programmes"}, {0, "project", "projects"}}, "no programmes or projects attached yet"},
+	} {
+		pf := &v1alpha1.Portfolio{}
+		setRolledUp(pf, rollup.Result{}, tc.kinds...)
+		if c := conditions.Get(pf, v1alpha1.ConditionRolledUp); c == nil || c.Message != tc.want {
+			t.Errorf("RolledUp %v; want %q", c, tc.want)
+		}
+	}
+}
+
+// A health event names the children that turned a rollup Red once, not
+// the health twice.
+func TestHealthEventNamesTheCauses(t *testing.T) {
+	red := delivering("late")
+	red.Status = v1alpha1.ProjectStatus{Health: v1alpha1.HealthRed, HealthReasons: []string{"forecast end beyond tolerance"}, Currency: "EUR"}
+	other := delivering("later")
+	other.Status = red.Status
+
+	pf := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "change"},
+		Status: v1alpha1.PortfolioStatus{Rollup: v1alpha1.Rollup{Health: v1alpha1.HealthGreen}}}
+	out := SetPortfolio(pf, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{Projects: []*v1alpha1.Project{red, other}})
+	if len(out.Events) != 1 || out.Events[0].Message != "Health is Red: project late and project later are Red" {
+		t.Errorf("portfolio events %+v", out.Events)
+	}
+
+	prog := &v1alpha1.Programme{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital", Generation: 1},
+		Spec: v1alpha1.ProgrammeSpec{Phase: v1alpha1.ProgrammeDelivering}, Status: v1alpha1.ProgrammeStatus{Health: v1alpha1.HealthAmber}}
+	out = SetProgramme(prog, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), Children[*v1alpha1.Project]{Admitted: []*v1alpha1.Project{red}}, rules(t), now)
+	if len(out.Events) == 0 || out.Events[0].Message != "Health is Red: project late is Red" {
+		t.Errorf("programme events %+v", out.Events)
+	}
+	if got := CauseReason(prog.Status.Rollup); got != "Red: project late" {
+		t.Errorf("health reason %q", got)
+	}
+}
+
+// A programme whose projects all left has no rollup health beside its own
+// HEALTH: RolledUp says it has no children. One whose projects are not
+// assessed yet says Unknown.
+func TestEmptiedProgrammeHealthDoesNotContradict(t *testing.T) {
+	prog := &v1alpha1.Programme{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital", Generation: 1},
+		Spec: v1alpha1.ProgrammeSpec{Phase: v1alpha1.ProgrammeIdentifying}}
+	facts := governed(ogcOffice("pmo", v1alpha1.EnforcementAudit))
+	green := delivering("portal")
+	green.Status = v1alpha1.ProjectStatus{Health: v1alpha1.HealthGreen, Currency: "EUR"}
+	SetProgramme(prog, facts, Children[*v1alpha1.Project]{Admitted: []*v1alpha1.Project{green}}, rules(t), now)
+	if prog.Status.Health != v1alpha1.HealthGreen || prog.Status.Rollup.Health != v1alpha1.HealthGreen {
+		t.Fatalf("with a Green project: health %s, rollup %s", prog.Status.Health, prog.Status.Rollup.Health)
+	}
+
+	SetProgramme(prog, facts, Children[*v1alpha1.Project]{}, rules(t), now)
+	if prog.Status.Health != v1alpha1.HealthGreen || prog.Status.Rollup.Health != "" {
+		t.Errorf("emptied: health %s, rollup.health %q; want Green and none", prog.Status.Health, prog.Status.Rollup.Health)
+	}
+	if c := expectCondition(t, prog, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonNoChildren); c.Message != "no projects attached yet" {
+		t.Errorf("RolledUp message %q", c.Message)
+	}
+
+	green.Status = v1alpha1.ProjectStatus{Currency: "EUR"}
+	SetProgramme(prog, facts, Children[*v1alpha1.Project]{Admitted: []*v1alpha1.Project{green}}, rules(t), now)
+	if prog.Status.Rollup.Health != v1alpha1.HealthUnknown || prog.Status.Rollup.ByHealth.Unknown != 1 {
+		t.Errorf("a project not assessed yet: rollup %+v", prog.Status.Rollup)
 	}
 }

@@ -29,6 +29,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/report"
 )
 
 // live is one reading of the published state.
@@ -423,7 +424,7 @@ func checkMarkdown(d *diffs, where string, s scope, f figures, md string) {
 	count("Refused attachments", f.Refused, f.Refused > 0)
 	d.eq(where+" Open projects Green / Amber / Red / Unknown", summary["Open projects Green / Amber / Red / Unknown"],
 		fmt.Sprintf("%d / %d / %d / %d", f.ByHealth["Green"], f.ByHealth["Amber"], f.ByHealth["Red"], f.ByHealth["Unknown"]))
-	d.eq(where+" Compliant / non-compliant / unknown", summary["Compliant / non-compliant / unknown"],
+	d.eq(where+" "+report.ComplianceLabel, summary[report.ComplianceLabel],
 		fmt.Sprintf("%d / %d / %d", f.Compliant, f.NonCompliant, f.Unknown))
 
 	lines := strings.Split(md, "\n")

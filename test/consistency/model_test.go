@@ -778,6 +778,9 @@ func (o *org) figures(s scope, obs observed) figures {
 		add(&f.Committed, p.Spec.Budget.dec())
 		benefits(p.Spec.Benefits)
 	}
+	if s.kind == "Programme" && len(s.projects) == 0 {
+		f.Health = "" // nothing to judge beside its own health: RolledUp NoChildren
+	}
 	if mixed {
 		f.Budget, f.Actual, f.Forecast, f.Committed, f.BenefitsPlanned, f.BenefitsRealised = nil, nil, nil, nil, nil, nil
 	}
