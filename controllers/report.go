@@ -157,6 +157,21 @@ func fingerprint(figures any) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// rowsVersion identifies the versions of the objects a report lists: any
+// change to one of them changes it.
+func rowsVersion(in report.Input) string {
+	lines := make([]string, 0, len(in.Programmes)+len(in.Projects))
+	for _, p := range in.Programmes {
+		lines = append(lines, "Programme/"+p.Namespace+"/"+p.Name+"/"+p.ResourceVersion)
+	}
+	for _, p := range in.Projects {
+		lines = append(lines, "Project/"+p.Namespace+"/"+p.Name+"/"+p.ResourceVersion)
+	}
+	sort.Strings(lines) // the cache lists in no fixed order
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return hex.EncodeToString(sum[:])
+}
+
 // nameTakenError says that a report's name is held by a ConfigMap another
 // object controls: it is left alone.
 type nameTakenError struct {
@@ -209,7 +224,17 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	now := p.now()
 	// What the report ConfigMaps are built from: a change of any asks for
 	// a rebuild (settled figures are snapshotted; unsettled ones are not).
-	current := fingerprint([]any{figures, settings, settled})
+	var rows string
+	if settled {
+		// A settled report shows every object beneath as it is now: a row
+		// can change (a reason, a gate) without the figures changing.
+		in, err := build(ctx, obj)
+		if err != nil {
+			return publication{}, err
+		}
+		rows = rowsVersion(in)
+	}
+	current := fingerprint([]any{figures, settings, settled, rows})
 	interval := ReportMinInterval
 	if !settled {
 		// Figures rolled up while children are still pending change again

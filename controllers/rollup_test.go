@@ -283,13 +283,61 @@ func TestMixedCurrencyIsAConditionNotASum(t *testing.T) {
 		g.Expect(md).NotTo(ContainSubstring("within capacity"))
 	}).Should(Succeed())
 
-	// Back to one currency, the rollup heals.
+	// The office changing its currency relabels nothing: the project's
+	// amounts were written in GBP, and it says so until they are restated.
 	update(t, london, func(off *v1alpha1.Office) { off.Spec.Currency = "EUR" })
+	g.Expect(expectCondition(t, pound, v1alpha1.ConditionCurrencyMatched, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)).To(
+		Equal("amounts are in GBP but the governing office " + o.ns + "/london keeps EUR: they are left out of its totals until restated (write them in EUR and set spec.currency: EUR)"))
+	expectCondition(t, o.programme, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+
+	// Restated in EUR, the rollup heals.
+	update(t, pound, func(p *v1alpha1.Project) { p.Spec.Currency = "EUR" })
+	expectCondition(t, pound, v1alpha1.ConditionCurrencyMatched, metav1.ConditionTrue, v1alpha1.ReasonSameCurrency)
 	expectCondition(t, o.programme, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
 	get(g, o.programme)
 	g.Expect(o.programme.Status.Rollup.Money.Budget.String()).To(Equal("2M"))
 	expectCondition(t, o.office, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
 	expectReady(t, o.office)
+}
+
+// A programme moved from a portfolio whose office keeps GBP to one whose
+// office keeps EUR keeps its amounts, and its projects theirs, in GBP: they
+// are not relabelled, not added to the EUR totals (left out, named, with
+// MixedCurrency all the way up), and the moved objects say why, until the
+// amounts are restated.
+func TestAMoveKeepsTheCurrency(t *testing.T) {
+	o := newOrganisation(t) // EUR
+	london := newOffice(o.ns, "london", v1alpha1.OfficeTypePortfolioOffice)
+	london.Spec.Currency = "GBP"
+	uk := newPortfolio(o.ns, "uk", "london")
+	payroll := newProgramme(o.ns, "payroll", ref("uk"))
+	payroll.Spec.Budget = quantity("200k")
+	project := reporting(newProject(o.ns, "payroll-system", refPtr("payroll")), "500k", "500k")
+	create(t, london, uk, payroll, project)
+	g := NewWithT(t)
+	g.Eventually(func(g Gomega) {
+		get(g, project)
+		g.Expect(project.Status.Currency).To(BeEquivalentTo("GBP"))
+		g.Expect(project.Status.Display.Budget).To(Equal("500k GBP"))
+	}).Should(Succeed())
+	expectReady(t, payroll, uk)
+
+	update(t, payroll, func(p *v1alpha1.Programme) { p.Spec.PortfolioRef = ref("digital") })
+	expectCondition(t, payroll, v1alpha1.ConditionCurrencyMatched, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	expectCondition(t, project, v1alpha1.ConditionCurrencyMatched, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	get(g, project)
+	g.Expect(project.Status.Display.Budget).To(Equal("500k GBP"), "the amounts were written in GBP")
+	msg := expectCondition(t, o.portfolio, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	g.Expect(msg).To(Equal("totals incomplete: amounts in GBP (1 project, Programme " + o.ns + "/payroll) are not added to totals in EUR"))
+	expectCondition(t, o.office, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	get(g, o.portfolio)
+	g.Expect(o.portfolio.Status.Rollup.Money.Budget).To(BeNil(), "no EUR total claims to include GBP amounts")
+
+	// Restated in EUR, programme and project alike, the totals heal.
+	update(t, payroll, func(p *v1alpha1.Programme) { p.Spec.Currency = "EUR" })
+	update(t, project, func(p *v1alpha1.Project) { p.Spec.Currency = "EUR" })
+	expectCondition(t, o.portfolio, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
+	expectReady(t, payroll, project, o.portfolio)
 }
 
 // Every office type shows its scope, each object counted once: a Temporary

@@ -7,6 +7,7 @@ package controllers_test
 
 import (
 	"context"
+	"io"
 	"fmt"
 	"os"
 	"testing"
@@ -41,12 +42,16 @@ var (
 	scheme    = runtime.NewScheme()
 )
 
+// suiteLog keeps what the operator logged (errors, unless verbose), for
+// tests that assert what it did not log.
+var suiteLog = &controlplane.SyncBuffer{}
+
 func TestMain(m *testing.M) {
 	os.Exit(runSuite(m))
 }
 
 func runSuite(m *testing.M) int {
-	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.Level(zapLevel())))
+	ctrl.SetLogger(zap.New(zap.WriteTo(io.MultiWriter(os.Stderr, suiteLog)), zap.Level(zapLevel())))
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		panic(err)
 	}

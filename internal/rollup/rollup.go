@@ -272,7 +272,7 @@ func (b *Builder) merge(r v1alpha1.Rollup) {
 		// Incomplete beneath: incomplete here too, naming the same objects.
 		b.leaveOut(l.Currency, l.Count, l.Objects...)
 	}
-	if !b.inCurrency(r.Money.Currency, fmt.Sprintf("%d projects", r.Projects)) {
+	if !b.inCurrency(r.Money.Currency, projectsText(r.Projects)) {
 		return
 	}
 	money.AccumulateQuantity(&b.budget, r.Money.Budget)
@@ -410,4 +410,12 @@ func Risks(risks []v1alpha1.Risk, highSeverity int32) v1alpha1.RiskSummary {
 		}
 	}
 	return s
+}
+
+// projectsText counts projects in words: "1 project", "3 projects".
+func projectsText(n int32) string {
+	if n == 1 {
+		return "1 project"
+	}
+	return fmt.Sprintf("%d projects", n)
 }

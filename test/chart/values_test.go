@@ -114,8 +114,8 @@ func TestWebhookOff(t *testing.T) {
 func TestFailClosed(t *testing.T) {
 	r := renderScenario(t, "fail closed")
 	hooks := webhooks(t, r.Objects)
-	if len(hooks) != 4 {
-		t.Fatalf("%d webhooks, want 4", len(hooks))
+	if len(hooks) != 5 {
+		t.Fatalf("%d webhooks, want 5", len(hooks))
 	}
 	for _, hook := range hooks {
 		if got := str(hook, "failurePolicy"); got != "Fail" {

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -31,8 +30,6 @@ import (
 	"time"
 
 	"gopkg.in/inf.v0"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/prometheus/prometheus/promql"
@@ -140,18 +137,9 @@ func TestEveryFigureAgrees(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 
-	root, err := controlplane.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	run := startOperator(ctx, t)
+	root, cp, op, c := run.root, run.cp, run.op, run.client
 	dir := t.TempDir()
-	binary := filepath.Join(dir, "p3o-operator")
-	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the operator: %v\n%s", err, out)
-	}
-
 	today := time.Now().UTC()
 	fixture := filepath.Join(dir, "edge-cases.yaml")
 	edge := strings.NewReplacer("{{.Recent}}", today.AddDate(0, 0, -1).Format(time.DateOnly),
@@ -168,8 +156,6 @@ func TestEveryFigureAgrees(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cp := controlplane.StartForTest(t)
-	op := cp.StartOperatorForTest(t, binary)
 	token, err := cp.MetricsReaderToken(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -186,16 +172,6 @@ func TestEveryFigureAgrees(t *testing.T) {
 		"offices,portfolios,programmes,projects")
 	t.Logf("the organisation is Ready after %s", time.Since(start).Round(time.Second))
 
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme} {
-		if err := add(scheme); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c, err := client.New(cp.Config, client.Options{Scheme: scheme})
-	if err != nil {
-		t.Fatal(err)
-	}
 	board, err := readDashboard(filepath.Join(root, "config", "grafana", "p3o-overview.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -168,6 +168,14 @@ func toFloat(d *inf.Dec) float64 {
 	return f
 }
 
+// zeroIfNone is a total as the reports write it: 0 when nothing was added.
+func zeroIfNone(d *inf.Dec) *inf.Dec {
+	if d == nil {
+		return new(inf.Dec)
+	}
+	return d
+}
+
 // human is an amount as report.md shows it.
 func human(d *inf.Dec) string {
 	if d == nil {
@@ -283,8 +291,10 @@ func checkReport(d *diffs, o *org, s scope, f figures, obs observed, data map[st
 	d.dec(w+" totals.actualCost", r.Totals.ActualCost, f.Actual)
 	d.dec(w+" totals.forecastCost", r.Totals.ForecastCost, f.Forecast)
 	d.dec(w+" totals.variance", r.Totals.Variance, f.Variance)
-	d.dec(w+" totals.benefitsPlanned", r.Totals.BenefitsPlanned, f.BenefitsPlanned)
-	d.dec(w+" totals.benefitsRealised", r.Totals.BenefitsRealised, f.BenefitsRealised)
+	// A total that nothing was added to is 0 (the organisations here keep
+	// one currency, so no total is unknown).
+	d.dec(w+" totals.benefitsPlanned", r.Totals.BenefitsPlanned, zeroIfNone(f.BenefitsPlanned))
+	d.dec(w+" totals.benefitsRealised", r.Totals.BenefitsRealised, zeroIfNone(f.BenefitsRealised))
 	d.eq(w+" compliance", fmt.Sprint(r.Compliance.Compliant, r.Compliance.NonCompliant, r.Compliance.Unknown),
 		fmt.Sprint(f.Compliant, f.NonCompliant, f.Unknown))
 	d.eq(w+" risks", fmt.Sprint(r.Risks.Open, r.Risks.High, r.Risks.Exposure), fmt.Sprint(f.RisksOpen, f.RisksHigh, f.Exposure))
@@ -438,7 +448,7 @@ func checkMarkdown(d *diffs, where string, s scope, f figures, md string) {
 	if m := mdBenefits.FindStringSubmatch(md); m == nil {
 		d.add("%s: no benefits line", where)
 	} else {
-		d.eq(where+" benefits", m[1]+" "+m[2], human(f.BenefitsPlanned)+" "+human(f.BenefitsRealised))
+		d.eq(where+" benefits", m[1]+" "+m[2], human(zeroIfNone(f.BenefitsPlanned))+" "+human(zeroIfNone(f.BenefitsRealised)))
 	}
 	if m := mdRisks.FindStringSubmatch(md); m == nil {
 		d.add("%s: no open risks line", where)
