@@ -7,8 +7,8 @@ package controllers_test
 
 import (
 	"context"
-	"io"
 	"fmt"
+	"io"
 	"os"
 	"testing"
 	"time"
