@@ -32,6 +32,7 @@ import (
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/shorten"
 	"p3o.dev/p3o-operator/internal/status"
 )
 
@@ -178,13 +179,10 @@ func pendingMessage(what string) string {
 	return "waiting for " + what + " not yet reconciled at their current generation; the figures are not final"
 }
 
-// truncateMessage keeps an error within a condition message's limit.
+// truncateMessage keeps an error short enough to read in a condition
+// message.
 func truncateMessage(s string) string {
-	const limit = 4096
-	if len(s) > limit {
-		return s[:limit] + "…"
-	}
-	return s
+	return shorten.To(s, 4096)
 }
 
 // record records the events a status computation asked for.

@@ -26,13 +26,11 @@ import (
 	"p3o.dev/p3o-operator/internal/hierarchy"
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/shorten"
 )
 
 // maxReasons is how many health reasons status holds.
 const maxReasons = 16
-
-// maxMessage keeps a condition message within the API's 32768 bytes.
-const maxMessage = 32000
 
 // setParentResolved records the outcome of an object's references.
 func setParentResolved(obj conditions.Object, resolutions []hierarchy.Resolution) {
@@ -112,9 +110,9 @@ func setCompliant(obj conditions.Object, known bool, res policy.Result) {
 	case !known:
 		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonNoPolicy, "no governing office is resolved yet")
 	case len(res.Unmet) > 0:
-		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet, truncate(strings.Join(append(res.Unmet, res.Unknown...), "; ")))
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet, strings.Join(append(res.Unmet, res.Unknown...), "; "))
 	case len(res.Unknown) > 0:
-		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonRuleError, truncate(strings.Join(res.Unknown, "; ")))
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonRuleError, strings.Join(res.Unknown, "; "))
 	default:
 		due := 0
 		for _, g := range res.Gates {
@@ -153,14 +151,6 @@ func complianceCounts(obj conditions.Object) v1alpha1.ComplianceCounts {
 	}
 }
 
-// truncate keeps a condition message within the API's limit.
-func truncate(s string) string {
-	if len(s) <= maxMessage {
-		return s
-	}
-	return s[:maxMessage] + "…"
-}
-
 // boundedReasons keeps at most the reasons status allows.
 func boundedReasons(reasons []string) []string {
 	if len(reasons) > maxReasons {
@@ -189,15 +179,17 @@ func earliest(a, b time.Time) time.Time {
 }
 
 // amountText writes an amount for people, rounded for reading, with its
-// currency, as reports write it; "" when there is none.
+// currency, as reports write it, shortened to fit status.display; "" when
+// there is none.
 func amountText(d *inf.Dec, currency v1alpha1.Currency) string {
 	if d == nil {
 		return ""
 	}
-	if currency == "" {
-		return money.Display(d)
+	text := money.Display(d)
+	if currency != "" {
+		text += " " + string(currency)
 	}
-	return money.Display(d) + " " + string(currency)
+	return shorten.To(text, v1alpha1.MoneyDisplayMaxLength)
 }
 
 // rollupDisplay is a rollup's budget and forecast written for people, or
