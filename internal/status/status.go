@@ -92,8 +92,13 @@ func MarkPending(obj conditions.Object, reason v1alpha1.ConditionReason, message
 // reconciled at its generation, not waiting for children of its own or
 // failing, and (for kinds that roll up) rolled up. A child whose only
 // pending work is its own report (ReportPending) is settled for its parent:
-// its status figures are final.
+// its status figures are final. So is a child whose status the API server
+// refused at its generation (StatusRejected): it failed, and waiting for
+// it would keep its parents pending until a person helps.
 func Settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool {
+	if Rejected(obj) {
+		return true
+	}
 	if observedGeneration != obj.GetGeneration() {
 		return false
 	}
@@ -102,6 +107,29 @@ func Settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool
 		return false
 	}
 	return !rollsUp || conditions.Get(obj, v1alpha1.ConditionRolledUp) != nil
+}
+
+// rejectedDetail bounds the API server's reason quoted in a StatusRejected
+// message, so that the status patch saying so stays small.
+const rejectedDetail = 1024
+
+// MarkRejected records that the API server refused the status computed for
+// obj at its generation, and why: Ready is False and Stalled True with
+// reason StatusRejected, Reconciling is removed. It changes nothing else,
+// so that the patch which says so is small and fits.
+func MarkRejected(obj conditions.Object, why string) {
+	message := "the API server refused the status computed for this generation, so status is not up to date: " +
+		shorten.To(why, rejectedDetail)
+	conditions.Set(obj, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonStatusRejected, message)
+	conditions.Set(obj, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonStatusRejected, message)
+	conditions.Delete(obj, v1alpha1.ConditionReconciling)
+}
+
+// Rejected reports whether obj's status says the API server refused the
+// status computed for its current generation (MarkRejected).
+func Rejected(obj conditions.Object) bool {
+	c := conditions.Get(obj, v1alpha1.ConditionStalled)
+	return conditions.Is(c, metav1.ConditionTrue, v1alpha1.ReasonStatusRejected) && c.ObservedGeneration == obj.GetGeneration()
 }
 
 // setCompliant records the Compliant condition.
