@@ -39,7 +39,7 @@ type GatewayReviewReconciler struct {
 
 // Reconcile brings one GatewayReview's status up to date.
 func (r *GatewayReviewReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconcileStatus(ctx, r.Client, req.NamespacedName, &v1alpha1.GatewayReview{}, r.update)
+	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.GatewayReview{}, r.update)
 }
 
 func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.GatewayReview) (ctrl.Result, error) {

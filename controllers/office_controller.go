@@ -45,7 +45,7 @@ type OfficeReconciler struct {
 
 // Reconcile brings one Office's status up to date.
 func (r *OfficeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconcileStatus(ctx, r.Client, req.NamespacedName, &v1alpha1.Office{}, r.update)
+	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Office{}, r.update)
 }
 
 func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) (ctrl.Result, error) {

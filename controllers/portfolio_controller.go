@@ -42,7 +42,7 @@ type PortfolioReconciler struct {
 
 // Reconcile brings one Portfolio's status up to date.
 func (r *PortfolioReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconcileStatus(ctx, r.Client, req.NamespacedName, &v1alpha1.Portfolio{}, r.update)
+	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Portfolio{}, r.update)
 }
 
 func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Portfolio) (ctrl.Result, error) {

@@ -46,7 +46,7 @@ type ProgrammeReconciler struct {
 
 // Reconcile brings one Programme's status up to date.
 func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconcileStatus(ctx, r.Client, req.NamespacedName, &v1alpha1.Programme{}, r.update)
+	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Programme{}, r.update)
 }
 
 func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Programme) (ctrl.Result, error) {

@@ -45,7 +45,7 @@ type ProjectReconciler struct {
 
 // Reconcile brings one Project's status up to date.
 func (r *ProjectReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconcileStatus(ctx, r.Client, req.NamespacedName, &v1alpha1.Project{}, r.update)
+	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Project{}, r.update)
 }
 
 func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Project) (ctrl.Result, error) {

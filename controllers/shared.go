@@ -19,6 +19,7 @@ import (
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -32,6 +33,7 @@ import (
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/shorten"
 	"p3o.dev/p3o-operator/internal/status"
 )
 
@@ -118,7 +120,7 @@ var errConflict = errors.New("status patch conflicted with a newer version")
 // or not. Reconcilers watch their own kind without filtering status
 // updates: once the cache holds our own write, the object is computed once
 // more against it, which writes nothing unless a stale copy hid a change.
-func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key types.NamespacedName, obj T, update func(context.Context, T) (reconcile.Result, error)) (res reconcile.Result, retErr error) {
+func reconcileStatus[T client.Object](ctx context.Context, c client.Client, rec recorder.EventRecorder, key types.NamespacedName, obj T, update func(context.Context, T) (reconcile.Result, error)) (res reconcile.Result, retErr error) {
 	if err := c.Get(ctx, key, obj); err != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
@@ -131,7 +133,11 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 				status.MarkPending(conditioned, v1alpha1.ReasonReconcileFailed, truncateMessage(retErr.Error()))
 			}
 		}
-		switch err := patchStatus(ctx, c, before, obj); {
+		err := patchStatus(ctx, c, before, obj)
+		if refused(err) {
+			err = markRejected(ctx, c, rec, before, err)
+		}
+		switch {
 		case errors.Is(err, errConflict) && retErr == nil:
 			// Not a failure: the cache had not caught up. The newer version's
 			// watch event requeues the object as well; look again shortly in
@@ -145,6 +151,46 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, key 
 		}
 	}()
 	return update(ctx, obj)
+}
+
+// refused reports whether the API server refused a status patch for what
+// it holds (the schema, the size): sending it again cannot help.
+func refused(err error) bool {
+	return apierrors.IsInvalid(err) || apierrors.IsRequestEntityTooLargeError(err) || apierrors.IsBadRequest(err)
+}
+
+// markRejected is what follows a refused status patch: a small patch of
+// before's status with the conditions that say so (status.MarkRejected)
+// and status.observedGeneration, and a Warning event when that is news.
+// Nothing is retried: the object's watches bring it back when it or what
+// it derives from changes.
+func markRejected(ctx context.Context, c client.Client, rec recorder.EventRecorder, before client.Object, refusal error) error {
+	rejected := before.DeepCopyObject().(client.Object)
+	conditioned, ok := rejected.(conditions.Object)
+	if !ok {
+		return nil
+	}
+	status.MarkRejected(conditioned, refusal.Error())
+	if g := reflect.ValueOf(statusOf(rejected)).Elem().FieldByName("ObservedGeneration"); g.IsValid() {
+		g.SetInt(rejected.GetGeneration())
+	}
+	data, err := statusPatch(before, rejected)
+	if err != nil || data == nil {
+		ctrl.LoggerFrom(ctx).V(1).Info("Status refused by the API server again", "error", refusal.Error())
+		return err // nil: status already says so
+	}
+	ctrl.LoggerFrom(ctx).Error(refusal, "Status refused by the API server; only conditions saying so are written")
+	if err := c.Status().Patch(ctx, rejected, client.RawPatch(types.MergePatchType, data)); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("patching status to say the API server refused it: %w", err)
+	}
+	if rec != nil {
+		ready := conditions.Get(conditioned, v1alpha1.ConditionReady)
+		rec.Eventf(rejected, nil, corev1.EventTypeWarning, string(v1alpha1.ReasonStatusRejected), "PatchStatus", "%s", ready.Message)
+	}
+	return nil
 }
 
 // markPending marks a parent whose figures are not final (children pending,
@@ -178,13 +224,10 @@ func pendingMessage(what string) string {
 	return "waiting for " + what + " not yet reconciled at their current generation; the figures are not final"
 }
 
-// truncateMessage keeps an error within a condition message's limit.
+// truncateMessage keeps an error short enough to read in a condition
+// message.
 func truncateMessage(s string) string {
-	const limit = 4096
-	if len(s) > limit {
-		return s[:limit] + "…"
-	}
-	return s
+	return shorten.To(s, 4096)
 }
 
 // record records the events a status computation asked for.

@@ -52,6 +52,17 @@ const (
 	CausePhaseNotReached GateCause = "PhaseNotReached"
 )
 
+// Bounds of the GateStatus strings the operator derives, equal to their
+// MaxLength markers (a test of internal/status checks them against the
+// CRDs): what goes in is shortened to them (internal/shorten), never
+// refused.
+const (
+	// GateDescriptionMaxLength bounds status.compliance.gates[].description.
+	GateDescriptionMaxLength = 256
+	// GateMessageMaxLength bounds status.compliance.gates[].message.
+	GateMessageMaxLength = 1024
+)
+
 // GateStatus is the compliance of one object with one gate of its effective
 // policy.
 type GateStatus struct {
@@ -61,7 +72,8 @@ type GateStatus struct {
 	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name,omitempty"`
 
-	// description is the gate's title, e.g. "Investment decision".
+	// description is the gate's title, e.g. "Gate 3 Investment decision",
+	// shortened to fit (ending in "…").
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
@@ -93,7 +105,7 @@ type GateStatus struct {
 	DueAt *metav1.Time `json:"dueAt,omitempty"`
 
 	// message says why the gate is in its state, e.g. "no review" or
-	// "review of 2025-01-10 expired".
+	// "review of 2025-01-10 expired", shortened to fit (ending in "…").
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024

@@ -20,3 +20,19 @@ const (
 	// that is retried (the message says which); status may be out of date.
 	ReasonReconcileFailed ConditionReason = "ReconcileFailed"
 )
+
+// Reasons of Stalled (and of Ready while it is True) that every kind may
+// carry. kstatus reads the object as Failed.
+const (
+	// ReasonStatusRejected: the API server refused the status the operator
+	// computed (the message says why). Status then holds only these
+	// conditions beside what it held before; parents count the object as
+	// failed, not pending. The object is reconciled again when it or what
+	// it derives from changes.
+	ReasonStatusRejected ConditionReason = "StatusRejected"
+)
+
+// ConditionMessageMaxLength bounds a condition's message, as
+// metav1.Condition's schema does: internal/conditions shortens longer
+// messages to it (internal/shorten).
+const ConditionMessageMaxLength = 32768

@@ -389,6 +389,14 @@ type MoneySummary struct {
 	Display MoneyDisplay `json:"display,omitzero"`
 }
 
+// MoneyDisplayMaxLength bounds each amount of a MoneyDisplay, as its
+// MaxLength markers do: a longer text is shortened (internal/shorten).
+const MoneyDisplayMaxLength = 64
+
+// LeftOutObjectMaxLength bounds each of LeftOutAmounts.objects, as its
+// items:MaxLength marker does: a longer text is shortened.
+const LeftOutObjectMaxLength = 330
+
 // MoneyDisplay holds amounts written for people, exactly, with SI suffixes
 // and the currency (e.g. "18.32M EUR"), as reports write them: the columns
 // of kubectl get show these, so that every kind shows money one way.

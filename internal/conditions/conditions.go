@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/shorten"
 )
 
 // Object is an object with status conditions and a generation.
@@ -21,15 +22,16 @@ type Object interface {
 	GetGeneration() int64
 }
 
-// Set records a condition at the object's generation. It leaves
-// LastTransitionTime alone unless the status changes.
+// Set records a condition at the object's generation, its message
+// shortened to fit the API's bound. It leaves LastTransitionTime alone
+// unless the status changes.
 func Set(obj Object, conditionType v1alpha1.ConditionType, status metav1.ConditionStatus, reason v1alpha1.ConditionReason, message string) {
 	conds := obj.GetConditions()
 	meta.SetStatusCondition(&conds, metav1.Condition{
 		Type:               string(conditionType),
 		Status:             status,
 		Reason:             string(reason),
-		Message:            message,
+		Message:            shorten.To(message, v1alpha1.ConditionMessageMaxLength),
 		ObservedGeneration: obj.GetGeneration(),
 	})
 	obj.SetConditions(conds)

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/shorten"
 )
 
 // Review is a recorded GatewayReview of a subject.
@@ -134,9 +135,17 @@ func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 			st.State = v1alpha1.GateUnmet
 			res.Unmet = append(res.Unmet, Label(gate)+": "+st.Message)
 		}
-		res.Gates = append(res.Gates, st)
+		res.Gates = append(res.Gates, fitted(st))
 	}
 	return res
+}
+
+// fitted shortens the texts of a gate's status to the bounds of their
+// fields: a long description or rule message shows cut, never refused.
+func fitted(st v1alpha1.GateStatus) v1alpha1.GateStatus {
+	st.Description = shorten.To(st.Description, v1alpha1.GateDescriptionMaxLength)
+	st.Message = shorten.To(st.Message, v1alpha1.GateMessageMaxLength)
+	return st
 }
 
 func (r *Result) recheck(t time.Time) {

@@ -11,7 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"unicode/utf8"
+
+	"p3o.dev/p3o-operator/internal/shorten"
 )
 
 // shortenCells shortens every long free-text cell (a project's reason, an
@@ -69,18 +70,9 @@ func mapItems[T any](items []T, change func(*T)) []T {
 }
 
 // shortenCell cuts s to at most max characters, the last being
-// shortenedMark, and says whether it did. Invalid UTF-8 bytes count as a
-// character each and are never split further.
+// shortenedMark, and says whether it did (shorten.Cut).
 func shortenCell(s string, max int) (string, bool) {
-	if utf8.RuneCountInString(s) <= max {
-		return s, false
-	}
-	end := 0
-	for range max - 1 {
-		_, size := utf8.DecodeRuneInString(s[end:])
-		end += size
-	}
-	return s[:end] + shortenedMark, true
+	return shorten.Cut(s, max)
 }
 
 // fitRows keeps as many project rows (worst health first) as fit within

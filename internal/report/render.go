@@ -19,6 +19,7 @@ import (
 	"gopkg.in/inf.v0"
 
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/shorten"
 )
 
 // Keys of a report ConfigMap.
@@ -37,7 +38,7 @@ const MaxBytes = 900 * 1024
 const cellRunes = 200
 
 // shortenedMark ends a text cell that was shortened to fit.
-const shortenedMark = "…"
+const shortenedMark = shorten.Mark
 
 // level is one degree of summary: how many items each list keeps (-1: all),
 // whether long text cells are shortened, and whether the project list is

@@ -21,6 +21,7 @@ import (
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/shorten"
 )
 
 // MaxCauses bounds the causes listed in a rollup.
@@ -102,7 +103,7 @@ func (b *Builder) leaveOut(currency v1alpha1.Currency, n int32, who ...string) {
 	l.Currency, l.Count = currency, l.Count+n
 	for _, w := range who {
 		if len(l.Objects) < maxLeftOut {
-			l.Objects = append(l.Objects, w)
+			l.Objects = append(l.Objects, shorten.To(w, v1alpha1.LeftOutObjectMaxLength))
 		}
 	}
 	b.foreign[currency] = l

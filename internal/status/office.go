@@ -100,10 +100,10 @@ func setPolicyValid(o *v1alpha1.Office, p policy.Policy, ruleErrors []string) {
 	o.Status.PolicyDigest = Digest(p)
 	switch {
 	case len(ruleErrors) > 0:
-		conditions.Set(o, v1alpha1.ConditionPolicyValid, metav1.ConditionFalse, v1alpha1.ReasonInvalidRule, truncate(strings.Join(ruleErrors, "; ")))
+		conditions.Set(o, v1alpha1.ConditionPolicyValid, metav1.ConditionFalse, v1alpha1.ReasonInvalidRule, strings.Join(ruleErrors, "; "))
 	case len(p.Ignored) > 0:
 		conditions.Set(o, v1alpha1.ConditionPolicyValid, metav1.ConditionTrue, v1alpha1.ReasonLooserSettingsIgnored,
-			truncate("the hub's settings apply instead of: "+strings.Join(p.Ignored, "; ")))
+			"the hub's settings apply instead of: "+strings.Join(p.Ignored, "; "))
 	default:
 		conditions.Set(o, v1alpha1.ConditionPolicyValid, metav1.ConditionTrue, v1alpha1.ReasonPolicyValid,
 			fmt.Sprintf("%d gates, enforcement %s", len(p.Gates), p.Enforcement))

@@ -26,13 +26,11 @@ import (
 	"p3o.dev/p3o-operator/internal/hierarchy"
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/shorten"
 )
 
 // maxReasons is how many health reasons status holds.
 const maxReasons = 16
-
-// maxMessage keeps a condition message within the API's 32768 bytes.
-const maxMessage = 32000
 
 // setParentResolved records the outcome of an object's references.
 func setParentResolved(obj conditions.Object, resolutions []hierarchy.Resolution) {
@@ -94,8 +92,13 @@ func MarkPending(obj conditions.Object, reason v1alpha1.ConditionReason, message
 // reconciled at its generation, not waiting for children of its own or
 // failing, and (for kinds that roll up) rolled up. A child whose only
 // pending work is its own report (ReportPending) is settled for its parent:
-// its status figures are final.
+// its status figures are final. So is a child whose status the API server
+// refused at its generation (StatusRejected): it failed, and waiting for
+// it would keep its parents pending until a person helps.
 func Settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool {
+	if Rejected(obj) {
+		return true
+	}
 	if observedGeneration != obj.GetGeneration() {
 		return false
 	}
@@ -106,15 +109,38 @@ func Settled(obj conditions.Object, observedGeneration int64, rollsUp bool) bool
 	return !rollsUp || conditions.Get(obj, v1alpha1.ConditionRolledUp) != nil
 }
 
+// rejectedDetail bounds the API server's reason quoted in a StatusRejected
+// message, so that the status patch saying so stays small.
+const rejectedDetail = 1024
+
+// MarkRejected records that the API server refused the status computed for
+// obj at its generation, and why: Ready is False and Stalled True with
+// reason StatusRejected, Reconciling is removed. It changes nothing else,
+// so that the patch which says so is small and fits.
+func MarkRejected(obj conditions.Object, why string) {
+	message := "the API server refused the status computed for this generation, so status is not up to date: " +
+		shorten.To(why, rejectedDetail)
+	conditions.Set(obj, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonStatusRejected, message)
+	conditions.Set(obj, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonStatusRejected, message)
+	conditions.Delete(obj, v1alpha1.ConditionReconciling)
+}
+
+// Rejected reports whether obj's status says the API server refused the
+// status computed for its current generation (MarkRejected).
+func Rejected(obj conditions.Object) bool {
+	c := conditions.Get(obj, v1alpha1.ConditionStalled)
+	return conditions.Is(c, metav1.ConditionTrue, v1alpha1.ReasonStatusRejected) && c.ObservedGeneration == obj.GetGeneration()
+}
+
 // setCompliant records the Compliant condition.
 func setCompliant(obj conditions.Object, known bool, res policy.Result) {
 	switch {
 	case !known:
 		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonNoPolicy, "no governing office is resolved yet")
 	case len(res.Unmet) > 0:
-		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet, truncate(strings.Join(append(res.Unmet, res.Unknown...), "; ")))
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet, strings.Join(append(res.Unmet, res.Unknown...), "; "))
 	case len(res.Unknown) > 0:
-		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonRuleError, truncate(strings.Join(res.Unknown, "; ")))
+		conditions.Set(obj, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonRuleError, strings.Join(res.Unknown, "; "))
 	default:
 		due := 0
 		for _, g := range res.Gates {
@@ -153,14 +179,6 @@ func complianceCounts(obj conditions.Object) v1alpha1.ComplianceCounts {
 	}
 }
 
-// truncate keeps a condition message within the API's limit.
-func truncate(s string) string {
-	if len(s) <= maxMessage {
-		return s
-	}
-	return s[:maxMessage] + "…"
-}
-
 // boundedReasons keeps at most the reasons status allows.
 func boundedReasons(reasons []string) []string {
 	if len(reasons) > maxReasons {
@@ -189,15 +207,17 @@ func earliest(a, b time.Time) time.Time {
 }
 
 // amountText writes an amount for people, rounded for reading, with its
-// currency, as reports write it; "" when there is none.
+// currency, as reports write it, shortened to fit status.display; "" when
+// there is none.
 func amountText(d *inf.Dec, currency v1alpha1.Currency) string {
 	if d == nil {
 		return ""
 	}
-	if currency == "" {
-		return money.Display(d)
+	text := money.Display(d)
+	if currency != "" {
+		text += " " + string(currency)
 	}
-	return money.Display(d) + " " + string(currency)
+	return shorten.To(text, v1alpha1.MoneyDisplayMaxLength)
 }
 
 // rollupDisplay is a rollup's budget and forecast written for people, or

@@ -581,3 +581,41 @@ func TestEmptiedProgrammeHealthDoesNotContradict(t *testing.T) {
 		t.Errorf("a project not assessed yet: rollup %+v", prog.Status.Rollup)
 	}
 }
+
+// TestRejectedStatusSettlesAsFailed: a child whose status the API server
+// refused is Failed for kstatus and settled (not pending) for its parent,
+// until its generation changes.
+func TestRejectedStatusSettlesAsFailed(t *testing.T) {
+	child := delivering("refused")
+	child.Status.ObservedGeneration = 1 // an older generation's status
+	MarkPending(child, v1alpha1.ReasonReconcileFailed, "retried")
+	if Settled(child, child.Status.ObservedGeneration, false) {
+		t.Fatal("a child reconciling at an older generation is settled")
+	}
+	MarkRejected(child, strings.Repeat("status.compliance.gates[0].description: Too long ", 100))
+	child.Status.ObservedGeneration = child.Generation
+	ready := expectCondition(t, child, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonStatusRejected)
+	expectCondition(t, child, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonStatusRejected)
+	if conditions.Get(child, v1alpha1.ConditionReconciling) != nil {
+		t.Error("Reconciling left beside Stalled")
+	}
+	if len(ready.Message) > 1300 || !strings.Contains(ready.Message, "Too long") {
+		t.Errorf("Ready message %q: want the API server's reason, shortened", ready.Message)
+	}
+	for _, rollsUp := range []bool{false, true} {
+		if !Settled(child, child.Status.ObservedGeneration, rollsUp) {
+			t.Errorf("a child whose status was refused is pending for its parent (rollsUp %v)", rollsUp)
+		}
+	}
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(child)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := kstatus.Compute(&unstructured.Unstructured{Object: u}); err != nil || res.Status != kstatus.FailedStatus {
+		t.Errorf("kstatus reads %v (%v), want Failed", res, err)
+	}
+	child.Generation++
+	if Rejected(child) || Settled(child, child.Status.ObservedGeneration, false) {
+		t.Error("a refusal of an older generation still settles the child")
+	}
+}
