@@ -112,6 +112,10 @@ type GateStatus struct {
 	Message string `json:"message,omitempty"`
 }
 
+// GatesMaxItems is how many gates a status lists (the MaxItems of
+// status.compliance.gates and of an Office's status.gates).
+const GatesMaxItems = 64
+
 // ComplianceStatus is the compliance of a Project or Programme with the gates
 // of its effective policy.
 // +kubebuilder:validation:MinProperties=1
@@ -120,13 +124,21 @@ type ComplianceStatus struct {
 	// +optional
 	Enforcement Enforcement `json:"enforcement,omitempty"`
 
-	// gates lists every gate of the effective policy that applies to the
-	// object's kind.
+	// gates lists the gates of the effective policy that apply to the
+	// object's kind, at most 64: when there are more, the unmet and unknown
+	// ones first, and gatesNotListed counts the rest (every gate is still
+	// evaluated; the Compliant condition names every unmet one).
 	// +optional
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=64
 	Gates []GateStatus `json:"gates,omitempty"`
+
+	// gatesNotListed is how many gates of the effective policy did not fit
+	// in gates.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	GatesNotListed int32 `json:"gatesNotListed,omitempty"`
 
 	// nextGate names the next gate that will become required.
 	// +optional

@@ -320,6 +320,12 @@ type OfficeStatus struct {
 	// +kubebuilder:validation:MaxItems=64
 	Gates []string `json:"gates,omitempty"`
 
+	// gatesNotListed is how many gates of the effective policy did not fit
+	// in gates (at most 64 are listed).
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	GatesNotListed int32 `json:"gatesNotListed,omitempty"`
+
 	// policyDigest identifies the effective policy: it changes exactly when
 	// the policy does, so that governed objects are re-evaluated then.
 	// +optional

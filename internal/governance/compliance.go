@@ -77,9 +77,27 @@ func Compliance(facts Facts, rules *policy.Rules, subject client.Object, previou
 		Kind: kind, Phase: phase, PhaseSince: status.PhaseSince.Time, Reviews: facts.Reviews, Object: object,
 	}, now)
 	status.Enforcement = p.Enforcement
-	status.Gates = res.Gates
+	status.Gates, status.GatesNotListed = listed(res.Gates)
 	status.NextGate = res.NextGate
 	return status, res
+}
+
+// listed keeps the gates a status can list: all of them when they fit,
+// else the unmet and unknown first, in order, and counts the rest.
+func listed(gates []v1alpha1.GateStatus) ([]v1alpha1.GateStatus, int32) {
+	if len(gates) <= v1alpha1.GatesMaxItems {
+		return gates, 0
+	}
+	open := func(g v1alpha1.GateStatus) bool { return g.State == v1alpha1.GateUnmet || g.State == v1alpha1.GateUnknown }
+	out := make([]v1alpha1.GateStatus, 0, len(gates))
+	for _, first := range []bool{true, false} {
+		for _, g := range gates {
+			if open(g) == first {
+				out = append(out, g)
+			}
+		}
+	}
+	return out[:v1alpha1.GatesMaxItems], int32(len(gates) - v1alpha1.GatesMaxItems)
 }
 
 func hasRules(p policy.Policy) bool {

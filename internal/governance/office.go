@@ -141,11 +141,12 @@ func reverse(chain []*v1alpha1.Office) []*v1alpha1.Office {
 // Governance.Office is the primary office that still exists.
 func (r Reader) governanceOf(ctx context.Context, above officesAbove, heldTo []v1alpha1.ObjectReference) (Governance, error) {
 	g := Governance{Complete: above.complete}
-	now, err := r.policiesOf(ctx, above.all(), &g)
+	seen := map[types.NamespacedName]bool{}
+	now, err := r.policiesOf(ctx, above.all(), seen, &g)
 	if err != nil {
 		return Governance{}, err
 	}
-	held, err := r.policiesOf(ctx, referenceKeys(heldTo), &g)
+	held, err := r.policiesOf(ctx, referenceKeys(heldTo), seen, &g)
 	if err != nil {
 		return Governance{}, err
 	}
@@ -170,12 +171,11 @@ type officePolicies struct {
 	policies []policy.Policy
 }
 
-// policiesOf fetches offices (missing ones are skipped) with their hub
-// chains; the first found becomes g.Office when none is yet, and those
+// policiesOf fetches offices (missing ones, and those seen before, are
+// skipped) with their hub chains; the first found becomes g.Office when none is yet, and those
 // that enforce are added to g.Enforcing.
-func (r Reader) policiesOf(ctx context.Context, keys []types.NamespacedName, g *Governance) (officePolicies, error) {
+func (r Reader) policiesOf(ctx context.Context, keys []types.NamespacedName, seen map[types.NamespacedName]bool, g *Governance) (officePolicies, error) {
 	var out officePolicies
-	seen := map[types.NamespacedName]bool{}
 	for _, key := range keys {
 		if seen[key] {
 			continue

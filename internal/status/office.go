@@ -96,7 +96,10 @@ func setRetired(o *v1alpha1.Office, supportedPhase string) {
 // usable as written.
 func setPolicyValid(o *v1alpha1.Office, p policy.Policy, ruleErrors []string) {
 	o.Status.Enforcement = p.Enforcement
-	o.Status.Gates = p.Names()
+	o.Status.Gates, o.Status.GatesNotListed = p.Names(), 0
+	if n := len(o.Status.Gates); n > v1alpha1.GatesMaxItems {
+		o.Status.Gates, o.Status.GatesNotListed = o.Status.Gates[:v1alpha1.GatesMaxItems], int32(n-v1alpha1.GatesMaxItems)
+	}
 	o.Status.PolicyDigest = Digest(p)
 	switch {
 	case len(ruleErrors) > 0:
