@@ -258,7 +258,7 @@ func compareAll(ctx context.Context, t *testing.T, c client.Client, op *controlp
 		case "Portfolio":
 			if p, ok := state.portfolios[s.key]; ok {
 				checkRollup(&d, where, p.Status.Rollup, f)
-				d.quantity(where+" committed", p.Status.Committed, f.Committed)
+				d.amount(where+" committed", p.Status.Committed, f.Committed)
 				d.eq(where+" overCommitted", boolPtr(p.Status.OverCommitted), boolPtr(f.OverCommitted))
 				d.eq(where+" office", p.Status.Office.String(), first(twin.officesAbovePortfolio(s.key)))
 			}
