@@ -216,7 +216,7 @@ func Build(in Input) Report {
 		r.Counts.ByPhase = []v1alpha1.PhaseCount{}
 	}
 	if in.Capacity != nil || in.Committed != nil {
-		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: decimal(in.Committed), OverCommitted: in.OverCommitted}
+		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: known(in.Rollup.Money, in.Committed), OverCommitted: in.OverCommitted}
 	}
 	for _, p := range in.Programmes {
 		// A programme Red only through its projects is not an exception of

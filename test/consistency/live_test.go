@@ -300,7 +300,11 @@ func checkReport(d *diffs, o *org, s scope, f figures, obs observed, data map[st
 			d.add("%s capacity: missing", w)
 		} else {
 			d.dec(w+" capacity.capacity", r.Capacity.Capacity, f.Capacity)
-			d.dec(w+" capacity.committed", r.Capacity.Committed, f.Committed)
+			committed := f.Committed
+			if committed == nil && f.OverCommitted != nil {
+				committed = new(inf.Dec) // known, and nothing committed: 0
+			}
+			d.dec(w+" capacity.committed", r.Capacity.Committed, committed)
 			d.eq(w+" capacity.overCommitted", boolPtr(r.Capacity.OverCommitted), boolPtr(f.OverCommitted))
 		}
 	}
