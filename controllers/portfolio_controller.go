@@ -74,7 +74,7 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 		portfolio := obj.(*v1alpha1.Portfolio)
 		beneath, err := read.ProjectsOf(ctx, programmes)
 		return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
-			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Of(portfolio.Status.Committed),
+			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Value(portfolio.Status.Committed),
 			OverCommitted: portfolio.Status.OverCommitted, Programmes: programmes, Projects: append(append([]*v1alpha1.Project(nil), projects...), beneath...)}, err
 	})
 	status.Summarise(portfolio, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)

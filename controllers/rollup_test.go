@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/report"
 	"p3o.dev/p3o-operator/internal/status"
 )
@@ -89,15 +90,15 @@ func TestRedProjectReachesTheOffice(t *testing.T) {
 		g.Expect(o.programme.Status.Health).To(Equal(v1alpha1.HealthRed))
 		g.Expect(o.programme.Status.Rollup.Causes).To(Equal([]v1alpha1.HealthCause{cause}))
 		g.Expect(o.programme.Status.Rollup.Projects).To(BeEquivalentTo(2))
-		g.Expect(o.programme.Status.Rollup.Money.Budget.String()).To(Equal("1500k"))
-		g.Expect(o.programme.Status.Rollup.Money.ForecastCost.String()).To(Equal("1700k"))
-		g.Expect(o.programme.Status.Rollup.Money.Variance.String()).To(Equal("200k"))
+		g.Expect(o.programme.Status.Rollup.Money.Budget).To(Equal(v1alpha1.Amount("1500000")))
+		g.Expect(o.programme.Status.Rollup.Money.ForecastCost).To(Equal(v1alpha1.Amount("1700000")))
+		g.Expect(o.programme.Status.Rollup.Money.Variance).To(Equal(v1alpha1.Amount("200000")))
 
 		get(g, o.portfolio)
 		g.Expect(o.portfolio.Status.Rollup.Health).To(Equal(v1alpha1.HealthRed))
 		g.Expect(o.portfolio.Status.Rollup.Causes).To(ContainElement(cause))
 		g.Expect(o.portfolio.Status.Rollup.Programmes).To(BeEquivalentTo(1))
-		g.Expect(o.portfolio.Status.Committed.String()).To(Equal("1500k"))
+		g.Expect(o.portfolio.Status.Committed).To(Equal(v1alpha1.Amount("1500000")))
 		g.Expect(o.portfolio.Status.OverCommitted).To(HaveValue(BeFalse()))
 
 		get(g, o.office)
@@ -136,8 +137,7 @@ func TestOneChangeReachesTheTopAndNothingElseIsWritten(t *testing.T) {
 	g := NewWithT(t)
 	g.Eventually(func(g Gomega) {
 		get(g, o.office)
-		g.Expect(o.office.Status.Rollup.Money.ForecastCost).NotTo(BeNil())
-		g.Expect(o.office.Status.Rollup.Money.ForecastCost.String()).To(Equal("1500k"))
+		g.Expect(o.office.Status.Rollup.Money.ForecastCost).To(Equal(v1alpha1.Amount("1500000")))
 		g.Expect(o.office.Status.Rollup.Portfolios).To(BeEquivalentTo(2))
 	}).Should(Succeed())
 	expectReady(t, sibling, other)
@@ -148,12 +148,12 @@ func TestOneChangeReachesTheTopAndNothingElseIsWritten(t *testing.T) {
 	update(t, changing, func(p *v1alpha1.Project) { p.Spec.Progress.ForecastCost = quantity("1.05M") })
 	g.Eventually(func(g Gomega) {
 		get(g, o.programme)
-		g.Expect(o.programme.Status.Rollup.Money.ForecastCost.String()).To(Equal("1550k"))
+		g.Expect(o.programme.Status.Rollup.Money.ForecastCost).To(Equal(v1alpha1.Amount("1550000")))
 		get(g, o.portfolio)
-		g.Expect(o.portfolio.Status.Rollup.Money.ForecastCost.String()).To(Equal("1550k"))
+		g.Expect(o.portfolio.Status.Rollup.Money.ForecastCost).To(Equal(v1alpha1.Amount("1550000")))
 		get(g, o.office)
-		g.Expect(o.office.Status.Rollup.Money.ForecastCost.String()).To(Equal("1550k"))
-		g.Expect(o.office.Status.Rollup.Money.Variance.String()).To(Equal("50k"))
+		g.Expect(o.office.Status.Rollup.Money.ForecastCost).To(Equal(v1alpha1.Amount("1550000")))
+		g.Expect(o.office.Status.Rollup.Money.Variance).To(Equal(v1alpha1.Amount("50000")))
 	}).Should(Succeed())
 
 	g.Consistently(func(g Gomega) {
@@ -168,7 +168,7 @@ func TestOneChangeReachesTheTopAndNothingElseIsWritten(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		get(g, o.office)
 		g.Expect(o.office.Status.Rollup.Projects).To(BeEquivalentTo(1))
-		g.Expect(o.office.Status.Rollup.Money.ForecastCost.String()).To(Equal("500k"))
+		g.Expect(o.office.Status.Rollup.Money.ForecastCost).To(Equal(v1alpha1.Amount("500000")))
 	}).Should(Succeed())
 }
 
@@ -264,7 +264,7 @@ func TestMixedCurrencyIsAConditionNotASum(t *testing.T) {
 	expectCondition(t, o.programme, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
 	expectCondition(t, o.programme, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonMixedCurrency)
 	get(g, o.programme)
-	g.Expect(o.programme.Status.Rollup.Money.Budget).To(BeNil())
+	g.Expect(o.programme.Status.Rollup.Money.Budget).To(BeEmpty())
 	g.Expect(o.programme.Status.Rollup.Projects).To(BeEquivalentTo(2))
 
 	// Said all the way up: the portfolio and the office name the same
@@ -295,7 +295,7 @@ func TestMixedCurrencyIsAConditionNotASum(t *testing.T) {
 	expectCondition(t, pound, v1alpha1.ConditionCurrencyMatched, metav1.ConditionTrue, v1alpha1.ReasonSameCurrency)
 	expectCondition(t, o.programme, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
 	get(g, o.programme)
-	g.Expect(o.programme.Status.Rollup.Money.Budget.String()).To(Equal("2M"))
+	g.Expect(o.programme.Status.Rollup.Money.Budget).To(Equal(v1alpha1.Amount("2000000")))
 	expectCondition(t, o.office, v1alpha1.ConditionRolledUp, metav1.ConditionTrue, v1alpha1.ReasonAggregated)
 	expectReady(t, o.office)
 }
@@ -377,8 +377,7 @@ func TestEveryOfficeShowsItsScope(t *testing.T) {
 			r := tc.office.Status.Rollup
 			g.Expect(r.Projects).To(Equal(tc.projects), "%s projects", tc.office.Name)
 			g.Expect(r.Health).To(Equal(tc.health), "%s health", tc.office.Name)
-			g.Expect(r.Money.Budget).NotTo(BeNil(), "%s budget", tc.office.Name)
-			g.Expect(r.Money.Budget.Cmp(resource.MustParse(tc.budget))).To(BeZero(), "%s budget %s", tc.office.Name, r.Money.Budget)
+			g.Expect(r.Money.Budget).To(Equal(money.Amount(money.Of(quantity(tc.budget)))), "%s budget", tc.office.Name)
 			var rep report.Report
 			g.Expect(json.Unmarshal([]byte(reportOf(g, o.ns, "office-"+tc.office.Name+"-report").Data[report.KeyJSON]), &rep)).To(Succeed())
 			g.Expect(rep.Projects).To(HaveLen(int(tc.projects)), "%s report rows", tc.office.Name)

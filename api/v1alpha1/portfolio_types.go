@@ -116,9 +116,10 @@ type PortfolioStatus struct {
 	Currency Currency `json:"currency,omitempty"`
 
 	// committed is the sum of the budgets of the portfolio's Programmes and
-	// direct Projects.
+	// direct Projects, written as an Amount ("4500001500.25"). Unset while
+	// nothing beneath states a budget or the totals are incomplete.
 	// +optional
-	Committed *resource.Quantity `json:"committed,omitempty"`
+	Committed Amount `json:"committed,omitempty"`
 
 	// display is capacity and committed written for people, with the
 	// currency.

@@ -292,9 +292,11 @@ type ProjectStatus struct {
 	// +kubebuilder:validation:MaxItems=16
 	HealthReasons []string `json:"healthReasons,omitempty"`
 
-	// costVariance is forecast cost minus budget: positive is an overrun.
+	// costVariance is forecast cost minus budget, written as an Amount:
+	// positive is an overrun, negative an underrun. Unset while the project
+	// states no budget or no forecast cost.
 	// +optional
-	CostVariance *resource.Quantity `json:"costVariance,omitempty"`
+	CostVariance Amount `json:"costVariance,omitempty"`
 
 	// display is the budget and forecast written for people, with the
 	// governing Office's currency.

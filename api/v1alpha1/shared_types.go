@@ -149,6 +149,18 @@ type Currency string
 // DefaultCurrency is the currency of an Office that names none.
 const DefaultCurrency Currency = "EUR"
 
+// Amount is an amount of money the operator writes in status: a plain
+// decimal in the currency the status names, with no suffix and no exponent,
+// whole amounts without decimals and others with two, e.g. "4500001500",
+// "4123050433.40", "-250000" (a negative variance is an underrun). A
+// non-negative amount below the bound of spec amounts is accepted as input
+// as written. The operator writes it with money.Amount and reads it with
+// money.Value.
+// +kubebuilder:validation:Pattern=`^-?[0-9]+([.][0-9]{2})?$`
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=40
+type Amount string
+
 // RAG is a Red, Amber or Green rating given by a person.
 // +kubebuilder:validation:Enum=Green;Amber;Red
 type RAG string
@@ -362,18 +374,22 @@ type MoneySummary struct {
 	// currency of every amount in this summary.
 	// +optional
 	Currency Currency `json:"currency,omitempty"`
-	// budget is the sum of planned budgets.
+	// budget is the sum of planned budgets, written as an Amount
+	// ("1500000.50"). Unset when nothing beneath states a budget.
 	// +optional
-	Budget *resource.Quantity `json:"budget,omitempty"`
-	// actualCost is the sum of costs incurred so far.
+	Budget Amount `json:"budget,omitempty"`
+	// actualCost is the sum of costs incurred so far, written as an Amount.
+	// Unset when nothing beneath reports a cost.
 	// +optional
-	ActualCost *resource.Quantity `json:"actualCost,omitempty"`
-	// forecastCost is the sum of forecast costs at completion.
+	ActualCost Amount `json:"actualCost,omitempty"`
+	// forecastCost is the sum of forecast costs at completion, written as an
+	// Amount. Unset when nothing beneath states a budget or a forecast.
 	// +optional
-	ForecastCost *resource.Quantity `json:"forecastCost,omitempty"`
-	// variance is forecastCost minus budget: positive is an overrun.
+	ForecastCost Amount `json:"forecastCost,omitempty"`
+	// variance is forecastCost minus budget, written as an Amount: positive
+	// is an overrun, negative an underrun. Unset when either is unset.
 	// +optional
-	Variance *resource.Quantity `json:"variance,omitempty"`
+	Variance Amount `json:"variance,omitempty"`
 
 	// leftOut lists, per currency, the objects beneath whose amounts are in
 	// another currency than this one. When it is set the totals are
@@ -455,12 +471,14 @@ type LeftOutAmounts struct {
 // BenefitsSummary sums planned and realised benefits.
 // +kubebuilder:validation:MinProperties=1
 type BenefitsSummary struct {
-	// planned is the sum of planned benefit values.
+	// planned is the sum of planned benefit values, written as an Amount.
+	// Unset when no benefit states one.
 	// +optional
-	Planned *resource.Quantity `json:"planned,omitempty"`
-	// realised is the sum of realised benefit values.
+	Planned Amount `json:"planned,omitempty"`
+	// realised is the sum of realised benefit values, written as an Amount.
+	// Unset when no benefit states one.
 	// +optional
-	Realised *resource.Quantity `json:"realised,omitempty"`
+	Realised Amount `json:"realised,omitempty"`
 }
 
 // RiskSummary summarises the open risks of a register or a rollup. A figure

@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -51,6 +52,11 @@ func q(s string) *resource.Quantity {
 	return &v
 }
 
+// amt is an amount as the operator writes it in status.
+func amt(s string) v1alpha1.Amount {
+	return money.Amount(money.Of(q(s)))
+}
+
 func ref(name, namespace string) *v1alpha1.ParentReference {
 	return &v1alpha1.ParentReference{Name: v1alpha1.ObjectName(name), Namespace: v1alpha1.Namespace(namespace)}
 }
@@ -76,7 +82,7 @@ func objMeta(namespace, name string) metav1.ObjectMeta {
 
 func rollup(health v1alpha1.Health, projects int32, budget, forecast string, causes ...v1alpha1.HealthCause) v1alpha1.Rollup {
 	return v1alpha1.Rollup{Health: health, Projects: projects, Causes: causes,
-		Money: v1alpha1.MoneySummary{Currency: "EUR", Budget: q(budget), ForecastCost: q(forecast)}}
+		Money: v1alpha1.MoneySummary{Currency: "EUR", Budget: amt(budget), ForecastCost: amt(forecast)}}
 }
 
 var erpCause = v1alpha1.HealthCause{Kind: v1alpha1.SubjectKindProject, Namespace: "central", Name: "erp", Health: v1alpha1.HealthRed,
@@ -132,7 +138,7 @@ func testOrg() org {
 
 	digital := v1alpha1.Portfolio{ObjectMeta: objMeta("central", "digital"), Spec: v1alpha1.PortfolioSpec{OfficeRef: *ref("group-office", ""), Capacity: q("12M")}}
 	digital.Status = v1alpha1.PortfolioStatus{ObservedGeneration: 1, Conditions: resolved("Office central/group-office"),
-		Office: &v1alpha1.ObjectReference{Namespace: "central", Name: "group-office"}, Committed: q("8.634M"), OverCommitted: new(bool),
+		Office: &v1alpha1.ObjectReference{Namespace: "central", Name: "group-office"}, Committed: amt("8.634M"), OverCommitted: new(bool),
 		Rollup: rollup(v1alpha1.HealthRed, 5, "8.034M", "8.6M", erpCause)}
 	growth := v1alpha1.Portfolio{ObjectMeta: objMeta("retail", "growth"), Spec: v1alpha1.PortfolioSpec{OfficeRef: *ref("retail-pmo", "")}}
 	growth.Status = v1alpha1.PortfolioStatus{ObservedGeneration: 1, Conditions: []metav1.Condition{

@@ -14,10 +14,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
+	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/money"
 )
 
@@ -85,16 +85,17 @@ func orDash(s string) string {
 // amount writes an amount for reading, rounded to three significant digits
 // with an SI suffix (money.Display: 950, 130k, 1.45M, 20.5M), as
 // status.display does; "" for none. -o json|yaml keeps the exact amounts.
-func amount(q *resource.Quantity) string {
-	if q == nil {
+func amount(a v1alpha1.Amount) string {
+	d := money.Value(a)
+	if d == nil {
 		return ""
 	}
-	return money.Display(money.Of(q))
+	return money.Display(d)
 }
 
 // moneyCell is an amount with its currency, or "-".
-func moneyCell(q *resource.Quantity, currency string) string {
-	a := amount(q)
+func moneyCell(am v1alpha1.Amount, currency string) string {
+	a := amount(am)
 	if a == "" {
 		return "-"
 	}

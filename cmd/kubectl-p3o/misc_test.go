@@ -29,11 +29,11 @@ func TestAmountIsRoundedForReading(t *testing.T) {
 		"0": "0", "950": "950", "130k": "130k", "1.45M": "1.45M", "1450000": "1.45M", "20534000": "20.5M",
 		"1234567": "1.23M", "2.5G": "2.5G", "4451102674.24": "4.45G", "1.2T": "1.2T", "999.99": "1k", "-250k": "-250k", "1000": "1k",
 	} {
-		if got := amount(q(in)); got != want {
+		if got := amount(amt(in)); got != want {
 			t.Errorf("amount(%s) = %s, want %s", in, got, want)
 		}
 	}
-	if amount(nil) != "" || moneyCell(nil, "EUR") != "-" || moneyCell(q("1M"), "EUR") != "1M EUR" {
+	if amount("") != "" || moneyCell("", "EUR") != "-" || moneyCell(amt("1M"), "EUR") != "1M EUR" {
 		t.Error("an absent amount is not shown as -")
 	}
 }

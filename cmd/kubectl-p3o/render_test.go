@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
 )
 
 var plain = printer{now: testNow}
@@ -84,7 +85,7 @@ func TestTreeShowsEveryObjectWithItsStatus(t *testing.T) {
 			t.Errorf("project %s/%s is not in the tree", x.Namespace, x.Name)
 			continue
 		}
-		if n.Health != string(x.Status.Health) || n.Budget.Cmp(*x.Spec.Plan.Budget) != 0 {
+		if n.Health != string(x.Status.Health) || money.Value(n.Budget).Cmp(money.Of(x.Spec.Plan.Budget)) != 0 {
 			t.Errorf("project %s: node %s %s, object %s %s", x.Name, n.Health, n.Budget, x.Status.Health, x.Spec.Plan.Budget)
 		}
 	}

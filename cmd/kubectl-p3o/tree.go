@@ -10,10 +10,10 @@ import (
 	"slices"
 
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
 )
 
 // The tree is built from what the operator published in status; nothing is
@@ -37,10 +37,11 @@ type Node struct {
 	// Projects is status.rollup.projects (not on Projects).
 	Projects *int32 `json:"projects,omitempty"`
 	// Budget and Forecast are status.rollup.money's, or a Project's
-	// spec.plan.budget and spec.progress.forecastCost.
-	Budget   *resource.Quantity `json:"budget,omitempty"`
-	Forecast *resource.Quantity `json:"forecast,omitempty"`
-	Currency string             `json:"currency,omitempty"`
+	// spec.plan.budget and spec.progress.forecastCost, written exactly as
+	// status writes amounts ("4500001500.25").
+	Budget   v1alpha1.Amount `json:"budget,omitempty"`
+	Forecast v1alpha1.Amount `json:"forecast,omitempty"`
+	Currency string          `json:"currency,omitempty"`
 	// Reason is the first health reason (for rollups: the first cause).
 	Reason string `json:"reason,omitempty"`
 	// Attachment is set when ParentResolved is False.
@@ -395,10 +396,10 @@ func projectNode(p *v1alpha1.Project) *Node {
 	n := &Node{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Phase: string(p.Spec.Phase),
 		Health: string(p.Status.Health), Reason: first(p.Status.HealthReasons),
 		Compliant: conditionStatus(p.Status.Conditions, v1alpha1.ConditionCompliant),
-		Budget:    p.Spec.Plan.Budget, Currency: string(p.Status.Currency),
+		Budget:    money.Amount(money.Of(p.Spec.Plan.Budget)), Currency: string(p.Status.Currency),
 		Attachment: attachment(p.Status.Conditions)}
 	if p.Spec.Progress != nil {
-		n.Forecast = p.Spec.Progress.ForecastCost
+		n.Forecast = money.Amount(money.Of(p.Spec.Progress.ForecastCost))
 	}
 	return n
 }

@@ -11,11 +11,11 @@ import (
 	"io"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
 )
 
 // Explanation is what `why` prints: an object's health, gates and
@@ -43,11 +43,12 @@ type Explanation struct {
 	Office *v1alpha1.ObjectReference `json:"office,omitempty"`
 	// Hub is the root of an Office's hub chain.
 	Hub *v1alpha1.ObjectReference `json:"hub,omitempty"`
-	// Capacity, Committed and OverCommitted are a Portfolio's.
-	Capacity      *resource.Quantity `json:"capacity,omitempty"`
-	Committed     *resource.Quantity `json:"committed,omitempty"`
-	OverCommitted *bool              `json:"overCommitted,omitempty"`
-	Currency      string             `json:"currency,omitempty"`
+	// Capacity, Committed and OverCommitted are a Portfolio's, the amounts
+	// written exactly as status writes them ("4500001500.25").
+	Capacity      v1alpha1.Amount `json:"capacity,omitempty"`
+	Committed     v1alpha1.Amount `json:"committed,omitempty"`
+	OverCommitted *bool           `json:"overCommitted,omitempty"`
+	Currency      string          `json:"currency,omitempty"`
 
 	Enforcement string `json:"enforcement,omitempty"`
 	// PolicyGates are the names of an Office's effective gates.
@@ -85,7 +86,7 @@ func explain(obj client.Object) Explanation {
 		s := o.Status
 		e.Kind, e.ObservedGeneration, e.Conditions = "Portfolio", s.ObservedGeneration, s.Conditions
 		e.Health, e.Causes, e.Office = string(s.Rollup.Health), s.Rollup.Causes, s.Office
-		e.Capacity, e.Committed, e.OverCommitted, e.Currency = o.Spec.Capacity, s.Committed, s.OverCommitted, string(s.Rollup.Money.Currency)
+		e.Capacity, e.Committed, e.OverCommitted, e.Currency = money.Amount(money.Of(o.Spec.Capacity)), s.Committed, s.OverCommitted, string(s.Rollup.Money.Currency)
 	case *v1alpha1.Programme:
 		s := o.Status
 		e.Kind, e.Phase, e.ObservedGeneration, e.Conditions = "Programme", string(o.Spec.Phase), s.ObservedGeneration, s.Conditions
@@ -161,7 +162,7 @@ func writeWhy(w io.Writer, p printer, e Explanation) error {
 	if e.Hub != nil {
 		line("Hub: %s", clean(e.Hub.String()))
 	}
-	if e.Committed != nil || e.Capacity != nil {
+	if e.Committed != "" || e.Capacity != "" {
 		capacity := fmt.Sprintf("Capacity: committed %s of %s", moneyCell(e.Committed, e.Currency), moneyCell(e.Capacity, e.Currency))
 		if e.OverCommitted != nil && *e.OverCommitted {
 			capacity += " (over-committed)"

@@ -48,6 +48,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/controlplane"
+	"p3o.dev/p3o-operator/internal/money"
 )
 
 type config struct {
@@ -709,14 +710,19 @@ func converge(ctx context.Context, c client.Client, org *organisation, op *contr
 	}
 }
 
+// sameAmount says whether a status amount is set and equals want exactly.
+func sameAmount(a v1alpha1.Amount, want resource.Quantity) bool {
+	v := money.Value(a)
+	return v != nil && v.Cmp(money.Of(&want)) == 0
+}
+
 func converged(ctx context.Context, c client.Client, org *organisation) (bool, string) {
 	hub := &v1alpha1.Office{}
 	if err := c.Get(ctx, client.ObjectKeyFromObject(org.hub), hub); err != nil {
 		return false, err.Error()
 	}
 	r := hub.Status.Rollup
-	if int(r.Projects) != len(org.projects) || r.Money.Budget == nil || r.Money.Budget.Cmp(org.budgetTotal) != 0 ||
-		r.Money.ForecastCost == nil || r.Money.ForecastCost.Cmp(org.forecastTotal) != 0 {
+	if int(r.Projects) != len(org.projects) || !sameAmount(r.Money.Budget, org.budgetTotal) || !sameAmount(r.Money.ForecastCost, org.forecastTotal) {
 		return false, fmt.Sprintf("hub rollup: %d projects, budget %v, forecast %v", r.Projects, r.Money.Budget, r.Money.ForecastCost)
 	}
 	for _, list := range []client.ObjectList{&v1alpha1.OfficeList{}, &v1alpha1.PortfolioList{}, &v1alpha1.ProgrammeList{}, &v1alpha1.ProjectList{}, &v1alpha1.GatewayReviewList{}} {
@@ -838,7 +844,7 @@ func propagate(ctx context.Context, c client.Client, org *organisation, edits in
 			if err := c.Get(ctx, client.ObjectKeyFromObject(org.hub), hub); err != nil {
 				return nil, err
 			}
-			if fc := hub.Status.Rollup.Money.ForecastCost; fc != nil && fc.Cmp(*want) == 0 {
+			if sameAmount(hub.Status.Rollup.Money.ForecastCost, *want) {
 				break
 			}
 			if time.Since(start) > time.Minute {

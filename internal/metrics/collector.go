@@ -13,11 +13,13 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
+	"gopkg.in/inf.v0"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -29,6 +31,7 @@ import (
 	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/health"
+	"p3o.dev/p3o-operator/internal/money"
 )
 
 // The operator's metrics, in kube-state-metrics style: written from the
@@ -269,8 +272,8 @@ func (e *Exporter) Write(ctx context.Context, w io.Writer) error {
 		}
 	}
 	for _, p := range portfolios {
-		if p.Status.Committed != nil {
-			t.gauge(descPortfolioCommitted, amount(p.Status.Committed), p.Namespace, p.Name)
+		if committed := money.Value(p.Status.Committed); committed != nil {
+			t.gauge(descPortfolioCommitted, approximate(committed), p.Namespace, p.Name)
 		}
 	}
 	for _, o := range offices {
@@ -447,4 +450,12 @@ func amount(q *resource.Quantity) float64 {
 	}
 	c := q.DeepCopy()
 	return c.AsApproximateFloat64()
+}
+
+// approximate converts an amount read from status (money.Value) to the
+// nearest float for Prometheus. d.String() is a plain decimal, which
+// ParseFloat always reads (rounding it to the nearest float).
+func approximate(d *inf.Dec) float64 {
+	f, _ := strconv.ParseFloat(d.String(), 64)
+	return f
 }

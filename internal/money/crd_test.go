@@ -20,13 +20,88 @@ import (
 // them: single amounts both rules, amounts in lists the non-negative one
 // (see Pattern for why) and the webhook's Check.
 func TestEveryMoneyFieldCarriesTheRules(t *testing.T) {
+	single := []string{NonNegativeRule + " | " + NonNegativeMessage, GrammarRule + " | " + GrammarMessage}
+	inList := single[:1]
+	found := 0
+	for f, versions := range crdSchemas(t) {
+		for _, schema := range versions {
+			spec, _ := schema["properties"].(map[string]any)["spec"].(map[string]any)
+			walkMoney(spec, f+":spec", false, func(path string, inArray bool, rules []string) {
+				found++
+				want := single
+				if inArray {
+					want = inList
+				}
+				if !slices.Equal(rules, want) {
+					t.Errorf("%s carries rules\n%s\nwant\n%s", path, strings.Join(rules, "\n"), strings.Join(want, "\n"))
+				}
+			})
+		}
+	}
+	// capacity, programme budget, tranche budget, plan.budget, actualCost,
+	// forecastCost, and benefits' planned and realised on two kinds.
+	if found != 10 {
+		t.Errorf("found %d money fields under spec; want 10 (update this test with the new field)", found)
+	}
+}
+
+// Every money field the operator writes (under status) is an Amount: a
+// string with AmountPattern and AmountMaxLength, never an int-or-string
+// quantity (which the API machinery writes as milli: 4500001500m).
+func TestEveryStatusAmountIsAnAmount(t *testing.T) {
+	amounts := 0
+	for f, versions := range crdSchemas(t) {
+		for _, schema := range versions {
+			status, _ := schema["properties"].(map[string]any)["status"].(map[string]any)
+			walkMoney(status, f+":status", false, func(path string, _ bool, _ []string) {
+				t.Errorf("%s is an int-or-string; status amounts are Amounts", path)
+			})
+			walkStrings(status, f+":status", func(path string, schema map[string]any) {
+				if schema["pattern"] != AmountPattern {
+					return
+				}
+				amounts++
+				if n, _ := schema["maxLength"].(float64); int(n) != AmountMaxLength {
+					t.Errorf("%s has maxLength %v; want %d", path, schema["maxLength"], AmountMaxLength)
+				}
+			})
+		}
+	}
+	// rollup.money's four and rollup.benefits' two on Office, Portfolio and
+	// Programme; Portfolio's committed; Project's costVariance.
+	if amounts != 20 {
+		t.Errorf("found %d status amounts; want 20 (update this test with the new field)", amounts)
+	}
+}
+
+// walkStrings calls found for every string field in schema.
+func walkStrings(schema map[string]any, path string, found func(path string, schema map[string]any)) {
+	if schema == nil {
+		return
+	}
+	if schema["type"] == "string" {
+		found(path, schema)
+	}
+	if props, ok := schema["properties"].(map[string]any); ok {
+		for name, p := range props {
+			child, _ := p.(map[string]any)
+			walkStrings(child, path+"."+name, found)
+		}
+	}
+	if items, ok := schema["items"].(map[string]any); ok {
+		walkStrings(items, path+"[]", found)
+	}
+}
+
+// crdSchemas reads the generated CRDs: each file's name and the OpenAPI
+// schema of each of its versions.
+func crdSchemas(t *testing.T) map[string][]map[string]any {
+	t.Helper()
 	files, err := filepath.Glob("../../config/crd/bases/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no CRDs found: %v", err)
 	}
-	single := []string{NonNegativeRule + " | " + NonNegativeMessage, GrammarRule + " | " + GrammarMessage}
-	inList := single[:1]
-	found := 0
+	schemas := map[string][]map[string]any{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -45,24 +120,10 @@ func TestEveryMoneyFieldCarriesTheRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, v := range crd.Spec.Versions {
-			spec, _ := v.Schema.OpenAPIV3Schema["properties"].(map[string]any)["spec"].(map[string]any)
-			walkMoney(spec, filepath.Base(f)+":spec", false, func(path string, inArray bool, rules []string) {
-				found++
-				want := single
-				if inArray {
-					want = inList
-				}
-				if !slices.Equal(rules, want) {
-					t.Errorf("%s carries rules\n%s\nwant\n%s", path, strings.Join(rules, "\n"), strings.Join(want, "\n"))
-				}
-			})
+			schemas[filepath.Base(f)] = append(schemas[filepath.Base(f)], v.Schema.OpenAPIV3Schema)
 		}
 	}
-	// capacity, programme budget, tranche budget, plan.budget, actualCost,
-	// forecastCost, and benefits' planned and realised on two kinds.
-	if found != 10 {
-		t.Errorf("found %d money fields under spec; want 10 (update this test with the new field)", found)
-	}
+	return schemas
 }
 
 // walkMoney calls found for every int-or-string in schema, with its rules

@@ -15,6 +15,8 @@ import (
 
 	"gopkg.in/inf.v0"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
 )
 
 // Of returns the exact value of q, or nil when q is nil. It never modifies
@@ -38,14 +40,6 @@ func Accumulate(total **inf.Dec, v *inf.Dec) {
 		return
 	}
 	(*total).Add(*total, v)
-}
-
-// AccumulateQuantity adds q to *total in place; a nil q is absent. q is
-// not modified.
-func AccumulateQuantity(total **inf.Dec, q *resource.Quantity) {
-	if q != nil {
-		Accumulate(total, Of(q))
-	}
 }
 
 // Sub returns a - b; nil when either is nil.
@@ -150,12 +144,25 @@ func withSuffix(v *inf.Dec) string {
 	return exact + suffix
 }
 
-// Quantity turns an amount into a quantity for status, or nil.
-func Quantity(d *inf.Dec) *resource.Quantity {
-	if d == nil {
+// Amount writes an amount for status: Exact's text as the API's Amount
+// type, "" (unset) for nil. Every status amount is written by Amount and
+// read back by Value.
+func Amount(d *inf.Dec) v1alpha1.Amount {
+	return v1alpha1.Amount(Exact(d))
+}
+
+// Value reads back an amount that Amount wrote: its exact value, or nil when
+// a is unset or is not an amount as AmountPattern writes it (the schema
+// refuses such a status, so only an object built in Go can carry one).
+func Value(a v1alpha1.Amount) *inf.Dec {
+	if a == "" || len(a) > AmountMaxLength || !amountPattern.MatchString(string(a)) {
 		return nil
 	}
-	return resource.NewDecimalQuantity(*d, resource.DecimalSI)
+	d, ok := new(inf.Dec).SetString(string(a))
+	if !ok {
+		return nil
+	}
+	return d
 }
 
 // Ratio returns a / b as a percentage rounded down, or -1 when b is zero.
@@ -205,7 +212,22 @@ const (
 	GrammarMessage = "must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi; quote amounts with decimals)"
 )
 
-var pattern = regexp.MustCompile(Pattern)
+// The form of a status amount (v1alpha1.Amount), as its schema enforces it
+// (a test over the generated CRDs keeps the two equal): what Exact writes for
+// a sum or a difference of amounts the grammar accepts.
+const (
+	// AmountPattern is a plain decimal, negative for an underrun, with no
+	// decimals or two.
+	AmountPattern = `^-?[0-9]+([.][0-9]{2})?$`
+	// AmountMaxLength bounds a status amount: room for sums of many amounts
+	// each below Bound.
+	AmountMaxLength = 40
+)
+
+var (
+	pattern       = regexp.MustCompile(Pattern)
+	amountPattern = regexp.MustCompile(AmountPattern)
+)
 
 // Check says, as the CRD's rules say it, what is wrong with an amount as a
 // person wrote it (an unquoted integer as its digits): field names it in

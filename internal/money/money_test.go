@@ -6,10 +6,13 @@ SPDX-License-Identifier: Apache-2.0
 package money
 
 import (
+	"strings"
 	"testing"
 
 	"gopkg.in/inf.v0"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
 )
 
 func q(s string) *resource.Quantity {
@@ -75,7 +78,7 @@ func TestExactIsAcceptedInput(t *testing.T) {
 	amounts := []string{"0", "0.01", "0.1", "12.5k", "2.5M", "999.99", "1.25G", "750k", "3", "999T", "99.99T"}
 	var sum *inf.Dec
 	for i := range 200 {
-		AccumulateQuantity(&sum, q(amounts[(i*7)%len(amounts)]))
+		Accumulate(&sum, Of(q(amounts[(i*7)%len(amounts)])))
 		if sum.Cmp(Of(&Bound)) >= 0 {
 			break
 		}
@@ -90,11 +93,67 @@ func TestExactIsAcceptedInput(t *testing.T) {
 	}
 }
 
+// A status amount for a total with cents is what input accepts, with no
+// milli suffix, and reads back as exactly that total: what the API machinery
+// writes for a quantity (4500001500m) is neither.
+func TestStatusAmountIsInputAndRoundTrips(t *testing.T) {
+	cents := []string{"0.01", "1500.50", "0.1", "999.99", "12.5k", "2.5M", "4500000000", "99.99T"}
+	var sum *inf.Dec
+	for i := range 300 {
+		Accumulate(&sum, Of(q(cents[(i*5)%len(cents)])))
+		if sum.Cmp(Of(&Bound)) >= 0 {
+			break
+		}
+		a := Amount(sum)
+		if strings.ContainsAny(string(a), "mkMGTe") || !amountPattern.MatchString(string(a)) {
+			t.Fatalf("Amount(%s) = %q; want a plain decimal matching %s", sum, a, AmountPattern)
+		}
+		if err := Check("spec.plan.budget", string(a)); err != nil {
+			t.Fatalf("Amount(%s) = %q, refused as input: %v", sum, a, err)
+		}
+		if back := Value(a); back == nil || back.Cmp(sum) != 0 {
+			t.Fatalf("Value(Amount(%s)) = %v", sum, back)
+		}
+		if in, err := resource.ParseQuantity(string(a)); err != nil || Of(&in).Cmp(sum) != 0 {
+			t.Fatalf("%q as input reads %s (%v); want %s", a, in.String(), err, sum)
+		}
+	}
+	if a := Amount(Of(q("4500001.5k"))); a != "4500001500" {
+		t.Errorf("Amount(4500001.5k) = %q", a)
+	}
+}
+
+// A negative amount (an underrun) and zero are written and read back; an
+// absent one is unset; what Amount never writes reads as absent.
+func TestAmountSignsZeroAndAbsence(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want v1alpha1.Amount
+	}{{"-250k", "-250000"}, {"-0.5", "-0.50"}, {"0", "0"}, {"0.00", "0"}, {"-1234.05", "-1234.05"}} {
+		d := Of(q(tc.in))
+		a := Amount(d)
+		if a != tc.want {
+			t.Errorf("Amount(%s) = %q; want %q", tc.in, a, tc.want)
+		}
+		if back := Value(a); back == nil || back.Cmp(d) != 0 {
+			t.Errorf("Value(%q) = %v; want %s", a, back, d)
+		}
+	}
+	if Amount(nil) != "" || Value("") != nil {
+		t.Error("an absent amount must be unset both ways")
+	}
+	for _, bad := range []v1alpha1.Amount{"4500001500m", "1.5M", "1e3", "0.5", "1.234", " 1", "--1", "."} {
+		if v := Value(bad); v != nil {
+			t.Errorf("Value(%q) = %s; want nil (not a status amount)", bad, v)
+		}
+	}
+}
+
 func TestArithmeticIsExact(t *testing.T) {
 	// 0.1 added ten times is exactly 1 (a float would not be).
 	var sum *inf.Dec
 	for range 10 {
-		AccumulateQuantity(&sum, q("0.1"))
+		Accumulate(&sum, Of(q("0.1")))
 	}
 	if sum.Cmp(Of(q("1"))) != 0 {
 		t.Errorf("ten times 0.1 = %s", sum)

@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"gopkg.in/inf.v0"
-	"k8s.io/apimachinery/pkg/api/resource"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/health"
@@ -172,16 +171,24 @@ func decimal(d *inf.Dec) string {
 	return money.Exact(d)
 }
 
-// total writes a total: "0" when nothing was added to it, "" when the totals
-// are unknown (amounts in another currency were left out).
-func total(m v1alpha1.MoneySummary, q *resource.Quantity) string {
+// total writes a total read from status: "0" when nothing was added to it,
+// "" when the totals are unknown (amounts in another currency were left
+// out).
+func total(m v1alpha1.MoneySummary, a v1alpha1.Amount) string {
+	return known(m, money.Value(a))
+}
+
+// known writes an amount of a rollup's totals: "0" when nothing was added to
+// it, "" when the totals are unknown (amounts in another currency were left
+// out).
+func known(m v1alpha1.MoneySummary, d *inf.Dec) string {
 	if len(m.LeftOut) > 0 {
 		return ""
 	}
-	if q == nil {
+	if d == nil {
 		return "0"
 	}
-	return money.Exact(money.Of(q))
+	return money.Exact(d)
 }
 
 // Build assembles the full report; Render bounds its size.
@@ -209,7 +216,7 @@ func Build(in Input) Report {
 		r.Counts.ByPhase = []v1alpha1.PhaseCount{}
 	}
 	if in.Capacity != nil || in.Committed != nil {
-		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: decimal(in.Committed), OverCommitted: in.OverCommitted}
+		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: known(in.Rollup.Money, in.Committed), OverCommitted: in.OverCommitted}
 	}
 	for _, p := range in.Programmes {
 		// A programme Red only through its projects is not an exception of

@@ -233,6 +233,21 @@ func TestIncompleteTotalsAreSaid(t *testing.T) {
 	}
 }
 
+// A portfolio with a capacity and nothing committed yet reports committed
+// as 0, never an empty string (which means unknown).
+func TestNothingCommittedIsZero(t *testing.T) {
+	in := sampleInput()
+	in.Rollup.Money = v1alpha1.MoneySummary{Currency: "EUR"}
+	in.Committed, in.OverCommitted = nil, ptrTo(false)
+	r := Build(in)
+	if r.Capacity == nil || r.Capacity.Committed != "0" || r.Capacity.Capacity != "3500000" {
+		t.Fatalf("capacity %+v; want committed 0 of 3500000", r.Capacity)
+	}
+	if md := Render(r).Data[KeyMarkdown]; !strings.Contains(md, "Capacity 3.5M, committed 0: within capacity.") {
+		t.Errorf("report.md does not say nothing is committed:\n%s", md)
+	}
+}
+
 // The summary's labels say what they count, in the singular for one.
 func TestSummaryLabelsSayWhatTheyCount(t *testing.T) {
 	in := sampleInput()

@@ -221,7 +221,7 @@ func (b *Builder) AddProgramme(p Programme) {
 	if b.inCurrency(p.Currency, "Programme "+p.Namespace+"/"+p.Name) {
 		money.Accumulate(&b.committed, p.Budget)
 		if p.Rollup.Money.Currency == "" || p.Rollup.Money.Currency == b.currency {
-			money.AccumulateQuantity(&b.committed, p.Rollup.Money.Budget)
+			money.Accumulate(&b.committed, money.Value(p.Rollup.Money.Budget))
 		}
 		b.addBenefits(p.Benefits)
 	}
@@ -276,11 +276,11 @@ func (b *Builder) merge(r v1alpha1.Rollup) {
 	if !b.inCurrency(r.Money.Currency, projectsText(r.Projects)) {
 		return
 	}
-	money.AccumulateQuantity(&b.budget, r.Money.Budget)
-	money.AccumulateQuantity(&b.actual, r.Money.ActualCost)
-	money.AccumulateQuantity(&b.forecast, r.Money.ForecastCost)
-	money.AccumulateQuantity(&b.benefitsPlan, r.Benefits.Planned)
-	money.AccumulateQuantity(&b.benefitsReal, r.Benefits.Realised)
+	money.Accumulate(&b.budget, money.Value(r.Money.Budget))
+	money.Accumulate(&b.actual, money.Value(r.Money.ActualCost))
+	money.Accumulate(&b.forecast, money.Value(r.Money.ForecastCost))
+	money.Accumulate(&b.benefitsPlan, money.Value(r.Benefits.Planned))
+	money.Accumulate(&b.benefitsReal, money.Value(r.Benefits.Realised))
 }
 
 func (b *Builder) addRisks(r v1alpha1.RiskSummary) {
@@ -297,8 +297,8 @@ func (b *Builder) addCompliance(c v1alpha1.ComplianceCounts) {
 
 func (b *Builder) addBenefits(benefits []v1alpha1.Benefit) {
 	for _, bf := range benefits {
-		money.AccumulateQuantity(&b.benefitsPlan, bf.Planned)
-		money.AccumulateQuantity(&b.benefitsReal, bf.Realised)
+		money.Accumulate(&b.benefitsPlan, money.Of(bf.Planned))
+		money.Accumulate(&b.benefitsReal, money.Of(bf.Realised))
 	}
 }
 
@@ -377,12 +377,12 @@ func (b *Builder) Build() Result {
 	res.Committed = b.committed
 	res.Rollup.Money = v1alpha1.MoneySummary{
 		Currency:     b.currency,
-		Budget:       money.Quantity(b.budget),
-		ActualCost:   money.Quantity(b.actual),
-		ForecastCost: money.Quantity(b.forecast),
-		Variance:     money.Quantity(money.Sub(b.forecast, b.budget)),
+		Budget:       money.Amount(b.budget),
+		ActualCost:   money.Amount(b.actual),
+		ForecastCost: money.Amount(b.forecast),
+		Variance:     money.Amount(money.Sub(b.forecast, b.budget)),
 	}
-	res.Rollup.Benefits = v1alpha1.BenefitsSummary{Planned: money.Quantity(b.benefitsPlan), Realised: money.Quantity(b.benefitsReal)}
+	res.Rollup.Benefits = v1alpha1.BenefitsSummary{Planned: money.Amount(b.benefitsPlan), Realised: money.Amount(b.benefitsReal)}
 	return res
 }
 

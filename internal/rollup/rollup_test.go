@@ -32,10 +32,11 @@ func project(name string, phase v1alpha1.ProjectPhase, h v1alpha1.Health, budget
 		Budget: dec(budget), ActualCost: dec(actual), ForecastCost: dec(forecast)}
 }
 
-func equalQty(t *testing.T, what string, got *resource.Quantity, want string) {
+// equalAmount says whether a status amount reads back as exactly want.
+func equalAmount(t *testing.T, what string, got v1alpha1.Amount, want string) {
 	t.Helper()
-	if got == nil || got.Cmp(resource.MustParse(want)) != 0 {
-		t.Errorf("%s = %v; want %s", what, got, want)
+	if v := money.Value(got); v == nil || v.Cmp(dec(want)) != 0 {
+		t.Errorf("%s = %q; want %s", what, got, want)
 	}
 }
 
@@ -69,12 +70,12 @@ func TestProgrammeOfProjects(t *testing.T) {
 	if len(r.Causes) != 1 || r.Causes[0].Name != "portal" || r.Causes[0].Reason != "portal reason" {
 		t.Errorf("causes %+v; want only portal", r.Causes)
 	}
-	equalQty(t, "budget", r.Money.Budget, "2.35M")
-	equalQty(t, "actual", r.Money.ActualCost, "1.185M")
-	equalQty(t, "forecast", r.Money.ForecastCost, "2.605M")
-	equalQty(t, "variance", r.Money.Variance, "255k")
-	equalQty(t, "benefits planned", r.Benefits.Planned, "2M")
-	equalQty(t, "benefits realised", r.Benefits.Realised, "500k")
+	equalAmount(t, "budget", r.Money.Budget, "2.35M")
+	equalAmount(t, "actual", r.Money.ActualCost, "1.185M")
+	equalAmount(t, "forecast", r.Money.ForecastCost, "2.605M")
+	equalAmount(t, "variance", r.Money.Variance, "255k")
+	equalAmount(t, "benefits planned", r.Benefits.Planned, "2M")
+	equalAmount(t, "benefits realised", r.Benefits.Realised, "500k")
 	if r.Money.Currency != "EUR" || r.Risks != p.Risks {
 		t.Errorf("currency %s risks %+v", r.Money.Currency, r.Risks)
 	}
@@ -108,21 +109,45 @@ func TestPortfolioOfProgrammesAndProjects(t *testing.T) {
 	if len(r.Causes) != 1 || r.Causes[0].Kind != v1alpha1.SubjectKindProject || r.Causes[0].Name != "portal" {
 		t.Errorf("causes %+v", r.Causes)
 	}
-	equalQty(t, "budget", r.Money.Budget, "1.3M")
+	equalAmount(t, "budget", r.Money.Budget, "1.3M")
 	if res.Committed.Cmp(dec("1.5M")) != 0 {
 		t.Errorf("committed %s; want 1.5M (projects plus the programme's own budget)", res.Committed)
 	}
 
 	office := New("EUR")
 	office.AddPortfolio(r, res.Committed)
-	office.AddSatellite(v1alpha1.Rollup{Portfolios: 2, Projects: 3, Health: v1alpha1.HealthGreen, Money: v1alpha1.MoneySummary{Currency: "EUR", Budget: qty("1M")}}, dec("1M"))
+	office.AddSatellite(v1alpha1.Rollup{Portfolios: 2, Projects: 3, Health: v1alpha1.HealthGreen, Money: v1alpha1.MoneySummary{Currency: "EUR", Budget: "1000000"}}, dec("1M"))
 	o := office.Build()
 	if o.Rollup.Portfolios != 3 || o.Rollup.Satellites != 1 || o.Rollup.Projects != 5 || o.Rollup.Programmes != 1 {
 		t.Errorf("office counts %+v", o.Rollup)
 	}
-	equalQty(t, "office budget", o.Rollup.Money.Budget, "2.3M")
+	equalAmount(t, "office budget", o.Rollup.Money.Budget, "2.3M")
 	if len(o.Rollup.Causes) != 1 || o.Rollup.Causes[0].Name != "portal" {
 		t.Errorf("the office names the Red project as its cause: %+v", o.Rollup.Causes)
+	}
+}
+
+// Totals with cents are written as input accepts them (never 4500001500m)
+// and a parent that merges its children's rollups reads them back exactly;
+// an underrun is a negative variance.
+func TestCentsRollUpExactly(t *testing.T) {
+	inner := New("EUR")
+	inner.AddProject(project("a", v1alpha1.ProjectDelivering, v1alpha1.HealthGreen, "4500000000.75", "1.5", "4499999000.25"))
+	inner.AddProject(project("b", v1alpha1.ProjectDelivering, v1alpha1.HealthGreen, "1000.75", "0.1", "1000.75"))
+	r := inner.Build().Rollup
+	want := v1alpha1.MoneySummary{Currency: "EUR", Budget: "4500001001.50", ActualCost: "1.60", ForecastCost: "4500000001", Variance: "-1000.50"}
+	if r.Money.Budget != want.Budget || r.Money.ActualCost != want.ActualCost || r.Money.ForecastCost != want.ForecastCost || r.Money.Variance != want.Variance {
+		t.Errorf("money %+v; want %+v", r.Money, want)
+	}
+
+	b := New("EUR")
+	b.AddProgramme(Programme{Namespace: "ns", Name: "p", Phase: v1alpha1.ProgrammeDelivering, Currency: "EUR", Budget: dec("0.25"), Rollup: r})
+	b.AddProject(project("c", v1alpha1.ProjectDelivering, v1alpha1.HealthGreen, "0.25", "0", "0.25"))
+	res := b.Build()
+	equalAmount(t, "portfolio budget", res.Rollup.Money.Budget, "4500001001.75")
+	equalAmount(t, "portfolio variance", res.Rollup.Money.Variance, "-1000.50")
+	if got := money.Exact(res.Committed); got != "4500001002" {
+		t.Errorf("committed %s; want 4500001002 (the programme's 0.25, its projects' and the direct project's)", got)
 	}
 }
 
@@ -139,7 +164,7 @@ func TestMixedCurrencyIsAnErrorNotASum(t *testing.T) {
 	if msg := res.MixedCurrency.Error(); !strings.Contains(msg, "GBP (Project ns/london)") || !strings.Contains(msg, "totals in EUR") {
 		t.Errorf("message %q does not name the currencies and the child", msg)
 	}
-	if res.Rollup.Money.Budget != nil || res.Committed != nil {
+	if res.Rollup.Money.Budget != "" || res.Committed != nil {
 		t.Errorf("money was summed anyway: %+v", res.Rollup.Money)
 	}
 	if res.Rollup.Projects != 2 {
@@ -149,7 +174,7 @@ func TestMixedCurrencyIsAnErrorNotASum(t *testing.T) {
 
 func TestEmptyRollup(t *testing.T) {
 	r := New("EUR").Build().Rollup
-	if r.Health != v1alpha1.HealthUnknown || r.Projects != 0 || r.Money.Budget != nil || r.Causes != nil {
+	if r.Health != v1alpha1.HealthUnknown || r.Projects != 0 || r.Money.Budget != "" || r.Causes != nil {
 		t.Errorf("empty rollup %+v", r)
 	}
 }
@@ -221,7 +246,7 @@ func FuzzRollup(f *testing.F) {
 		if (foreign > 0) != (res.MixedCurrency != nil) {
 			t.Fatalf("foreign %d but mixed currency %v", foreign, res.MixedCurrency)
 		}
-		if foreign == 0 && len(shape) > 0 && money.Of(r.Money.Budget).Cmp(want) != 0 {
+		if foreign == 0 && len(shape) > 0 && money.Value(r.Money.Budget).Cmp(want) != 0 {
 			t.Fatalf("budget %s; want %s", r.Money.Budget, want)
 		}
 	})

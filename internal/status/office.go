@@ -52,7 +52,7 @@ func SetOffice(o *v1alpha1.Office, facts governance.OfficeFacts, ruleErrors []st
 
 	b := rollup.New(governance.CurrencyOf(o))
 	for _, p := range children.Portfolios {
-		b.AddPortfolio(p.Status.Rollup, money.Of(p.Status.Committed))
+		b.AddPortfolio(p.Status.Rollup, money.Value(p.Status.Committed))
 	}
 	for _, s := range children.Satellites {
 		b.AddSatellite(s.Status.Rollup, nil)

@@ -265,7 +265,7 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	res := b.Build()
 	p.Status.Rollup = res.Rollup
 	p.Status.Rollup.Money.Display = rollupDisplay(res.Rollup.Money)
-	p.Status.Committed = money.Quantity(res.Committed)
+	p.Status.Committed = money.Amount(res.Committed)
 	p.Status.Display = v1alpha1.MoneyDisplay{Capacity: amountText(money.Of(p.Spec.Capacity), currency), Committed: amountText(res.Committed, currency)}
 	switch {
 	case res.MixedCurrency != nil:

@@ -226,7 +226,7 @@ func rollupDisplay(m v1alpha1.MoneySummary) v1alpha1.MoneyDisplay {
 	if len(m.LeftOut) > 0 {
 		return v1alpha1.MoneyDisplay{Budget: "incomplete", Forecast: "incomplete"}
 	}
-	return v1alpha1.MoneyDisplay{Budget: amountText(money.Of(m.Budget), m.Currency), Forecast: amountText(money.Of(m.ForecastCost), m.Currency)}
+	return v1alpha1.MoneyDisplay{Budget: amountText(money.Value(m.Budget), m.Currency), Forecast: amountText(money.Value(m.ForecastCost), m.Currency)}
 }
 
 // statedCurrency is the currency of an object's amounts: spec.currency when

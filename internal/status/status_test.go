@@ -471,7 +471,7 @@ func TestAmountsKeepTheirCurrencyAcrossAMove(t *testing.T) {
 	SetProject(stay, governed(eur), rules(t), now)
 	pf := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital"}}
 	SetPortfolio(pf, governed(eur), PortfolioChildren{Projects: []*v1alpha1.Project{p, stay}})
-	if m := pf.Status.Rollup.Money; m.Budget != nil || m.Currency != "EUR" || len(m.LeftOut) != 1 || m.LeftOut[0].Currency != "GBP" {
+	if m := pf.Status.Rollup.Money; m.Budget != "" || m.Currency != "EUR" || len(m.LeftOut) != 1 || m.LeftOut[0].Currency != "GBP" {
 		t.Errorf("portfolio money %+v; want no EUR total and the GBP amounts left out", m)
 	}
 	rolled := expectCondition(t, pf, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)

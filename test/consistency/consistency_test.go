@@ -47,7 +47,9 @@ import (
 // project attached across namespaces to a programme that admits All; and a
 // project refused by a portfolio that admits only its own namespace
 // (counted nowhere; it is not Ready, so it is labelled to be left out of
-// the wait). {{.Recent}} and {{.Old}} are dates relative to today.
+// the wait). Some amounts have cents, so that every total with cents is
+// compared as status, reports and metrics write it. {{.Recent}} and
+// {{.Old}} are dates relative to today.
 const edgeCases = `apiVersion: v1
 kind: Namespace
 metadata: {name: p3o-consistency}
@@ -98,8 +100,8 @@ metadata: {name: fortnight-old, namespace: p3o-consistency}
 spec:
   portfolioRef: {name: edge-portfolio}
   phase: Initiating
-  plan: {budget: 200k}
-  progress: {asOf: "{{.Old}}", actualCost: 10k}
+  plan: {budget: "200000.40"}
+  progress: {asOf: "{{.Old}}", actualCost: "10000.05"}
 ---
 apiVersion: governance.p3o.dev/v1alpha1
 kind: Project
@@ -116,7 +118,7 @@ spec:
   programmeRef: {name: edge-programme, namespace: p3o-consistency}
   phase: Delivering
   plan: {budget: 80k}
-  progress: {asOf: "{{.Recent}}", actualCost: 20k, forecastCost: 90k}
+  progress: {asOf: "{{.Recent}}", actualCost: "20000.10", forecastCost: "90000.55"}
   risks: [{name: R-T-1, probability: 2, impact: 2, status: Closed}]
 ---
 apiVersion: governance.p3o.dev/v1alpha1
@@ -234,7 +236,7 @@ func compareAll(ctx context.Context, t *testing.T, c client.Client, op *controlp
 		case "Portfolio":
 			if p, ok := state.portfolios[s.key]; ok {
 				checkRollup(&d, where, p.Status.Rollup, f)
-				d.quantity(where+" committed", p.Status.Committed, f.Committed)
+				d.amount(where+" committed", p.Status.Committed, f.Committed)
 				d.eq(where+" overCommitted", boolPtr(p.Status.OverCommitted), boolPtr(f.OverCommitted))
 				d.eq(where+" office", p.Status.Office.String(), first(twin.officesAbovePortfolio(s.key)))
 			}
@@ -258,6 +260,9 @@ func compareAll(ctx context.Context, t *testing.T, c client.Client, op *controlp
 	d.eq("live reports", ordered(setOf(keysOf(state.reports))), ordered(wantReports))
 	for k, p := range state.projects {
 		d.eq("Project "+k+" office", p.Status.Office.String(), first(twin.officesAboveProject(k)))
+		if tp, ok := twin.projects[k]; ok {
+			d.amount("Project "+k+" costVariance", p.Status.CostVariance, tp.costVariance())
+		}
 		// A project counted in no programme or portfolio says why.
 		if twin.programmeOfProject(k) == "" && twin.directPortfolioOfProject(k) == "" {
 			spec := twin.projects[k].Spec

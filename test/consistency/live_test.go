@@ -23,7 +23,6 @@ import (
 
 	"gopkg.in/inf.v0"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -138,12 +137,20 @@ func (d *diffs) dec(where, got string, want *inf.Dec) {
 	}
 }
 
-func (d *diffs) quantity(where string, got *resource.Quantity, want *inf.Dec) {
-	s := ""
-	if got != nil {
-		s = got.AsDec().String()
+// amount compares a status amount with the twin's figure exactly; an amount
+// that is not written as status writes amounts is a difference too.
+func (d *diffs) amount(where string, got v1alpha1.Amount, want *inf.Dec) {
+	v := money.Value(got)
+	switch {
+	case got != "" && v == nil:
+		d.add("%s: %q is not an amount as status writes it, want %s", where, got, decString(want))
+	case v == nil || want == nil:
+		if v != nil || want != nil {
+			d.add("%s: %q, want %s", where, got, decString(want))
+		}
+	case v.Cmp(want) != 0:
+		d.add("%s: %s, want %s", where, got, decString(want))
 	}
-	d.dec(where, s, want)
 }
 
 func (d *diffs) float(where string, got float64, want *inf.Dec) {
@@ -216,12 +223,12 @@ func checkRollup(d *diffs, where string, r v1alpha1.Rollup, f figures) {
 	d.eq(where+" rollup.byPhase", ordered(phases(r.ByPhase)), ordered(f.ByPhase))
 	d.eq(where+" rollup.health", r.Health, f.Health)
 	d.eq(where+" rollup.money.currency", r.Money.Currency, f.Currency)
-	d.quantity(where+" rollup.money.budget", r.Money.Budget, f.Budget)
-	d.quantity(where+" rollup.money.actualCost", r.Money.ActualCost, f.Actual)
-	d.quantity(where+" rollup.money.forecastCost", r.Money.ForecastCost, f.Forecast)
-	d.quantity(where+" rollup.money.variance", r.Money.Variance, f.Variance)
-	d.quantity(where+" rollup.benefits.planned", r.Benefits.Planned, f.BenefitsPlanned)
-	d.quantity(where+" rollup.benefits.realised", r.Benefits.Realised, f.BenefitsRealised)
+	d.amount(where+" rollup.money.budget", r.Money.Budget, f.Budget)
+	d.amount(where+" rollup.money.actualCost", r.Money.ActualCost, f.Actual)
+	d.amount(where+" rollup.money.forecastCost", r.Money.ForecastCost, f.Forecast)
+	d.amount(where+" rollup.money.variance", r.Money.Variance, f.Variance)
+	d.amount(where+" rollup.benefits.planned", r.Benefits.Planned, f.BenefitsPlanned)
+	d.amount(where+" rollup.benefits.realised", r.Benefits.Realised, f.BenefitsRealised)
 	d.eq(where+" rollup.risks", fmt.Sprint(r.Risks.Open, r.Risks.High, r.Risks.Exposure), fmt.Sprint(f.RisksOpen, f.RisksHigh, f.Exposure))
 	d.eq(where+" rollup.compliance", fmt.Sprint(r.Compliance.Compliant, r.Compliance.NonCompliant, r.Compliance.Unknown),
 		fmt.Sprint(f.Compliant, f.NonCompliant, f.Unknown))
@@ -303,7 +310,11 @@ func checkReport(d *diffs, o *org, s scope, f figures, obs observed, data map[st
 			d.add("%s capacity: missing", w)
 		} else {
 			d.dec(w+" capacity.capacity", r.Capacity.Capacity, f.Capacity)
-			d.dec(w+" capacity.committed", r.Capacity.Committed, f.Committed)
+			committed := f.Committed
+			if committed == nil && f.OverCommitted != nil {
+				committed = new(inf.Dec) // known, and nothing committed: 0
+			}
+			d.dec(w+" capacity.committed", r.Capacity.Committed, committed)
 			d.eq(w+" capacity.overCommitted", boolPtr(r.Capacity.OverCommitted), boolPtr(f.OverCommitted))
 		}
 	}

@@ -189,6 +189,16 @@ func (p *project) forecast() *inf.Dec {
 	return p.Spec.Plan.Budget.dec()
 }
 
+// costVariance is the reported forecast minus the budget: none while the
+// project reports no forecast (the budget stands in for it, so there is no
+// variance to state) or states no budget.
+func (p *project) costVariance() *inf.Dec {
+	if p.Spec.Progress == nil || p.Spec.Progress.ForecastCost == nil || p.Spec.Plan.Budget == nil {
+		return nil
+	}
+	return new(inf.Dec).Sub(p.Spec.Progress.ForecastCost.dec(), p.Spec.Plan.Budget.dec())
+}
+
 func (p *project) actual() *inf.Dec {
 	if p.Spec.Progress == nil {
 		return nil

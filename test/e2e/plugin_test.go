@@ -18,11 +18,13 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/inf.v0"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/controlplane"
+	"p3o.dev/p3o-operator/internal/money"
 )
 
 // TestKubectlPlugin runs kubectl-p3o the way a user does: built, put on
@@ -109,8 +111,8 @@ func TestKubectlPlugin(t *testing.T) {
 		}
 		checkCell(t, line, "PROJECTS", itoa(r.Projects))
 		checkCell(t, line, "HEALTH", string(r.Health))
-		checkMoney(t, line, "BUDGET", r.Money.Budget, r.Money.Currency)
-		checkMoney(t, line, "FORECAST", r.Money.ForecastCost, r.Money.Currency)
+		checkMoney(t, line, "BUDGET", money.Value(r.Money.Budget), r.Money.Currency)
+		checkMoney(t, line, "FORECAST", money.Value(r.Money.ForecastCost), r.Money.Currency)
 		if reason := line["REASON"]; len(r.Causes) == 0 || !strings.Contains(reason, r.Causes[0].Name+": "+r.Causes[0].Reason) {
 			t.Errorf("REASON %q is not the first cause %+v", reason, r.Causes)
 		}
@@ -136,7 +138,7 @@ func TestKubectlPlugin(t *testing.T) {
 			for _, line := range lines {
 				checkCell(t, line, "PHASE", string(p.Spec.Phase))
 				checkCell(t, line, "HEALTH", string(p.Status.Health))
-				checkMoney(t, line, "BUDGET", p.Spec.Plan.Budget, p.Status.Currency)
+				checkMoney(t, line, "BUDGET", money.Of(p.Spec.Plan.Budget), p.Status.Currency)
 				if p.Status.Health != v1alpha1.HealthGreen && len(p.Status.HealthReasons) > 0 {
 					checkCell(t, line, "REASON", p.Status.HealthReasons[0])
 				}
@@ -360,7 +362,7 @@ func checkCell(t *testing.T, row map[string]string, column, want string) {
 
 // checkMoney compares an amount and currency on screen with status, as
 // amounts: the screen may write 18320000 as 18.32M.
-func checkMoney(t *testing.T, row map[string]string, column string, want *resource.Quantity, currency v1alpha1.Currency) {
+func checkMoney(t *testing.T, row map[string]string, column string, want *inf.Dec, currency v1alpha1.Currency) {
 	t.Helper()
 	cell := row[column]
 	if want == nil {
@@ -373,9 +375,9 @@ func checkMoney(t *testing.T, row map[string]string, column string, want *resour
 	// of its last digit, at most 0.5% of the amount, of status's figure.
 	amount, unit, _ := strings.Cut(cell, " ")
 	got, err := resource.ParseQuantity(amount)
-	w := want.AsApproximateFloat64()
+	w, _ := strconv.ParseFloat(want.String(), 64)
 	if err != nil || math.Abs(got.AsApproximateFloat64()-w) > 0.005*math.Abs(w) || unit != string(currency) {
-		t.Errorf("%s: %s is %q, status says %s %s (%v)", rowName(row), column, cell, want.String(), currency, err)
+		t.Errorf("%s: %s is %q, status says %s %s (%v)", rowName(row), column, cell, money.Exact(want), currency, err)
 	}
 }
 
