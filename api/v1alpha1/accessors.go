@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package v1alpha1
 
 import (
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -87,3 +88,14 @@ func (g *GatewayReview) GetConditions() []metav1.Condition { return g.Status.Con
 
 // SetConditions implements Conditioned.
 func (g *GatewayReview) SetConditions(c []metav1.Condition) { g.Status.Conditions = c }
+
+// Forecast is the project's forecast cost at completion: spec.progress's
+// forecastCost once reported, else its budget (a project that has not
+// reported a forecast is expected to cost what was approved). Every total,
+// report, metric and view reads a project's forecast through it.
+func (p *Project) Forecast() *resource.Quantity {
+	if p.Spec.Progress != nil && p.Spec.Progress.ForecastCost != nil {
+		return p.Spec.Progress.ForecastCost
+	}
+	return p.Spec.Plan.Budget
+}

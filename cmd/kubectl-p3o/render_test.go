@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -215,5 +216,23 @@ func TestColourAndCleaning(t *testing.T) {
 	stripped := strings.NewReplacer(ansiRed, "", ansiAmber, "", ansiGreen, "", ansiReset, "").Replace(out.String())
 	if stripped != plainOut.String() {
 		t.Errorf("colour changes the layout:\n%s\nwant:\n%s", stripped, plainOut.String())
+	}
+}
+
+// A project that has not reported a forecast shows its budget as its
+// forecast, as kubectl get, the totals and the reports count it; one that
+// has shows its own.
+func TestTreeShowsTheForecastStatusShows(t *testing.T) {
+	budget, forecast := resource.MustParse("500k"), resource.MustParse("650k")
+	quiet := &v1alpha1.Project{Spec: v1alpha1.ProjectSpec{Plan: v1alpha1.Plan{Budget: &budget}}}
+	reported := &v1alpha1.Project{Spec: v1alpha1.ProjectSpec{Plan: v1alpha1.Plan{Budget: &budget},
+		Progress: &v1alpha1.Progress{ForecastCost: &forecast}}}
+	for _, tc := range []struct {
+		p    *v1alpha1.Project
+		want v1alpha1.Amount
+	}{{quiet, "500000"}, {reported, "650000"}} {
+		if got := projectNode(tc.p).Forecast; got != tc.want {
+			t.Errorf("forecast shown %q, want %q", got, tc.want)
+		}
 	}
 }

@@ -396,10 +396,7 @@ func projectNode(p *v1alpha1.Project) *Node {
 	n := &Node{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Phase: string(p.Spec.Phase),
 		Health: string(p.Status.Health), Reason: first(p.Status.HealthReasons),
 		Compliant: conditionStatus(p.Status.Conditions, v1alpha1.ConditionCompliant),
-		Budget:    money.Amount(money.Of(p.Spec.Plan.Budget)), Currency: string(p.Status.Currency),
-		Attachment: attachment(p.Status.Conditions)}
-	if p.Spec.Progress != nil {
-		n.Forecast = money.Amount(money.Of(p.Spec.Progress.ForecastCost))
-	}
+		Budget:    money.Amount(money.Of(p.Spec.Plan.Budget)), Forecast: money.Amount(money.Of(p.Forecast())),
+		Currency: string(p.Status.Currency), Attachment: attachment(p.Status.Conditions)}
 	return n
 }

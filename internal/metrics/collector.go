@@ -239,11 +239,7 @@ func (e *Exporter) Write(ctx context.Context, w io.Writer) error {
 		}
 	}
 	for _, p := range projects {
-		forecast := p.Spec.Plan.Budget
-		if pr := p.Spec.Progress; pr != nil && pr.ForecastCost != nil {
-			forecast = pr.ForecastCost
-		}
-		t.gauge(descProjectForecast, amount(forecast), p.Namespace, p.Name, string(p.Status.Currency))
+		t.gauge(descProjectForecast, amount(p.Forecast()), p.Namespace, p.Name, string(p.Status.Currency))
 	}
 	for _, p := range projects {
 		compliance(descProjectCompliant, p, p.Namespace, p.Name)

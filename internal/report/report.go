@@ -330,11 +330,9 @@ func riskItems(ns, name string, risks []v1alpha1.Risk) []RiskItem {
 }
 
 func projectRow(p *v1alpha1.Project) ProjectRow {
-	// A project that reports no forecast is forecast at its budget, as the
-	// rollup's totals count it.
 	row := ProjectRow{
 		Namespace: p.Namespace, Name: p.Name, Phase: string(p.Spec.Phase), Health: p.Status.Health,
-		Budget: decimal(money.Of(p.Spec.Plan.Budget)), ForecastCost: decimal(money.Of(p.Spec.Plan.Budget)), Manager: p.Spec.Manager,
+		Budget: decimal(money.Of(p.Spec.Plan.Budget)), ForecastCost: decimal(money.Of(p.Forecast())), Manager: p.Spec.Manager,
 		Shortened: []string{},
 	}
 	if row.Health == "" {
@@ -354,9 +352,6 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 	if pr := p.Spec.Progress; pr != nil {
 		row.AsOf = string(pr.AsOf)
 		row.ActualCost = decimal(money.Of(pr.ActualCost))
-		if pr.ForecastCost != nil {
-			row.ForecastCost = decimal(money.Of(pr.ForecastCost))
-		}
 		if pr.PercentComplete != nil {
 			row.PercentComplete = itoa(int64(*pr.PercentComplete))
 		}

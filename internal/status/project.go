@@ -49,13 +49,11 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	p.Status.HealthReasons = boundedReasons(assessment.Reasons)
 	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
 	p.Status.CostVariance = ""
-	forecast := p.Spec.Plan.Budget // no forecast means the budget, everywhere
 	if p.Spec.Progress != nil && p.Spec.Progress.ForecastCost != nil {
-		forecast = p.Spec.Progress.ForecastCost
 		p.Status.CostVariance = money.Amount(money.Sub(money.Of(p.Spec.Progress.ForecastCost), money.Of(p.Spec.Plan.Budget)))
 	}
 	p.Status.Display = v1alpha1.MoneyDisplay{
-		Budget: amountText(money.Of(p.Spec.Plan.Budget), p.Status.Currency), Forecast: amountText(money.Of(forecast), p.Status.Currency)}
+		Budget: amountText(money.Of(p.Spec.Plan.Budget), p.Status.Currency), Forecast: amountText(money.Of(p.Forecast()), p.Status.Currency)}
 
 	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched)
 	p.Status.ObservedGeneration = p.Generation

@@ -143,7 +143,7 @@ func ProjectItem(p *v1alpha1.Project) rollup.Project {
 		Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase,
 		Health: p.Status.Health, Reason: firstReason(p.Status.HealthReasons),
 		Currency: p.Status.Currency,
-		Budget:   money.Of(p.Spec.Plan.Budget), ForecastCost: money.Of(p.Spec.Plan.Budget),
+		Budget:   money.Of(p.Spec.Plan.Budget), ForecastCost: money.Of(p.Forecast()),
 		Benefits: p.Spec.Benefits, Risks: p.Status.Risks,
 		Compliance: complianceCounts(p),
 	}
@@ -155,9 +155,6 @@ func ProjectItem(p *v1alpha1.Project) rollup.Project {
 	}
 	if pr := p.Spec.Progress; pr != nil {
 		item.ActualCost = money.Of(pr.ActualCost)
-		if pr.ForecastCost != nil {
-			item.ForecastCost = money.Of(pr.ForecastCost)
-		}
 	}
 	return item
 }
