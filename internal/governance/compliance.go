@@ -88,7 +88,9 @@ func listed(gates []v1alpha1.GateStatus) ([]v1alpha1.GateStatus, int32) {
 	if len(gates) <= v1alpha1.GatesMaxItems {
 		return gates, 0
 	}
-	open := func(g v1alpha1.GateStatus) bool { return g.State == v1alpha1.GateUnmet || g.State == v1alpha1.GateUnknown }
+	open := func(g v1alpha1.GateStatus) bool {
+		return g.State == v1alpha1.GateUnmet || g.State == v1alpha1.GateUnknown
+	}
 	out := make([]v1alpha1.GateStatus, 0, len(gates))
 	for _, first := range []bool{true, false} {
 		for _, g := range gates {
