@@ -136,8 +136,9 @@ type ComplianceStatus struct {
 
 	// gatesNotListed is how many gates of the effective policy did not fit
 	// in gates.
+	// Unset when every gate is listed.
 	// +optional
-	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Minimum=1
 	GatesNotListed int32 `json:"gatesNotListed,omitempty"`
 
 	// nextGate names the next gate that will become required.

@@ -322,8 +322,9 @@ type OfficeStatus struct {
 
 	// gatesNotListed is how many gates of the effective policy did not fit
 	// in gates (at most 64 are listed).
+	// Unset when every gate is listed.
 	// +optional
-	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Minimum=1
 	GatesNotListed int32 `json:"gatesNotListed,omitempty"`
 
 	// policyDigest identifies the effective policy: it changes exactly when
