@@ -331,7 +331,7 @@ func TestAMoveKeepsTheCurrency(t *testing.T) {
 	g.Expect(msg).To(Equal("totals incomplete: amounts in GBP (1 project, Programme " + o.ns + "/payroll) are not added to totals in EUR"))
 	expectCondition(t, o.office, v1alpha1.ConditionRolledUp, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
 	get(g, o.portfolio)
-	g.Expect(o.portfolio.Status.Rollup.Money.Budget).To(BeNil(), "no EUR total claims to include GBP amounts")
+	g.Expect(o.portfolio.Status.Rollup.Money.Budget).To(BeEmpty(), "no EUR total claims to include GBP amounts")
 
 	// Restated in EUR, programme and project alike, the totals heal.
 	update(t, payroll, func(p *v1alpha1.Programme) { p.Spec.Currency = "EUR" })
