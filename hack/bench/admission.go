@@ -137,7 +137,9 @@ func phasePatch(phase v1alpha1.ProjectPhase) client.Patch {
 }
 
 // editorPhase is the phase an editor's i-th edit moves its project to:
-// Delivering and back to Initiating, each entering a phase with gates.
+// forward to Delivering, which the webhook judges (gates 1 to 3 and the
+// rules, under the governance the project had and would have), and back to
+// Initiating, which it lets through unjudged.
 func editorPhase(i int) v1alpha1.ProjectPhase {
 	if i%2 == 0 {
 		return v1alpha1.ProjectDelivering
