@@ -286,6 +286,43 @@ func quantile(before, after histogram, q float64) (float64, int) {
 	return lower * 1000, int(total)
 }
 
+var inFlightLine = regexp.MustCompile(`^controller_runtime_webhook_requests_in_flight\{webhook="` + projectWebhook + `"\} ([0-9.e+]+)$`)
+
+// drained waits until the operator handles no Project admission request:
+// requests the API server gave up on are still being evaluated, and would
+// take the CPU from the requests timed next.
+func drained(ctx context.Context, metricsAddress string) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		resp, err := http.Get("http://" + metricsAddress + "/metrics")
+		if err != nil {
+			return err
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		n := -1.0
+		for _, line := range strings.Split(string(body), "\n") {
+			if m := inFlightLine.FindStringSubmatch(line); m != nil {
+				n, _ = strconv.ParseFloat(m[1], 64)
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the operator still handles %v admission requests 5 minutes after the last answer", n)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
 var failOpenLine = regexp.MustCompile(`^apiserver_admission_webhook_fail_open_count\{.*\} ([0-9.e+]+)$`)
 
 // failOpens is the API server's count of webhook calls it let pass
@@ -378,6 +415,11 @@ func measureAdmission(ctx context.Context, cp *controlplane.ControlPlane, c clie
 	if err != nil {
 		return err
 	}
+	drainStart := time.Now()
+	if err := drained(ctx, op.MetricsAddress); err != nil {
+		return err
+	}
+	res.WebhookDrainSeconds = time.Since(drainStart).Seconds()
 	after, err := webhookHistogram(op.MetricsAddress)
 	if err != nil {
 		return err

@@ -118,6 +118,9 @@ type Result struct {
 	NoWebhookP99Milli float64 `json:"noWebhookP99Milliseconds"`
 	AdmissionP99Ratio float64 `json:"admissionP99Ratio"`
 	AdmissionFailOpen int     `json:"admissionFailOpen"`
+	// WebhookDrainSeconds is how long the webhook went on handling
+	// requests after the last editor had its answer.
+	WebhookDrainSeconds float64 `json:"webhookDrainSeconds"`
 }
 
 // Runs is what the JSON file holds: every run, and the median of each
@@ -1036,6 +1039,7 @@ func printTable(title string, r Result) {
 		{"  end to end without webhooks, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", r.NoWebhookP50Milli, r.NoWebhookP99Milli), ""},
 		{"  p99 with / without webhooks", fmt.Sprintf("%.2f", r.AdmissionP99Ratio), "< 1.5"},
 		{"  fail-opens (API server's count)", fmt.Sprintf("%d", r.AdmissionFailOpen), "0"},
+		{"  webhook still busy after the last answer", fmt.Sprintf("%.1f s", r.WebhookDrainSeconds), ""},
 	}
 	fmt.Printf("\n%s\n%-40s %-60s %s\n", title, "measure", "value", "goal")
 	for _, row := range rows {
