@@ -8,8 +8,10 @@ SPDX-License-Identifier: Apache-2.0
 // organisation, measures how fast a bare client writes every object's status
 // once (the floor), then runs the operator binary and measures convergence
 // (verified against the generated inputs), status writes per object, writes
-// at steady state, propagation of single-project edits to the Office, and
-// the operator's memory. It prints one table and writes the figures as JSON.
+// at steady state, propagation of single-project edits to the Office, the
+// operator's memory, a restart, and admission latency under parallel
+// editors with the heaviest admissible policy (admission.go). It prints one
+// table and writes the figures as JSON.
 package main
 
 import (
@@ -54,7 +56,7 @@ import (
 type config struct {
 	offices, portfolios, programmes, projects, reviews int
 	steady                                             time.Duration
-	edits                                              int
+	edits, admissionEdits                              int
 	qps                                                float64
 	burst                                              int
 	operator, out, memoryLimit                         string
@@ -95,6 +97,31 @@ type Result struct {
 	// empty, and the writes that cost.
 	RestartSeconds float64 `json:"restartSeconds"`
 	RestartWrites  int     `json:"restartWrites"`
+	// Admission: parallel editors change projects' phases under an Office
+	// enforcing the OGC Gateway profile and the heaviest rules it may
+	// have (admission.go). The webhook's own handling time comes from its
+	// histogram (WebhookCalls observations); the end-to-end latency is the
+	// client's, with the webhooks on and then removed.
+	AdmissionEditors   int    `json:"admissionEditors"`
+	AdmissionRequests  int    `json:"admissionRequests"`
+	AdmissionRulesCost uint64 `json:"admissionRulesEstimatedCost"`
+	// AdmissionRulesActualCost is what the rules cost on one edited
+	// project, evaluated once.
+	AdmissionRulesActualCost uint64  `json:"admissionRulesActualCost"`
+	WebhookCalls             int     `json:"webhookCalls"`
+	WebhookP50Milli          float64 `json:"webhookP50Milliseconds"`
+	WebhookP99Milli          float64 `json:"webhookP99Milliseconds"`
+	// WebhookP99Bucket is the histogram bucket the p99 falls in.
+	WebhookP99Bucket  string  `json:"webhookP99Bucket"`
+	AdmissionP50Milli float64 `json:"admissionP50Milliseconds"`
+	AdmissionP99Milli float64 `json:"admissionP99Milliseconds"`
+	NoWebhookP50Milli float64 `json:"noWebhookP50Milliseconds"`
+	NoWebhookP99Milli float64 `json:"noWebhookP99Milliseconds"`
+	AdmissionP99Ratio float64 `json:"admissionP99Ratio"`
+	AdmissionFailOpen int     `json:"admissionFailOpen"`
+	// WebhookDrainSeconds is how long the webhook went on handling
+	// requests after the last editor had its answer.
+	WebhookDrainSeconds float64 `json:"webhookDrainSeconds"`
 }
 
 // Runs is what the JSON file holds: every run, and the median of each
@@ -117,6 +144,7 @@ func main() {
 	flag.IntVar(&cfg.reviews, "reviews", 0, "gateway reviews")
 	flag.DurationVar(&cfg.steady, "steady", 0, "how long to watch for writes with nothing changing")
 	flag.IntVar(&cfg.edits, "edits", 50, "single-project edits timed until the office reflects them")
+	flag.IntVar(&cfg.admissionEdits, "admission-edits", 50, "phase changes each of the 10 parallel editors makes to time admission (0: none)")
 	flag.Float64Var(&cfg.qps, "qps", 100, "client QPS of the operator and of the floor client")
 	flag.IntVar(&cfg.burst, "burst", 200, "client burst of the operator and of the floor client")
 	flag.StringVar(&cfg.operator, "operator", "bin/p3o-operator", "operator binary")
@@ -402,6 +430,11 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 			}
 		}
 		logf("written after the restart: %v", written)
+	}
+	if cfg.admissionEdits > 0 {
+		if err := measureAdmission(ctx, cp, admin, op, cfg.admissionEdits, &res); err != nil {
+			return res, fmt.Errorf("measuring admission: %w", err)
+		}
 	}
 	return res, nil
 }
@@ -1006,6 +1039,13 @@ func printTable(title string, r Result) {
 		{"operator peak RSS", fmt.Sprintf("%.0f MiB", r.PeakRSSMiB), "≤ 160 MiB"},
 		{"operator peak heap in use", fmt.Sprintf("%.0f MiB", r.PeakHeapInUseMiB), ""},
 		{"restart: all re-verified after", fmt.Sprintf("%.1f s, %d writes", r.RestartSeconds, r.RestartWrites), "0 writes"},
+		{"admission", fmt.Sprintf("%d phase changes by %d parallel editors, rules estimated at %d, cost %d", r.AdmissionRequests, r.AdmissionEditors, r.AdmissionRulesCost, r.AdmissionRulesActualCost), ""},
+		{"  webhook handling, p50 / p99", fmt.Sprintf("%.1f / %.1f ms (p99 in %s; %d calls)", r.WebhookP50Milli, r.WebhookP99Milli, r.WebhookP99Bucket, r.WebhookCalls), "p99 < 20 ms"},
+		{"  end to end, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", r.AdmissionP50Milli, r.AdmissionP99Milli), ""},
+		{"  end to end without webhooks, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", r.NoWebhookP50Milli, r.NoWebhookP99Milli), ""},
+		{"  p99 with / without webhooks", fmt.Sprintf("%.2f", r.AdmissionP99Ratio), "< 1.5"},
+		{"  fail-opens (API server's count)", fmt.Sprintf("%d", r.AdmissionFailOpen), "0"},
+		{"  webhook still busy after the last answer", fmt.Sprintf("%.1f s", r.WebhookDrainSeconds), ""},
 	}
 	fmt.Printf("\n%s\n%-40s %-60s %s\n", title, "measure", "value", "goal")
 	for _, row := range rows {
@@ -1028,6 +1068,9 @@ var figures = []struct {
 	{"peak RSS (MiB)", "%.0f", func(r *Result) *float64 { return &r.PeakRSSMiB }},
 	{"peak heap in use (MiB)", "%.0f", func(r *Result) *float64 { return &r.PeakHeapInUseMiB }},
 	{"restart re-verified (s)", "%.1f", func(r *Result) *float64 { return &r.RestartSeconds }},
+	{"webhook p99 (ms)", "%.1f", func(r *Result) *float64 { return &r.WebhookP99Milli }},
+	{"admission p99 (ms)", "%.0f", func(r *Result) *float64 { return &r.AdmissionP99Milli }},
+	{"admission p99 ratio", "%.2f", func(r *Result) *float64 { return &r.AdmissionP99Ratio }},
 }
 
 // median is a run whose figures are each the median over runs; counts
@@ -1053,6 +1096,7 @@ func median(runs []Result) Result {
 		m.ReportWrites = max(m.ReportWrites, r.ReportWrites)
 		m.SteadyWrites = max(m.SteadyWrites, r.SteadyWrites)
 		m.RestartWrites = max(m.RestartWrites, r.RestartWrites)
+		m.AdmissionFailOpen = max(m.AdmissionFailOpen, r.AdmissionFailOpen)
 		if r.MaxParentWrites > m.MaxParentWrites {
 			m.MaxParent, m.MaxParentWrites = r.MaxParent, r.MaxParentWrites
 		}

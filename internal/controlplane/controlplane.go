@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,6 +57,7 @@ type ControlPlane struct {
 
 	dir               string
 	controllerManager *Operator
+	apiServerLog      *os.File
 }
 
 // RepoRoot finds the repository root: the nearest parent folder of the
@@ -142,6 +144,23 @@ func Start(opts ...Option) (*ControlPlane, error) {
 		// certificate envtest makes; see WebhookArgs.
 		WebhookInstallOptions: envtest.WebhookInstallOptions{Paths: []string{filepath.Join(root, "config", "webhook")}},
 	}
+	// The API server's certificates live in a folder of ours, not one
+	// envtest removes when it stops the API server, so that StartAPIServer
+	// can start it again with the same certificates.
+	dir, err := os.MkdirTemp("", "p3o-controlplane-")
+	if err != nil {
+		return nil, err
+	}
+	certDir := filepath.Join(dir, "apiserver")
+	if err := os.Mkdir(certDir, 0o700); err != nil {
+		return nil, errors.Join(err, os.RemoveAll(dir))
+	}
+	env.ControlPlane.GetAPIServer().CertDir = certDir
+	apiServerLog, err := os.Create(filepath.Join(dir, "kube-apiserver.log"))
+	if err != nil {
+		return nil, errors.Join(err, os.RemoveAll(dir))
+	}
+	env.ControlPlane.GetAPIServer().Out, env.ControlPlane.GetAPIServer().Err = apiServerLog, apiServerLog
 	if o.auditLog != "" {
 		env.ControlPlane.GetAPIServer().Configure().
 			Set("audit-policy-file", o.auditPolicy).
@@ -150,9 +169,9 @@ func Start(opts ...Option) (*ControlPlane, error) {
 	}
 	cfg, err := env.Start()
 	if err != nil {
-		return nil, fmt.Errorf("starting the control plane from %s: %w", assets, err)
+		return nil, errors.Join(fmt.Errorf("starting the control plane from %s: %w", assets, err), apiServerLog.Close(), os.RemoveAll(dir))
 	}
-	cp := &ControlPlane{Env: env, Config: cfg, Root: root, Assets: assets}
+	cp := &ControlPlane{Env: env, Config: cfg, Root: root, Assets: assets, dir: dir, apiServerLog: apiServerLog}
 	if err := cp.writeKubeconfig(); err != nil {
 		return nil, errors.Join(err, cp.Stop())
 	}
@@ -212,10 +231,6 @@ func (cp *ControlPlane) writeKubeconfig() error {
 	if err != nil {
 		return fmt.Errorf("rendering the admin kubeconfig: %w", err)
 	}
-	cp.dir, err = os.MkdirTemp("", "p3o-controlplane-")
-	if err != nil {
-		return err
-	}
 	cp.Kubeconfig = filepath.Join(cp.dir, "kubeconfig")
 	return os.WriteFile(cp.Kubeconfig, data, 0o600)
 }
@@ -238,11 +253,71 @@ func (cp *ControlPlane) Stop() error {
 	if cp.controllerManager != nil {
 		err = cp.controllerManager.Stop(30 * time.Second)
 	}
-	err = errors.Join(err, cp.Env.Stop())
+	err = errors.Join(err, cp.Env.Stop(), cp.apiServerLog.Close())
 	if cp.dir != "" {
 		err = errors.Join(err, os.RemoveAll(cp.dir))
 	}
 	return err
+}
+
+// APIServerLog is the path of kube-apiserver's log.
+func (cp *ControlPlane) APIServerLog() string {
+	return filepath.Join(cp.dir, "kube-apiserver.log")
+}
+
+// KillAPIServer kills kube-apiserver with SIGKILL, as a crash or the OOM
+// killer would, waits until it is gone, and leaves etcd running with its
+// data. (A graceful stop can take longer than envtest's 20 s stop timeout
+// while the operator keeps it busy, and envtest then kills it anyway.)
+func (cp *ControlPlane) KillAPIServer() error {
+	pid, err := childProcess("kube-apiserver", "--cert-dir="+cp.Env.ControlPlane.APIServer.CertDir)
+	if err != nil {
+		return err
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return fmt.Errorf("killing kube-apiserver (pid %d): %w", pid, err)
+	}
+	// envtest waits for its process and so reaps it.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid))); errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("kube-apiserver (pid %d) is still there 10s after SIGKILL", pid)
+		}
+	}
+}
+
+// childProcess finds the child process of this one running the program
+// name with arg among its arguments, from /proc.
+func childProcess(name, arg string) (int, error) {
+	dirs, err := filepath.Glob("/proc/[0-9]*")
+	if err != nil {
+		return 0, err
+	}
+	for _, dir := range dirs {
+		cmdline, err := os.ReadFile(filepath.Join(dir, "cmdline"))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
+		if filepath.Base(args[0]) != name || !slices.Contains(args, arg) {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join(dir, "stat"))
+		// stat: pid (comm) state ppid ...
+		if fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:])); err == nil && len(fields) > 1 && fields[1] == strconv.Itoa(os.Getpid()) {
+			return strconv.Atoi(filepath.Base(dir))
+		}
+	}
+	return 0, fmt.Errorf("no child process %s with %s", name, arg)
+}
+
+// StartAPIServer starts kube-apiserver again after KillAPIServer, on the
+// same address, with the same certificates and the same etcd, so that
+// clients reconnect with the credentials they have.
+func (cp *ControlPlane) StartAPIServer() error {
+	return cp.Env.ControlPlane.APIServer.Start()
 }
 
 // Kubectl runs the built kubectl against the control plane and returns its
@@ -398,6 +473,16 @@ func (op *Operator) Stop(timeout time.Duration) error {
 		<-op.done
 		return fmt.Errorf("the operator did not stop within %s and was killed", timeout)
 	}
+}
+
+// Kill sends the operator SIGKILL, as a node failure or the OOM killer
+// would, and waits for it to exit.
+func (op *Operator) Kill() error {
+	if err := op.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("killing the operator: %w", err)
+	}
+	<-op.done
+	return nil
 }
 
 // PID is the operator's process id.
