@@ -48,7 +48,7 @@ func newStrictAndLax(t *testing.T) strictAndLax {
 func (o strictAndLax) initiating(t *testing.T, name string) *v1alpha1.Project {
 	p := newProject(o.ns, name, refPtr("cloud"))
 	p.Spec.Phase = v1alpha1.ProjectInitiating
-	create(t, newReview(o.ns, name+"-gate-1", projectSubject(name, o.ns), 1), p)
+	createAfterReview(t, newReview(o.ns, name+"-gate-1", projectSubject(name, o.ns), 1), p)
 	o.expectHeldToStrict(t, p)
 	return p
 }

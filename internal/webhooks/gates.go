@@ -7,6 +7,7 @@ package webhooks
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -116,6 +117,7 @@ type verdict struct {
 func (g *gateChecker) judge(ctx context.Context, read governance.Reader, subject client.Object, governedAs ...client.Object) (verdict, error) {
 	v := verdict{enforcement: v1alpha1.EnforcementAudit}
 	now := g.now()
+	judged := map[string]bool{}
 	for _, obj := range governedAs {
 		facts, err := read.SubjectFacts(ctx, obj)
 		if err != nil {
@@ -124,6 +126,13 @@ func (g *gateChecker) judge(ctx context.Context, read governance.Reader, subject
 		if facts.Policy == nil || facts.Policy.Enforcement == v1alpha1.EnforcementAudit {
 			continue
 		}
+		// The same policy gives the same verdict: rules can be costly, so
+		// an object whose governance did not change is judged once.
+		key := policyKey(facts)
+		if judged[key] {
+			continue
+		}
+		judged[key] = true
 		_, res := governance.Compliance(facts, g.rules, subject, v1alpha1.ComplianceStatus{}, now)
 		// A gate whose rule fails on the object counts as unmet here: an
 		// error must never be a way through.
@@ -140,6 +149,13 @@ func (g *gateChecker) judge(ctx context.Context, read governance.Reader, subject
 		v.unmet = appendNew(v.unmet, failing...)
 	}
 	return v, nil
+}
+
+// policyKey identifies the policy facts hold a subject to, and the offices
+// a verdict names.
+func policyKey(facts governance.Facts) string {
+	data, _ := json.Marshal([]any{facts.Policy.Enforcement, facts.Policy.Gates, facts.Enforcing, facts.Ref()})
+	return string(data)
 }
 
 // decide denies under Enforce, warns under Warn, admits otherwise.
