@@ -420,15 +420,7 @@ func writeReport(w io.Writer, data string) error {
 // ReportPublished condition.
 func noLiveReport(obj client.Object, k kind, name string) error {
 	what := k.singular + " " + name
-	var mode v1alpha1.ReportMode
-	switch o := obj.(type) {
-	case *v1alpha1.Office:
-		mode = o.Spec.Reports.Mode
-	case *v1alpha1.Portfolio:
-		mode = o.Spec.Reports.Mode
-	case *v1alpha1.Programme:
-		mode = o.Spec.Reports.Mode
-	}
+	mode := reportSettings(obj).Mode
 	c := condition(obj.(v1alpha1.Conditioned).GetConditions(), v1alpha1.ConditionReportPublished)
 	switch {
 	case mode == v1alpha1.ReportsDisabled:

@@ -120,18 +120,23 @@ func periods(snaps []snapshot) string {
 // snapshotInterval is the interval an object asks its snapshots to be taken
 // at, 0 when unset or unreadable.
 func snapshotInterval(obj client.Object) time.Duration {
-	var d v1alpha1.Duration
-	switch o := obj.(type) {
-	case *v1alpha1.Office:
-		d = o.Spec.Reports.SnapshotInterval
-	case *v1alpha1.Portfolio:
-		d = o.Spec.Reports.SnapshotInterval
-	case *v1alpha1.Programme:
-		d = o.Spec.Reports.SnapshotInterval
-	}
-	interval, err := d.Duration()
+	interval, err := reportSettings(obj).SnapshotInterval.Duration()
 	if err != nil {
 		return 0
 	}
 	return interval
+}
+
+// reportSettings are the report settings of an Office, Portfolio or
+// Programme; zero for other kinds.
+func reportSettings(obj client.Object) v1alpha1.ReportSettings {
+	switch o := obj.(type) {
+	case *v1alpha1.Office:
+		return o.Spec.Reports
+	case *v1alpha1.Portfolio:
+		return o.Spec.Reports
+	case *v1alpha1.Programme:
+		return o.Spec.Reports
+	}
+	return v1alpha1.ReportSettings{}
 }
