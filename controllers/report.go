@@ -157,6 +157,24 @@ func fingerprint(figures any) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// reportFingerprint identifies what the report ConfigMaps are built from:
+// a change of any asks for a rebuild (settled figures are snapshotted;
+// unsettled ones are not). A settled report shows every object beneath as
+// it is now, and a row can change (a reason, a gate) without the figures
+// changing, so it counts the versions of those objects too.
+func reportFingerprint(ctx context.Context, obj reportedObject, figures any, settings v1alpha1.ReportSettings, settled bool,
+	build func(context.Context, reportedObject) (report.Input, error)) (string, error) {
+	var rows string
+	if settled {
+		in, err := build(ctx, obj)
+		if err != nil {
+			return "", err
+		}
+		rows = rowsVersion(in)
+	}
+	return fingerprint([]any{figures, settings, settled, rows}), nil
+}
+
 // rowsVersion identifies the versions of the objects a report lists: any
 // change to one of them changes it.
 func rowsVersion(in report.Input) string {
@@ -222,19 +240,10 @@ func (p *publisher) publish(ctx context.Context, obj reportedObject, kind string
 	}
 	log := ctrl.LoggerFrom(ctx).V(1)
 	now := p.now()
-	// What the report ConfigMaps are built from: a change of any asks for
-	// a rebuild (settled figures are snapshotted; unsettled ones are not).
-	var rows string
-	if settled {
-		// A settled report shows every object beneath as it is now: a row
-		// can change (a reason, a gate) without the figures changing.
-		in, err := build(ctx, obj)
-		if err != nil {
-			return publication{}, err
-		}
-		rows = rowsVersion(in)
+	current, err := reportFingerprint(ctx, obj, figures, settings, settled, build)
+	if err != nil {
+		return publication{}, err
 	}
-	current := fingerprint([]any{figures, settings, settled, rows})
 	interval := ReportMinInterval
 	if !settled {
 		// Figures rolled up while children are still pending change again
