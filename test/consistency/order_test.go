@@ -45,7 +45,11 @@ func TestOrderDoesNotMatter(t *testing.T) {
 	if err != nil || len(samples) == 0 {
 		t.Fatalf("no samples in config/samples: %v", err)
 	}
-	namespaces, objects, err := readSamples(samples)
+	fixture := filepath.Join(t.TempDir(), "two-currencies.yaml")
+	if err := os.WriteFile(fixture, []byte(twoCurrencies), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	namespaces, objects, err := readSamples(append(samples, fixture))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,13 +73,62 @@ func TestOrderDoesNotMatter(t *testing.T) {
 	for _, v := range variants {
 		for _, ns := range namespaces {
 			if _, err := run.cp.Kubectl(ctx, "wait", "--for=condition=Ready", "--timeout=180s", "-n", v.prefix+ns.GetName(),
-				"offices,portfolios,programmes,projects,gatewayreviews", "--all"); err != nil {
+				"offices,portfolios,programmes,projects,gatewayreviews", "-l", "!"+mixedLabel); err != nil {
 				t.Fatalf("%s: %v", v.name, err)
 			}
 		}
 	}
+	// What every order must agree on, forward included: the project's
+	// amounts are in its own office's EUR, left out of the GBP totals.
+	for _, v := range variants {
+		project := &v1alpha1.Project{}
+		if err := run.client.Get(ctx, client.ObjectKey{Namespace: v.prefix + "p3o-central", Name: "payroll-euro"}, project); err != nil {
+			t.Fatal(err)
+		}
+		if project.Status.Currency != "EUR" {
+			t.Errorf("%s: payroll-euro recorded currency %q, want EUR (its own office's)", v.name, project.Status.Currency)
+		}
+	}
 	compareVariants(ctx, t, run.client, variants)
 }
+
+// mixedLabel marks the objects of twoCurrencies that are not Ready by
+// design (their totals leave out an amount in another currency).
+const mixedLabel = "consistency.p3o.dev/mixed-currency"
+
+// twoCurrencies adds what the samples lack: a project whose own office
+// (EUR) differs from the one it inherits (GBP), so that the currency it
+// records depends on which office governs it once everything has arrived,
+// never on which arrived first; its programme's GBP totals leave it out.
+const twoCurrencies = `apiVersion: governance.p3o.dev/v1alpha1
+kind: Office
+metadata: {name: london, namespace: p3o-central, labels: {` + mixedLabel + `: "true"}}
+spec: {type: PortfolioOffice, location: London, currency: GBP, governance: {profile: OGCGateway}}
+---
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Portfolio
+metadata: {name: uk, namespace: p3o-central, labels: {` + mixedLabel + `: "true"}}
+spec: {officeRef: {name: london}, capacity: 2M}
+---
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Programme
+metadata: {name: payroll, namespace: p3o-central, labels: {` + mixedLabel + `: "true"}}
+spec: {portfolioRef: {name: uk}, phase: Delivering, budget: 300k}
+---
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Project
+metadata: {name: payroll-euro, namespace: p3o-central}
+spec:
+  programmeRef: {name: payroll}
+  officeRef: {name: euro-support}
+  phase: Initiating
+  plan: {budget: 100k}
+---
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Office
+metadata: {name: euro-support, namespace: p3o-central}
+spec: {type: Virtual, currency: EUR}
+`
 
 // orderVariant is one order of applying the organisation, into namespaces
 // named with prefix.
