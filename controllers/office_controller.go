@@ -79,7 +79,8 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 	}
 	record(r.Recorder, office, status.SetOffice(office, facts, status.RuleErrors(facts.Policy, r.Rules), children).Events)
 
-	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, office.Status.Rollup, pending == 0, shown, func(ctx context.Context, obj reportedObject) (report.Input, error) {
+	figures := []any{office.Status.Rollup, versionsOf(directChildren(children)...)}
+	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, figures, pending == 0, shown, func(ctx context.Context, obj reportedObject) (report.Input, error) {
 		office := obj.(*v1alpha1.Office)
 		programmes, projects, err := read.OfficeContents(ctx, office, children.Portfolios, children.Satellites)
 		if err != nil {
@@ -122,4 +123,22 @@ func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 		Named("office").
 		WithOptions(opts).
 		Complete(r)
+}
+
+// directChildren are the objects an office rolls up directly.
+func directChildren(c status.OfficeChildren) []client.Object {
+	var out []client.Object
+	for _, o := range c.Portfolios {
+		out = append(out, o)
+	}
+	for _, o := range c.Satellites {
+		out = append(out, o)
+	}
+	for _, o := range c.Programmes {
+		out = append(out, o)
+	}
+	for _, o := range c.Projects {
+		out = append(out, o)
+	}
+	return out
 }
