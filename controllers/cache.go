@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/publish"
 )
 
 // lastApplied is the annotation client-side `kubectl apply` keeps: a
@@ -67,7 +68,7 @@ func keepDigestOnly(cm *corev1.ConfigMap) {
 	if cm.Data != nil && len(cm.Data) == 0 && cm.BinaryData == nil {
 		return // trimmed already
 	}
-	if cm.Annotations[v1alpha1.AnnotationContentDigest] != "" && cm.Annotations[v1alpha1.AnnotationContentDigest] != contentDigest(cm.Data, cm.BinaryData) {
+	if cm.Annotations[v1alpha1.AnnotationContentDigest] != "" && cm.Annotations[v1alpha1.AnnotationContentDigest] != publish.ContentDigest(cm.Data, cm.BinaryData) {
 		delete(cm.Annotations, v1alpha1.AnnotationContentDigest)
 	}
 	cm.Data, cm.BinaryData = map[string]string{}, nil

@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/publish"
 )
 
 // decoded is a project as the API server's JSON gives it to the cache:
@@ -88,7 +89,7 @@ func TestInternerIsBounded(t *testing.T) {
 // written again.
 func TestCacheKeepsReportsByDigest(t *testing.T) {
 	data := map[string]string{"report.md": "# Office hub\n", "report.json": `{"projects":10000}`}
-	digest := contentDigest(data, nil)
+	digest := publish.ContentDigest(data, nil)
 	report := func(data map[string]string, annotations map[string]string) *corev1.ConfigMap {
 		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "office-hub-report", Namespace: "pmo", Annotations: annotations}, Data: data}
 	}
@@ -115,13 +116,13 @@ func TestCacheKeepsReportsByDigest(t *testing.T) {
 			if len(cm.Data) > 0 || cm.BinaryData != nil {
 				t.Errorf("the cache holds the report's content: %v", cm.Data)
 			}
-			if got := heldDigest(cm); got != tc.wantDigest {
+			if got := publish.HeldDigest(cm); got != tc.wantDigest {
 				t.Errorf("digest held %q, want %q", got, tc.wantDigest)
 			}
 			// The informer may transform an object twice (a streamed
 			// initial list): the second time changes nothing.
-			if again, err := transform(cm); err != nil || heldDigest(again.(*corev1.ConfigMap)) != tc.wantDigest {
-				t.Errorf("transformed twice: digest held %q (%v), want %q", heldDigest(again.(*corev1.ConfigMap)), err, tc.wantDigest)
+			if again, err := transform(cm); err != nil || publish.HeldDigest(again.(*corev1.ConfigMap)) != tc.wantDigest {
+				t.Errorf("transformed twice: digest held %q (%v), want %q", publish.HeldDigest(again.(*corev1.ConfigMap)), err, tc.wantDigest)
 			}
 			if cm.Annotations["team"] != "pmo" || cm.Name != "office-hub-report" {
 				t.Errorf("the cached ConfigMap changed: %+v", cm.ObjectMeta)
@@ -129,8 +130,8 @@ func TestCacheKeepsReportsByDigest(t *testing.T) {
 		})
 	}
 	// The digest tells contents apart however they are split into keys.
-	if contentDigest(map[string]string{"a": "bc"}, nil) == contentDigest(map[string]string{"ab": "c"}, nil) ||
-		contentDigest(map[string]string{"a": "b"}, nil) == contentDigest(nil, map[string][]byte{"a": []byte("b")}) {
+	if publish.ContentDigest(map[string]string{"a": "bc"}, nil) == publish.ContentDigest(map[string]string{"ab": "c"}, nil) ||
+		publish.ContentDigest(map[string]string{"a": "b"}, nil) == publish.ContentDigest(nil, map[string][]byte{"a": []byte("b")}) {
 		t.Error("different contents share a digest")
 	}
 }

@@ -42,18 +42,18 @@ func (r *GatewayReviewReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.GatewayReview{}, r.update)
 }
 
-func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.GatewayReview) (ctrl.Result, error) {
+func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.GatewayReview) (step, error) {
 	read := governance.Reader{Reader: r.Client}
 	ref := governance.SubjectRef(governance.FieldSubjectRef, &review.Spec.SubjectRef)
 	resolutions, err := read.ResolveAll(ctx, review.Namespace, ref)
 	if err != nil {
-		return ctrl.Result{}, err
+		return step{}, err
 	}
 	var subject status.ReviewSubject
 	if _, ok := governance.Resolved(resolutions, ref.Field); ok {
 		subject.Object = ref.Parent
 		if subject.Facts, err = read.SubjectFacts(ctx, ref.Parent); err != nil {
-			return ctrl.Result{}, err
+			return step{}, err
 		}
 		switch s := ref.Parent.(type) {
 		case *v1alpha1.Project:
@@ -63,7 +63,7 @@ func (r *GatewayReviewReconciler) update(ctx context.Context, review *v1alpha1.G
 		}
 	}
 	record(r.Recorder, review, status.SetGatewayReview(review, resolutions, subject, r.Rules, r.Now()).Events)
-	return ctrl.Result{}, nil
+	return step{}, nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a review is

@@ -16,11 +16,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/publish"
 	"p3o.dev/p3o-operator/internal/report"
 	"p3o.dev/p3o-operator/internal/status"
 )
@@ -30,14 +30,9 @@ import (
 // office supports, marks such an office retired when that object closes, and
 // rolls up its Portfolios and satellite Offices.
 type OfficeReconciler struct {
-	client.Client
-	Recorder recorder.EventRecorder
-	// Rules compiles the gates' CEL rules, to report those that do not.
-	Rules *policy.Rules
-	// Reports publishes the report ConfigMaps.
-	Reports *publisher
-	// Deferrals hold rollups back while children are pending.
-	Deferrals *deferrals
+	parents
+	// rules compiles the gates' CEL rules, to report those that do not.
+	rules *policy.Rules
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=offices,verbs=list;watch
@@ -45,55 +40,77 @@ type OfficeReconciler struct {
 
 // Reconcile brings one Office's status up to date.
 func (r *OfficeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Office{}, r.update)
+	return reconcileStatus(ctx, r.Client, r.recorder, req.NamespacedName, &v1alpha1.Office{}, func(ctx context.Context, o *v1alpha1.Office) (step, error) {
+		return reconcileParent(ctx, r.parents, o, officeKind{r})
+	})
 }
 
-func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) (ctrl.Result, error) {
-	read := governance.Reader{Reader: r.Client}
-	shown := showsFigures(office)
+// officeKind is how an Office rolls up: its portfolios, its satellites
+// (unless its hub chain loops), and the programmes and projects in its
+// direct scope.
+type officeKind struct{ r *OfficeReconciler }
+
+// officeFamily is what an Office rolls up, and the facts it was read with.
+type officeFamily struct {
+	facts    governance.OfficeFacts
+	children status.OfficeChildren
+}
+
+func (officeKind) waitsFor() string { return "portfolios, satellite offices, programmes and projects" }
+
+func (k officeKind) gather(ctx context.Context, office *v1alpha1.Office) (officeFamily, int, error) {
+	read := governance.Reader{Reader: k.r.Client}
 	facts, err := read.OfficeFacts(ctx, office)
 	if err != nil {
-		return ctrl.Result{}, err
+		return officeFamily{}, 0, err
 	}
 	var children status.OfficeChildren
-	if children.Portfolios, children.Refused, err = governance.Children[*v1alpha1.Portfolio](ctx, r.Client, office, &v1alpha1.PortfolioList{}, governance.IndexOfficeRef); err != nil {
-		return ctrl.Result{}, err
+	if children.Portfolios, children.Refused, err = governance.Children[*v1alpha1.Portfolio](ctx, k.r.Client, office, &v1alpha1.PortfolioList{}, governance.IndexOfficeRef); err != nil {
+		return officeFamily{}, 0, err
 	}
 	// An office in a loop adds up no satellites: they would count themselves.
 	if facts.Chain.Loop == "" {
-		satellites, refused, err := governance.Children[*v1alpha1.Office](ctx, r.Client, office, &v1alpha1.OfficeList{}, governance.IndexHubRef)
+		satellites, refused, err := governance.Children[*v1alpha1.Office](ctx, k.r.Client, office, &v1alpha1.OfficeList{}, governance.IndexHubRef)
 		if err != nil {
-			return ctrl.Result{}, err
+			return officeFamily{}, 0, err
 		}
 		children.Satellites, children.Refused = satellites, children.Refused+refused
 	}
 	if children.Programmes, children.Projects, err = read.DirectScope(ctx, office, facts.Supported, children.Portfolios, children.Satellites); err != nil {
-		return ctrl.Result{}, err
+		return officeFamily{}, 0, err
 	}
-	const what = "portfolios, satellite offices, programmes and projects"
 	pending := countPending(children.Portfolios, portfolioObserved, true) + countPending(children.Satellites, officeObserved, true) +
 		countPending(children.Programmes, programmeObserved, true) + countPending(children.Projects, projectObserved, false)
-	if r.Deferrals.wait(ctx, governance.Key(office), pending, time.Now()) {
-		status.MarkPending(office, v1alpha1.ReasonChildrenPending, pendingMessage(what))
-		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
-	}
-	record(r.Recorder, office, status.SetOffice(office, facts, status.RuleErrors(facts.Policy, r.Rules), children).Events)
+	return officeFamily{facts: facts, children: children}, pending, nil
+}
 
-	figures := []any{office.Status.Rollup, versionsOf(directChildren(children)...)}
-	published, err := r.Reports.publish(ctx, office, "Office", office.Spec.Reports, true, figures, pending == 0, shown, func(ctx context.Context, obj reportedObject) (report.Input, error) {
-		office := obj.(*v1alpha1.Office)
-		programmes, projects, err := read.OfficeContents(ctx, office, children.Portfolios, children.Satellites)
-		if err != nil {
-			return report.Input{}, err
-		}
-		beneath, err := read.ProjectsOf(ctx, children.Programmes)
-		programmes = append(programmes, children.Programmes...)
-		projects = append(append(projects, children.Projects...), beneath...)
-		return report.Input{Kind: "Office", Namespace: office.Namespace, Name: office.Name, Health: office.Status.Rollup.Health,
-			Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects}, err
-	})
-	status.Summarise(office, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
-	return ctrl.Result{RequeueAfter: markPending(office, pending, what, published)}, err
+func (k officeKind) set(_ context.Context, office *v1alpha1.Office, f officeFamily, _ time.Time) (status.Outcome, error) {
+	return status.SetOffice(office, f.facts, status.RuleErrors(f.facts.Policy, k.r.rules), f.children), nil
+}
+
+// report lists everything beneath the office. Its figures carry its direct
+// children's versions, so that a row beneath reaches the report when a
+// child's status changes, without listing thousands of rows on every
+// reconcile (make bench: edits reached the office 280 ms later at 10,000
+// projects).
+func (k officeKind) report(office *v1alpha1.Office, f officeFamily) publish.Request {
+	read := governance.Reader{Reader: k.r.Client}
+	children := f.children
+	return publish.Request{Kind: "Office", Settings: office.Spec.Reports, EnabledByDefault: true,
+		Figures:          []any{office.Status.Rollup, publish.Versions(directChildren(children)...)},
+		FiguresCoverRows: true,
+		Build: func(ctx context.Context, obj publish.Object) (report.Input, error) {
+			office := obj.(*v1alpha1.Office)
+			programmes, projects, err := read.OfficeContents(ctx, office, children.Portfolios, children.Satellites)
+			if err != nil {
+				return report.Input{}, err
+			}
+			beneath, err := read.ProjectsOf(ctx, children.Programmes)
+			programmes = append(programmes, children.Programmes...)
+			projects = append(append(projects, children.Projects...), beneath...)
+			return report.Input{Kind: "Office", Namespace: office.Namespace, Name: office.Name, Health: office.Status.Rollup.Health,
+				Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects}, err
+		}}
 }
 
 // SetupWithManager registers the reconciler and its watches: an Office is
@@ -103,7 +120,7 @@ func (r *OfficeReconciler) update(ctx context.Context, office *v1alpha1.Office) 
 // (the hub chain); and when the labels of its namespace change.
 func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.OfficeList{} }
-	rollups := newCoalescer(RollupWindow, r.Deferrals)
+	rollups := newCoalescer(RollupWindow, r.deferrals)
 	satellitesOfHub := referrersOf(r.Client, newList, governance.IndexHubRef, governance.Key)
 	hubOfSatellite := parentsOf(satelliteHub)
 	return ctrl.NewControllerManagedBy(mgr).
@@ -119,7 +136,7 @@ func (r *OfficeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 			parentsOf(projectOffice)))).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
-		WatchesRawSource(r.Reports.rebuiltSource("Office")).
+		WatchesRawSource(r.reports.Rebuilt("Office")).
 		Named("office").
 		WithOptions(opts).
 		Complete(r)

@@ -17,11 +17,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/publish"
 	"p3o.dev/p3o-operator/internal/report"
 	"p3o.dev/p3o-operator/internal/status"
 )
@@ -29,12 +29,7 @@ import (
 // PortfolioReconciler reconciles Portfolios: it resolves their office and
 // rolls up their programmes and direct projects against capacity.
 type PortfolioReconciler struct {
-	client.Client
-	Recorder recorder.EventRecorder
-	// Reports publishes the report ConfigMaps.
-	Reports *publisher
-	// Deferrals hold rollups back while children are pending.
-	Deferrals *deferrals
+	parents
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=portfolios,verbs=list;watch
@@ -42,43 +37,50 @@ type PortfolioReconciler struct {
 
 // Reconcile brings one Portfolio's status up to date.
 func (r *PortfolioReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Portfolio{}, r.update)
+	return reconcileStatus(ctx, r.Client, r.recorder, req.NamespacedName, &v1alpha1.Portfolio{}, func(ctx context.Context, p *v1alpha1.Portfolio) (step, error) {
+		return reconcileParent(ctx, r.parents, p, portfolioKind{r})
+	})
 }
 
-func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Portfolio) (ctrl.Result, error) {
-	read := governance.Reader{Reader: r.Client}
-	shown := showsFigures(portfolio)
-	var children status.PortfolioChildren
-	programmes, refusedProgrammes, err := governance.Children[*v1alpha1.Programme](ctx, r.Client, portfolio, &v1alpha1.ProgrammeList{}, governance.IndexPortfolioRef)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	projects, refusedProjects, err := governance.Children[*v1alpha1.Project](ctx, r.Client, portfolio, &v1alpha1.ProjectList{}, governance.IndexPortfolioRef)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	children = status.PortfolioChildren{Programmes: programmes, Projects: projects, Refused: refusedProgrammes + refusedProjects}
-	pending := countPending(programmes, programmeObserved, true) + countPending(projects, projectObserved, false)
-	if r.Deferrals.wait(ctx, governance.Key(portfolio), pending, time.Now()) {
-		status.MarkPending(portfolio, v1alpha1.ReasonChildrenPending, pendingMessage("programmes and projects"))
-		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
-	}
-	facts, err := read.PortfolioFacts(ctx, portfolio)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	record(r.Recorder, portfolio, status.SetPortfolio(portfolio, facts, children).Events)
+// portfolioKind is how a Portfolio rolls up: its programmes and direct
+// projects, against its capacity.
+type portfolioKind struct{ r *PortfolioReconciler }
 
-	figures := []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted}
-	published, err := r.Reports.publish(ctx, portfolio, "Portfolio", portfolio.Spec.Reports, true, figures, pending == 0, shown, func(ctx context.Context, obj reportedObject) (report.Input, error) {
-		portfolio := obj.(*v1alpha1.Portfolio)
-		beneath, err := read.ProjectsOf(ctx, programmes)
-		return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
-			Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Value(portfolio.Status.Committed),
-			OverCommitted: portfolio.Status.OverCommitted, Programmes: programmes, Projects: append(append([]*v1alpha1.Project(nil), projects...), beneath...)}, err
-	})
-	status.Summarise(portfolio, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
-	return ctrl.Result{RequeueAfter: markPending(portfolio, pending, "programmes and projects", published)}, err
+func (portfolioKind) waitsFor() string { return "programmes and projects" }
+
+func (k portfolioKind) gather(ctx context.Context, portfolio *v1alpha1.Portfolio) (status.PortfolioChildren, int, error) {
+	programmes, refusedProgrammes, err := governance.Children[*v1alpha1.Programme](ctx, k.r.Client, portfolio, &v1alpha1.ProgrammeList{}, governance.IndexPortfolioRef)
+	if err != nil {
+		return status.PortfolioChildren{}, 0, err
+	}
+	projects, refusedProjects, err := governance.Children[*v1alpha1.Project](ctx, k.r.Client, portfolio, &v1alpha1.ProjectList{}, governance.IndexPortfolioRef)
+	if err != nil {
+		return status.PortfolioChildren{}, 0, err
+	}
+	pending := countPending(programmes, programmeObserved, true) + countPending(projects, projectObserved, false)
+	return status.PortfolioChildren{Programmes: programmes, Projects: projects, Refused: refusedProgrammes + refusedProjects}, pending, nil
+}
+
+func (k portfolioKind) set(ctx context.Context, portfolio *v1alpha1.Portfolio, children status.PortfolioChildren, _ time.Time) (status.Outcome, error) {
+	facts, err := governance.Reader{Reader: k.r.Client}.PortfolioFacts(ctx, portfolio)
+	if err != nil {
+		return status.Outcome{}, err
+	}
+	return status.SetPortfolio(portfolio, facts, children), nil
+}
+
+func (k portfolioKind) report(portfolio *v1alpha1.Portfolio, children status.PortfolioChildren) publish.Request {
+	read := governance.Reader{Reader: k.r.Client}
+	return publish.Request{Kind: "Portfolio", Settings: portfolio.Spec.Reports, EnabledByDefault: true,
+		Figures: []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted},
+		Build: func(ctx context.Context, obj publish.Object) (report.Input, error) {
+			portfolio := obj.(*v1alpha1.Portfolio)
+			beneath, err := read.ProjectsOf(ctx, children.Programmes)
+			return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
+				Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Value(portfolio.Status.Committed),
+				OverCommitted: portfolio.Status.OverCommitted, Programmes: children.Programmes,
+				Projects: append(append([]*v1alpha1.Project(nil), children.Projects...), beneath...)}, err
+		}}
 }
 
 // SetupWithManager registers the reconciler and its watches: a Portfolio is
@@ -87,7 +89,7 @@ func (r *PortfolioReconciler) update(ctx context.Context, portfolio *v1alpha1.Po
 // changes its spec; and when the labels of its namespace change.
 func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.PortfolioList{} }
-	rollups := newCoalescer(RollupWindow, r.Deferrals)
+	rollups := newCoalescer(RollupWindow, r.deferrals)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Portfolio{}).
 		Watches(&v1alpha1.Programme{}, rollups.toParents(parentsOf(programmePortfolio))).
@@ -95,7 +97,7 @@ func (r *PortfolioReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, func(b governance.Beneath) []types.NamespacedName { return b.Portfolios })), specOrPolicyChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
-		WatchesRawSource(r.Reports.rebuiltSource("Portfolio")).
+		WatchesRawSource(r.reports.Rebuilt("Portfolio")).
 		Named("portfolio").
 		WithOptions(opts).
 		Complete(r)

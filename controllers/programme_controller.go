@@ -17,11 +17,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/publish"
 	"p3o.dev/p3o-operator/internal/report"
 	"p3o.dev/p3o-operator/internal/status"
 )
@@ -29,16 +29,9 @@ import (
 // ProgrammeReconciler reconciles Programmes: it resolves their portfolio and
 // governing office, and rolls up their projects.
 type ProgrammeReconciler struct {
-	client.Client
-	Recorder recorder.EventRecorder
-	// Rules compiles and evaluates the gates' CEL rules.
-	Rules *policy.Rules
-	// Now is the clock: gates depend on how old reviews are.
-	Now func() time.Time
-	// Reports publishes the report ConfigMaps.
-	Reports *publisher
-	// Deferrals hold rollups back while projects are pending.
-	Deferrals *deferrals
+	parents
+	// rules compiles and evaluates the gates' CEL rules.
+	rules *policy.Rules
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=programmes,verbs=list;watch
@@ -46,45 +39,40 @@ type ProgrammeReconciler struct {
 
 // Reconcile brings one Programme's status up to date.
 func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Programme{}, r.update)
+	return reconcileStatus(ctx, r.Client, r.recorder, req.NamespacedName, &v1alpha1.Programme{}, func(ctx context.Context, p *v1alpha1.Programme) (step, error) {
+		return reconcileParent(ctx, r.parents, p, programmeKind{r})
+	})
 }
 
-func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Programme) (ctrl.Result, error) {
-	read := governance.Reader{Reader: r.Client}
-	shown := showsFigures(programme)
+// programmeKind is how a Programme rolls up: its projects; it is also a
+// subject of gates of its own.
+type programmeKind struct{ r *ProgrammeReconciler }
+
+func (programmeKind) waitsFor() string { return "projects" }
+
+func (k programmeKind) gather(ctx context.Context, programme *v1alpha1.Programme) (status.Children[*v1alpha1.Project], int, error) {
 	var projects status.Children[*v1alpha1.Project]
 	var err error
-	projects.Admitted, projects.Refused, err = governance.Children[*v1alpha1.Project](ctx, r.Client, programme, &v1alpha1.ProjectList{}, governance.IndexProgrammeRef)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	now := r.Now()
-	pending := countPending(projects.Admitted, projectObserved, false)
-	if r.Deferrals.wait(ctx, governance.Key(programme), pending, now) {
-		// Projects are still being reconciled: roll them up once they are.
-		status.MarkPending(programme, v1alpha1.ReasonChildrenPending, pendingMessage("projects"))
-		return ctrl.Result{RequeueAfter: DeferralRecheck}, nil
-	}
-	facts, err := read.SubjectFacts(ctx, programme)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	outcome := status.SetProgramme(programme, facts, projects, r.Rules, now)
-	record(r.Recorder, programme, outcome.Events)
+	projects.Admitted, projects.Refused, err = governance.Children[*v1alpha1.Project](ctx, k.r.Client, programme, &v1alpha1.ProjectList{}, governance.IndexProgrammeRef)
+	return projects, countPending(projects.Admitted, projectObserved, false), err
+}
 
-	figures := []any{programme.Status.Rollup, programme.Status.Health}
-	published, err := r.Reports.publish(ctx, programme, "Programme", programme.Spec.Reports, false, figures, pending == 0, shown, func(ctx context.Context, obj reportedObject) (report.Input, error) {
-		programme := obj.(*v1alpha1.Programme)
-		return report.Input{Kind: "Programme", Namespace: programme.Namespace, Name: programme.Name, Health: programme.Status.Health,
-			Rollup: programme.Status.Rollup, Projects: projects.Admitted}, nil
-	})
-	status.Summarise(programme, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
+func (k programmeKind) set(ctx context.Context, programme *v1alpha1.Programme, projects status.Children[*v1alpha1.Project], now time.Time) (status.Outcome, error) {
+	facts, err := governance.Reader{Reader: k.r.Client}.SubjectFacts(ctx, programme)
 	if err != nil {
-		return ctrl.Result{}, err
+		return status.Outcome{}, err
 	}
-	res := requeueAt(outcome.RecheckAt, now)
-	res.RequeueAfter = minPositive(res.RequeueAfter, markPending(programme, pending, "projects", published))
-	return res, nil
+	return status.SetProgramme(programme, facts, projects, k.r.rules, now), nil
+}
+
+func (programmeKind) report(programme *v1alpha1.Programme, projects status.Children[*v1alpha1.Project]) publish.Request {
+	return publish.Request{Kind: "Programme", Settings: programme.Spec.Reports,
+		Figures: []any{programme.Status.Rollup, programme.Status.Health},
+		Build: func(_ context.Context, obj publish.Object) (report.Input, error) {
+			programme := obj.(*v1alpha1.Programme)
+			return report.Input{Kind: "Programme", Namespace: programme.Namespace, Name: programme.Name, Health: programme.Status.Health,
+				Rollup: programme.Status.Rollup, Projects: projects.Admitted}, nil
+		}}
 }
 
 // SetupWithManager registers the reconciler and its watches: a Programme is
@@ -95,7 +83,7 @@ func (r *ProgrammeReconciler) update(ctx context.Context, programme *v1alpha1.Pr
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.ProgrammeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	rollups := newCoalescer(RollupWindow, r.Deferrals)
+	rollups := newCoalescer(RollupWindow, r.deferrals)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Programme{}).
 		Watches(&v1alpha1.Project{}, rollups.toParents(parentsOf(projectProgramme))).
@@ -104,7 +92,7 @@ func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProgramme))), specChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
-		WatchesRawSource(r.Reports.rebuiltSource("Programme")).
+		WatchesRawSource(r.reports.Rebuilt("Programme")).
 		Named("programme").
 		WithOptions(opts).
 		Complete(r)

@@ -48,15 +48,15 @@ func (r *ProjectReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	return reconcileStatus(ctx, r.Client, r.Recorder, req.NamespacedName, &v1alpha1.Project{}, r.update)
 }
 
-func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Project) (ctrl.Result, error) {
+func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Project) (step, error) {
 	facts, err := governance.Reader{Reader: r.Client}.SubjectFacts(ctx, project)
 	if err != nil {
-		return ctrl.Result{}, err
+		return step{}, err
 	}
 	now := r.Now()
 	outcome := status.SetProject(project, facts, r.Rules, now)
 	record(r.Recorder, project, outcome.Events)
-	return requeueAt(outcome.RecheckAt, now), nil
+	return step{requeue: untilRecheck(outcome.RecheckAt, now)}, nil
 }
 
 // SetupWithManager registers the reconciler and its watches: a Project is

@@ -116,7 +116,7 @@ func TestReportNameHeldByAnotherOwner(t *testing.T) {
 	expectCondition(t, retail, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonReportNameTaken)
 
 	// Retried as an error, the portfolio would fail again each time a
-	// rebuild is allowed (ReportMinInterval, 5s): twice or more in 12s.
+	// rebuild is allowed (publish.MinInterval, 5s): twice or more in 12s.
 	errorsBefore := reconcileErrors(g, "portfolio")
 	g.Consistently(func(g Gomega) {
 		cm := reportOf(g, o.ns, "portfolio-retail-report")

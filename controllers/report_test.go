@@ -22,8 +22,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
-	"p3o.dev/p3o-operator/controllers"
 	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/publish"
 	"p3o.dev/p3o-operator/internal/report"
 )
 
@@ -279,28 +279,32 @@ func TestSnapshotsHoldTheCloseOfTheirPeriod(t *testing.T) {
 		return r.Counts.Projects, cm
 	}
 	g := NewWithT(t)
-	publisher := controllers.NewTestPublisher(k8sClient, func() time.Time { return clock })
-	publish := func(projects int32, settled bool) {
+	// A publisher reading and writing through an uncached client.
+	publisher := publish.New(k8sClient, k8sClient, func() time.Time { return clock })
+	publishReport := func(projects int32, settled bool) {
 		t.Helper()
-		g.Expect(publisher.Publish(ctx, owner, kind, settings, settled, input(projects))).To(Succeed())
+		in := input(projects)
+		_, err := publisher.Publish(ctx, publish.Request{Object: owner, Kind: kind, Settings: settings, EnabledByDefault: true, Figures: in, Settled: settled,
+			Build: func(context.Context, publish.Object) (report.Input, error) { return in, nil }})
+		g.Expect(err).To(Succeed())
 	}
 	const week1, week2 = "snapshottest-central-report-20261123", "snapshottest-central-report-20261130"
 
-	publish(4, true) // settled: the open snapshot follows it
+	publishReport(4, true) // settled: the open snapshot follows it
 	clock = week(29, 23)
-	publish(10, true)
+	publishReport(10, true)
 	n, cm := projectsIn(g, week1)
 	g.Expect(n).To(BeEquivalentTo(10))
 	g.Expect(cm.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationSnapshotState, v1alpha1.SnapshotOpen))
 	g.Expect(cm.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationBuiltAt, "2026-11-29T23:00:00Z"))
 
 	clock = week(29, 23).Add(30 * time.Minute)
-	publish(12, false) // a burst starts before the boundary: not settled
+	publishReport(12, false) // a burst starts before the boundary: not settled
 	n, _ = projectsIn(g, week1)
 	g.Expect(n).To(BeEquivalentTo(10), "a report built while children were pending reached the snapshot")
 
 	clock = week(30, 0).Add(time.Minute) // across the boundary, still in the burst
-	publish(14, false)
+	publishReport(14, false)
 	n, cm = projectsIn(g, week1)
 	g.Expect(n).To(BeEquivalentTo(10), "the sealed week holds its last settled report")
 	g.Expect(cm.Immutable).To(HaveValue(BeTrue()))
@@ -308,9 +312,9 @@ func TestSnapshotsHoldTheCloseOfTheirPeriod(t *testing.T) {
 	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: week2}, &corev1.ConfigMap{})).NotTo(Succeed(), "a snapshot of a burst")
 
 	// The operator restarts: a new publisher with nothing in memory.
-	publisher = controllers.NewTestPublisher(k8sClient, func() time.Time { return clock })
+	publisher = publish.New(k8sClient, k8sClient, func() time.Time { return clock })
 	clock = week(30, 1)
-	publish(15, true)
+	publishReport(15, true)
 	n, _ = projectsIn(g, week2)
 	g.Expect(n).To(BeEquivalentTo(15))
 	n, _ = projectsIn(g, week1)
@@ -319,7 +323,7 @@ func TestSnapshotsHoldTheCloseOfTheirPeriod(t *testing.T) {
 	// A deleted snapshot of an ended period stays deleted.
 	g.Expect(k8sClient.Delete(ctx, reportOf(g, ns, week1))).To(Succeed())
 	clock = week(30, 9)
-	publish(16, true)
+	publishReport(16, true)
 	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: week1}, &corev1.ConfigMap{})).NotTo(Succeed(), "a deleted snapshot came back")
 	n, _ = projectsIn(g, week2)
 	g.Expect(n).To(BeEquivalentTo(16))

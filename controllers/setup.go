@@ -24,6 +24,7 @@ import (
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/metrics"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/publish"
 )
 
 // Options tune every reconciler.
@@ -52,7 +53,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err != nil {
 		return err
 	}
-	reports := newPublisher(c, mgr.GetAPIReader(), time.Now)
+	reports := publish.New(c, mgr.GetAPIReader(), time.Now)
 	if err := mgr.Add(reports); err != nil {
 		return fmt.Errorf("adding the report publisher: %w", err)
 	}
@@ -62,13 +63,16 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	// Parents of every kind wait while any of them sees progress.
 	sharedProgress := &progress{}
+	newParents := func() parents {
+		return parents{Client: c, recorder: events, reports: reports, deferrals: newDeferrals(sharedProgress), now: time.Now}
+	}
 	reconcilers := []struct {
 		name  string
 		setup func(ctrl.Manager, controller.Options) error
 	}{
-		{"Office", (&OfficeReconciler{Client: c, Recorder: events, Rules: rules, Reports: reports, Deferrals: newDeferrals(sharedProgress)}).SetupWithManager},
-		{"Portfolio", (&PortfolioReconciler{Client: c, Recorder: events, Reports: reports, Deferrals: newDeferrals(sharedProgress)}).SetupWithManager},
-		{"Programme", (&ProgrammeReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now, Reports: reports, Deferrals: newDeferrals(sharedProgress)}).SetupWithManager},
+		{"Office", (&OfficeReconciler{parents: newParents(), rules: rules}).SetupWithManager},
+		{"Portfolio", (&PortfolioReconciler{parents: newParents()}).SetupWithManager},
+		{"Programme", (&ProgrammeReconciler{parents: newParents(), rules: rules}).SetupWithManager},
 		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
 		{"GatewayReview", (&GatewayReviewReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
 	}

@@ -114,25 +114,34 @@ const ConflictRecheck = 200 * time.Millisecond
 // errConflict marks a status patch made against a stale copy.
 var errConflict = errors.New("status patch conflicted with a newer version")
 
+// step is what one reconcile's computation asks for besides the status it
+// set: when to look again (zero: only when something changes), and why
+// the figures are not final yet (zero: they are).
+type step struct {
+	requeue time.Duration
+	pending status.Pending
+}
+
 // reconcileStatus is the shape every reconciler shares: get the object
 // (ignoring not-found), keep a copy, let update compute status in memory,
-// then send one status patch if anything changed, whether update succeeded
-// or not. Reconcilers watch their own kind without filtering status
-// updates: once the cache holds our own write, the object is computed once
-// more against it, which writes nothing unless a stale copy hid a change.
-func reconcileStatus[T client.Object](ctx context.Context, c client.Client, rec recorder.EventRecorder, key types.NamespacedName, obj T, update func(context.Context, T) (reconcile.Result, error)) (res reconcile.Result, retErr error) {
+// then conclude Ready (status.Conclude, the one place it is made) and send
+// one status patch if anything changed, whether update succeeded or not.
+// Reconcilers watch their own kind without filtering status updates: once
+// the cache holds our own write, the object is computed once more against
+// it, which writes nothing unless a stale copy hid a change.
+func reconcileStatus[T conditionedObject](ctx context.Context, c client.Client, rec recorder.EventRecorder, key types.NamespacedName, obj T, update func(context.Context, T) (step, error)) (res reconcile.Result, retErr error) {
 	if err := c.Get(ctx, key, obj); err != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
 	before := obj.DeepCopyObject().(client.Object)
+	var next step
 	defer func() {
 		if retErr != nil {
 			// Retried with backoff; meanwhile status says its figures may be
 			// out of date instead of keeping the last Ready.
-			if conditioned, ok := any(obj).(conditions.Object); ok {
-				status.MarkPending(conditioned, v1alpha1.ReasonReconcileFailed, truncateMessage(retErr.Error()))
-			}
+			next.pending = status.Pending{Reason: v1alpha1.ReasonReconcileFailed, Message: truncateMessage(retErr.Error())}
 		}
+		status.Conclude(obj, next.pending)
 		err := patchStatus(ctx, c, before, obj)
 		if refused(err) {
 			err = markRejected(ctx, c, rec, before, err)
@@ -145,12 +154,22 @@ func reconcileStatus[T client.Object](ctx context.Context, c client.Client, rec 
 			res, retErr = reconcile.Result{RequeueAfter: ConflictRecheck}, nil
 		case err != nil:
 			retErr = errors.Join(retErr, err)
+		case retErr == nil:
+			res = reconcile.Result{RequeueAfter: next.requeue}
 		}
 		if retErr != nil {
 			res = reconcile.Result{} // the error's backoff decides when to retry
 		}
 	}()
-	return update(ctx, obj)
+	next, retErr = update(ctx, obj)
+	return res, retErr
+}
+
+// conditionedObject is an API object with status conditions: every kind
+// the operator reconciles.
+type conditionedObject interface {
+	client.Object
+	conditions.Object
 }
 
 // refused reports whether the API server refused a status patch for what
@@ -191,37 +210,6 @@ func markRejected(ctx context.Context, c client.Client, rec recorder.EventRecord
 		rec.Eventf(rejected, nil, corev1.EventTypeWarning, string(v1alpha1.ReasonStatusRejected), "PatchStatus", "%s", ready.Message)
 	}
 	return nil
-}
-
-// markPending marks a parent whose figures are not final (children pending,
-// or the live report not rebuilt with its rollup yet) and returns when to
-// look again.
-func markPending(obj conditions.Object, children int, what string, published publication) time.Duration {
-	wait := published.wait
-	switch {
-	case children > 0:
-		status.MarkPending(obj, v1alpha1.ReasonChildrenPending, pendingMessage(what))
-		wait = minPositive(wait, DeferralRecheck)
-	case published.rebuilding:
-		status.MarkPending(obj, v1alpha1.ReasonReportPending, "the live report is being rebuilt with these figures")
-	case published.pending:
-		status.MarkPending(obj, v1alpha1.ReasonReportPending, fmt.Sprintf("the live report is rebuilt with these figures within %s", published.wait.Round(time.Second)))
-	}
-	return wait
-}
-
-// showsFigures reports whether a parent's status already shows rolled-up
-// figures (it has been rolled up before): new figures are then written at
-// once, and its report follows them (see publisher).
-func showsFigures(obj conditions.Object) bool {
-	return conditions.Get(obj, v1alpha1.ConditionRolledUp) != nil
-}
-
-// pendingMessage says what a parent waits for. It names no count: the
-// message would change, and status be rewritten, with every child that
-// settles (the count is in the V(1) log).
-func pendingMessage(what string) string {
-	return "waiting for " + what + " not yet reconciled at their current generation; the figures are not final"
 }
 
 // truncateMessage keeps an error short enough to read in a condition
@@ -398,12 +386,13 @@ func reviewSubject(kind v1alpha1.SubjectKind) func(client.Object) []types.Namesp
 	}
 }
 
-// requeueAt asks to be reconciled again at t (zero: no need).
-func requeueAt(t, now time.Time) reconcile.Result {
+// untilRecheck is how long until t, when an object is to be looked at
+// again, with a second's margin (zero t: no need).
+func untilRecheck(t, now time.Time) time.Duration {
 	if t.IsZero() {
-		return reconcile.Result{}
+		return 0
 	}
-	return reconcile.Result{RequeueAfter: max(t.Sub(now)+time.Second, time.Second)}
+	return max(t.Sub(now)+time.Second, time.Second)
 }
 
 // minPositive returns the smaller positive duration (zero: none).

@@ -66,7 +66,6 @@ func SetOffice(o *v1alpha1.Office, facts governance.OfficeFacts, ruleErrors []st
 		kindCount{len(children.Programmes), "programme", "programmes"},
 		kindCount{len(children.Projects), "project", "projects"})
 
-	summarise(o, v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp)
 	o.Status.ObservedGeneration = o.Generation
 	return Outcome{Events: transitions(beforeObj, o, before.Rollup.Health, o.Status.Rollup.Health, Causes(o.Status.Rollup))}
 }

@@ -53,7 +53,6 @@ func SetGatewayReview(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolut
 			}
 		}
 	}
-	summarise(g, v1alpha1.ConditionParentResolved)
 	g.Status.ObservedGeneration = g.Generation
 	return Outcome{Events: transitions(before, g, "", "", "")}
 }

@@ -228,7 +228,6 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	}
 	p.Status.HealthReasons = boundedReasons(append(p.Status.HealthReasons, assessment.Reasons...))
 
-	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
 	reason := firstReason(assessment.Reasons)
 	if rolled.Rollup.Health == p.Status.Health && Causes(rolled.Rollup) != "" {
@@ -277,7 +276,6 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	}
 	setRolledUp(p, res, kindCount{len(children.Programmes), "programme", "programmes"}, kindCount{len(children.Projects), "project", "projects"})
 
-	summarise(p, v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp)
 	p.Status.ObservedGeneration = p.Generation
 	return Outcome{Events: transitions(beforeObj, p, before.Rollup.Health, p.Status.Rollup.Health, Causes(p.Status.Rollup))}
 }

@@ -38,16 +38,46 @@ func setParentResolved(obj conditions.Object, resolutions []hierarchy.Resolution
 	conditions.Set(obj, v1alpha1.ConditionParentResolved, status, reason, message)
 }
 
-// Summarise sets Ready of a kind that rolls up (and may publish a report)
-// from the given conditions and, when reports are published,
-// ReportPublished. Compliant is deliberately not among them: an object
-// that misses a gate is fully observed, and Ready says its figures are
-// final.
-func Summarise(obj conditions.Object, dependsOn ...v1alpha1.ConditionType) {
-	if conditions.Get(obj, v1alpha1.ConditionReportPublished) != nil {
-		dependsOn = append(dependsOn, v1alpha1.ConditionReportPublished)
+// Pending says why an object's figures are not final yet (its children are
+// pending, its report is being rebuilt, its reconcile failed); the zero
+// value says they are.
+type Pending struct {
+	Reason  v1alpha1.ConditionReason
+	Message string
+}
+
+// Conclude makes Ready, the one place it is made: from the conditions the
+// object's kind summarises (summarised), then, when the figures are not
+// final, Reconciling True and Ready False with the pending reason, unless
+// Ready is already False for another reason or the object is Stalled.
+// Reconcilers call it once, just before the status patch.
+func Conclude(obj conditions.Object, pending Pending) {
+	summarise(obj, summarised(obj)...)
+	if pending.Reason != "" {
+		markPending(obj, pending)
 	}
-	summarise(obj, dependsOn...)
+}
+
+// summarised are the conditions Ready of each kind summarises, with
+// ReportPublished when the object publishes reports. Compliant is
+// deliberately not among them: an object that misses a gate is fully
+// observed, and Ready says its figures are final.
+func summarised(obj conditions.Object) []v1alpha1.ConditionType {
+	var owned []v1alpha1.ConditionType
+	switch obj.(type) {
+	case *v1alpha1.Project:
+		owned = []v1alpha1.ConditionType{v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched}
+	case *v1alpha1.GatewayReview:
+		owned = []v1alpha1.ConditionType{v1alpha1.ConditionParentResolved}
+	case *v1alpha1.Office:
+		owned = []v1alpha1.ConditionType{v1alpha1.ConditionParentResolved, v1alpha1.ConditionPolicyValid, v1alpha1.ConditionRolledUp}
+	default: // Portfolio, Programme
+		owned = []v1alpha1.ConditionType{v1alpha1.ConditionParentResolved, v1alpha1.ConditionCurrencyMatched, v1alpha1.ConditionRolledUp}
+	}
+	if conditions.Get(obj, v1alpha1.ConditionReportPublished) != nil {
+		owned = append(owned, v1alpha1.ConditionReportPublished)
+	}
+	return owned
 }
 
 // stalledReasons are the reasons for which only a person can help: a
@@ -74,17 +104,17 @@ func summarise(obj conditions.Object, dependsOn ...v1alpha1.ConditionType) {
 	}
 }
 
-// MarkPending records that an object's figures are not final yet:
+// markPending records that an object's figures are not final yet:
 // Reconciling is True with the reason and, unless Ready is already False
-// for another reason, Ready is False with it too. Call it after the
-// summary.
-func MarkPending(obj conditions.Object, reason v1alpha1.ConditionReason, message string) {
+// for another reason, Ready is False with it too (Conclude, after the
+// summary).
+func markPending(obj conditions.Object, p Pending) {
 	if conditions.IsTrue(obj, v1alpha1.ConditionStalled) {
 		return
 	}
-	conditions.Set(obj, v1alpha1.ConditionReconciling, metav1.ConditionTrue, reason, message)
+	conditions.Set(obj, v1alpha1.ConditionReconciling, metav1.ConditionTrue, p.Reason, p.Message)
 	if ready := conditions.Get(obj, v1alpha1.ConditionReady); ready == nil || ready.Status != metav1.ConditionFalse {
-		conditions.Set(obj, v1alpha1.ConditionReady, metav1.ConditionFalse, reason, message)
+		conditions.Set(obj, v1alpha1.ConditionReady, metav1.ConditionFalse, p.Reason, p.Message)
 	}
 }
 

@@ -106,6 +106,7 @@ func TestProjectMissingAGate(t *testing.T) {
 	if c.Message != "Gate 3 Investment decision: no review" {
 		t.Errorf("Compliant message %q", c.Message)
 	}
+	Conclude(p, Pending{})
 	expectCondition(t, p, v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ReasonSucceeded)
 	if p.Status.Office.String() != "central/pmo" || p.Status.Currency != "EUR" || p.Status.ObservedGeneration != 2 {
 		t.Errorf("office %v currency %q observedGeneration %d", p.Status.Office, p.Status.Currency, p.Status.ObservedGeneration)
@@ -147,6 +148,7 @@ func TestProjectWithoutOffice(t *testing.T) {
 		hierarchy.NotFoundResolution(governance.FieldOfficeRef, "Office", types.NamespacedName{Namespace: "central", Name: "gone"}),
 	}}, rules(t), now)
 	expectCondition(t, p, v1alpha1.ConditionCompliant, metav1.ConditionUnknown, v1alpha1.ReasonNoPolicy)
+	Conclude(p, Pending{})
 	expectCondition(t, p, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonParentNotFound)
 	if p.Status.Office != nil || p.Status.Currency != "" || p.Status.Health != v1alpha1.HealthGreen {
 		t.Errorf("office %v currency %q health %s", p.Status.Office, p.Status.Currency, p.Status.Health)
@@ -185,6 +187,7 @@ func TestOfficeWithBrokenRuleIsNotReady(t *testing.T) {
 	if c.Message != "gate owners: rule does not compile: ERROR: <input>:1:26: Syntax error" {
 		t.Errorf("PolicyValid message %q", c.Message)
 	}
+	Conclude(o, Pending{})
 	expectCondition(t, o, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonInvalidRule)
 	if o.Status.ObservedGeneration != 3 || o.Status.PolicyDigest == "" {
 		t.Errorf("observedGeneration %d digest %q", o.Status.ObservedGeneration, o.Status.PolicyDigest)
@@ -240,6 +243,7 @@ func TestPortfolioWithMixedCurrency(t *testing.T) {
 	if !strings.Contains(c.Message, "USD") {
 		t.Errorf("message %q does not name the currency", c.Message)
 	}
+	Conclude(pf, Pending{})
 	expectCondition(t, pf, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
 }
 
@@ -262,6 +266,7 @@ func TestGatewayReviewStatus(t *testing.T) {
 	orphan := &v1alpha1.GatewayReview{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "orphan"}}
 	SetGatewayReview(orphan, []hierarchy.Resolution{hierarchy.NotFoundResolution(governance.FieldSubjectRef, "Project", types.NamespacedName{Namespace: "central", Name: "gone"})},
 		ReviewSubject{}, rules(t), now)
+	Conclude(orphan, Pending{})
 	expectCondition(t, orphan, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonParentNotFound)
 }
 
@@ -333,6 +338,7 @@ func TestKstatusReadsTheRightState(t *testing.T) {
 	usd := delivering("abroad")
 	usd.Status.Currency, usd.Status.Health = "USD", v1alpha1.HealthGreen
 	SetPortfolio(mixed, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{Projects: []*v1alpha1.Project{usd}})
+	Conclude(mixed, Pending{})
 	expectCondition(t, mixed, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonMixedCurrency)
 	if got := computeStatus(t, mixed); got != kstatus.FailedStatus {
 		t.Errorf("mixed currency: kstatus %s; want Failed", got)
@@ -340,10 +346,11 @@ func TestKstatusReadsTheRightState(t *testing.T) {
 
 	settled := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital", Generation: 1}}
 	SetPortfolio(settled, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{})
+	Conclude(settled, Pending{})
 	if got := computeStatus(t, settled); got != kstatus.CurrentStatus {
 		t.Errorf("settled: kstatus %s; want Current", got)
 	}
-	MarkPending(settled, v1alpha1.ReasonChildrenPending, "3 projects not yet reconciled")
+	Conclude(settled, Pending{v1alpha1.ReasonChildrenPending, "3 projects not yet reconciled"})
 	expectCondition(t, settled, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonChildrenPending)
 	if got := computeStatus(t, settled); got != kstatus.InProgressStatus {
 		t.Errorf("pending: kstatus %s; want InProgress", got)
@@ -351,18 +358,20 @@ func TestKstatusReadsTheRightState(t *testing.T) {
 	if Settled(settled, settled.Status.ObservedGeneration, true) {
 		t.Error("a pending parent counts as settled for its own parent")
 	}
-	MarkPending(settled, v1alpha1.ReasonReportPending, "report within 5s")
+	Conclude(settled, Pending{v1alpha1.ReasonReportPending, "report within 5s"})
 	if !Settled(settled, settled.Status.ObservedGeneration, true) {
 		t.Error("a parent waiting only for its own report holds up its parent")
 	}
 	// The next complete pass clears it.
 	SetPortfolio(settled, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{})
+	Conclude(settled, Pending{})
 	if got := computeStatus(t, settled); got != kstatus.CurrentStatus || !Settled(settled, settled.Status.ObservedGeneration, true) {
 		t.Errorf("after a complete pass: kstatus %s", got)
 	}
 
 	loop := &v1alpha1.Office{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "a", Generation: 1}}
 	SetOffice(loop, governance.OfficeFacts{Chain: governance.Chain{Offices: []*v1alpha1.Office{loop}, Loop: "hubRef chain loops"}}, nil, OfficeChildren{})
+	Conclude(loop, Pending{})
 	if got := computeStatus(t, loop); got != kstatus.FailedStatus {
 		t.Errorf("hub loop: kstatus %s; want Failed", got)
 	}
@@ -370,6 +379,7 @@ func TestKstatusReadsTheRightState(t *testing.T) {
 	SetProject(missing, governance.Facts{Resolutions: []hierarchy.Resolution{
 		hierarchy.NotFoundResolution(governance.FieldProgrammeRef, "Programme", types.NamespacedName{Namespace: "central", Name: "later"}),
 	}}, rules(t), now)
+	Conclude(missing, Pending{})
 	if conditions.IsTrue(missing, v1alpha1.ConditionStalled) {
 		t.Error("a parent that is not there yet stalls its child; it heals when applied")
 	}
@@ -464,7 +474,9 @@ func TestAmountsKeepTheirCurrencyAcrossAMove(t *testing.T) {
 		t.Errorf("after the move: currency %q, budget shown %q; want GBP kept", p.Status.Currency, p.Status.Display.Budget)
 	}
 	expectCondition(t, p, v1alpha1.ConditionCurrencyMatched, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	Conclude(p, Pending{})
 	expectCondition(t, p, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonMixedCurrency)
+	Conclude(p, Pending{})
 	expectCondition(t, p, v1alpha1.ConditionStalled, metav1.ConditionTrue, v1alpha1.ReasonMixedCurrency)
 
 	stay := delivering("stay")
@@ -588,7 +600,7 @@ func TestEmptiedProgrammeHealthDoesNotContradict(t *testing.T) {
 func TestRejectedStatusSettlesAsFailed(t *testing.T) {
 	child := delivering("refused")
 	child.Status.ObservedGeneration = 1 // an older generation's status
-	MarkPending(child, v1alpha1.ReasonReconcileFailed, "retried")
+	markPending(child, Pending{v1alpha1.ReasonReconcileFailed, "retried"})
 	if Settled(child, child.Status.ObservedGeneration, false) {
 		t.Fatal("a child reconciling at an older generation is settled")
 	}

@@ -67,7 +67,7 @@ var operatorPermissions = []struct {
 	{permission{"governance.p3o.dev", "gatewayreviews/status", "patch"}, managerRole, "status patch", ""},
 	{permission{"", "namespaces", "list"}, managerRole, "informer (attachment by namespace selector)", watchList},
 	{permission{"", "namespaces", "watch"}, managerRole, "informer", ""},
-	{permission{"", "configmaps", "get"}, managerRole, "a report ConfigMap the cache does not hold is read before adoption (controllers/report.go)", ""},
+	{permission{"", "configmaps", "get"}, managerRole, "a report ConfigMap the cache does not hold is read before adoption (internal/publish/live.go)", ""},
 	{permission{"", "configmaps", "list"}, managerRole, "informer of report ConfigMaps", watchList},
 	{permission{"", "configmaps", "watch"}, managerRole, "informer of report ConfigMaps", ""},
 	{permission{"", "configmaps", "create"}, managerRole, "live reports and snapshots", ""},
