@@ -66,74 +66,24 @@ func init() {
 }
 
 func main() {
-	var (
-		metricsAddr     string
-		metricsSecure   bool
-		metricsCertDir  string
-		enableHTTP2     bool
-		probeAddr       string
-		webhookHost     string
-		webhookPort     int
-		webhookCertDir  string
-		leaderElect     bool
-		enableWebhooks  bool
-		leaderElectNS   string
-		kubeAPIQPS      float64
-		kubeAPIBurst    int
-		printVersion    bool
-		profiling       bool
-		zapOptions      = zap.Options{}
-		reconcilersOpts = controllers.Options{}
-	)
-	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address the Prometheus metrics endpoint binds to; \"0\" disables it.")
-	flag.BoolVar(&metricsSecure, "metrics-secure", true, "Serve metrics over HTTPS to authenticated and authorised clients only (a bearer token whose subject may get the non-resource URL /metrics). False serves plain HTTP to anyone who can connect.")
-	flag.StringVar(&metricsCertDir, "metrics-cert-dir", "", "Directory holding tls.crt and tls.key for the metrics endpoint, reloaded when they change (default: a self-signed certificate made at start).")
-	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Serve HTTP/2 on the metrics and webhook servers (off by default: HTTP/2 Rapid Reset, CVE-2023-44487).")
-	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the /healthz and /readyz probes bind to.")
-	flag.StringVar(&webhookHost, "webhook-host", "", "Address the admission webhook server binds to (all addresses when empty).")
-	flag.IntVar(&webhookPort, "webhook-port", 9443, "Port the admission webhook server listens on.")
-	flag.StringVar(&webhookCertDir, "webhook-cert-dir", "", "Directory holding tls.crt and tls.key for the webhook server (default: "+defaultWebhookCertDir()+").")
-	flag.BoolVar(&enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhooks (gate enforcement, rule checks). Default: true when the webhook certificate directory holds tls.crt, else false.")
-	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
-	flag.StringVar(&leaderElectNS, "leader-election-namespace", "", "Namespace of the leader election lease (default: the pod's namespace).")
-	flag.Float64Var(&kubeAPIQPS, "kube-api-qps", 50, "Queries per second the operator may send to the API server.")
-	flag.IntVar(&kubeAPIBurst, "kube-api-burst", 100, "Burst of queries the operator may send to the API server.")
-	flag.IntVar(&reconcilersOpts.MaxConcurrentReconciles, "max-concurrent-reconciles", 4, "Reconciles each controller runs in parallel; each waits on the API server for its status write.")
-	flag.BoolVar(&profiling, "profiling", false, "Serve Go's pprof profiles under /debug/pprof/ on the metrics endpoint, behind the same authentication and authorisation as /metrics (the subject must be allowed to get the non-resource URL /debug/pprof/*).")
-	flag.BoolVar(&printVersion, "version", false, "Print the version, commit and build date, and exit.")
-	zapOptions.BindFlags(flag.CommandLine)
+	cfg, zapOptions, printVersion := bindFlags(flag.CommandLine)
 	flag.Parse()
-	if printVersion {
+	if *printVersion {
 		fmt.Println(versionString())
 		return
 	}
-
-	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOptions)))
-	log := ctrl.Log.WithName("setup")
-
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(zapOptions)))
 	if !flagSet("enable-webhooks") {
-		enableWebhooks = webhookCertsPresent(webhookCertDir)
+		cfg.enableWebhooks = webhookCertsPresent(cfg.webhookCertDir)
 	}
-	if enableWebhooks {
-		log.Info("Serving the admission webhooks", "certDir", certDirOrDefault(webhookCertDir))
-	} else {
-		log.Info("Admission webhooks are off: gates under Enforce or Warn are not checked at admission (the controller still reports them); give --webhook-cert-dir with tls.crt and tls.key to serve them",
-			"certDir", certDirOrDefault(webhookCertDir))
-	}
-
-	if err := run(ctrl.SetupSignalHandler(), managerConfig{
-		metricsAddr: metricsAddr, metricsSecure: metricsSecure, metricsCertDir: metricsCertDir, enableHTTP2: enableHTTP2,
-		probeAddr:   probeAddr,
-		webhookHost: webhookHost, webhookPort: webhookPort, webhookCertDir: webhookCertDir,
-		leaderElect: leaderElect, leaderElectNS: leaderElectNS, enableWebhooks: enableWebhooks,
-		qps: float32(kubeAPIQPS), burst: kubeAPIBurst,
-		reconcilers: reconcilersOpts, profiling: profiling,
-	}); err != nil {
-		log.Error(err, "Operator stopped with an error")
+	logWebhooks(cfg)
+	if err := run(ctrl.SetupSignalHandler(), *cfg); err != nil {
+		ctrl.Log.WithName("setup").Error(err, "Operator stopped with an error")
 		os.Exit(1)
 	}
 }
 
+// managerConfig is what the command line sets.
 type managerConfig struct {
 	metricsAddr, probeAddr string
 	metricsSecure          bool
@@ -145,57 +95,66 @@ type managerConfig struct {
 	leaderElect            bool
 	enableWebhooks         bool
 	leaderElectNS          string
-	qps                    float32
+	qps                    float64
 	burst                  int
 	reconcilers            controllers.Options
 	profiling              bool
 }
 
+// bindFlags defines the command line's flags on fs: the manager's
+// settings, the logger's, and --version.
+func bindFlags(fs *flag.FlagSet) (*managerConfig, *zap.Options, *bool) {
+	cfg := &managerConfig{}
+	fs.StringVar(&cfg.metricsAddr, "metrics-bind-address", ":8443", "Address the Prometheus metrics endpoint binds to; \"0\" disables it.")
+	fs.BoolVar(&cfg.metricsSecure, "metrics-secure", true, "Serve metrics over HTTPS to authenticated and authorised clients only (a bearer token whose subject may get the non-resource URL /metrics). False serves plain HTTP to anyone who can connect.")
+	fs.StringVar(&cfg.metricsCertDir, "metrics-cert-dir", "", "Directory holding tls.crt and tls.key for the metrics endpoint, reloaded when they change (default: a self-signed certificate made at start).")
+	fs.BoolVar(&cfg.enableHTTP2, "enable-http2", false, "Serve HTTP/2 on the metrics and webhook servers (off by default: HTTP/2 Rapid Reset, CVE-2023-44487).")
+	fs.StringVar(&cfg.probeAddr, "health-probe-bind-address", ":8081", "Address the /healthz and /readyz probes bind to.")
+	fs.StringVar(&cfg.webhookHost, "webhook-host", "", "Address the admission webhook server binds to (all addresses when empty).")
+	fs.IntVar(&cfg.webhookPort, "webhook-port", 9443, "Port the admission webhook server listens on.")
+	fs.StringVar(&cfg.webhookCertDir, "webhook-cert-dir", "", "Directory holding tls.crt and tls.key for the webhook server (default: "+defaultWebhookCertDir()+").")
+	fs.BoolVar(&cfg.enableWebhooks, "enable-webhooks", false, "Serve the validating admission webhooks (gate enforcement, rule checks). Default: true when the webhook certificate directory holds tls.crt, else false.")
+	fs.BoolVar(&cfg.leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
+	fs.StringVar(&cfg.leaderElectNS, "leader-election-namespace", "", "Namespace of the leader election lease (default: the pod's namespace).")
+	fs.Float64Var(&cfg.qps, "kube-api-qps", 50, "Queries per second the operator may send to the API server.")
+	fs.IntVar(&cfg.burst, "kube-api-burst", 100, "Burst of queries the operator may send to the API server.")
+	fs.IntVar(&cfg.reconcilers.MaxConcurrentReconciles, "max-concurrent-reconciles", 4, "Reconciles each controller runs in parallel; each waits on the API server for its status write.")
+	fs.BoolVar(&cfg.profiling, "profiling", false, "Serve Go's pprof profiles under /debug/pprof/ on the metrics endpoint, behind the same authentication and authorisation as /metrics (the subject must be allowed to get the non-resource URL /debug/pprof/*).")
+	printVersion := fs.Bool("version", false, "Print the version, commit and build date, and exit.")
+	zapOptions := &zap.Options{}
+	zapOptions.BindFlags(fs)
+	return cfg, zapOptions, printVersion
+}
+
+// logWebhooks says whether the admission webhooks are served, and what
+// that means when they are not.
+func logWebhooks(cfg *managerConfig) {
+	log := ctrl.Log.WithName("setup")
+	if cfg.enableWebhooks {
+		log.Info("Serving the admission webhooks", "certDir", certDirOrDefault(cfg.webhookCertDir))
+		return
+	}
+	log.Info("Admission webhooks are off: gates under Enforce or Warn are not checked at admission (the controller still reports them); give --webhook-cert-dir with tls.crt and tls.key to serve them",
+		"certDir", certDirOrDefault(cfg.webhookCertDir))
+}
+
+// run starts the manager with the controllers, and the webhooks when they
+// are served, and runs it until ctx ends.
 func run(ctx context.Context, cfg managerConfig) error {
 	restConfig, err := ctrl.GetConfig()
 	if err != nil {
 		return fmt.Errorf("loading kubeconfig: %w", err)
 	}
 	restConfig = controllers.RestConfig(restConfig, version)
-	restConfig.QPS, restConfig.Burst = cfg.qps, cfg.burst
-
-	// HTTP/2 stays off unless asked for: its Rapid Reset and stream
-	// cancellation attacks cost a server more than they cost the client.
-	var tlsOpts []func(*tls.Config)
-	if !cfg.enableHTTP2 {
-		tlsOpts = append(tlsOpts, func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} })
-	}
-	metricsOpts := metricsserver.Options{
-		BindAddress:   cfg.metricsAddr,
-		SecureServing: cfg.metricsSecure,
-		TLSOpts:       tlsOpts,
-	}
-	if cfg.profiling {
-		metricsOpts.ExtraHandlers = map[string]http.Handler{
-			"/debug/pprof/":        http.HandlerFunc(pprof.Index),
-			"/debug/pprof/cmdline": http.HandlerFunc(pprof.Cmdline),
-			"/debug/pprof/profile": http.HandlerFunc(pprof.Profile),
-			"/debug/pprof/symbol":  http.HandlerFunc(pprof.Symbol),
-			"/debug/pprof/trace":   http.HandlerFunc(pprof.Trace),
-		}
-	}
+	restConfig.QPS, restConfig.Burst = float32(cfg.qps), cfg.burst
+	tlsOpts := tlsOptions(cfg)
 	// The governance metrics are written from the cache as a scrape is
 	// served, after controller-runtime's.
 	governanceMetrics := metrics.NewExporter()
 	cfg.reconcilers.Metrics = governanceMetrics
-	metricsOpts.FilterProvider = governanceMetrics.FilterProvider(nil)
-	if cfg.metricsSecure {
-		// Every scrape is authenticated (TokenReview) and authorised
-		// (SubjectAccessReview for get on /metrics) by the API server.
-		metricsOpts.FilterProvider = governanceMetrics.FilterProvider(filters.WithAuthenticationAndAuthorization)
-		if cfg.metricsCertDir != "" {
-			metricsOpts.CertDir = cfg.metricsCertDir
-		}
-	}
-
 	mgr, err := ctrl.NewManager(restConfig, ctrl.Options{
 		Scheme:                  scheme,
-		Metrics:                 metricsOpts,
+		Metrics:                 metricsOptions(cfg, tlsOpts, governanceMetrics),
 		HealthProbeBindAddress:  cfg.probeAddr,
 		LeaderElection:          cfg.leaderElect,
 		LeaderElectionID:        "p3o-operator.governance.p3o.dev",
@@ -210,6 +169,56 @@ func run(ctx context.Context, cfg managerConfig) error {
 	if err != nil {
 		return fmt.Errorf("creating manager: %w", err)
 	}
+	if err := setup(ctx, mgr, cfg); err != nil {
+		return err
+	}
+	ctrl.Log.WithName("setup").Info("Starting operator")
+	if err := mgr.Start(ctx); err != nil {
+		return fmt.Errorf("running manager: %w", err)
+	}
+	return nil
+}
+
+// tlsOptions are the metrics and webhook servers' TLS settings. HTTP/2
+// stays off unless asked for: its Rapid Reset and stream cancellation
+// attacks cost a server more than they cost the client.
+func tlsOptions(cfg managerConfig) []func(*tls.Config) {
+	if cfg.enableHTTP2 {
+		return nil
+	}
+	return []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }}
+}
+
+// metricsOptions serve controller-runtime's metrics and the governance
+// metrics, and pprof's profiles when asked for.
+func metricsOptions(cfg managerConfig, tlsOpts []func(*tls.Config), governanceMetrics *metrics.Exporter) metricsserver.Options {
+	opts := metricsserver.Options{
+		BindAddress:    cfg.metricsAddr,
+		SecureServing:  cfg.metricsSecure,
+		TLSOpts:        tlsOpts,
+		FilterProvider: governanceMetrics.FilterProvider(nil),
+	}
+	if cfg.profiling {
+		opts.ExtraHandlers = map[string]http.Handler{
+			"/debug/pprof/":        http.HandlerFunc(pprof.Index),
+			"/debug/pprof/cmdline": http.HandlerFunc(pprof.Cmdline),
+			"/debug/pprof/profile": http.HandlerFunc(pprof.Profile),
+			"/debug/pprof/symbol":  http.HandlerFunc(pprof.Symbol),
+			"/debug/pprof/trace":   http.HandlerFunc(pprof.Trace),
+		}
+	}
+	if cfg.metricsSecure {
+		// Every scrape is authenticated (TokenReview) and authorised
+		// (SubjectAccessReview for get on /metrics) by the API server.
+		opts.FilterProvider = governanceMetrics.FilterProvider(filters.WithAuthenticationAndAuthorization)
+		opts.CertDir = cfg.metricsCertDir
+	}
+	return opts
+}
+
+// setup adds the controllers, the webhooks when they are served, and the
+// health and readiness checks to mgr.
+func setup(ctx context.Context, mgr ctrl.Manager, cfg managerConfig) error {
 	if err := controllers.Setup(ctx, mgr, cfg.reconcilers); err != nil {
 		return err
 	}
@@ -234,10 +243,6 @@ func run(ctx context.Context, cfg managerConfig) error {
 		if err := mgr.AddReadyzCheck("webhooks", mgr.GetWebhookServer().StartedChecker()); err != nil {
 			return fmt.Errorf("adding ready check: %w", err)
 		}
-	}
-	ctrl.Log.WithName("setup").Info("Starting operator")
-	if err := mgr.Start(ctx); err != nil {
-		return fmt.Errorf("running manager: %w", err)
 	}
 	return nil
 }
