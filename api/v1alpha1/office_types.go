@@ -340,29 +340,6 @@ type OfficeStatus struct {
 	Rollup Rollup `json:"rollup,omitzero"`
 }
 
-// Office condition types and reasons.
-const (
-	// ConditionRetired is True when a Temporary or ProjectSupport office's
-	// supported object has reached phase Closed.
-	ConditionRetired ConditionType = "Retired"
-	// ReasonSupportedObjectClosed: the supported object is Closed.
-	ReasonSupportedObjectClosed ConditionReason = "SupportedObjectClosed"
-	// ReasonSupportedObjectActive: the supported object is not Closed.
-	ReasonSupportedObjectActive ConditionReason = "SupportedObjectActive"
-	// ReasonHubLoop: following hubRef leads back to this office.
-	ReasonHubLoop ConditionReason = "HubLoop"
-	// ConditionPolicyValid is True when the office's effective governance
-	// policy is usable: every rule compiles.
-	ConditionPolicyValid ConditionType = "PolicyValid"
-	// ReasonPolicyValid: the policy is usable as written.
-	ReasonPolicyValid ConditionReason = "Valid"
-	// ReasonLooserSettingsIgnored: a Satellite tried to loosen its hub's
-	// policy; those settings are ignored and the hub's apply.
-	ReasonLooserSettingsIgnored ConditionReason = "LooserSettingsIgnored"
-	// ReasonInvalidRule: a gate's CEL rule does not compile.
-	ReasonInvalidRule ConditionReason = "InvalidRule"
-)
-
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:categories=p3o
