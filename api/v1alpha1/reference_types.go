@@ -37,6 +37,14 @@ type ParentReference struct {
 	Namespace Namespace `json:"namespace,omitempty"`
 }
 
+// NamespaceOr returns the reference's namespace, or def when it names none.
+func (r ParentReference) NamespaceOr(def string) string {
+	if r.Namespace != "" {
+		return string(r.Namespace)
+	}
+	return def
+}
+
 // SubjectKind is a kind that governance applies to: Project or Programme.
 // +kubebuilder:validation:Enum=Project;Programme
 type SubjectKind string
