@@ -29,14 +29,6 @@ func (p *Programme) ChildPolicy() AllowedChildren { return p.Spec.AllowedChildre
 // ChildPolicy implements Parent.
 func (p *Project) ChildPolicy() AllowedChildren { return p.Spec.AllowedChildren }
 
-// NamespaceOr returns the reference's namespace, or def when it names none.
-func (r ParentReference) NamespaceOr(def string) string {
-	if r.Namespace != "" {
-		return string(r.Namespace)
-	}
-	return def
-}
-
 // GateNumber is the review's OGC gate, 0 to 5 (0 when unset, which the API
 // rejects).
 func (s GatewayReviewSpec) GateNumber() int32 { return gateNumber(s.Gate) }

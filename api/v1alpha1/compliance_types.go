@@ -157,20 +157,3 @@ type ComplianceStatus struct {
 	// +optional
 	Phase Phase `json:"phase,omitempty"`
 }
-
-// Condition type and reasons for compliance (Projects and Programmes).
-const (
-	// ConditionCompliant is True when every gate due for the object is met,
-	// False when one is not, Unknown when one could not be evaluated or no
-	// policy governs the object.
-	ConditionCompliant ConditionType = "Compliant"
-	// ReasonGatesMet: every gate due is met.
-	ReasonGatesMet ConditionReason = "GatesMet"
-	// ReasonGatesUnmet: at least one gate due is not met.
-	ReasonGatesUnmet ConditionReason = "GatesUnmet"
-	// ReasonNoPolicy: no governing Office policy applies (yet).
-	ReasonNoPolicy ConditionReason = "NoPolicy"
-	// ReasonRuleError: a gate's rule could not be evaluated, so the gate's
-	// state is Unknown.
-	ReasonRuleError ConditionReason = "RuleError"
-)

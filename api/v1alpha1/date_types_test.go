@@ -37,19 +37,12 @@ func TestDuration(t *testing.T) {
 	}
 }
 
-func TestDateAndReferences(t *testing.T) {
+func TestDate(t *testing.T) {
 	d, err := v1alpha1.Date("2026-02-28").Time()
 	if err != nil || !d.Equal(time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("Date.Time() = %v, %v", d, err)
 	}
 	if _, err := v1alpha1.Date("2026-02-30").Time(); err == nil {
 		t.Error("Date(2026-02-30).Time() gave no error")
-	}
-	ns := v1alpha1.Namespace("central")
-	if got := (v1alpha1.ParentReference{Name: "x", Namespace: ns}).NamespaceOr("local"); got != "central" {
-		t.Errorf("NamespaceOr with a namespace = %q", got)
-	}
-	if got := (v1alpha1.ParentReference{Name: "x"}).NamespaceOr("local"); got != "local" {
-		t.Errorf("NamespaceOr without a namespace = %q", got)
 	}
 }

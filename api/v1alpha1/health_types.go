@@ -1,0 +1,26 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package v1alpha1
+
+// RAG is a Red, Amber or Green rating given by a person.
+// +kubebuilder:validation:Enum=Green;Amber;Red
+type RAG string
+
+// Health is a RAG status computed by the operator, or Unknown.
+// +kubebuilder:validation:Enum=Green;Amber;Red;Unknown
+type Health string
+
+const (
+	// HealthGreen is on track: forecasts within the warning share of tolerance.
+	HealthGreen Health = "Green"
+	// HealthAmber needs attention: forecasts within tolerance but beyond the
+	// warning share, or a lesser issue such as stale reporting.
+	HealthAmber Health = "Amber"
+	// HealthRed is an exception: a forecast beyond tolerance.
+	HealthRed Health = "Red"
+	// HealthUnknown is used in status when health cannot be determined yet.
+	HealthUnknown Health = "Unknown"
+)
