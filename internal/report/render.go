@@ -21,6 +21,7 @@ import (
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/shorten"
+	"p3o.dev/p3o-operator/internal/words"
 )
 
 // Keys of a report ConfigMap.
@@ -350,7 +351,7 @@ func (m *markdown) money(r Report) {
 	m.p("| %s | %s | %s | %s |\n", human(r.Totals.Budget), human(r.Totals.ActualCost), human(r.Totals.ForecastCost), human(r.Totals.Variance))
 	for _, l := range r.Totals.LeftOut {
 		m.p("\n> **Totals incomplete:** %s amounts are in %s, not %s, and are not added (%s); no total is shown.\n",
-			plural(int(l.Count), "object's", "objects'"), text(string(l.Currency)), text(orDash(r.Currency)), text(strings.Join(l.Objects, ", ")))
+			words.Count(int(l.Count), "object's", "objects'"), text(string(l.Currency)), text(orDash(r.Currency)), text(strings.Join(l.Objects, ", ")))
 	}
 	if r.Capacity != nil {
 		over := "committed unknown, so capacity cannot be compared"
@@ -448,12 +449,3 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // ComplianceLabel heads the summary row counting compliance: it counts the
 // projects and the programmes beneath, not the projects alone.
 const ComplianceLabel = "Projects and programmes compliant / non-compliant / unknown"
-
-// plural writes n with the singular or plural word: "1 object's",
-// "2 objects'".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
