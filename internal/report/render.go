@@ -367,64 +367,54 @@ func (m *markdown) money(r Report) {
 	m.p("\nBenefits: planned %s, realised %s.\n", human(r.Totals.BenefitsPlanned), human(r.Totals.BenefitsRealised))
 }
 
+// markdownTable writes a table: header (with its delimiter row), then a
+// row per item; with no items, none instead.
+func markdownTable[T any](m *markdown, none, header string, items []T, row func(T) string) {
+	if len(items) == 0 {
+		m.b.WriteString(none)
+		return
+	}
+	m.b.WriteString(header)
+	for _, item := range items {
+		m.b.WriteString(row(item))
+	}
+}
+
 // exceptions writes the Exceptions section.
 func (m *markdown) exceptions(exceptions []Exception) {
 	m.p("\n## Exceptions\n\n")
-	if len(exceptions) == 0 {
-		m.p("No project or programme is Red.\n")
-		return
-	}
-	m.p("| Kind | Name | Why |\n|---|---|---|\n")
-	for _, e := range exceptions {
-		m.p("| %s | %s | %s |\n", text(e.Kind), markdownName(e.Namespace, e.Name), text(strings.Join(e.Reasons, "; ")))
-	}
+	markdownTable(m, "No project or programme is Red.\n", "| Kind | Name | Why |\n|---|---|---|\n", exceptions, func(e Exception) string {
+		return fmt.Sprintf("| %s | %s | %s |\n", text(e.Kind), markdownName(e.Namespace, e.Name), text(strings.Join(e.Reasons, "; ")))
+	})
 }
 
 // gates writes the section of gates failing or due.
 func (m *markdown) gates(gates []GateItem) {
 	m.p("\n## Gates failing or due\n\n")
-	if len(gates) == 0 {
-		m.p("Every gate due is met.\n")
-		return
-	}
-	m.p("| Kind | Name | Gate | State | Detail |\n|---|---|---|---|---|\n")
-	for _, g := range gates {
-		m.p("| %s | %s | %s | %s | %s |\n", text(g.Kind), markdownName(g.Namespace, g.Name), text(g.Gate), text(string(g.State)), text(g.Message))
-	}
+	markdownTable(m, "Every gate due is met.\n", "| Kind | Name | Gate | State | Detail |\n|---|---|---|---|---|\n", gates, func(g GateItem) string {
+		return fmt.Sprintf("| %s | %s | %s | %s | %s |\n", text(g.Kind), markdownName(g.Namespace, g.Name), text(g.Gate), text(string(g.State)), text(g.Message))
+	})
 }
 
 // risks writes the Top risks section: the counts, then the top risks.
 func (m *markdown) risks(risks v1alpha1.RiskSummary, top []RiskItem) {
 	m.p("\n## Top risks\n\nOpen risks: %d, of which high: %d; exposure %d.\n\n", risks.Open, risks.High, risks.Exposure)
-	if len(top) == 0 {
-		return
-	}
-	m.p("| Severity | Risk | Of | Owner | Description |\n|---:|---|---|---|---|\n")
-	for _, k := range top {
-		m.p("| %d | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), markdownName(k.Namespace, k.Object), text(orDash(k.Owner)), text(k.Description))
-	}
+	markdownTable(m, "", "| Severity | Risk | Of | Owner | Description |\n|---:|---|---|---|---|\n", top, func(k RiskItem) string {
+		return fmt.Sprintf("| %d | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), markdownName(k.Namespace, k.Object), text(orDash(k.Owner)), text(k.Description))
+	})
 }
 
 // phases writes the By phase section, when any object is counted by phase.
 func (m *markdown) phases(byPhase []v1alpha1.PhaseCount) {
-	if len(byPhase) == 0 {
-		return
-	}
-	m.p("\n## By phase\n\n| Kind | Phase | Count |\n|---|---|---:|\n")
-	for _, pc := range byPhase {
-		m.p("| %s | %s | %d |\n", text(string(pc.Kind)), text(string(pc.Phase)), pc.Count)
-	}
+	markdownTable(m, "", "\n## By phase\n\n| Kind | Phase | Count |\n|---|---|---:|\n", byPhase, func(pc v1alpha1.PhaseCount) string {
+		return fmt.Sprintf("| %s | %s | %d |\n", text(string(pc.Kind)), text(string(pc.Phase)), pc.Count)
+	})
 }
 
 // projects writes the Projects table, when there are projects.
 func (m *markdown) projects(rows []ProjectRow) {
-	if len(rows) == 0 {
-		return
-	}
-	m.p("\n## Projects\n\n| Project | Phase | Health | Compliant | Budget | Forecast | Done | Why |\n|---|---|---|---|---:|---:|---:|---|\n")
-	for _, row := range rows {
-		m.b.WriteString(markdownProjectRow(row))
-	}
+	markdownTable(m, "", "\n## Projects\n\n| Project | Phase | Health | Compliant | Budget | Forecast | Done | Why |\n|---|---|---|---|---:|---:|---:|---|\n",
+		rows, markdownProjectRow)
 }
 
 // markdownProjectRow is a project's row of the dashboard's Projects table.
