@@ -6,9 +6,10 @@ SPDX-License-Identifier: Apache-2.0
 package main
 
 import (
-	"fmt"
 	"io"
 	"strconv"
+
+	"p3o.dev/p3o-operator/internal/words"
 )
 
 // writeTree writes trees as an aligned table with box-drawing prefixes.
@@ -60,11 +61,9 @@ func collapsible(n *Node) bool {
 	return n.Kind == "Project" && n.Health == "Green" && n.Attachment == nil && n.Via == "" && len(n.Children) == 0
 }
 
+// greenLine stands for the Green projects a tree leaves out.
 func greenLine(n int) string {
-	if n == 1 {
-		return "… 1 Green project"
-	}
-	return fmt.Sprintf("… %d Green projects", n)
+	return "… " + words.Count(n, "Green project", "Green projects")
 }
 
 // label is "Kind/name", with the namespace when it is not the root's and

@@ -118,8 +118,30 @@ var conditionOrder = []v1alpha1.ConditionType{v1alpha1.ConditionParentResolved, 
 
 // writeWhy writes an Explanation in a few lines for people.
 func writeWhy(w io.Writer, p printer, e Explanation) error {
-	var b strings.Builder
-	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var l whyLines
+	l.title(e)
+	if e.Review == nil {
+		l.health(p, e)
+	}
+	l.place(e)
+	if e.Review != nil {
+		l.review(*e.Review)
+	}
+	l.gates(p, e)
+	l.conditions(e)
+	_, err := io.WriteString(w, l.b.String())
+	return err
+}
+
+// whyLines gathers the lines of an explanation.
+type whyLines struct{ b strings.Builder }
+
+// line adds a line, formatted as by fmt.Sprintf.
+func (l *whyLines) line(format string, args ...any) { fmt.Fprintf(&l.b, format+"\n", args...) }
+
+// title writes the object's kind, name and type or phase, and whether its
+// status is behind the object or missing.
+func (l *whyLines) title(e Explanation) {
 	title := e.Kind + " " + e.Namespace + "/" + e.Name
 	switch {
 	case e.Type != "":
@@ -127,89 +149,107 @@ func writeWhy(w io.Writer, p printer, e Explanation) error {
 	case e.Phase != "":
 		title += " (" + e.Phase + ")"
 	}
-	line("%s", clean(title))
+	l.line("%s", clean(title))
 	if e.ObservedGeneration != 0 && e.ObservedGeneration != e.Generation {
-		line("Status is of generation %d; the object is at generation %d: the operator has not caught up yet.", e.ObservedGeneration, e.Generation)
+		l.line("Status is of generation %d; the object is at generation %d: the operator has not caught up yet.", e.ObservedGeneration, e.Generation)
 	} else if e.ObservedGeneration == 0 && len(e.Conditions) == 0 {
-		line("No status yet: the operator has not reconciled this object (is it running?).")
+		l.line("No status yet: the operator has not reconciled this object (is it running?).")
 	}
+}
 
-	if e.Review == nil {
-		health := p.health(clean(orDash(e.Health)))
-		switch {
-		case e.DeclaredRAG != "":
-			health += fmt.Sprintf(" (derived %s, declared %s: the worse counts)", p.health(clean(orDash(e.DerivedHealth))), p.health(clean(e.DeclaredRAG)))
-		case e.DerivedHealth != "":
-			health += fmt.Sprintf(" (derived %s, none declared)", p.health(clean(e.DerivedHealth)))
-		}
-		line("Health: %s", health)
-		for _, r := range e.HealthReasons {
-			line("  - %s", clean(r))
-		}
-		if len(e.HealthReasons) == 0 {
-			for _, c := range e.Causes {
-				cause := clean(fmt.Sprintf("%s %s/%s is ", c.Kind, c.Namespace, c.Name)) + p.health(clean(string(c.Health)))
-				if c.Reason != "" {
-					cause += ": " + clean(c.Reason)
-				}
-				line("  - %s", cause)
+// health writes the health, derived and declared, with its reasons, or
+// the children that cause it when it has no reasons of its own.
+func (l *whyLines) health(p printer, e Explanation) {
+	health := p.health(clean(orDash(e.Health)))
+	switch {
+	case e.DeclaredRAG != "":
+		health += fmt.Sprintf(" (derived %s, declared %s: the worse counts)", p.health(clean(orDash(e.DerivedHealth))), p.health(clean(e.DeclaredRAG)))
+	case e.DerivedHealth != "":
+		health += fmt.Sprintf(" (derived %s, none declared)", p.health(clean(e.DerivedHealth)))
+	}
+	l.line("Health: %s", health)
+	for _, r := range e.HealthReasons {
+		l.line("  - %s", clean(r))
+	}
+	if len(e.HealthReasons) == 0 {
+		for _, c := range e.Causes {
+			cause := clean(fmt.Sprintf("%s %s/%s is ", c.Kind, c.Namespace, c.Name)) + p.health(clean(string(c.Health)))
+			if c.Reason != "" {
+				cause += ": " + clean(c.Reason)
 			}
+			l.line("  - %s", cause)
 		}
 	}
+}
+
+// place writes the governing office, the hub and the capacity, each when
+// there is one.
+func (l *whyLines) place(e Explanation) {
 	if e.Office != nil {
-		line("Office: %s", clean(e.Office.String()))
+		l.line("Office: %s", clean(e.Office.String()))
 	}
 	if e.Hub != nil {
-		line("Hub: %s", clean(e.Hub.String()))
+		l.line("Hub: %s", clean(e.Hub.String()))
 	}
 	if e.Committed != "" || e.Capacity != "" {
 		capacity := fmt.Sprintf("Capacity: committed %s of %s", moneyCell(e.Committed, e.Currency), moneyCell(e.Capacity, e.Currency))
 		if e.OverCommitted != nil && *e.OverCommitted {
 			capacity += " (over-committed)"
 		}
-		line("%s", capacity)
+		l.line("%s", capacity)
 	}
-	if r := e.Review; r != nil {
-		line("Review: gate %d of %s on %s, Delivery Confidence %s", r.Gate, clean(r.Subject), clean(orDash(r.Date)), clean(orDash(r.DeliveryConfidence)))
-		if len(r.Satisfies) > 0 {
-			line("Satisfies: %s", clean(strings.Join(r.Satisfies, ", ")))
-		} else {
-			line("Satisfies: no gate")
-		}
-		if r.SupersededBy != nil {
-			line("Superseded by: %s", clean(r.SupersededBy.String()))
-		}
-		if r.ExpiresAt != nil {
-			line("Expires: %s", date(r.ExpiresAt))
-		}
+}
+
+// review writes what a Gateway Review is of, what it satisfies, and what
+// supersedes it or when it expires.
+func (l *whyLines) review(r ReviewSummary) {
+	l.line("Review: gate %d of %s on %s, Delivery Confidence %s", r.Gate, clean(r.Subject), clean(orDash(r.Date)), clean(orDash(r.DeliveryConfidence)))
+	if len(r.Satisfies) > 0 {
+		l.line("Satisfies: %s", clean(strings.Join(r.Satisfies, ", ")))
+	} else {
+		l.line("Satisfies: no gate")
 	}
+	if r.SupersededBy != nil {
+		l.line("Superseded by: %s", clean(r.SupersededBy.String()))
+	}
+	if r.ExpiresAt != nil {
+		l.line("Expires: %s", date(r.ExpiresAt))
+	}
+}
+
+// gates writes the enforcement, the policy's gates, each gate's state and
+// the next gate, each when there is one.
+func (l *whyLines) gates(p printer, e Explanation) {
 	if e.Enforcement != "" {
-		line("Enforcement: %s", clean(e.Enforcement))
+		l.line("Enforcement: %s", clean(e.Enforcement))
 	}
 	if len(e.PolicyGates) > 0 {
-		line("Gates of the policy: %s", clean(strings.Join(e.PolicyGates, ", ")))
+		l.line("Gates of the policy: %s", clean(strings.Join(e.PolicyGates, ", ")))
 	}
 	if len(e.Gates) > 0 {
-		line("Gates:")
+		l.line("Gates:")
 		for _, g := range e.Gates {
-			line("  %s", clean(p.gateLine(g)))
+			l.line("  %s", clean(p.gateLine(g)))
 		}
 	}
 	if e.NextGate != "" {
-		line("Next gate: %s", clean(e.NextGate))
+		l.line("Next gate: %s", clean(e.NextGate))
 	}
-	if len(e.Conditions) > 0 {
-		line("Conditions:")
-		for _, c := range orderConditions(e.Conditions) {
-			cond := fmt.Sprintf("  %s: %s (%s)", c.Type, c.Status, c.Reason)
-			if c.Message != "" {
-				cond += " " + c.Message
-			}
-			line("%s", clean(cond))
+}
+
+// conditions writes the conditions, those `why` is about first.
+func (l *whyLines) conditions(e Explanation) {
+	if len(e.Conditions) == 0 {
+		return
+	}
+	l.line("Conditions:")
+	for _, c := range orderConditions(e.Conditions) {
+		cond := fmt.Sprintf("  %s: %s (%s)", c.Type, c.Status, c.Reason)
+		if c.Message != "" {
+			cond += " " + c.Message
 		}
+		l.line("%s", clean(cond))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // gateLine is one gate in a line: state and cause, what is missing or

@@ -134,171 +134,241 @@ func (e *Exporter) Write(ctx context.Context, w io.Writer) error {
 	defer cancel()
 	log := ctrl.Log.WithName("metrics")
 	buffered := bufio.NewWriterSize(w, 32<<10)
-	t := &textWriter{w: buffered}
-	now := e.now()
+	s := &scrape{t: &textWriter{w: buffered}, now: e.now()}
+	s.list(ctx, reader, log)
+	s.place(newAttachments(ctx, reader, log))
 
-	var projects []*v1alpha1.Project
-	var programmes []*v1alpha1.Programme
-	var portfolios []*v1alpha1.Portfolio
-	var offices []*v1alpha1.Office
-	if err := listSorted(ctx, reader, &v1alpha1.ProjectList{}, &projects); err != nil {
+	// A family at a time, in the order of families.
+	s.writePlacements()
+	s.writeProjects()
+	s.writeProgrammes()
+	s.writePortfolios()
+	s.writeOffices()
+	s.writeRollups()
+	return buffered.Flush()
+}
+
+// scrape is one scrape: the objects read from the cache, where each is
+// counted, and the writer their series go to.
+type scrape struct {
+	t   *textWriter
+	now time.Time
+
+	projects   []*v1alpha1.Project
+	programmes []*v1alpha1.Programme
+	portfolios []*v1alpha1.Portfolio
+	offices    []*v1alpha1.Office
+
+	// projectPlaces is where each project is counted, by its index in
+	// projects; nil when what governs it could not be read.
+	projectPlaces []*placement
+	// programmePortfolios is the portfolio each programme is counted in,
+	// by its index in programmes; nil when it could not be read.
+	programmePortfolios []*types.NamespacedName
+}
+
+// list reads every project, programme, portfolio and office from the
+// cache. A kind that cannot be listed is logged and has no series in this
+// scrape.
+func (s *scrape) list(ctx context.Context, reader client.Reader, log logr.Logger) {
+	if err := listSorted(ctx, reader, &v1alpha1.ProjectList{}, &s.projects); err != nil {
 		log.Error(err, "Listing projects for metrics failed; their series are missing from this scrape")
 	}
-	if err := listSorted(ctx, reader, &v1alpha1.ProgrammeList{}, &programmes); err != nil {
+	if err := listSorted(ctx, reader, &v1alpha1.ProgrammeList{}, &s.programmes); err != nil {
 		log.Error(err, "Listing programmes for metrics failed; their series are missing from this scrape")
 	}
-	if err := listSorted(ctx, reader, &v1alpha1.PortfolioList{}, &portfolios); err != nil {
+	if err := listSorted(ctx, reader, &v1alpha1.PortfolioList{}, &s.portfolios); err != nil {
 		log.Error(err, "Listing portfolios for metrics failed; their series are missing from this scrape")
 	}
-	if err := listSorted(ctx, reader, &v1alpha1.OfficeList{}, &offices); err != nil {
+	if err := listSorted(ctx, reader, &v1alpha1.OfficeList{}, &s.offices); err != nil {
 		log.Error(err, "Listing offices for metrics failed; their series are missing from this scrape")
 	}
+}
 
-	// Where each project and programme is counted, found once.
-	where := newAttachments(ctx, reader, log)
-	projectPlaces := make([]*placement, len(projects))
-	for i, p := range projects {
+// place finds, once, where each project and programme is counted.
+func (s *scrape) place(where *attachments) {
+	s.projectPlaces = make([]*placement, len(s.projects))
+	for i, p := range s.projects {
 		if placed, ok := where.project(p); ok {
-			projectPlaces[i] = &placed
+			s.projectPlaces[i] = &placed
 		}
 	}
-	programmePortfolios := make([]*types.NamespacedName, len(programmes))
-	for i, p := range programmes {
+	s.programmePortfolios = make([]*types.NamespacedName, len(s.programmes))
+	for i, p := range s.programmes {
 		if portfolio, ok := where.portfolioOf(p); ok {
-			programmePortfolios[i] = &portfolio
+			s.programmePortfolios[i] = &portfolio
 		}
 	}
+}
 
-	oneOf := func(f *family, current v1alpha1.Health, labels ...string) {
-		if current == "" {
-			current = v1alpha1.HealthUnknown
-		}
-		for _, h := range healths {
-			t.gauge(f, boolean(h == current), append(labels, string(h))...)
-		}
+// healthSeries writes a series of f per health, 1 for current (Unknown
+// when unset) and 0 for the others, each with labels and the health.
+func (s *scrape) healthSeries(f *family, current v1alpha1.Health, labels ...string) {
+	if current == "" {
+		current = v1alpha1.HealthUnknown
 	}
-	compliance := func(f *family, obj conditions.Object, labels ...string) {
-		status := "unknown"
-		if cond := conditions.Get(obj, v1alpha1.ConditionCompliant); cond != nil {
-			status = map[string]string{"True": "true", "False": "false"}[string(cond.Status)]
-			if status == "" {
-				status = "unknown"
-			}
-		}
-		for _, s := range []string{"true", "false", "unknown"} {
-			t.gauge(f, boolean(s == status), append(labels, s)...)
-		}
+	for _, h := range healths {
+		s.t.gauge(f, boolean(h == current), append(labels, string(h))...)
 	}
+}
 
-	// Projects, a family at a time.
-	for i, p := range projects {
-		if placed := projectPlaces[i]; placed != nil {
+// complianceSeries writes a series of f per compliance status (true,
+// false, unknown), 1 for obj's Compliant condition and 0 for the others.
+func (s *scrape) complianceSeries(f *family, obj conditions.Object, labels ...string) {
+	status := "unknown"
+	if cond := conditions.Get(obj, v1alpha1.ConditionCompliant); cond != nil {
+		status = map[string]string{"True": "true", "False": "false"}[string(cond.Status)]
+		if status == "" {
+			status = "unknown"
+		}
+	}
+	for _, st := range []string{"true", "false", "unknown"} {
+		s.t.gauge(f, boolean(st == status), append(labels, st)...)
+	}
+}
+
+// writePlacements writes the families that say where objects are counted:
+// each project's info, staleness and cadence, then each programme's and
+// portfolio's info.
+func (s *scrape) writePlacements() {
+	for i, p := range s.projects {
+		if placed := s.projectPlaces[i]; placed != nil {
 			phase := p.Spec.Phase
 			if phase == "" {
 				phase = v1alpha1.ProjectStartingUp
 			}
 			office := objectRef(p.Status.Office)
-			t.gauge(descProjectInfo, 1, p.Namespace, p.Name, string(phase), placed.programme.Name, placed.programme.Namespace,
+			s.t.gauge(descProjectInfo, 1, p.Namespace, p.Name, string(phase), placed.programme.Name, placed.programme.Namespace,
 				placed.portfolio.Name, placed.portfolio.Namespace, office.Name, office.Namespace)
 		}
 	}
-	for i, p := range projects {
-		if placed := projectPlaces[i]; placed != nil {
-			stale, _ := health.Stale(p.Spec, placed.cadence, now)
-			t.gauge(descProjectStale, boolean(stale), p.Namespace, p.Name)
+	for i, p := range s.projects {
+		if placed := s.projectPlaces[i]; placed != nil {
+			stale, _ := health.Stale(p.Spec, placed.cadence, s.now)
+			s.t.gauge(descProjectStale, boolean(stale), p.Namespace, p.Name)
 		}
 	}
-	for i, p := range projects {
-		if placed := projectPlaces[i]; placed != nil {
-			t.gauge(descProjectCadence, placed.cadence.Seconds(), p.Namespace, p.Name)
+	for i, p := range s.projects {
+		if placed := s.projectPlaces[i]; placed != nil {
+			s.t.gauge(descProjectCadence, placed.cadence.Seconds(), p.Namespace, p.Name)
 		}
 	}
-	for i, p := range programmes {
-		if portfolio := programmePortfolios[i]; portfolio != nil {
+	for i, p := range s.programmes {
+		if portfolio := s.programmePortfolios[i]; portfolio != nil {
 			phase := p.Spec.Phase
 			if phase == "" {
 				phase = v1alpha1.ProgrammeIdentifying
 			}
 			office := objectRef(p.Status.Office)
-			t.gauge(descProgrammeInfo, 1, p.Namespace, p.Name, string(phase), portfolio.Name, portfolio.Namespace, office.Name, office.Namespace)
+			s.t.gauge(descProgrammeInfo, 1, p.Namespace, p.Name, string(phase), portfolio.Name, portfolio.Namespace, office.Name, office.Namespace)
 		}
 	}
-	for _, p := range portfolios {
+	for _, p := range s.portfolios {
 		office := objectRef(p.Status.Office)
-		t.gauge(descPortfolioInfo, 1, p.Namespace, p.Name, office.Name, office.Namespace)
+		s.t.gauge(descPortfolioInfo, 1, p.Namespace, p.Name, office.Name, office.Namespace)
 	}
-	for _, p := range projects {
-		oneOf(descProjectHealth, p.Status.Health, p.Namespace, p.Name)
+}
+
+// writeProjects writes the projects' health, money, compliance and last
+// report, a family at a time.
+func (s *scrape) writeProjects() {
+	for _, p := range s.projects {
+		s.healthSeries(descProjectHealth, p.Status.Health, p.Namespace, p.Name)
 	}
-	for _, p := range projects {
-		t.gauge(descProjectBudget, amount(p.Spec.Plan.Budget), p.Namespace, p.Name, string(p.Status.Currency))
+	for _, p := range s.projects {
+		s.t.gauge(descProjectBudget, amount(p.Spec.Plan.Budget), p.Namespace, p.Name, string(p.Status.Currency))
 	}
-	for _, p := range projects {
+	for _, p := range s.projects {
 		if pr := p.Spec.Progress; pr != nil && pr.ActualCost != nil {
-			t.gauge(descProjectActual, amount(pr.ActualCost), p.Namespace, p.Name, string(p.Status.Currency))
+			s.t.gauge(descProjectActual, amount(pr.ActualCost), p.Namespace, p.Name, string(p.Status.Currency))
 		}
 	}
-	for _, p := range projects {
-		t.gauge(descProjectForecast, amount(p.Forecast()), p.Namespace, p.Name, string(p.Status.Currency))
+	for _, p := range s.projects {
+		s.t.gauge(descProjectForecast, amount(p.Forecast()), p.Namespace, p.Name, string(p.Status.Currency))
 	}
-	for _, p := range projects {
-		compliance(descProjectCompliant, p, p.Namespace, p.Name)
+	for _, p := range s.projects {
+		s.complianceSeries(descProjectCompliant, p, p.Namespace, p.Name)
 	}
-	for _, p := range projects {
+	for _, p := range s.projects {
 		if pr := p.Spec.Progress; pr != nil {
 			if asOf, err := pr.AsOf.Time(); err == nil {
-				t.gauge(descProjectReport, float64(asOf.Unix()), p.Namespace, p.Name)
+				s.t.gauge(descProjectReport, float64(asOf.Unix()), p.Namespace, p.Name)
 			}
 		}
 	}
+}
 
-	// Programmes, portfolios and offices.
-	for _, p := range programmes {
-		oneOf(descProgrammeHealth, p.Status.Health, p.Namespace, p.Name)
+// writeProgrammes writes the programmes' health and compliance.
+func (s *scrape) writeProgrammes() {
+	for _, p := range s.programmes {
+		s.healthSeries(descProgrammeHealth, p.Status.Health, p.Namespace, p.Name)
 	}
-	for _, p := range programmes {
-		compliance(descProgrammeCompliant, p, p.Namespace, p.Name)
+	for _, p := range s.programmes {
+		s.complianceSeries(descProgrammeCompliant, p, p.Namespace, p.Name)
 	}
-	for _, p := range portfolios {
-		oneOf(descPortfolioHealth, p.Status.Rollup.Health, p.Namespace, p.Name)
+}
+
+// writePortfolios writes the portfolios' rolled-up health, capacity and
+// committed budget.
+func (s *scrape) writePortfolios() {
+	for _, p := range s.portfolios {
+		s.healthSeries(descPortfolioHealth, p.Status.Rollup.Health, p.Namespace, p.Name)
 	}
-	for _, p := range portfolios {
+	for _, p := range s.portfolios {
 		if p.Spec.Capacity != nil {
-			t.gauge(descPortfolioCapacity, amount(p.Spec.Capacity), p.Namespace, p.Name)
+			s.t.gauge(descPortfolioCapacity, amount(p.Spec.Capacity), p.Namespace, p.Name)
 		}
 	}
-	for _, p := range portfolios {
+	for _, p := range s.portfolios {
 		if committed := money.Value(p.Status.Committed); committed != nil {
-			t.gauge(descPortfolioCommitted, approximate(committed), p.Namespace, p.Name)
+			s.t.gauge(descPortfolioCommitted, approximate(committed), p.Namespace, p.Name)
 		}
 	}
-	for _, o := range offices {
-		oneOf(descOfficeHealth, o.Status.Rollup.Health, o.Namespace, o.Name, string(o.Spec.Type))
+}
+
+// writeOffices writes the offices' rolled-up health.
+func (s *scrape) writeOffices() {
+	for _, o := range s.offices {
+		s.healthSeries(descOfficeHealth, o.Status.Rollup.Health, o.Namespace, o.Name, string(o.Spec.Type))
 	}
-	type rolledUp struct {
-		kind, namespace, name string
-		rollup                *v1alpha1.Rollup
-	}
+}
+
+// rolledUp is the rollup of a programme, portfolio or office, named as the
+// rollup families label it.
+type rolledUp struct {
+	kind, namespace, name string
+	rollup                *v1alpha1.Rollup
+}
+
+// rollups lists the rollups of every programme, then every portfolio, then
+// every office.
+func (s *scrape) rollups() []rolledUp {
 	var rollups []rolledUp
-	for _, p := range programmes {
+	for _, p := range s.programmes {
 		rollups = append(rollups, rolledUp{"Programme", p.Namespace, p.Name, &p.Status.Rollup})
 	}
-	for _, p := range portfolios {
+	for _, p := range s.portfolios {
 		rollups = append(rollups, rolledUp{"Portfolio", p.Namespace, p.Name, &p.Status.Rollup})
 	}
-	for _, o := range offices {
+	for _, o := range s.offices {
 		rollups = append(rollups, rolledUp{"Office", o.Namespace, o.Name, &o.Status.Rollup})
 	}
+	return rollups
+}
+
+// writeRollups writes the open projects by health and the non-compliant
+// count beneath each programme, portfolio and office.
+func (s *scrape) writeRollups() {
+	rollups := s.rollups()
 	for _, r := range rollups {
 		byHealth := r.rollup.ByHealth
 		for i, n := range []int32{byHealth.Green, byHealth.Amber, byHealth.Red, byHealth.Unknown} { // the order of healths
-			t.gauge(descRollupProjects, float64(n), r.kind, r.namespace, r.name, string(healths[i]))
+			s.t.gauge(descRollupProjects, float64(n), r.kind, r.namespace, r.name, string(healths[i]))
 		}
 	}
 	for _, r := range rollups {
-		t.gauge(descRollupNonCompliant, float64(r.rollup.Compliance.NonCompliant), r.kind, r.namespace, r.name)
+		s.t.gauge(descRollupNonCompliant, float64(r.rollup.Compliance.NonCompliant), r.kind, r.namespace, r.name)
 	}
-	return buffered.Flush()
 }
 
 // listSorted lists every object of list's kind from the cache, without

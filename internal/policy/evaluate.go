@@ -86,58 +86,78 @@ func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 		if !isPhase {
 			continue // the gate names a phase the kind does not have
 		}
-		st := v1alpha1.GateStatus{Name: gate.Name, Description: Label(gate)}
 		out := check(gate, rules, s, current, &budget, now)
-		st.Cause, st.Message = out.cause, out.message
-		if out.review != nil {
-			st.Review = out.review.Ref()
-		}
-		if !out.expires.IsZero() {
-			st.ExpiresAt = ptrTime(out.expires)
-			res.recheck(out.expires)
-		}
-		switch {
-		case !isReached:
-			st.State, st.Cause, st.Message = v1alpha1.GateNotYetRequired, v1alpha1.CausePhaseNotReached, "required from "+string(gate.RequiredFrom)
-			if out.state == v1alpha1.GateMet {
-				st.Message += "; already met"
-			} else {
-				st.Review, st.ExpiresAt = nil, nil
-			}
-			if res.NextGate == "" {
-				res.NextGate = gate.Name
-			}
-		case out.state == v1alpha1.GateMet:
-			st.State = v1alpha1.GateMet
-		case out.state == v1alpha1.GateUnknown:
-			st.State = v1alpha1.GateUnknown
-			res.Unknown = append(res.Unknown, Label(gate)+": "+out.message)
-		default:
-			due, dueErr := gate.DueWithin.Duration()
-			since := s.PhaseSince
-			if since.IsZero() {
-				since = now
-			}
-			if dueErr == nil {
-				dueAt := since.Add(due)
-				st.DueAt = ptrTime(dueAt)
-				if now.Before(dueAt) {
-					st.State, st.Message = v1alpha1.GateNotYetRequired, "due by "+dateOf(dueAt)+"; "+out.message
-					st.Review = nil
-					res.recheck(dueAt)
-					if res.NextGate == "" {
-						res.NextGate = gate.Name
-					}
-					break
-				}
-				st.Message = "overdue since " + dateOf(dueAt) + ": " + out.message
-			}
-			st.State = v1alpha1.GateUnmet
-			res.Unmet = append(res.Unmet, Label(gate)+": "+st.Message)
-		}
-		res.Gates = append(res.Gates, fitted(st))
+		res.Gates = append(res.Gates, fitted(res.judge(gate, out, isReached, s.PhaseSince, now)))
 	}
 	return res
+}
+
+// judge is the status of a gate whose rule and review were checked (out):
+// not yet required before the phase it is required from; met or unknown
+// as checked; otherwise not yet required while it is within its due time,
+// unmet after. It records in r what the gate adds: its message when
+// unmet or unknown, the next gate, and when to look again.
+func (r *Result) judge(gate v1alpha1.Gate, out outcome, isReached bool, phaseSince, now time.Time) v1alpha1.GateStatus {
+	st := v1alpha1.GateStatus{Name: gate.Name, Description: Label(gate)}
+	st.Cause, st.Message = out.cause, out.message
+	if out.review != nil {
+		st.Review = out.review.Ref()
+	}
+	if !out.expires.IsZero() {
+		st.ExpiresAt = ptrTime(out.expires)
+		r.recheck(out.expires)
+	}
+	switch {
+	case !isReached:
+		st.State, st.Cause, st.Message = v1alpha1.GateNotYetRequired, v1alpha1.CausePhaseNotReached, "required from "+string(gate.RequiredFrom)
+		if out.state == v1alpha1.GateMet {
+			st.Message += "; already met"
+		} else {
+			st.Review, st.ExpiresAt = nil, nil
+		}
+		r.next(gate.Name)
+	case out.state == v1alpha1.GateMet:
+		st.State = v1alpha1.GateMet
+	case out.state == v1alpha1.GateUnknown:
+		st.State = v1alpha1.GateUnknown
+		r.Unknown = append(r.Unknown, Label(gate)+": "+out.message)
+	default:
+		r.due(gate, out.message, &st, phaseSince, now)
+	}
+	return st
+}
+
+// due judges a gate not met in a phase that requires it: not yet required
+// until dueWithin after the subject entered the phase (at phaseSince, or
+// now when that is unknown), unmet from then on, or at once when the gate
+// has no due time.
+func (r *Result) due(gate v1alpha1.Gate, message string, st *v1alpha1.GateStatus, phaseSince, now time.Time) {
+	due, dueErr := gate.DueWithin.Duration()
+	since := phaseSince
+	if since.IsZero() {
+		since = now
+	}
+	if dueErr == nil {
+		dueAt := since.Add(due)
+		st.DueAt = ptrTime(dueAt)
+		if now.Before(dueAt) {
+			st.State, st.Message = v1alpha1.GateNotYetRequired, "due by "+dateOf(dueAt)+"; "+message
+			st.Review = nil
+			r.recheck(dueAt)
+			r.next(gate.Name)
+			return
+		}
+		st.Message = "overdue since " + dateOf(dueAt) + ": " + message
+	}
+	st.State = v1alpha1.GateUnmet
+	r.Unmet = append(r.Unmet, Label(gate)+": "+st.Message)
+}
+
+// next records gate as the next gate, unless an earlier one is.
+func (r *Result) next(gate string) {
+	if r.NextGate == "" {
+		r.NextGate = gate
+	}
 }
 
 // fitted shortens the texts of a gate's status to the bounds of their

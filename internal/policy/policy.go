@@ -59,46 +59,12 @@ func Effective(chain []*v1alpha1.Office) Policy {
 	byName := map[string]v1alpha1.Gate{}
 	for i, office := range chain {
 		root := i == 0
-		g := office.Spec.Governance
 		who := office.Namespace + "/" + office.Name
 		ignore := func(format string, args ...any) {
 			p.Ignored = append(p.Ignored, who+": "+fmt.Sprintf(format, args...))
 		}
-
-		if g.Enforcement != "" {
-			if root || enforcementRank[g.Enforcement] >= enforcementRank[p.Enforcement] {
-				p.Enforcement = g.Enforcement
-			} else {
-				ignore("enforcement %s is weaker than the hub's %s", g.Enforcement, p.Enforcement)
-			}
-		}
-		tightenInt := func(name string, v int32, current *int32) {
-			switch {
-			case v == 0:
-			case root || v <= *current:
-				*current = v
-			default:
-				ignore("%s %d is looser than the hub's %d", name, v, *current)
-			}
-		}
-		tightenInt("toleranceWarningPercent", g.ToleranceWarningPercent, &p.Health.WarningPercent)
-		tightenInt("highRiskSeverity", g.HighRiskSeverity, &p.Health.HighRiskSeverity)
-		if d, err := g.ReportingCadence.Duration(); err == nil {
-			if root || d <= p.Health.ReportingCadence {
-				p.Health.ReportingCadence = d
-			} else {
-				ignore("reportingCadence %s is longer than the hub's", g.ReportingCadence)
-			}
-		}
-
-		own := map[string]v1alpha1.Gate{}
-		for _, gate := range Profile(g.Profile) {
-			own[gate.Name] = gate
-		}
-		for _, gate := range g.Gates {
-			own[gate.Name] = *gate.DeepCopy()
-		}
-		for name, gate := range own {
+		p.tightenSettings(office.Spec.Governance, root, ignore)
+		for name, gate := range ownGates(office.Spec.Governance) {
 			inherited, ok := byName[name]
 			if !ok || root {
 				byName[name] = gate
@@ -114,6 +80,51 @@ func Effective(chain []*v1alpha1.Office) Policy {
 	}
 	sortGates(p.Gates)
 	return p
+}
+
+// tightenSettings applies an office's enforcement, warning tolerance,
+// high-risk severity and reporting cadence: the root office's as they are,
+// another's only where they are at least as strict as what it inherits
+// (ignore records the others).
+func (p *Policy) tightenSettings(g v1alpha1.GovernancePolicy, root bool, ignore func(format string, args ...any)) {
+	if g.Enforcement != "" {
+		if root || enforcementRank[g.Enforcement] >= enforcementRank[p.Enforcement] {
+			p.Enforcement = g.Enforcement
+		} else {
+			ignore("enforcement %s is weaker than the hub's %s", g.Enforcement, p.Enforcement)
+		}
+	}
+	tightenInt := func(name string, v int32, current *int32) {
+		switch {
+		case v == 0:
+		case root || v <= *current:
+			*current = v
+		default:
+			ignore("%s %d is looser than the hub's %d", name, v, *current)
+		}
+	}
+	tightenInt("toleranceWarningPercent", g.ToleranceWarningPercent, &p.Health.WarningPercent)
+	tightenInt("highRiskSeverity", g.HighRiskSeverity, &p.Health.HighRiskSeverity)
+	if d, err := g.ReportingCadence.Duration(); err == nil {
+		if root || d <= p.Health.ReportingCadence {
+			p.Health.ReportingCadence = d
+		} else {
+			ignore("reportingCadence %s is longer than the hub's", g.ReportingCadence)
+		}
+	}
+}
+
+// ownGates are the gates an office adds, by name: its profile's, and its
+// own in their place where they share a name.
+func ownGates(g v1alpha1.GovernancePolicy) map[string]v1alpha1.Gate {
+	own := map[string]v1alpha1.Gate{}
+	for _, gate := range Profile(g.Profile) {
+		own[gate.Name] = gate
+	}
+	for _, gate := range g.Gates {
+		own[gate.Name] = *gate.DeepCopy()
+	}
+	return own
 }
 
 // sortGates orders gates by the phase they are required from, then name.

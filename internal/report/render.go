@@ -18,8 +18,10 @@ import (
 
 	"gopkg.in/inf.v0"
 
+	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/shorten"
+	"p3o.dev/p3o-operator/internal/words"
 )
 
 // Keys of a report ConfigMap.
@@ -298,35 +300,58 @@ func text(s string) string {
 // goes through text (or human, for amounts), so nothing a user wrote can
 // become markup, a link or an extra table row.
 func renderMarkdown(r Report) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	name := func(ns, n string) string { return text(ns) + "/" + text(n) }
+	var m markdown
+	m.summary(r)
+	m.money(r)
+	m.exceptions(r.Exceptions)
+	m.gates(r.Gates)
+	m.risks(r.Risks, r.TopRisks)
+	m.phases(r.Counts.ByPhase)
+	m.projects(r.Projects)
+	return m.b.String()
+}
 
-	p("# %s %s — %s\n\n", text(r.Kind), name(r.Namespace, r.Name), text(string(r.Health)))
+// markdown is a dashboard being written, a section at a time.
+type markdown struct{ b strings.Builder }
+
+// p writes to the dashboard, formatted as by fmt.Sprintf.
+func (m *markdown) p(format string, args ...any) { fmt.Fprintf(&m.b, format, args...) }
+
+// markdownName is an object's namespace and name as dashboard text.
+func markdownName(ns, n string) string { return text(ns) + "/" + text(n) }
+
+// summary writes the title, the notes and the table of counts.
+func (m *markdown) summary(r Report) {
+	m.p("# %s %s — %s\n\n", text(r.Kind), markdownName(r.Namespace, r.Name), text(string(r.Health)))
 	for _, n := range r.Notes {
-		p("> **Note:** %s\n\n", text(n))
+		m.p("> **Note:** %s\n\n", text(n))
 	}
-	p("| | |\n|---|---|\n")
-	p("| Health | **%s** |\n", text(string(r.Health)))
+	m.p("| | |\n|---|---|\n")
+	m.p("| Health | **%s** |\n", text(string(r.Health)))
 	if r.Counts.Portfolios > 0 || r.Kind == "Office" {
-		p("| Portfolios | %d |\n", r.Counts.Portfolios)
+		m.p("| Portfolios | %d |\n", r.Counts.Portfolios)
 	}
 	if r.Counts.Satellites > 0 {
-		p("| Satellite offices | %d |\n", r.Counts.Satellites)
+		m.p("| Satellite offices | %d |\n", r.Counts.Satellites)
 	}
-	p("| Programmes | %d |\n| Projects | %d |\n", r.Counts.Programmes, r.Counts.Projects)
+	m.p("| Programmes | %d |\n| Projects | %d |\n", r.Counts.Programmes, r.Counts.Projects)
 	h := r.Counts.ByHealth
-	p("| Open projects Green / Amber / Red / Unknown | %d / %d / %d / %d |\n", h.Green, h.Amber, h.Red, h.Unknown)
+	m.p("| Open projects Green / Amber / Red / Unknown | %d / %d / %d / %d |\n", h.Green, h.Amber, h.Red, h.Unknown)
 	c := r.Compliance
-	p("| %s | %d / %d / %d |\n", ComplianceLabel, c.Compliant, c.NonCompliant, c.Unknown)
+	m.p("| %s | %d / %d / %d |\n", ComplianceLabel, c.Compliant, c.NonCompliant, c.Unknown)
 	if r.Counts.Refused > 0 {
-		p("| Refused attachments | %d |\n", r.Counts.Refused)
+		m.p("| Refused attachments | %d |\n", r.Counts.Refused)
 	}
-	p("\n## Money (%s)\n\n| Budget | Actual | Forecast | Variance |\n|---:|---:|---:|---:|\n", text(orDash(r.Currency)))
-	p("| %s | %s | %s | %s |\n", human(r.Totals.Budget), human(r.Totals.ActualCost), human(r.Totals.ForecastCost), human(r.Totals.Variance))
+}
+
+// money writes the Money section: the totals, what they leave out, the
+// capacity and the benefits.
+func (m *markdown) money(r Report) {
+	m.p("\n## Money (%s)\n\n| Budget | Actual | Forecast | Variance |\n|---:|---:|---:|---:|\n", text(orDash(r.Currency)))
+	m.p("| %s | %s | %s | %s |\n", human(r.Totals.Budget), human(r.Totals.ActualCost), human(r.Totals.ForecastCost), human(r.Totals.Variance))
 	for _, l := range r.Totals.LeftOut {
-		p("\n> **Totals incomplete:** %s amounts are in %s, not %s, and are not added (%s); no total is shown.\n",
-			plural(int(l.Count), "object's", "objects'"), text(string(l.Currency)), text(orDash(r.Currency)), text(strings.Join(l.Objects, ", ")))
+		m.p("\n> **Totals incomplete:** %s amounts are in %s, not %s, and are not added (%s); no total is shown.\n",
+			words.Count(int(l.Count), "object's", "objects'"), text(string(l.Currency)), text(orDash(r.Currency)), text(strings.Join(l.Objects, ", ")))
 	}
 	if r.Capacity != nil {
 		over := "committed unknown, so capacity cannot be compared"
@@ -337,52 +362,59 @@ func renderMarkdown(r Report) string {
 		default:
 			over = "within capacity"
 		}
-		p("\nCapacity %s, committed %s: %s.\n", human(r.Capacity.Capacity), human(r.Capacity.Committed), over)
+		m.p("\nCapacity %s, committed %s: %s.\n", human(r.Capacity.Capacity), human(r.Capacity.Committed), over)
 	}
-	p("\nBenefits: planned %s, realised %s.\n", human(r.Totals.BenefitsPlanned), human(r.Totals.BenefitsRealised))
+	m.p("\nBenefits: planned %s, realised %s.\n", human(r.Totals.BenefitsPlanned), human(r.Totals.BenefitsRealised))
+}
 
-	p("\n## Exceptions\n\n")
-	if len(r.Exceptions) == 0 {
-		p("No project or programme is Red.\n")
-	} else {
-		p("| Kind | Name | Why |\n|---|---|---|\n")
-		for _, e := range r.Exceptions {
-			p("| %s | %s | %s |\n", text(e.Kind), name(e.Namespace, e.Name), text(strings.Join(e.Reasons, "; ")))
-		}
+// markdownTable writes a table: header (with its delimiter row), then a
+// row per item; with no items, none instead.
+func markdownTable[T any](m *markdown, none, header string, items []T, row func(T) string) {
+	if len(items) == 0 {
+		m.b.WriteString(none)
+		return
 	}
+	m.b.WriteString(header)
+	for _, item := range items {
+		m.b.WriteString(row(item))
+	}
+}
 
-	p("\n## Gates failing or due\n\n")
-	if len(r.Gates) == 0 {
-		p("Every gate due is met.\n")
-	} else {
-		p("| Kind | Name | Gate | State | Detail |\n|---|---|---|---|---|\n")
-		for _, g := range r.Gates {
-			p("| %s | %s | %s | %s | %s |\n", text(g.Kind), name(g.Namespace, g.Name), text(g.Gate), text(string(g.State)), text(g.Message))
-		}
-	}
+// exceptions writes the Exceptions section.
+func (m *markdown) exceptions(exceptions []Exception) {
+	m.p("\n## Exceptions\n\n")
+	markdownTable(m, "No project or programme is Red.\n", "| Kind | Name | Why |\n|---|---|---|\n", exceptions, func(e Exception) string {
+		return fmt.Sprintf("| %s | %s | %s |\n", text(e.Kind), markdownName(e.Namespace, e.Name), text(strings.Join(e.Reasons, "; ")))
+	})
+}
 
-	p("\n## Top risks\n\nOpen risks: %d, of which high: %d; exposure %d.\n\n", r.Risks.Open, r.Risks.High, r.Risks.Exposure)
-	if len(r.TopRisks) > 0 {
-		p("| Severity | Risk | Of | Owner | Description |\n|---:|---|---|---|---|\n")
-		for _, k := range r.TopRisks {
-			p("| %d | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), name(k.Namespace, k.Object), text(orDash(k.Owner)), text(k.Description))
-		}
-	}
+// gates writes the section of gates failing or due.
+func (m *markdown) gates(gates []GateItem) {
+	m.p("\n## Gates failing or due\n\n")
+	markdownTable(m, "Every gate due is met.\n", "| Kind | Name | Gate | State | Detail |\n|---|---|---|---|---|\n", gates, func(g GateItem) string {
+		return fmt.Sprintf("| %s | %s | %s | %s | %s |\n", text(g.Kind), markdownName(g.Namespace, g.Name), text(g.Gate), text(string(g.State)), text(g.Message))
+	})
+}
 
-	if len(r.Counts.ByPhase) > 0 {
-		p("\n## By phase\n\n| Kind | Phase | Count |\n|---|---|---:|\n")
-		for _, pc := range r.Counts.ByPhase {
-			p("| %s | %s | %d |\n", text(string(pc.Kind)), text(string(pc.Phase)), pc.Count)
-		}
-	}
+// risks writes the Top risks section: the counts, then the top risks.
+func (m *markdown) risks(risks v1alpha1.RiskSummary, top []RiskItem) {
+	m.p("\n## Top risks\n\nOpen risks: %d, of which high: %d; exposure %d.\n\n", risks.Open, risks.High, risks.Exposure)
+	markdownTable(m, "", "| Severity | Risk | Of | Owner | Description |\n|---:|---|---|---|---|\n", top, func(k RiskItem) string {
+		return fmt.Sprintf("| %d | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), markdownName(k.Namespace, k.Object), text(orDash(k.Owner)), text(k.Description))
+	})
+}
 
-	if len(r.Projects) > 0 {
-		p("\n## Projects\n\n| Project | Phase | Health | Compliant | Budget | Forecast | Done | Why |\n|---|---|---|---|---:|---:|---:|---|\n")
-		for _, row := range r.Projects {
-			b.WriteString(markdownProjectRow(row))
-		}
-	}
-	return b.String()
+// phases writes the By phase section, when any object is counted by phase.
+func (m *markdown) phases(byPhase []v1alpha1.PhaseCount) {
+	markdownTable(m, "", "\n## By phase\n\n| Kind | Phase | Count |\n|---|---|---:|\n", byPhase, func(pc v1alpha1.PhaseCount) string {
+		return fmt.Sprintf("| %s | %s | %d |\n", text(string(pc.Kind)), text(string(pc.Phase)), pc.Count)
+	})
+}
+
+// projects writes the Projects table, when there are projects.
+func (m *markdown) projects(rows []ProjectRow) {
+	markdownTable(m, "", "\n## Projects\n\n| Project | Phase | Health | Compliant | Budget | Forecast | Done | Why |\n|---|---|---|---|---:|---:|---:|---|\n",
+		rows, markdownProjectRow)
 }
 
 // markdownProjectRow is a project's row of the dashboard's Projects table.
@@ -407,12 +439,3 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // ComplianceLabel heads the summary row counting compliance: it counts the
 // projects and the programmes beneath, not the projects alone.
 const ComplianceLabel = "Projects and programmes compliant / non-compliant / unknown"
-
-// plural writes n with the singular or plural word: "1 object's",
-// "2 objects'".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}

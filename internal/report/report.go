@@ -193,6 +193,20 @@ func known(m v1alpha1.MoneySummary, d *inf.Dec) string {
 
 // Build assembles the full report; Render bounds its size.
 func Build(in Input) Report {
+	r := newReport(in)
+	for _, p := range in.Programmes {
+		r.addProgramme(p)
+	}
+	for _, p := range in.Projects {
+		r.addProject(p)
+	}
+	r.sortRows()
+	return r
+}
+
+// newReport is the report of in's totals, counts and capacity, with every
+// list empty (never null in report.json).
+func newReport(in Input) Report {
 	r := Report{
 		SchemaVersion: SchemaVersion, Kind: in.Kind, Namespace: in.Namespace, Name: in.Name,
 		Health: in.Health, Currency: string(in.Rollup.Money.Currency),
@@ -218,23 +232,34 @@ func Build(in Input) Report {
 	if in.Capacity != nil || in.Committed != nil {
 		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: known(in.Rollup.Money, in.Committed), OverCommitted: in.OverCommitted}
 	}
-	for _, p := range in.Programmes {
-		// A programme Red only through its projects is not an exception of
-		// its own: its projects are listed. One Red on its own account is.
-		if p.Status.OwnHealth == v1alpha1.HealthRed {
-			r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons), Shortened: []string{}})
-		}
-		r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
-		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+	return r
+}
+
+// addProgramme lists a programme's exception, gates and risks.
+func (r *Report) addProgramme(p *v1alpha1.Programme) {
+	// A programme Red only through its projects is not an exception of
+	// its own: its projects are listed. One Red on its own account is.
+	if p.Status.OwnHealth == v1alpha1.HealthRed {
+		r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons), Shortened: []string{}})
 	}
-	for _, p := range in.Projects {
-		if p.Status.Health == v1alpha1.HealthRed && p.Spec.Phase != v1alpha1.ProjectClosed {
-			r.Exceptions = append(r.Exceptions, Exception{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons), Shortened: []string{}})
-		}
-		r.Gates = append(r.Gates, gateItems("Project", p.Namespace, p.Name, p.Status.Compliance)...)
-		r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
-		r.Projects = append(r.Projects, projectRow(p))
+	r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
+	r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+}
+
+// addProject lists a project's exception (when it is Red and not closed),
+// gates, risks and row.
+func (r *Report) addProject(p *v1alpha1.Project) {
+	if p.Status.Health == v1alpha1.HealthRed && p.Spec.Phase != v1alpha1.ProjectClosed {
+		r.Exceptions = append(r.Exceptions, Exception{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons), Shortened: []string{}})
 	}
+	r.Gates = append(r.Gates, gateItems("Project", p.Namespace, p.Name, p.Status.Compliance)...)
+	r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+	r.Projects = append(r.Projects, projectRow(p))
+}
+
+// sortRows orders the lists: exceptions by name; unmet gates first; the
+// most severe risks first; the worst projects first.
+func (r *Report) sortRows() {
 	sortStable(r.Exceptions, func(a, b *Exception) int {
 		return byName(a.Namespace, a.Name, b.Namespace, b.Name)
 	})
@@ -255,7 +280,6 @@ func Build(in Input) Report {
 			-cmp.Compare(health.Rank(a.Health), health.Rank(b.Health)),
 			byName(a.Namespace, a.Name, b.Namespace, b.Name))
 	})
-	return r
 }
 
 // sortStable sorts rows by compare, keeping equal rows in their order. It

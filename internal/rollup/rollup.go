@@ -22,6 +22,7 @@ import (
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/shorten"
+	"p3o.dev/p3o-operator/internal/words"
 )
 
 // MaxCauses bounds the causes listed in a rollup.
@@ -273,7 +274,7 @@ func (b *Builder) merge(r v1alpha1.Rollup) {
 		// Incomplete beneath: incomplete here too, naming the same objects.
 		b.leaveOut(l.Currency, l.Count, l.Objects...)
 	}
-	if !b.inCurrency(r.Money.Currency, projectsText(r.Projects)) {
+	if !b.inCurrency(r.Money.Currency, words.Count(int(r.Projects), "project", "projects")) {
 		return
 	}
 	money.Accumulate(&b.budget, money.Value(r.Money.Budget))
@@ -411,12 +412,4 @@ func Risks(risks []v1alpha1.Risk, highSeverity int32) v1alpha1.RiskSummary {
 		}
 	}
 	return s
-}
-
-// projectsText counts projects in words: "1 project", "3 projects".
-func projectsText(n int32) string {
-	if n == 1 {
-		return "1 project"
-	}
-	return fmt.Sprintf("%d projects", n)
 }

@@ -20,6 +20,7 @@ import (
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/policy"
 	"p3o.dev/p3o-operator/internal/rollup"
+	"p3o.dev/p3o-operator/internal/words"
 )
 
 // Children are the admitted children of a parent and the number it refuses.
@@ -39,10 +40,7 @@ type kindCount struct {
 }
 
 func (k kindCount) String() string {
-	if k.n == 1 {
-		return "1 " + k.one
-	}
-	return fmt.Sprintf("%d %s", k.n, k.many)
+	return words.Count(k.n, k.one, k.many)
 }
 
 // setRolledUp records how the rollup went, naming the children counted by
