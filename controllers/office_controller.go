@@ -64,19 +64,8 @@ func (k officeKind) gather(ctx context.Context, office *v1alpha1.Office) (office
 	if err != nil {
 		return officeFamily{}, 0, err
 	}
-	var children status.OfficeChildren
-	if children.Portfolios, children.Refused, err = governance.Children[*v1alpha1.Portfolio](ctx, k.r.Client, office, &v1alpha1.PortfolioList{}, governance.IndexOfficeRef); err != nil {
-		return officeFamily{}, 0, err
-	}
-	// An office in a loop adds up no satellites: they would count themselves.
-	if facts.Chain.Loop == "" {
-		satellites, refused, err := governance.Children[*v1alpha1.Office](ctx, k.r.Client, office, &v1alpha1.OfficeList{}, governance.IndexHubRef)
-		if err != nil {
-			return officeFamily{}, 0, err
-		}
-		children.Satellites, children.Refused = satellites, children.Refused+refused
-	}
-	if children.Programmes, children.Projects, err = read.DirectScope(ctx, office, facts.Supported, children.Portfolios, children.Satellites); err != nil {
+	children, err := read.OfficeChildren(ctx, office, facts)
+	if err != nil {
 		return officeFamily{}, 0, err
 	}
 	pending := countPending(children.Portfolios, portfolioObserved, true) + countPending(children.Satellites, officeObserved, true) +
@@ -101,13 +90,7 @@ func (k officeKind) report(office *v1alpha1.Office, f officeFamily) publish.Requ
 		FiguresCoverRows: true,
 		Build: func(ctx context.Context, obj publish.Object) (report.Input, error) {
 			office := obj.(*v1alpha1.Office)
-			programmes, projects, err := read.OfficeContents(ctx, office, children.Portfolios, children.Satellites)
-			if err != nil {
-				return report.Input{}, err
-			}
-			beneath, err := read.ProjectsOf(ctx, children.Programmes)
-			programmes = append(programmes, children.Programmes...)
-			projects = append(append(projects, children.Projects...), beneath...)
+			programmes, projects, err := read.OfficeRows(ctx, office, children)
 			return report.Input{Kind: "Office", Namespace: office.Namespace, Name: office.Name, Health: office.Status.Rollup.Health,
 				Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects}, err
 		}}

@@ -49,16 +49,9 @@ type portfolioKind struct{ r *PortfolioReconciler }
 func (portfolioKind) waitsFor() string { return "programmes and projects" }
 
 func (k portfolioKind) gather(ctx context.Context, portfolio *v1alpha1.Portfolio) (status.PortfolioChildren, int, error) {
-	programmes, refusedProgrammes, err := governance.Children[*v1alpha1.Programme](ctx, k.r.Client, portfolio, &v1alpha1.ProgrammeList{}, governance.IndexPortfolioRef)
-	if err != nil {
-		return status.PortfolioChildren{}, 0, err
-	}
-	projects, refusedProjects, err := governance.Children[*v1alpha1.Project](ctx, k.r.Client, portfolio, &v1alpha1.ProjectList{}, governance.IndexPortfolioRef)
-	if err != nil {
-		return status.PortfolioChildren{}, 0, err
-	}
-	pending := countPending(programmes, programmeObserved, true) + countPending(projects, projectObserved, false)
-	return status.PortfolioChildren{Programmes: programmes, Projects: projects, Refused: refusedProgrammes + refusedProjects}, pending, nil
+	children, err := governance.Reader{Reader: k.r.Client}.PortfolioChildren(ctx, portfolio)
+	pending := countPending(children.Programmes, programmeObserved, true) + countPending(children.Projects, projectObserved, false)
+	return children, pending, err
 }
 
 func (k portfolioKind) set(ctx context.Context, portfolio *v1alpha1.Portfolio, children status.PortfolioChildren, _ time.Time) (status.Outcome, error) {
@@ -75,11 +68,10 @@ func (k portfolioKind) report(portfolio *v1alpha1.Portfolio, children status.Por
 		Figures: []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted},
 		Build: func(ctx context.Context, obj publish.Object) (report.Input, error) {
 			portfolio := obj.(*v1alpha1.Portfolio)
-			beneath, err := read.ProjectsOf(ctx, children.Programmes)
+			projects, err := read.PortfolioRows(ctx, children)
 			return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
 				Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Value(portfolio.Status.Committed),
-				OverCommitted: portfolio.Status.OverCommitted, Programmes: children.Programmes,
-				Projects: append(append([]*v1alpha1.Project(nil), children.Projects...), beneath...)}, err
+				OverCommitted: portfolio.Status.OverCommitted, Programmes: children.Programmes, Projects: projects}, err
 		}}
 }
 

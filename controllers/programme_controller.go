@@ -53,7 +53,7 @@ func (programmeKind) waitsFor() string { return "projects" }
 func (k programmeKind) gather(ctx context.Context, programme *v1alpha1.Programme) (status.Children[*v1alpha1.Project], int, error) {
 	var projects status.Children[*v1alpha1.Project]
 	var err error
-	projects.Admitted, projects.Refused, err = governance.Children[*v1alpha1.Project](ctx, k.r.Client, programme, &v1alpha1.ProjectList{}, governance.IndexProgrammeRef)
+	projects.Admitted, projects.Refused, err = governance.Reader{Reader: k.r.Client}.ProgrammeChildren(ctx, programme)
 	return projects, countPending(projects.Admitted, projectObserved, false), err
 }
 

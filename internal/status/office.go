@@ -23,18 +23,8 @@ import (
 	"p3o.dev/p3o-operator/internal/rollup"
 )
 
-// OfficeChildren are what an Office rolls up.
-type OfficeChildren struct {
-	Portfolios []*v1alpha1.Portfolio
-	Satellites []*v1alpha1.Office
-	// Programmes and Projects are those the office governs or supports
-	// directly (officeRef, supportedObjectRef), outside its portfolios and
-	// satellites.
-	Programmes []*v1alpha1.Programme
-	Projects   []*v1alpha1.Project
-	// Refused is the number of portfolios and satellites it does not admit.
-	Refused int
-}
+// OfficeChildren are what an Office rolls up (governance.Reader.OfficeChildren).
+type OfficeChildren = governance.OfficeChildren
 
 // SetOffice computes an Office's status: its hub chain, retirement, the
 // effective policy and whether its rules compile (ruleErrors describe those

@@ -236,13 +236,8 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	return Outcome{RecheckAt: res.RecheckAt, Events: events}
 }
 
-// PortfolioChildren are what a Portfolio rolls up.
-type PortfolioChildren struct {
-	Programmes []*v1alpha1.Programme
-	Projects   []*v1alpha1.Project
-	// Refused is the number of programmes and projects it does not admit.
-	Refused int
-}
+// PortfolioChildren are what a Portfolio rolls up (governance.Reader.PortfolioChildren).
+type PortfolioChildren = governance.PortfolioChildren
 
 // SetPortfolio computes a Portfolio's status from its office and children.
 func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children PortfolioChildren) Outcome {
