@@ -57,7 +57,7 @@ func (p *Publisher) writeLive(ctx context.Context, owner Object, kind, name stri
 	if c := metav1.GetControllerOf(cm); c != nil && c.UID != owner.GetUID() {
 		return &nameTakenError{name: name, controller: *c}
 	}
-	want := labelsOf(kind, owner.GetName(), "live")
+	want := Labels(kind, owner.GetName(), "live")
 	labelled := true
 	for k, v := range want {
 		if got, ok := cm.Labels[k]; !ok || got != v {
@@ -98,7 +98,7 @@ func (p *Publisher) liveOrNew(ctx context.Context, owner Object, kind, name stri
 	case !apierrors.IsNotFound(err):
 		return nil, fmt.Errorf("getting report %s: %w", name, err)
 	}
-	cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: owner.GetNamespace(), Name: name, Labels: labelsOf(kind, owner.GetName(), "live"),
+	cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: owner.GetNamespace(), Name: name, Labels: Labels(kind, owner.GetName(), "live"),
 		Annotations: withDigest(nil, ContentDigest(data, nil))}, Data: data}
 	if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
 		return nil, fmt.Errorf("owning report %s: %w", name, err)

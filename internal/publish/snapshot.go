@@ -70,7 +70,7 @@ func (p *Publisher) snapshot(ctx context.Context, owner Object, kind string, set
 // snapshots lists an owner's snapshot ConfigMaps.
 func (p *Publisher) snapshots(ctx context.Context, owner Object, kind string) ([]corev1.ConfigMap, error) {
 	list := &corev1.ConfigMapList{}
-	if err := p.client.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels(labelsOf(kind, owner.GetName(), "snapshot"))); err != nil {
+	if err := p.client.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels(Labels(kind, owner.GetName(), "snapshot"))); err != nil {
 		return nil, fmt.Errorf("listing snapshots: %w", err)
 	}
 	var owned []corev1.ConfigMap
@@ -115,7 +115,7 @@ func (p *Publisher) writeOpenSnapshot(ctx context.Context, owner Object, kind st
 		name := Name(kind, owner.GetName(), report.PeriodSuffix(start, interval))
 		cm := &corev1.ConfigMap{
 			ObjectMeta: metav1.ObjectMeta{Namespace: owner.GetNamespace(), Name: name,
-				Labels: labelsOf(kind, owner.GetName(), "snapshot"), Annotations: annotations},
+				Labels: Labels(kind, owner.GetName(), "snapshot"), Annotations: annotations},
 			Data: data,
 		}
 		if err := controllerutil.SetControllerReference(owner, cm, p.client.Scheme()); err != nil {
