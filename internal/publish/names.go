@@ -39,7 +39,7 @@ func Name(kind, name, suffix string) string {
 	return prefix + strings.TrimRight(name[:keep], ".-") + "-" + hash + tail
 }
 
-// labelsOf select an object's report ConfigMaps of one type (live or
+// Labels select an object's report ConfigMaps of one type (live or
 // snapshot).
 func Labels(kind, name, reportType string) map[string]string {
 	return map[string]string{v1alpha1.LabelReport: reportType, v1alpha1.LabelReportKind: kind, v1alpha1.LabelReportName: labelValue(name)}
