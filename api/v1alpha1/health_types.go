@@ -24,3 +24,18 @@ const (
 	// HealthUnknown is used in status when health cannot be determined yet.
 	HealthUnknown Health = "Unknown"
 )
+
+// ReportingState says whether a project's progress reporting keeps its
+// cadence.
+// +kubebuilder:validation:Enum=Current;Stale;NotRequired
+type ReportingState string
+
+const (
+	// ReportingCurrent: the last progress report is within the cadence.
+	ReportingCurrent ReportingState = "Current"
+	// ReportingStale: no progress reported, or the last report is a
+	// cadence or more old.
+	ReportingStale ReportingState = "Stale"
+	// ReportingNotRequired: the project's phase is not held to a cadence.
+	ReportingNotRequired ReportingState = "NotRequired"
+)

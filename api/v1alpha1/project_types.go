@@ -292,6 +292,14 @@ type ProjectStatus struct {
 	// +kubebuilder:validation:MaxItems=16
 	HealthReasons []string `json:"healthReasons,omitempty"`
 
+	// reporting says whether the project's progress reporting keeps its
+	// governing office's cadence (its policy's reportingCadence): Current,
+	// Stale (no progress reported, or the last report is a cadence or more
+	// old; health is Amber while it is), or NotRequired (StartingUp and
+	// Closed projects are not held to a cadence).
+	// +optional
+	Reporting ReportingState `json:"reporting,omitempty"`
+
 	// costVariance is forecast cost minus budget, written as an Amount:
 	// positive is an overrun, negative an underrun. Unset while the project
 	// states no budget or no forecast cost.

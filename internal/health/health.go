@@ -66,6 +66,8 @@ type Assessment struct {
 	Overall v1alpha1.Health
 	// Reasons say, worst first, what lowers health.
 	Reasons []string
+	// Reporting says whether progress reporting keeps the cadence.
+	Reporting v1alpha1.ReportingState
 	// StaleAt is when the reporting verdict changes next, so that the caller
 	// can look again then: when the latest progress report becomes stale,
 	// or, for a report dated ahead, when its date arrives. Zero when
@@ -96,7 +98,7 @@ func Assess(spec v1alpha1.ProjectSpec, p Policy, now time.Time) Assessment {
 	stale, staleAt := reportingFindings(spec, p, now)
 	findings = append(findings, stale...)
 
-	a := Assessment{Derived: v1alpha1.HealthGreen, StaleAt: staleAt}
+	a := Assessment{Derived: v1alpha1.HealthGreen, Reporting: reporting(spec, p, now), StaleAt: staleAt}
 	for _, f := range findings {
 		a.Derived = Worse(a.Derived, f.health)
 	}
@@ -273,6 +275,19 @@ func reportingFindings(spec v1alpha1.ProjectSpec, p Policy, now time.Time) ([]fi
 	}
 	return []finding{{v1alpha1.HealthAmber, fmt.Sprintf("last progress report of %s is %s old, beyond the %s reporting cadence",
 		spec.Progress.AsOf, days(now.Unix()-asOf.Unix()), days(int64(p.ReportingCadence/time.Second)))}}, time.Time{}
+}
+
+// reporting is the state of a project's progress reporting at now.
+func reporting(spec v1alpha1.ProjectSpec, p Policy, now time.Time) v1alpha1.ReportingState {
+	switch spec.Phase {
+	case v1alpha1.ProjectInitiating, v1alpha1.ProjectDelivering, v1alpha1.ProjectClosing:
+	default:
+		return v1alpha1.ReportingNotRequired
+	}
+	if stale, _ := Stale(spec, p.ReportingCadence, now); stale {
+		return v1alpha1.ReportingStale
+	}
+	return v1alpha1.ReportingCurrent
 }
 
 // Stale reports whether a project's progress reporting is stale at now

@@ -388,3 +388,25 @@ func TestStale(t *testing.T) {
 		}
 	}
 }
+
+// The reporting state published in status follows the same rule as the
+// health reason: stale while no report is within the cadence, not
+// required before Initiating or once Closed.
+func TestReportingState(t *testing.T) {
+	fresh := project(nil)
+	if got := Assess(fresh, DefaultPolicy, now).Reporting; got != v1alpha1.ReportingCurrent {
+		t.Errorf("a fresh report: %s, want Current", got)
+	}
+	old := Assess(fresh, DefaultPolicy, now.AddDate(0, 1, 0))
+	if old.Reporting != v1alpha1.ReportingStale || old.Derived != v1alpha1.HealthAmber {
+		t.Errorf("a report a month past its cadence: %s, %s; want Stale, Amber", old.Reporting, old.Derived)
+	}
+	none := project(func(s *v1alpha1.ProjectSpec) { s.Progress = nil })
+	if got := Assess(none, DefaultPolicy, now).Reporting; got != v1alpha1.ReportingStale {
+		t.Errorf("no report at all: %s, want Stale", got)
+	}
+	closed := project(func(s *v1alpha1.ProjectSpec) { s.Phase, s.Progress = v1alpha1.ProjectClosed, nil })
+	if got := Assess(closed, DefaultPolicy, now).Reporting; got != v1alpha1.ReportingNotRequired {
+		t.Errorf("a closed project: %s, want NotRequired", got)
+	}
+}

@@ -47,6 +47,7 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	p.Status.Health = assessment.Overall
 	p.Status.DerivedHealth = assessment.Derived
 	p.Status.HealthReasons = boundedReasons(assessment.Reasons)
+	p.Status.Reporting = assessment.Reporting
 	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
 	p.Status.CostVariance = ""
 	if p.Spec.Progress != nil && p.Spec.Progress.ForecastCost != nil {
