@@ -5,6 +5,13 @@
 # first use (~12 minutes cold, a few more for kube-controller-manager) and
 # reused afterwards. ASSETS runs it and fails the recipe line when it fails.
 ASSETS = assets="$$(bash hack/controlplane.sh)" &&
+# Headless Chromium (Debian's package, via apt-get) and axe-core (from the
+# npm registry, pinned in hack/browser.sh, into bin/axe-core/) for the
+# browser tests of internal/browsertest: installed by hack/browser.sh on first
+# use (~30 s) and reused afterwards. BROWSER runs it and sets axe to the path
+# of axe.min.js, as ASSETS does.
+P3O_CHROMIUM ?= /usr/bin/chromium
+BROWSER = axe="$$(P3O_CHROMIUM='$(P3O_CHROMIUM)' bash hack/browser.sh)" &&
 # kubectl for the targets that talk to your cluster: yours when it is on the
 # PATH, else the one hack/controlplane.sh builds.
 KUBECTL ?= $(or $(shell command -v kubectl 2>/dev/null),$$(bash hack/controlplane.sh)/kubectl)
@@ -57,11 +64,16 @@ lint: ## go vet, gofmt, go mod tidy and the Kube API Linter on api/.
 controlplane: ## Build etcd, kube-apiserver, kube-controller-manager and kubectl into bin/k8s/ (once).
 	@bash hack/controlplane.sh
 
+.PHONY: browser
+browser: ## Install headless Chromium and axe-core for the browser tests (once).
+	@P3O_CHROMIUM='$(P3O_CHROMIUM)' bash hack/browser.sh
+
 # -timeout 30m: test/e2e runs several control planes, and on a cold build
 # cache test/release cross-compiles the operator twice and builds promtool.
 .PHONY: test
-test: verify-generated lint ## Run the whole suite: generated-file check, lint, unit, envtest and end-to-end tests.
-	@$(ASSETS) set -x && KUBEBUILDER_ASSETS="$$assets" go test ./... -count=1 -timeout 30m $(TESTFLAGS)
+test: verify-generated lint ## Run the whole suite: generated-file check, lint, unit, envtest, browser and end-to-end tests.
+	@$(ASSETS) $(BROWSER) set -x && KUBEBUILDER_ASSETS="$$assets" P3O_AXE_JS="$$axe" P3O_CHROMIUM='$(P3O_CHROMIUM)' \
+		go test ./... -count=1 -timeout 30m $(TESTFLAGS)
 
 # make bench SIZE=small|default|large: 1,000, 10,000 or 30,000 projects;
 # RUNS=3 measures three times on fresh control planes and prints the median
