@@ -3,8 +3,11 @@ Copyright 2026 The p3o-operator Authors.
 SPDX-License-Identifier: Apache-2.0
 */
 
-// Command demo runs the whole operator locally: it starts a real etcd and
-// kube-apiserver with the CRDs installed, runs the operator binary against
+// Command demo runs the whole operator locally: it starts a real etcd,
+// kube-apiserver (with the CRDs installed) and kube-controller-manager (its
+// garbage collector and namespace controller, as in a cluster: an Office's
+// reports go with it, a deleted namespace is emptied and goes away), runs
+// the operator binary against
 // them, applies the sample organisation in config/samples and shows the
 // result as `kubectl get p3o -A` does. With --keep it leaves everything
 // running until Ctrl-C so that you can explore with kubectl.
@@ -71,8 +74,8 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	if err != nil {
 		return err
 	}
-	step("Starting the local control plane (etcd and kube-apiserver on 127.0.0.1) with the CRDs installed")
-	cp, err := controlplane.Start()
+	step("Starting the local control plane (etcd, kube-apiserver and kube-controller-manager on 127.0.0.1) with the CRDs installed")
+	cp, err := controlplane.Start(controlplane.WithControllerManager())
 	if err != nil {
 		return err
 	}
@@ -181,6 +184,7 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	fmt.Println("  # the operator's metrics (a token of a ServiceAccount bound to metrics-reader):")
 	fmt.Println(scrapeCmd)
 	fmt.Printf("  # the operator's log: %s\n", logPath)
+	fmt.Printf("  # kube-controller-manager's log (garbage collector, namespace controller): %s\n", cp.ControllerManagerLog())
 	select {
 	case <-ctx.Done():
 	case <-op.Exited():

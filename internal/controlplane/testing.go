@@ -7,12 +7,57 @@ package controlplane
 
 import (
 	"bytes"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 )
+
+// BuildForTest builds the Go package pkg of this repository (".", the
+// operator, or "./cmd/kubectl-p3o", say) with go build and any extra
+// flags into dir under name, and returns the binary's path.
+func BuildForTest(t testing.TB, ctx context.Context, dir, name, pkg string, flags ...string) string {
+	t.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	binary := filepath.Join(dir, name)
+	build := exec.CommandContext(ctx, "go", append(append([]string{"build", "-o", binary}, flags...), pkg)...)
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", pkg, err, out)
+	}
+	return binary
+}
+
+// BuildOperatorForTest builds the operator into a temporary folder of the
+// test and returns the binary's path.
+func BuildOperatorForTest(t testing.TB, ctx context.Context, flags ...string) string {
+	t.Helper()
+	return BuildForTest(t, ctx, t.TempDir(), "p3o-operator", ".", flags...)
+}
+
+// WaitFor calls check every 200 ms until it reports true, and fails the
+// test when that has not happened within timeout, with what check said
+// last (its second result: the state it saw).
+func WaitFor(t testing.TB, timeout time.Duration, check func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, last := check()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not reached within %s; last: %q", timeout, last)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
 
 // StartForTest starts a control plane for a test and stops it when the test
 // ends.

@@ -3,7 +3,7 @@ Copyright 2026 The p3o-operator Authors.
 SPDX-License-Identifier: Apache-2.0
 */
 
-package governance
+package governance_test
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"slices"
 	"testing"
 
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/governance/governancetest"
 	"p3o.dev/p3o-operator/internal/policy"
 )
 
@@ -26,19 +26,10 @@ import (
 
 const ns = "org"
 
-func newReader(t *testing.T, objs ...client.Object) (Reader, client.Client) {
+func newReader(t *testing.T, objs ...client.Object) (governance.Reader, client.Client) {
 	t.Helper()
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	b := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).
-		WithStatusSubresource(&v1alpha1.Project{}, &v1alpha1.Programme{}, &v1alpha1.Portfolio{}, &v1alpha1.Office{})
-	for _, ix := range indexes {
-		b = b.WithIndex(ix.obj, ix.field, ix.extract)
-	}
-	c := b.Build()
-	return Reader{Reader: c}, c
+	c := governancetest.NewClient(t, objs...)
+	return governance.Reader{Reader: c}, c
 }
 
 func office(name string, enforcement v1alpha1.Enforcement, hub string) *v1alpha1.Office {
@@ -117,7 +108,7 @@ func TestNoSequenceOfMovesLoosensGovernance(t *testing.T) {
 
 // record reads a project's facts and records status.heldTo as the
 // reconciler does.
-func record(t *testing.T, ctx context.Context, read Reader, p *v1alpha1.Project) Facts {
+func record(t *testing.T, ctx context.Context, read governance.Reader, p *v1alpha1.Project) governance.Facts {
 	t.Helper()
 	facts, err := read.SubjectFacts(ctx, p)
 	if err != nil {

@@ -310,15 +310,7 @@ var cases = []healthCase{{
 func TestHealthChecksOnObjectsFromTheAPIServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cp, err := controlplane.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
+	cp := controlplane.StartForTest(t)
 	c, err := client.New(cp.Config, client.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,6 @@ package consistency
 
 import (
 	"context"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -36,12 +34,7 @@ func startOperator(ctx context.Context, t *testing.T) running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	binary := filepath.Join(t.TempDir(), "p3o-operator")
-	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the operator: %v\n%s", err, out)
-	}
+	binary := controlplane.BuildOperatorForTest(t, ctx)
 	cp := controlplane.StartForTest(t)
 	op := cp.StartOperatorForTest(t, binary)
 	scheme := runtime.NewScheme()

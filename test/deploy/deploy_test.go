@@ -16,10 +16,8 @@ package deploy
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -87,32 +85,6 @@ func one(t *testing.T, objs []*unstructured.Unstructured, kind string) *unstruct
 }
 
 // buildOperator builds the operator binary into a temporary folder.
-func buildOperator(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	binary := filepath.Join(t.TempDir(), "p3o-operator")
-	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
-	build.Dir = repo
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the operator: %v\n%s", err, out)
-	}
-	return binary
-}
-
-// startControlPlane starts the local control plane for the test.
-func startControlPlane(t *testing.T) *controlplane.ControlPlane {
-	t.Helper()
-	cp, err := controlplane.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
-	return cp
-}
-
 // apply applies objects with kubectl as the control plane's admin.
 func apply(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, objs []*unstructured.Unstructured, extraArgs ...string) string {
 	t.Helper()
@@ -125,19 +97,4 @@ func apply(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, obj
 		t.Fatal(err)
 	}
 	return out
-}
-
-func waitFor(t *testing.T, timeout time.Duration, check func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, last := check()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not reached within %s; last: %s", timeout, last)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }

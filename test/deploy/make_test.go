@@ -49,7 +49,7 @@ func TestMakeDeployUndeploy(t *testing.T) {
 			crds = append(crds, filepath.Join(dir, f))
 		}
 	}
-	cp := startControlPlane(t)
+	cp := controlplane.StartForTest(t)
 	if _, err := envtest.InstallCRDs(cp.Config, envtest.CRDInstallOptions{Paths: crds, ErrorIfPathMissing: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestMakeDeployUndeploy(t *testing.T) {
 func TestMakeRunWithoutCertificates(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cp := startControlPlane(t)
+	cp := controlplane.StartForTest(t)
 	metrics, err := controlplane.FreeLoopbackAddress()
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +124,7 @@ func TestMakeRunWithoutCertificates(t *testing.T) {
 			t.Logf("make run:\n%s", out.String())
 		}
 	})
-	waitFor(t, 3*time.Minute, func() (bool, string) {
+	controlplane.WaitFor(t, 3*time.Minute, func() (bool, string) {
 		select {
 		case err := <-done:
 			t.Fatalf("make run exited: %v", err)

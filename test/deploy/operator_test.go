@@ -39,7 +39,7 @@ type deployed struct {
 // and runs the operator with the ServiceAccount's token.
 func startDeployed(t *testing.T, ctx context.Context) *deployed {
 	t.Helper()
-	binary := buildOperator(t, ctx)
+	binary := controlplane.BuildOperatorForTest(t, ctx)
 	d := &deployed{rendered: render(t, "config/default")}
 	d.sa = one(t, d.rendered, "ServiceAccount")
 	if got := field(one(t, d.rendered, "Deployment"), "spec", "template", "spec", "serviceAccountName"); got != d.sa.GetName() {
@@ -59,16 +59,7 @@ rules:
 `, d.username())), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cp, err := controlplane.Start(controlplane.WithAuditLog(policy, d.auditLog))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
-	d.cp = cp
+	d.cp = controlplane.StartForTest(t, controlplane.WithAuditLog(policy, d.auditLog))
 	apply(t, ctx, d.cp, only(d.rendered, "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"))
 
 	token, err := d.cp.ServiceAccountToken(ctx, d.sa.GetNamespace(), d.sa.GetName())
@@ -125,7 +116,7 @@ func TestOperatorAsDeployed(t *testing.T) {
 	d := startDeployed(t, ctx)
 
 	t.Run("the operator is ready once its informers synced and its webhooks listen", func(t *testing.T) {
-		waitFor(t, 60*time.Second, func() (bool, string) {
+		controlplane.WaitFor(t, 60*time.Second, func() (bool, string) {
 			resp, err := http.Get("http://" + d.op.ProbeAddress + "/readyz?verbose")
 			if err != nil {
 				return false, err.Error()
@@ -147,7 +138,7 @@ func TestOperatorAsDeployed(t *testing.T) {
 		d.kubectl(t, ctx, "apply", "-k", "config/samples")
 		d.kubectl(t, ctx, "wait", "--for=condition=Ready", "--timeout=120s", "-A", "--all",
 			"offices,portfolios,programmes,projects,gatewayreviews")
-		waitFor(t, 30*time.Second, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			out, _ := d.cp.Kubectl(ctx, "get", "cm", "-n", "p3o-central", "office-portfolio-office-report", "-o", "jsonpath={.metadata.ownerReferences[0].kind}")
 			return out == "Office", "owner " + out
 		})
@@ -155,7 +146,7 @@ func TestOperatorAsDeployed(t *testing.T) {
 
 	t.Run("turning a programme's reports off deletes its report", func(t *testing.T) {
 		d.kubectl(t, ctx, "patch", "programme", "-n", "p3o-central", "cloud-migration", "--type=merge", "-p", `{"spec":{"reports":{"mode":"Disabled"}}}`)
-		waitFor(t, 30*time.Second, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			out, err := d.cp.Kubectl(ctx, "get", "cm", "-n", "p3o-central", "programme-cloud-migration-report", "--ignore-not-found", "-o", "name")
 			return err == nil && out == "", out
 		})
@@ -196,7 +187,7 @@ func TestOperatorAsDeployed(t *testing.T) {
 		// As the README tells a cluster admin to bind it.
 		d.kubectl(t, ctx, "create", "clusterrolebinding", "prometheus-p3o-metrics",
 			"--clusterrole="+reader, "--serviceaccount=monitoring:prometheus")
-		waitFor(t, 30*time.Second, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			code, body, err := d.op.Scrape(ctx, token)
 			return err == nil && code == http.StatusOK &&
 					strings.Contains(body, `p3o_project_health{health="Red",namespace="p3o-central",project="erp-migration"} 1`),

@@ -18,6 +18,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"p3o.dev/p3o-operator/internal/controlplane"
 )
 
 // renderings are the kustomize entry points a user deploys, each with
@@ -200,7 +202,7 @@ func TestRenderingsApplyToAPIServer(t *testing.T) {
 			crds = append(crds, filepath.Join(dir, f))
 		}
 	}
-	cp := startControlPlane(t)
+	cp := controlplane.StartForTest(t)
 	if _, err := envtest.InstallCRDs(cp.Config, envtest.CRDInstallOptions{Paths: crds, ErrorIfPathMissing: true}); err != nil {
 		t.Fatalf("installing the cert-manager and Prometheus Operator CRDs: %v", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,16 +65,7 @@ spec:
 func TestWithGarbageCollectionAndNamespaceDeletion(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
-	root, err := controlplane.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	binary := filepath.Join(t.TempDir(), "p3o-operator")
-	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the operator: %v\n%s", err, out)
-	}
+	binary := controlplane.BuildOperatorForTest(t, ctx)
 	cp := controlplane.StartForTest(t, controlplane.WithControllerManager())
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -101,12 +91,12 @@ func TestWithGarbageCollectionAndNamespaceDeletion(t *testing.T) {
 				"-l", "governance.p3o.dev/report-kind=Office,governance.p3o.dev/report-name=portfolio-office")
 			return strings.TrimSpace(out)
 		}
-		waitFor(t, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			out := reports()
 			return strings.Contains(out, "configmap/office-portfolio-office-report") && strings.Count(out, "configmap/") >= 2, out
 		})
 		kubectl(t, "delete", "office", "-n", "p3o-central", "portfolio-office")
-		waitForWithin(t, 90*time.Second, func() (bool, string) {
+		controlplane.WaitFor(t, 90*time.Second, func() (bool, string) {
 			out := reports()
 			return out == "", out
 		})
@@ -124,28 +114,13 @@ func TestWithGarbageCollectionAndNamespaceDeletion(t *testing.T) {
 				`jsonpath={.status.rollup.projects} {.status.conditions[?(@.type=="Ready")].status}`)
 			return out
 		}
-		waitForWithin(t, 60*time.Second, func() (bool, string) { out := rolledUp(); return out == "3 True", out })
+		controlplane.WaitFor(t, 60*time.Second, func() (bool, string) { out := rolledUp(); return out == "3 True", out })
 		// kubectl waits until the namespace is gone: the namespace
 		// controller has deleted the projects and removed its finalizer.
 		kubectl(t, "delete", "namespace", "team-e2e", "--timeout=120s")
 		if out, _ := cp.Kubectl(ctx, "get", "namespace", "team-e2e", "--ignore-not-found", "-o", "name"); out != "" {
 			t.Fatalf("namespace team-e2e is still there: %s", out)
 		}
-		waitForWithin(t, 60*time.Second, func() (bool, string) { out := rolledUp(); return out == "1 True", out })
+		controlplane.WaitFor(t, 60*time.Second, func() (bool, string) { out := rolledUp(); return out == "1 True", out })
 	})
-}
-
-func waitForWithin(t *testing.T, timeout time.Duration, check func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, last := check()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not reached within %s; last: %q", timeout, last)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
 }

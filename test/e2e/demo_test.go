@@ -35,11 +35,7 @@ func TestDemoKeepsTheControlPlaneWhenTheOperatorExits(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, b := range []struct{ out, pkg string }{{"p3o-operator", "."}, {"demo", "./hack/demo"}, {"kubectl-p3o", "./cmd/kubectl-p3o"}} {
-		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, b.out), b.pkg)
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", b.pkg, err, out)
-		}
+		controlplane.BuildForTest(t, ctx, dir, b.out, b.pkg)
 	}
 	demo := exec.Command(filepath.Join(dir, "demo"), "--operator", filepath.Join(dir, "p3o-operator"), "--plugin", filepath.Join(dir, "kubectl-p3o"), "--keep")
 	demo.Dir = root

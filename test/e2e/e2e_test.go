@@ -25,18 +25,9 @@ func TestOperatorWithKubectl(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	binary := filepath.Join(t.TempDir(), "p3o-operator")
-	root, err := controlplane.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The version variables are set as the Makefile's build target sets them.
-	build := exec.CommandContext(ctx, "go", "build", "-o", binary,
-		"-ldflags", "-X main.version=v0.0.0-e2e -X main.commit=0e2e0e2 -X main.date=2026-01-02T03:04:05Z", ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the operator: %v\n%s", err, out)
-	}
+	binary := controlplane.BuildOperatorForTest(t, ctx,
+		"-ldflags", "-X main.version=v0.0.0-e2e -X main.commit=0e2e0e2 -X main.date=2026-01-02T03:04:05Z")
 
 	t.Run("--version prints the version, commit and build date and exits", func(t *testing.T) {
 		out, err := exec.CommandContext(ctx, binary, "--version").CombinedOutput()
@@ -49,15 +40,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 		}
 	})
 
-	cp, err := controlplane.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
+	cp := controlplane.StartForTest(t)
 	logPath := filepath.Join(t.TempDir(), "operator.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -117,7 +100,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 	t.Run("projects applied before their parents wait with ParentNotFound", func(t *testing.T) {
 		kubectl(t, "apply", "-f", "config/samples/00-namespaces.yaml")
 		kubectl(t, "apply", "-f", "config/samples/projects.yaml")
-		waitFor(t, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			out, _ := cp.Kubectl(ctx, "get", "project", "-n", "p3o-central", "erp-migration",
 				"-o", `jsonpath={.status.conditions[?(@.type=="Ready")].reason}`)
 			return out == "ParentNotFound", out
@@ -155,7 +138,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 		if !strings.HasPrefix(reason, "Red: cost forecast 1.45M exceeds budget 1.2M beyond 10% tolerance") {
 			t.Errorf("erp-migration: %q; want Red with a reason naming cost", reason)
 		}
-		waitFor(t, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			out, _ := cp.Kubectl(ctx, "get", "office", "-n", "p3o-central", "portfolio-office",
 				"-o", "jsonpath={.status.rollup.health} {.status.rollup.causes[*].name}")
 			return strings.HasPrefix(out, "Red ") && strings.Contains(out, "erp-migration"), out
@@ -163,7 +146,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 	})
 
 	t.Run("reports are published as ConfigMaps for every office and portfolio", func(t *testing.T) {
-		waitFor(t, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			out, _ := cp.Kubectl(ctx, "get", "cm", "-A", "-l", "governance.p3o.dev/report=live", "-o", "name")
 			return strings.Contains(out, "configmap/office-portfolio-office-report") &&
 				strings.Contains(out, "configmap/office-retail-pmo-report") &&
@@ -179,7 +162,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 	})
 
 	t.Run("the metrics endpoint serves the governance series", func(t *testing.T) {
-		waitFor(t, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			body := scrape(t, op)
 			return strings.Contains(body, `p3o_project_health{health="Red",namespace="p3o-central",project="erp-migration"} 1`) &&
 				strings.Contains(body, `p3o_portfolio_health{health="Amber",namespace="p3o-retail",portfolio="retail-growth"} 1`), "metrics"
@@ -190,7 +173,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 		snapshots := func() string {
 			return kubectl(t, "get", "cm", "-n", "p3o-central", "-l", "governance.p3o.dev/report=snapshot,governance.p3o.dev/report-name=portfolio-office", "-o", "name")
 		}
-		waitFor(t, func() (bool, string) { out := snapshots(); return strings.Count(out, "configmap/") == 1, out })
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) { out := snapshots(); return strings.Count(out, "configmap/") == 1, out })
 		before := snapshots()
 		if err := op.Stop(30 * time.Second); err != nil {
 			t.Fatal(err)
@@ -199,7 +182,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 		if op, err = cp.StartOperator(binary, logFile); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			body := scrape(t, op)
 			return strings.Contains(body, `p3o_project_health{health="Red",namespace="p3o-central",project="erp-migration"} 1`), "restarted"
 		})
@@ -210,7 +193,7 @@ func TestOperatorWithKubectl(t *testing.T) {
 
 	t.Run("series of deleted objects disappear", func(t *testing.T) {
 		kubectl(t, "delete", "project", "-n", "p3o-central", "customer-analytics")
-		waitFor(t, func() (bool, string) {
+		controlplane.WaitFor(t, 30*time.Second, func() (bool, string) {
 			body := scrape(t, op)
 			return !strings.Contains(body, `project="customer-analytics"`) && strings.Contains(body, `project="erp-migration"`), "still there"
 		})
@@ -247,19 +230,4 @@ spec: {type: Virtual, location: Utrecht}
 			t.Errorf("kubectl apply of a Virtual office with a location: err=%v\n%s", err, out)
 		}
 	})
-}
-
-func waitFor(t *testing.T, check func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ok, last := check()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not reached within 30s; last: %q", last)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }

@@ -40,15 +40,9 @@ func TestKubectlPlugin(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	binary := filepath.Join(dir, "p3o-operator")
+	binary := controlplane.BuildForTest(t, ctx, dir, "p3o-operator", ".")
 	plugins := filepath.Join(dir, "plugins")
-	for _, b := range [][]string{{"-o", binary, "."}, {"-o", filepath.Join(plugins, "kubectl-p3o"), "./cmd/kubectl-p3o"}} {
-		build := exec.CommandContext(ctx, "go", append([]string{"build"}, b...)...)
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("go build %v: %v\n%s", b, err, out)
-		}
-	}
+	controlplane.BuildForTest(t, ctx, plugins, "kubectl-p3o", "./cmd/kubectl-p3o")
 
 	cp := controlplane.StartForTest(t)
 	op := cp.StartOperatorForTest(t, binary)

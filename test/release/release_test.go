@@ -232,15 +232,7 @@ func TestReleaseAppliesToAPIServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	installYAML := release(t, ctx, "VERSION=1.2.3")
-	cp, err := controlplane.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Errorf("stopping the control plane: %v", err)
-		}
-	})
+	cp := controlplane.StartForTest(t)
 	if err := deploy.InstallThirdPartyCRDs(ctx, cp); err != nil {
 		t.Fatal(err)
 	}
