@@ -91,3 +91,27 @@ func (p *Project) Forecast() *resource.Quantity {
 	}
 	return p.Spec.Plan.Budget
 }
+
+// Meaning is what a Delivery Confidence rating says, in the words of the
+// Infrastructure and Projects Authority's definitions; "" for no rating.
+func (c DeliveryConfidence) Meaning() string {
+	switch c {
+	case ConfidenceGreen:
+		return "Successful delivery appears highly likely"
+	case ConfidenceAmberGreen:
+		return "Successful delivery appears probable"
+	case ConfidenceAmber:
+		return "Successful delivery appears feasible but significant issues already exist"
+	case ConfidenceAmberRed:
+		return "Successful delivery is in doubt, with major risks or issues apparent"
+	case ConfidenceRed:
+		return "Successful delivery appears to be unachievable"
+	}
+	return ""
+}
+
+// NeedsAttention says whether a gate belongs in a list of gates to act on:
+// unmet, not known, or not yet required but with a date it falls due.
+func (g GateStatus) NeedsAttention() bool {
+	return g.State == GateUnmet || g.State == GateUnknown || (g.State == GateNotYetRequired && g.DueAt != nil)
+}

@@ -80,7 +80,7 @@ The namespace is that of -n, else of the kubeconfig context.`,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	a.flags.AddFlags(root.PersistentFlags())
-	root.AddCommand(a.treeCommand(), a.whyCommand(), a.gatesCommand(), a.reportCommand())
+	root.AddCommand(a.treeCommand(), a.whyCommand(), a.gatesCommand(), a.reportCommand(), a.dashboardCommand())
 	return root
 }
 

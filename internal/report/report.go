@@ -334,7 +334,7 @@ func gateItems(kind, ns, name string, c v1alpha1.ComplianceStatus) []GateItem {
 		if g.DueAt != nil {
 			due = g.DueAt.UTC().Format("2006-01-02")
 		}
-		if g.State == v1alpha1.GateUnmet || g.State == v1alpha1.GateUnknown || (g.State == v1alpha1.GateNotYetRequired && due != "") {
+		if g.NeedsAttention() {
 			out = append(out, GateItem{Kind: kind, Namespace: ns, Name: name, Gate: g.Description, State: g.State, Message: g.Message, DueAt: due, Shortened: []string{}})
 		}
 	}

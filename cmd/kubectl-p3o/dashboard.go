@@ -1,0 +1,115 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"p3o.dev/p3o-operator/internal/dashboard"
+)
+
+// dashboardCommand serves the dashboard on this machine, reading with the
+// user's own credentials.
+func (a *app) dashboardCommand() *cobra.Command {
+	var port int
+	var open bool
+	cmd := &cobra.Command{
+		Use:   "dashboard",
+		Short: "Serve the management dashboard on this machine, with your own credentials",
+		Long: `kubectl p3o dashboard serves the P3O dashboard on 127.0.0.1 and prints its URL.
+It reads with your kubeconfig's credentials (--context, --as and the other
+kubectl flags apply), so it shows what kubectl get would show you. The URL
+carries a secret for this session: other programs on this machine cannot
+read through it. Ctrl-C stops it.`,
+		Example: `  kubectl p3o dashboard --port 8089 --open`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.serveDashboard(cmd.Context(), port, open)
+		},
+	}
+	cmd.Flags().IntVar(&port, "port", 8089, "Port to listen on, on 127.0.0.1 (0: any free port).")
+	cmd.Flags().BoolVar(&open, "open", false, "Open the dashboard in the default browser.")
+	return cmd
+}
+
+func (a *app) serveDashboard(ctx context.Context, port int, open bool) error {
+	cfg, err := a.flags.ToRESTConfig()
+	if err != nil {
+		return fmt.Errorf("reading the kubeconfig: %w", err)
+	}
+	source, err := dashboard.StartCache(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	srv := &dashboard.Server{Source: source, Authn: dashboard.Trusted{Name: a.viewerName()}, Authz: dashboard.Trusted{}}
+	handler, err := srv.Handler()
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("listening on 127.0.0.1:%d: %w", port, err)
+	}
+	secret := dashboard.NewSessionSecret()
+	url := fmt.Sprintf("http://%s/?session=%s", listener.Addr(), secret)
+	fmt.Fprintf(a.out, "The P3O dashboard is at %s\nCtrl-C stops it.\n", url)
+	if open {
+		openBrowser(url)
+	}
+	server := &http.Server{Handler: dashboard.LocalSession(secret, handler), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = server.Shutdown(shutdown)
+	}()
+	if err := server.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// viewerName is who the kubeconfig flags read as: --as, else the user of
+// the context in use.
+func (a *app) viewerName() string {
+	if a.flags.Impersonate != nil && *a.flags.Impersonate != "" {
+		return *a.flags.Impersonate
+	}
+	raw, err := a.flags.ToRawKubeConfigLoader().RawConfig()
+	if err != nil {
+		return ""
+	}
+	name := raw.CurrentContext
+	if a.flags.Context != nil && *a.flags.Context != "" {
+		name = *a.flags.Context
+	}
+	if c := raw.Contexts[name]; c != nil {
+		return c.AuthInfo
+	}
+	return ""
+}
+
+// openBrowser opens url in the default browser, if there is one.
+func openBrowser(url string) {
+	name := "xdg-open"
+	switch runtime.GOOS {
+	case "darwin":
+		name = "open"
+	case "windows":
+		name = "explorer"
+	}
+	_ = exec.Command(name, url).Start()
+}

@@ -1,0 +1,64 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package dashboard
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/words"
+)
+
+// funcs are the templates' functions.
+var funcs = template.FuncMap{
+	"healthClass": healthClass,
+	"healthMark":  healthMark,
+	"ratingClass": func(c v1alpha1.DeliveryConfidence) string { return "rating-" + strings.ToLower(string(c)) },
+	"ratingWords": func(c v1alpha1.DeliveryConfidence) string { return c.Meaning() },
+	"count":       func(n int32, one, many string) string { return words.Count(int(n), one, many) },
+	"countInt":    words.Count,
+	"day":         day,
+	"stamp":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"kindPath":    pathOf,
+	"add":         func(a, b int) int { return a + b },
+	"bool":        func(b *bool) bool { return b != nil && *b },
+}
+
+// healthClass is the CSS class of a health word; colour is never the only
+// sign of it (healthMark, and the word itself, say it too).
+func healthClass(h any) string {
+	word := fmt.Sprint(h)
+	if word == "" {
+		return "health-unknown"
+	}
+	return "health-" + strings.ToLower(word)
+}
+
+// healthMark is a shape that differs by health, shown beside the word.
+func healthMark(h any) string {
+	switch v1alpha1.Health(fmt.Sprint(h)) {
+	case v1alpha1.HealthGreen:
+		return "●"
+	case v1alpha1.HealthAmber:
+		return "▲"
+	case v1alpha1.HealthRed:
+		return "■"
+	}
+	return "○"
+}
+
+// day writes a time as a date; "" for none.
+func day(t *metav1.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}

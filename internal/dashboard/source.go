@@ -1,0 +1,147 @@
+/*
+Copyright 2026 The p3o-operator Authors.
+SPDX-License-Identifier: Apache-2.0
+*/
+
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/selection"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/governance"
+)
+
+// MinRebuild is the least time between two rebuilds of the picture: a
+// burst of status writes is shown once it has passed, not rebuilt per
+// event.
+const MinRebuild = time.Second
+
+// Source keeps the picture of the organisation and its report ConfigMaps
+// as the operator published them, read through a cache of its own.
+type Source struct {
+	reader client.Reader
+	now    func() time.Time
+
+	// changed is set by every watch event; the picture is rebuilt when a
+	// page asks for it after a change, at most once per MinRebuild.
+	changed atomic.Bool
+	mu      sync.Mutex
+	picture *Picture
+}
+
+// NewSource is a source over reader, which must hold the operator's field
+// indexes; it reads the organisation afresh at most once per MinRebuild
+// (tests, and readers that are not watched).
+func NewSource(reader client.Reader, now func() time.Time) *Source {
+	s := &Source{reader: reader, now: now}
+	s.changed.Store(true)
+	return s
+}
+
+// Scheme is the scheme of what the dashboard reads.
+func Scheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, err
+	}
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// StartCache starts a cache of the governance objects and report
+// ConfigMaps with cfg's credentials, waits for it to sync and returns the
+// source reading from it. The cache stops when ctx ends.
+func StartCache(ctx context.Context, cfg *rest.Config) (*Source, error) {
+	scheme, err := Scheme()
+	if err != nil {
+		return nil, err
+	}
+	reports, err := labels.NewRequirement(v1alpha1.LabelReport, selection.Exists, nil)
+	if err != nil {
+		return nil, err
+	}
+	c, err := cache.New(cfg, cache.Options{Scheme: scheme, ByObject: map[client.Object]cache.ByObject{
+		&corev1.ConfigMap{}: {Label: labels.NewSelector().Add(*reports)},
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("creating the cache: %w", err)
+	}
+	if err := governance.SetupIndexes(ctx, c); err != nil {
+		return nil, err
+	}
+	s := NewSource(c, time.Now)
+	for _, obj := range []client.Object{&v1alpha1.Office{}, &v1alpha1.Portfolio{}, &v1alpha1.Programme{}, &v1alpha1.Project{},
+		&v1alpha1.GatewayReview{}, &corev1.ConfigMap{}} {
+		informer, err := c.GetInformer(ctx, obj)
+		if err != nil {
+			return nil, fmt.Errorf("watching %T: %w", obj, err)
+		}
+		mark := func(any) { s.changed.Store(true) }
+		if _, err := informer.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+			AddFunc: mark, DeleteFunc: mark, UpdateFunc: func(_, o any) { mark(o) },
+		}); err != nil {
+			return nil, err
+		}
+	}
+	go func() { _ = c.Start(ctx) }()
+	if !c.WaitForCacheSync(ctx) {
+		return nil, fmt.Errorf("the cache did not sync: can these credentials list and watch the governance kinds and ConfigMaps in every namespace?")
+	}
+	return s, nil
+}
+
+// Picture is the organisation as last read; it is read again when
+// something changed and the last read is MinRebuild old.
+func (s *Source) Picture(ctx context.Context) (*Picture, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if s.picture != nil && (!s.changed.Load() || now.Sub(s.picture.Built) < MinRebuild) {
+		return s.picture, nil
+	}
+	s.changed.Store(false)
+	p, err := buildPicture(ctx, s.reader, now)
+	if err != nil {
+		s.changed.Store(true)
+		return nil, err
+	}
+	s.picture = p
+	return p, nil
+}
+
+// ConfigMap is a report ConfigMap, or nil when there is none.
+func (s *Source) ConfigMap(ctx context.Context, namespace, name string) (*corev1.ConfigMap, error) {
+	cm := &corev1.ConfigMap{}
+	if err := s.reader.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, cm); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	if _, ok := cm.Labels[v1alpha1.LabelReport]; !ok {
+		return nil, nil
+	}
+	return cm, nil
+}
+
+// Snapshots are the snapshot ConfigMaps of an object, in any order.
+func (s *Source) Snapshots(ctx context.Context, kind, namespace, name string) ([]corev1.ConfigMap, error) {
+	list := &corev1.ConfigMapList{}
+	err := s.reader.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels{
+		v1alpha1.LabelReport: "snapshot", v1alpha1.LabelReportKind: kind, v1alpha1.LabelReportName: name})
+	return list.Items, err
+}
