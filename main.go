@@ -5,6 +5,9 @@ SPDX-License-Identifier: Apache-2.0
 
 // Command p3o-operator runs the controllers that govern P3O Offices,
 // Portfolios, Programmes, Projects and GatewayReviews.
+//
+// `p3o-operator dashboard [flags]` serves the read-only management
+// dashboard instead (dashboard.go), from the same image.
 package main
 
 import (
@@ -66,6 +69,10 @@ func init() {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == dashboardCommand {
+		runDashboardCommand(os.Args[2:])
+		return
+	}
 	cfg, zapOptions, printVersion := bindFlags(flag.CommandLine)
 	flag.Parse()
 	if *printVersion {
