@@ -49,13 +49,25 @@ func CheckReferences(objs []*unstructured.Unstructured, wantServiceMonitor bool)
 		}
 	}
 
-	// The operator's Deployment, its ServiceAccount, pod labels and ports.
-	deployments := only(objs, "Deployment")
+	// The operator's Deployment, its ServiceAccount, pod labels and ports;
+	// the dashboard's, when the rendering has it, is checked on its own.
+	var deployments, others []*unstructured.Unstructured
+	for _, d := range only(objs, "Deployment") {
+		if strings.HasSuffix(d.GetName(), "controller-manager") {
+			deployments = append(deployments, d)
+		} else {
+			others = append(others, d)
+		}
+	}
 	if len(deployments) != 1 {
-		fail("want one Deployment, found %d", len(deployments))
+		fail("want one Deployment of the operator (NAME-controller-manager), found %d", len(deployments))
 		return problems
 	}
 	deployment := deployments[0]
+	for _, d := range others {
+		problems = append(problems, checkDashboard(objs, d)...)
+	}
+	problems = append(problems, checkServiceSelectors(objs)...)
 	ns := deployment.GetNamespace()
 	podLabels, _, _ := unstructured.NestedStringMap(deployment.Object, "spec", "template", "metadata", "labels")
 	selector, _, _ := unstructured.NestedStringMap(deployment.Object, "spec", "selector", "matchLabels")
@@ -72,15 +84,7 @@ func CheckReferences(objs []*unstructured.Unstructured, wantServiceMonitor bool)
 		return problems
 	}
 	container := containers[0].(map[string]any)
-	args, _, _ := unstructured.NestedStringSlice(container, "args")
-	arg := func(flag string) string {
-		for _, a := range args {
-			if v, ok := strings.CutPrefix(a, "--"+flag+"="); ok {
-				return v
-			}
-		}
-		return ""
-	}
+	arg := func(flag string) string { return argValue(container, flag) }
 	ports, _, _ := unstructured.NestedSlice(container, "ports")
 	portName := func(number int64) string {
 		for _, p := range ports {
@@ -269,6 +273,102 @@ func CheckReferences(objs []*unstructured.Unstructured, wantServiceMonitor bool)
 		}
 	}
 	return problems
+}
+
+// checkDashboard returns a sentence for every reference of the dashboard's
+// Deployment d that does not resolve within objs: its ServiceAccount, bound
+// to a ClusterRole of the rendering; the operator's image, run as
+// `dashboard`; and a Service that selects its pods and targets the port it
+// listens on, which its probes ask too.
+func checkDashboard(objs []*unstructured.Unstructured, d *unstructured.Unstructured) []string {
+	var problems []string
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	sa := field(d, "spec", "template", "spec", "serviceAccountName")
+	if !slices.ContainsFunc(only(objs, "ServiceAccount"), func(o *unstructured.Unstructured) bool {
+		return o.GetNamespace() == d.GetNamespace() && o.GetName() == sa
+	}) {
+		fail("Deployment %s runs as ServiceAccount %s/%s, which is not in the rendering", nameOf(d), d.GetNamespace(), sa)
+	}
+	if !slices.ContainsFunc(only(objs, "ClusterRoleBinding"), func(b *unstructured.Unstructured) bool {
+		subjects, _, _ := unstructured.NestedSlice(b.Object, "subjects")
+		return slices.ContainsFunc(subjects, func(s any) bool {
+			m := s.(map[string]any)
+			return m["kind"] == "ServiceAccount" && m["name"] == sa && m["namespace"] == d.GetNamespace()
+		})
+	}) {
+		fail("Deployment %s: its ServiceAccount %s is bound to no ClusterRole", nameOf(d), sa)
+	}
+	containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+	if len(containers) != 1 {
+		fail("Deployment %s: want one container, found %d", nameOf(d), len(containers))
+		return problems
+	}
+	container := containers[0].(map[string]any)
+	if args, _, _ := unstructured.NestedStringSlice(container, "args"); len(args) == 0 || args[0] != "dashboard" {
+		fail("Deployment %s: args %v; want the operator's binary run as `dashboard`", nameOf(d), args)
+	}
+	ports, _, _ := unstructured.NestedSlice(container, "ports")
+	http := portNumber(ports, "http")
+	if _, bind, _ := strings.Cut(argValue(container, "bind-address"), ":"); http == 0 || bind != fmt.Sprint(http) {
+		fail("Deployment %s: --bind-address %q and the container port named http (%d) disagree", nameOf(d), argValue(container, "bind-address"), http)
+	}
+	for _, probe := range []string{"livenessProbe", "readinessProbe"} {
+		if port := fmt.Sprint(container[probe].(map[string]any)["httpGet"].(map[string]any)["port"]); port != "http" && port != fmt.Sprint(http) {
+			fail("Deployment %s: the %s asks port %s; the dashboard listens on %d", nameOf(d), probe, port, http)
+		}
+	}
+	podLabels, _, _ := unstructured.NestedStringMap(d.Object, "spec", "template", "metadata", "labels")
+	selector, _, _ := unstructured.NestedStringMap(d.Object, "spec", "selector", "matchLabels")
+	if len(selector) == 0 || !labels.SelectorFromSet(selector).Matches(labels.Set(podLabels)) {
+		fail("Deployment %s: selector %v does not match its pod labels %v", nameOf(d), selector, podLabels)
+	}
+	served := false
+	for _, svc := range only(objs, "Service") {
+		sel, _, _ := unstructured.NestedStringMap(svc.Object, "spec", "selector")
+		svcPorts, _, _ := unstructured.NestedSlice(svc.Object, "spec", "ports")
+		for _, p := range svcPorts {
+			target := fmt.Sprint(p.(map[string]any)["targetPort"])
+			served = served || svc.GetNamespace() == d.GetNamespace() && len(sel) > 0 &&
+				labels.SelectorFromSet(sel).Matches(labels.Set(podLabels)) && (target == "http" || target == fmt.Sprint(http))
+		}
+	}
+	if !served {
+		fail("no Service in %s selects the pods of Deployment %s and targets its port %d", d.GetNamespace(), nameOf(d), http)
+	}
+	return problems
+}
+
+// checkServiceSelectors returns a sentence for every Service that selects
+// the pods of more than one Deployment (the dashboard's Service must not
+// send viewers to the operator, nor the metrics Service scrapers to the
+// dashboard).
+func checkServiceSelectors(objs []*unstructured.Unstructured) []string {
+	var problems []string
+	for _, svc := range only(objs, "Service") {
+		sel, _, _ := unstructured.NestedStringMap(svc.Object, "spec", "selector")
+		var selected []string
+		for _, d := range only(objs, "Deployment") {
+			podLabels, _, _ := unstructured.NestedStringMap(d.Object, "spec", "template", "metadata", "labels")
+			if d.GetNamespace() == svc.GetNamespace() && len(sel) > 0 && labels.SelectorFromSet(sel).Matches(labels.Set(podLabels)) {
+				selected = append(selected, nameOf(d))
+			}
+		}
+		if len(selected) > 1 {
+			problems = append(problems, fmt.Sprintf("Service %s selects the pods of %v; want one Deployment's", nameOf(svc), selected))
+		}
+	}
+	return problems
+}
+
+// argValue is the value of --flag=VALUE among a container's args.
+func argValue(container map[string]any, flag string) string {
+	args, _, _ := unstructured.NestedStringSlice(container, "args")
+	for _, a := range args {
+		if v, ok := strings.CutPrefix(a, "--"+flag+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 func portNumber(ports []any, name string) int64 {

@@ -31,6 +31,7 @@ var renderings = []struct {
 	{"config/default", false},
 	{"config/overlays/fail-closed", false},
 	{"config/overlays/prometheus", true},
+	{"config/overlays/dashboard", false},
 }
 
 // renamedOverlay writes, under test/deploy/testdata, an overlay that deploys
@@ -139,12 +140,41 @@ func TestCheckReferencesFindsBreakage(t *testing.T) {
 		"ServiceMonitor in another namespace": func(objs []*unstructured.Unstructured) {
 			only(objs, "ServiceMonitor")[0].SetNamespace("system")
 		},
+		"dashboard Service selects the operator's pods": func(objs []*unstructured.Unstructured) {
+			for _, s := range only(objs, "Service") {
+				if s.GetName() == "p3o-dashboard" {
+					_ = unstructured.SetNestedStringMap(s.Object, map[string]string{"control-plane": "controller-manager"}, "spec", "selector")
+				}
+			}
+		},
+		"dashboard run as the operator": func(objs []*unstructured.Unstructured) {
+			for _, d := range only(objs, "Deployment") {
+				if d.GetName() == "p3o-dashboard" {
+					containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+					containers[0].(map[string]any)["args"] = []any{"--leader-elect"}
+					_ = unstructured.SetNestedSlice(d.Object, containers, "spec", "template", "spec", "containers")
+				}
+			}
+		},
+		"dashboard ServiceAccount unbound": func(objs []*unstructured.Unstructured) {
+			for _, b := range only(objs, "ClusterRoleBinding") {
+				if b.GetName() == "p3o-dashboard" {
+					_ = unstructured.SetNestedSlice(b.Object, []any{map[string]any{"kind": "ServiceAccount", "name": "p3o-dashboard", "namespace": "system"}}, "subjects")
+				}
+			}
+		},
 		"binding to an absent ServiceAccount": func(objs []*unstructured.Unstructured) {
 			b := only(objs, "ClusterRoleBinding")[0]
 			_ = unstructured.SetNestedSlice(b.Object, []any{map[string]any{"kind": "ServiceAccount", "name": "controller-manager", "namespace": "system"}}, "subjects")
 		},
 	}
+	// The ServiceMonitor's rendering with the dashboard's objects added.
 	intact := render(t, "config/overlays/prometheus")
+	for _, obj := range render(t, "config/overlays/dashboard") {
+		if obj.GetName() == "p3o-dashboard" {
+			intact = append(intact, obj)
+		}
+	}
 	if problems := CheckReferences(intact, true); len(problems) > 0 {
 		t.Fatalf("the intact rendering has problems: %v", problems)
 	}
