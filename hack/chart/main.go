@@ -13,6 +13,8 @@ SPDX-License-Identifier: Apache-2.0
 //   - files/leader-election-role.yaml and files/metrics-reader-role.yaml:
 //     the rules of the leader election Role and the metrics reader
 //     ClusterRole (config/rbac);
+//   - files/dashboard-role.yaml: the rules of the dashboard's ClusterRole
+//     (config/components/dashboard);
 //   - files/persona-roles.yaml: the persona ClusterRoles of
 //     config/rbac/personas.yaml (name, labels, rules);
 //   - files/webhooks.yaml: the validating webhooks (config/webhook, from the
@@ -83,6 +85,7 @@ func generate(config string) (map[string][]byte, error) {
 		{"manager-role.yaml", "rbac/role.yaml", "ClusterRole", "manager-role", "The rules of the operator's ClusterRole (from the +kubebuilder:rbac markers)."},
 		{"leader-election-role.yaml", "rbac/leader_election_role.yaml", "Role", "leader-election-role", "The rules of the Role that lets the operator elect a leader."},
 		{"metrics-reader-role.yaml", "rbac/metrics_reader_role.yaml", "ClusterRole", "metrics-reader", "The rules of the ClusterRole that may scrape the metrics endpoint."},
+		{"dashboard-role.yaml", "components/dashboard/role.yaml", "ClusterRole", "p3o-dashboard", "The rules of the dashboard's read-only ClusterRole."},
 	}
 	for _, r := range rules {
 		path := filepath.Join(config, r.source)

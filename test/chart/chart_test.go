@@ -100,6 +100,9 @@ image: {repository: registry.example/p3o/operator, tag: v9.8.7, pullPolicy: Alwa
 imagePullSecrets: [{name: regcred}]
 `},
 	{name: "two replicas", values: `replicas: 2`},
+	{name: "dashboard", values: `
+dashboard: {enabled: true, replicas: 2, cacheTTL: 30s, tokenAudience: p3o-dashboard, extraArgs: [--zap-log-level=debug]}
+`},
 	{name: "another release", release: "governance", namespace: "pmo", values: `
 rbac: {personas: {enabled: false}}
 serviceAccount: {create: false, name: pmo-operator}

@@ -27,6 +27,7 @@ var agreements = []struct {
 	{"config/overlays/fail-closed", `webhook: {failurePolicy: Fail}`},
 	{"config/overlays/prometheus", `metrics: {serviceMonitor: {enabled: true}}`},
 	{"config/overlays/alerts", `{metrics: {serviceMonitor: {enabled: true}}, prometheusRule: {enabled: true}}`},
+	{"config/overlays/dashboard", `dashboard: {enabled: true}`},
 }
 
 // The chart deploys what config/ deploys, object by object and field by

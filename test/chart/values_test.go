@@ -437,9 +437,9 @@ func schemaCovers(root, schema map[string]any, values map[string]any, path strin
 }
 
 // `helm lint --strict` finds nothing, with the defaults and with
-// everything on.
+// everything on, monitoring and the dashboard.
 func TestHelmLint(t *testing.T) {
-	for _, values := range []string{"", findScenario(t, "monitoring").values} {
+	for _, values := range []string{"", findScenario(t, "monitoring").values, findScenario(t, "dashboard").values} {
 		lint := action.NewLint()
 		lint.Strict = true
 		lint.Namespace = namespace
