@@ -13,28 +13,15 @@ import (
 	"github.com/go-logr/logr"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
-	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/dashboard"
 )
 
 // errCRDsMissing is returned when the cluster does not serve the API.
 var errCRDsMissing = errors.New("the p3o-operator CRDs are not installed: see README (make install applies them)")
-
-func newScheme() (*runtime.Scheme, error) {
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		return nil, err
-	}
-	if err := v1alpha1.AddToScheme(s); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
 
 // session is a connection to the cluster the kubeconfig flags select.
 type session struct {
@@ -56,7 +43,7 @@ func connect(flags *genericclioptions.ConfigFlags) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the kubeconfig: %w", err)
 	}
-	scheme, err := newScheme()
+	scheme, err := dashboard.Scheme()
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,10 @@ func (a *app) dashboardCommand() *cobra.Command {
 		Short: "Serve the management dashboard on this machine, with your own credentials",
 		Long: `kubectl p3o dashboard serves the P3O dashboard on 127.0.0.1 and prints its URL.
 It reads with your kubeconfig's credentials (--context, --as and the other
-kubectl flags apply), so it shows what kubectl get would show you. The URL
+kubectl flags apply), which must be allowed to list and watch the governance kinds and
+report ConfigMaps in every namespace: the figures of a parent can only be shown
+when everything beneath it is known. People who may read less use the dashboard
+deployed in the cluster, which shows each viewer what they may see. The URL
 carries a secret for this session: other programs on this machine cannot
 read through it. Ctrl-C stops it.`,
 		Example: `  kubectl p3o dashboard --port 8089 --open`,

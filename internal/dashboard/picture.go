@@ -12,8 +12,6 @@ import (
 	"slices"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -174,7 +172,7 @@ func listOf[T client.Object](ctx context.Context, r client.Reader, list client.O
 		return nil, fmt.Errorf("listing %s: %w", kind, err)
 	}
 	var out []T
-	for _, o := range itemsOf(list) {
+	for _, o := range governance.ItemsOf(list) {
 		t := o.(T)
 		out = append(out, t)
 		byRef[refOf(kind, t)] = t
@@ -183,18 +181,6 @@ func listOf[T client.Object](ctx context.Context, r client.Reader, list client.O
 		return cmp.Or(cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
 	})
 	return out, nil
-}
-
-// itemsOf are the items of a list, as objects.
-func itemsOf(list client.ObjectList) []client.Object {
-	var out []client.Object
-	_ = meta.EachListItem(list, func(o runtime.Object) error {
-		if obj, ok := o.(client.Object); ok {
-			out = append(out, obj)
-		}
-		return nil
-	})
-	return out
 }
 
 // Object is the object r names, or nil.

@@ -8,10 +8,12 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -66,20 +68,33 @@ func Scheme() (*runtime.Scheme, error) {
 }
 
 // StartCache starts a cache of the governance objects and report
-// ConfigMaps with cfg's credentials, waits for it to sync and returns the
-// source reading from it. The cache stops when ctx ends.
-func StartCache(ctx context.Context, cfg *rest.Config) (*Source, error) {
+// ConfigMaps with cfg's credentials, in the given namespaces (every
+// namespace when none), waits for it to sync and returns the source
+// reading from it. The cache stops when ctx ends. Credentials that may
+// not list and watch what it reads are refused at once, saying what is
+// missing.
+func StartCache(ctx context.Context, cfg *rest.Config, namespaces ...string) (*Source, error) {
 	scheme, err := Scheme()
 	if err != nil {
+		return nil, err
+	}
+	if err := mayRead(ctx, cfg, scheme, namespaces); err != nil {
 		return nil, err
 	}
 	reports, err := labels.NewRequirement(v1alpha1.LabelReport, selection.Exists, nil)
 	if err != nil {
 		return nil, err
 	}
-	c, err := cache.New(cfg, cache.Options{Scheme: scheme, ByObject: map[client.Object]cache.ByObject{
+	opts := cache.Options{Scheme: scheme, ByObject: map[client.Object]cache.ByObject{
 		&corev1.ConfigMap{}: {Label: labels.NewSelector().Add(*reports)},
-	}})
+	}}
+	if len(namespaces) > 0 {
+		opts.DefaultNamespaces = map[string]cache.Config{}
+		for _, ns := range namespaces {
+			opts.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	c, err := cache.New(cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("creating the cache: %w", err)
 	}
@@ -102,9 +117,59 @@ func StartCache(ctx context.Context, cfg *rest.Config) (*Source, error) {
 	}
 	go func() { _ = c.Start(ctx) }()
 	if !c.WaitForCacheSync(ctx) {
-		return nil, fmt.Errorf("the cache did not sync: can these credentials list and watch the governance kinds and ConfigMaps in every namespace?")
+		return nil, fmt.Errorf("reading the organisation was stopped before it completed")
 	}
 	return s, nil
+}
+
+// mayRead checks, with SelfSubjectAccessReviews, that cfg's credentials
+// may list and watch what the dashboard reads, in every namespace or in
+// those given.
+func mayRead(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, namespaces []string) error {
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return fmt.Errorf("connecting to the cluster: %w", err)
+	}
+	where := namespaces
+	if len(where) == 0 {
+		where = []string{""}
+	}
+	var missing []string
+	for _, ns := range where {
+		for _, res := range readResources() {
+			for _, verb := range []string{"list", "watch"} {
+				review := &authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{
+					ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: ns, Verb: verb, Group: res.group, Resource: res.resource}}}
+				if err := c.Create(ctx, review); err != nil {
+					return fmt.Errorf("asking the API server what these credentials may read: %w", err)
+				}
+				if !review.Status.Allowed {
+					missing = append(missing, fmt.Sprintf("%s %s in %s", verb, res.resource, orAll(ns)))
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("these credentials may not %s; the dashboard reads the organisation as a whole (a dashboard deployed in the cluster shows each viewer what they may see)",
+			strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// readResources are what the dashboard reads.
+func readResources() []struct{ group, resource string } {
+	out := []struct{ group, resource string }{{"", "configmaps"}}
+	for _, kind := range []string{"Office", "Portfolio", "Programme", "Project", "GatewayReview"} {
+		out = append(out, struct{ group, resource string }{v1alpha1.GroupVersion.Group, resources[kind]})
+	}
+	return out
+}
+
+func orAll(ns string) string {
+	if ns == "" {
+		return "all namespaces"
+	}
+	return ns
 }
 
 // Picture is the organisation as last read; it is read again when

@@ -110,7 +110,7 @@ func (w *walk) keys(ctx context.Context, list client.ObjectList, key string, ind
 		if err := w.r.List(ctx, list, client.MatchingFields{index: key}, client.UnsafeDisableDeepCopy); err != nil {
 			return nil, fmt.Errorf("listing objects by %s %s: %w", index, key, err)
 		}
-		for _, obj := range itemsOf(list) {
+		for _, obj := range ItemsOf(list) {
 			k := kindName(obj) + "/" + Key(obj)
 			if w.seen[k] {
 				continue
@@ -135,8 +135,8 @@ func (w *walk) add(obj client.Object) {
 	}
 }
 
-// itemsOf are the items of a list, as objects.
-func itemsOf(list client.ObjectList) []client.Object {
+// ItemsOf are the items of a list, as objects.
+func ItemsOf(list client.ObjectList) []client.Object {
 	var out []client.Object
 	_ = meta.EachListItem(list, func(o runtime.Object) error {
 		if obj, ok := o.(client.Object); ok {

@@ -31,11 +31,7 @@ type Outcome struct {
 func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules, now time.Time) Outcome {
 	before := p.Status.DeepCopy()
 	beforeObj := &v1alpha1.Project{Status: *before}
-	setParentResolved(p, facts.Resolutions)
-	p.Status.Office = facts.Ref()
-	p.Status.HeldTo = facts.HeldTo
-	p.Status.Currency = statedCurrency(p.Spec.Currency, p.Status.Currency, facts.Governance)
-	setCurrencyMatched(p, p.Status.Currency, facts.Governance)
+	p.Status.Office, p.Status.HeldTo, p.Status.Currency = resolveGovernance(p, facts, p.Spec.Currency, p.Status.Currency)
 
 	comp, res := compliance(p, facts, rules, p.Status.Compliance, now)
 	p.Status.Compliance = comp

@@ -187,11 +187,7 @@ func ProgrammeItem(p *v1alpha1.Programme) rollup.Programme {
 func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Children[*v1alpha1.Project], rules *policy.Rules, now time.Time) Outcome {
 	before := p.Status.DeepCopy()
 	beforeObj := &v1alpha1.Programme{Status: *before}
-	setParentResolved(p, facts.Resolutions)
-	p.Status.Office = facts.Ref()
-	p.Status.HeldTo = facts.HeldTo
-	p.Status.Currency = statedCurrency(p.Spec.Currency, p.Status.Currency, facts.Governance)
-	setCurrencyMatched(p, p.Status.Currency, facts.Governance)
+	p.Status.Office, p.Status.HeldTo, p.Status.Currency = resolveGovernance(p, facts, p.Spec.Currency, p.Status.Currency)
 
 	comp, res := compliance(p, facts, rules, p.Status.Compliance, now)
 	p.Status.Compliance = comp

@@ -162,6 +162,17 @@ func Rejected(obj conditions.Object) bool {
 	return conditions.Is(c, metav1.ConditionTrue, v1alpha1.ReasonStatusRejected) && c.ObservedGeneration == obj.GetGeneration()
 }
 
+// resolveGovernance records what governs a subject (a Project or Programme): how
+// its references resolved, and whether its amounts are in its governing
+// office's currency. It returns the office, the offices it is held to and
+// the currency of its amounts, for its status.
+func resolveGovernance(obj conditions.Object, facts governance.Facts, spec, recorded v1alpha1.Currency) (*v1alpha1.ObjectReference, []v1alpha1.ObjectReference, v1alpha1.Currency) {
+	setParentResolved(obj, facts.Resolutions)
+	currency := statedCurrency(spec, recorded, facts.Governance)
+	setCurrencyMatched(obj, currency, facts.Governance)
+	return facts.Ref(), facts.HeldTo, currency
+}
+
 // setCompliant records the Compliant condition.
 func setCompliant(obj conditions.Object, known bool, res policy.Result) {
 	switch {
