@@ -131,7 +131,7 @@ plugin: ## Build the kubectl plugin into bin/kubectl-p3o (with bin/ on PATH, `ku
 	go build -o bin/kubectl-p3o ./cmd/kubectl-p3o
 
 .PHONY: demo
-demo: build plugin ## Start a local control plane, run the operator, apply config/samples and show the result (KEEP=1 to explore).
+demo: build plugin ## Start a local control plane, run the operator, apply config/samples, show the result and serve the dashboard (KEEP=1 to explore).
 	@$(ASSETS) KUBEBUILDER_ASSETS="$$assets" go run ./hack/demo --operator bin/p3o-operator --plugin bin/kubectl-p3o $(if $(KEEP),--keep)
 
 # make run: where the operator listens (loopback), and the folder of the

@@ -9,8 +9,10 @@ SPDX-License-Identifier: Apache-2.0
 // reports go with it, a deleted namespace is emptied and goes away), runs
 // the operator binary against
 // them, applies the sample organisation in config/samples and shows the
-// result as `kubectl get p3o -A` does. With --keep it leaves everything
-// running until Ctrl-C so that you can explore with kubectl.
+// result as `kubectl get p3o -A` does, and serves the dashboard on
+// 127.0.0.1 as `kubectl p3o dashboard` does. With --keep it leaves
+// everything running until Ctrl-C so that you can explore with kubectl and
+// a browser.
 package main
 
 import (
@@ -169,8 +171,18 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 		return err
 	}
 
+	step("The dashboard, as `kubectl p3o dashboard` serves it (on 127.0.0.1, with %s's credentials)", demoUser)
+	dash, err := startDashboard(ctx, cp)
+	if err != nil {
+		return fmt.Errorf("starting the dashboard: %w", err)
+	}
+	defer func() { err = errors.Join(err, dash.Stop()) }()
+	if err := dash.showDashboard(ctx); err != nil {
+		return err
+	}
+
 	if !keep {
-		step("Stopping the operator and the control plane (operator log: %s)", logPath)
+		step("Stopping the dashboard, the operator and the control plane (operator log: %s)", logPath)
 		return nil
 	}
 	step("Running until Ctrl-C. Explore with:")
@@ -183,6 +195,8 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	fmt.Println("  kubectl get cm -n p3o-central office-portfolio-office-report -o jsonpath='{.data.report\\.md}'")
 	fmt.Println("  # the operator's metrics (a token of a ServiceAccount bound to metrics-reader):")
 	fmt.Println(scrapeCmd)
+	fmt.Println("  # the dashboard (read-only; `kubectl p3o dashboard --open` serves one of your own):")
+	fmt.Printf("  %s\n", dash.URL)
 	fmt.Printf("  # the operator's log: %s\n", logPath)
 	fmt.Printf("  # kube-controller-manager's log (garbage collector, namespace controller): %s\n", cp.ControllerManagerLog())
 	select {
@@ -190,7 +204,7 @@ func run(ctx context.Context, operatorBinary, samples string, keep bool, timeout
 	case <-op.Exited():
 		return nil // the deferred function above says how to restart it
 	}
-	step("Stopping the operator and the control plane")
+	step("Stopping the dashboard, the operator and the control plane")
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +24,7 @@ import (
 )
 
 // make demo KEEP=1: it logs to a file of its own run, shows how to scrape
-// the metrics, and when the operator exits it keeps the control plane,
+// the metrics, serves the dashboard at the URL it prints, and when the operator exits it keeps the control plane,
 // prints the command that starts the operator again (which works) and
 // stops only on Ctrl-C.
 func TestDemoKeepsTheControlPlaneWhenTheOperatorExits(t *testing.T) {
@@ -85,6 +86,10 @@ func TestDemoKeepsTheControlPlaneWhenTheOperatorExits(t *testing.T) {
 	waitOutput(regexp.MustCompile(`\$ kubectl p3o tree -A\nNAME .*\nOffice/portfolio-office +PortfolioOffice +Red`), time.Second)
 	if !strings.Contains(out.String(), "curl -sS --cacert ") || !strings.Contains(out.String(), `-H "Authorization: Bearer $TOKEN" https://127.0.0.1:`) {
 		t.Errorf("the demo does not show how to scrape the metrics with a token")
+	}
+	checkDemoDashboard(t, ctx, waitOutput(regexp.MustCompile(`# the dashboard .*\n  (http://127\.0\.0\.1:\d+/\?session=[0-9a-f]+)\n`), time.Second)[1])
+	if !strings.Contains(out.String(), "GET / -> 200 OK\nThe organisation page names the Portfolio Office") {
+		t.Errorf("the demo does not show that the dashboard's organisation page answers")
 	}
 	if log, err := os.ReadFile(logPath); err != nil || !strings.Contains(string(log), "Starting operator") {
 		t.Errorf("the demo's log %s: %v\n%.500s", logPath, err, log)
@@ -156,5 +161,38 @@ func TestDemoKeepsTheControlPlaneWhenTheOperatorExits(t *testing.T) {
 	}
 	if _, err := os.Stat(kubeconfig); !os.IsNotExist(err) {
 		t.Errorf("the control plane's kubeconfig %s is still there after Ctrl-C: %v", kubeconfig, err)
+	}
+}
+
+// checkDemoDashboard opens the dashboard URL the demo printed as a browser
+// does (the session secret in the URL becomes a cookie) and checks that the
+// organisation page answers and names the Portfolio Office, and that
+// without the secret nothing is served.
+func checkDemoDashboard(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(client *http.Client, url string) (int, string) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("the dashboard at %s: %v", url, err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	code, body := get(&http.Client{Jar: jar, Timeout: 30 * time.Second}, url)
+	if code != http.StatusOK || !strings.Contains(body, `data-object="Office/p3o-central/portfolio-office"`) {
+		t.Errorf("the dashboard's organisation page: HTTP %d, want 200 naming Office p3o-central/portfolio-office:\n%.800s", code, body)
+	}
+	base, _, _ := strings.Cut(url, "?")
+	if code, _ := get(&http.Client{Timeout: 30 * time.Second}, base); code != http.StatusUnauthorized {
+		t.Errorf("the dashboard without its session secret: HTTP %d, want 401", code)
 	}
 }
