@@ -87,7 +87,7 @@ func (q *request) figuresOf(r ref) *figures {
 		return rollupFigures(o.Status.Rollup)
 	case *v1alpha1.Portfolio:
 		f := rollupFigures(o.Status.Rollup)
-		f.Capacity, f.Committed, f.OverCommitted = o.Status.Rollup.Money.Display.Capacity, o.Status.Rollup.Money.Display.Committed, o.Status.OverCommitted
+		f.Capacity, f.Committed, f.OverCommitted = o.Status.Display.Capacity, o.Status.Display.Committed, o.Status.OverCommitted
 		return f
 	case *v1alpha1.Programme:
 		f := rollupFigures(o.Status.Rollup)
