@@ -140,12 +140,12 @@ type heatRow struct {
 
 // Geometry of the RAG tree.
 const (
-	heatWidth   = 1000.0
-	heatCellW   = 240.0
+	heatWidth   = 720.0
+	heatCellW   = 232.0
 	heatCellH   = 56.0
 	heatGap     = 8.0
 	heatIndent  = 32.0
-	heatNameLen = 24
+	heatNameLen = 23
 )
 
 // heatmap draws the RAG tree: a row per office, its portfolios beside it,
@@ -238,9 +238,9 @@ type moneyBar struct {
 
 // Geometry of the budget bars.
 const (
-	barsWidth  = 1000.0
-	barsLabelW = 250.0
-	barsValueW = 190.0
+	barsWidth  = 760.0
+	barsLabelW = 200.0
+	barsValueW = 170.0
 	barsH      = 14.0
 	barsRowH   = 46.0
 	barsTop    = 26.0
@@ -278,7 +278,7 @@ func budgetBars(bars []moneyBar, currency v1alpha1.Currency) template.HTML {
 	}
 	for i, b := range bars {
 		y := barsTop + float64(i)*barsRowH
-		s.text("bar-label", barsLabelW-10, y+barsH+4, "end", shorten(b.Label, 30))
+		s.text("bar-label", barsLabelW-10, y+barsH+4, "end", shorten(b.Label, 24))
 		for j, v := range []struct {
 			class, word string
 			d           *inf.Dec
