@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"strings"
@@ -21,7 +22,10 @@ import (
 var funcs = template.FuncMap{
 	"healthClass": healthClass,
 	"healthMark":  healthMark,
-	"ratingClass": func(c v1alpha1.DeliveryConfidence) string { return "rating-" + strings.ToLower(string(c)) },
+	"ratingClass": ratingClass,
+	"ratingName":  ratingName,
+	"officeType":  officeTypeWords,
+	"periodDay":   periodDay,
 	"ratingWords": func(c v1alpha1.DeliveryConfidence) string { return c.Meaning() },
 	"count":       func(n int32, one, many string) string { return words.Count(int(n), one, many) },
 	"countInt":    words.Count,
@@ -62,3 +66,15 @@ func day(t *metav1.Time) string {
 	}
 	return t.UTC().Format(time.DateOnly)
 }
+
+// officeTypeNames are the office types as people say them.
+var officeTypeNames = map[v1alpha1.OfficeType]string{
+	v1alpha1.OfficeTypePortfolioOffice: "Portfolio Office",
+	v1alpha1.OfficeTypeSatellite:       "Satellite office",
+	v1alpha1.OfficeTypeTemporary:       "Temporary office",
+	v1alpha1.OfficeTypeVirtual:         "Virtual office",
+	v1alpha1.OfficeTypeProjectSupport:  "Project Support Office",
+}
+
+// officeTypeWords names an office's type as people say it.
+func officeTypeWords(t v1alpha1.OfficeType) string { return cmp.Or(officeTypeNames[t], "Office") }
