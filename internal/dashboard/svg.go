@@ -297,7 +297,7 @@ func budgetBars(bars []moneyBar, currency v1alpha1.Currency) template.HTML {
 			if j == 1 {
 				class += " forecast"
 				if isOver(b) {
-					text += " over budget"
+					text += ", over budget"
 				}
 			}
 			s.text(class, barsLabelW+w+6, by+barsH-3, "start", text)

@@ -112,7 +112,7 @@ func TestBudgetBarsSayEachAmountAndOverBudgetInWords(t *testing.T) {
 	}, "EUR")
 	checkPicture(t, h, "chart-budget", "2 children", "erp: budget 1.2M EUR, forecast 1.45M EUR, over budget", "crm: budget 950k EUR, forecast 950k EUR.")
 	s := string(h)
-	if !strings.Contains(s, ">1.45M over budget<") || strings.Count(s, "over budget<") != 1 {
+	if !strings.Contains(s, ">1.45M, over budget<") || strings.Count(s, "over budget<") != 1 {
 		t.Errorf("the overrun is not said once beside its bar:\n%s", s)
 	}
 	if !strings.Contains(s, ">Amounts in EUR<") {
