@@ -12,9 +12,11 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/words"
 )
 
@@ -34,6 +36,7 @@ var funcs = template.FuncMap{
 	"kindPath":    pathOf,
 	"add":         func(a, b int) int { return a + b },
 	"bool":        func(b *bool) bool { return b != nil && *b },
+	"quantity":    quantity,
 }
 
 // healthClass is the CSS class of a health word; colour is never the only
@@ -78,3 +81,12 @@ var officeTypeNames = map[v1alpha1.OfficeType]string{
 
 // officeTypeWords names an office's type as people say it.
 func officeTypeWords(t v1alpha1.OfficeType) string { return cmp.Or(officeTypeNames[t], "Office") }
+
+// quantity writes an amount of a spec for people, as status writes
+// amounts (money.Display), with the currency; "" for none.
+func quantity(q *resource.Quantity, currency v1alpha1.Currency) string {
+	if q == nil {
+		return ""
+	}
+	return amountText(money.Amount(money.Of(q)), currency)
+}
