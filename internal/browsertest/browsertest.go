@@ -245,6 +245,26 @@ func (b *Browser) Texts(t testing.TB, selector string) []string {
 	return texts
 }
 
+// Link is a link on a page: its text as a reader sees it (as Text reads
+// it) and the address it leads to, resolved against the page's.
+type Link struct {
+	Text string `json:"text"`
+	Href string `json:"href"`
+}
+
+// Links returns the links that the CSS selector matches (a and area
+// elements), in document order, as a reader would follow them; none when
+// none matches. An element without an href has Href "".
+func (b *Browser) Links(t testing.TB, selector string) []Link {
+	t.Helper()
+	links := eval[[]Link](t, b, "reading the links "+selector,
+		`Array.from(document.querySelectorAll(`+jsString(selector)+`), e => ({text: `+rendered+`, href: e.href || ""}))`)
+	if links == nil {
+		links = []Link{}
+	}
+	return links
+}
+
 // location returns the address of the page in the tab, for messages.
 func (b *Browser) location(t testing.TB) string {
 	t.Helper()

@@ -42,6 +42,7 @@ const accessible = `<!doctype html>
 <tr hidden><th scope="row">Gate 3</th><td class="count">hidden</td></tr>
 </tbody>
 </table>
+<p><a href="broken">The broken page</a></p>
 </main>
 </body>
 </html>
@@ -177,6 +178,16 @@ func TestAccessiblePage(t *testing.T) {
 	}
 	if len(violations) > 0 {
 		t.Logf("minor or moderate: %v", ids(violations))
+	}
+
+	// The link's address is resolved against the page's, as a click
+	// would resolve it.
+	links := b.Links(t, "main a")
+	if want := []Link{{Text: "The broken page", Href: srv.URL + "/broken"}}; !slices.Equal(links, want) {
+		t.Errorf("Links(main a) = %v, want %v", links, want)
+	}
+	if got := b.Links(t, ".nothing"); len(got) != 0 {
+		t.Errorf("Links(.nothing) = %v, want none", got)
 	}
 
 	dir := t.TempDir()

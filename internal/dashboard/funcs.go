@@ -6,14 +6,17 @@ SPDX-License-Identifier: Apache-2.0
 package dashboard
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/words"
 )
 
@@ -21,7 +24,10 @@ import (
 var funcs = template.FuncMap{
 	"healthClass": healthClass,
 	"healthMark":  healthMark,
-	"ratingClass": func(c v1alpha1.DeliveryConfidence) string { return "rating-" + strings.ToLower(string(c)) },
+	"ratingClass": ratingClass,
+	"ratingName":  ratingName,
+	"officeType":  officeTypeWords,
+	"periodDay":   periodDay,
 	"ratingWords": func(c v1alpha1.DeliveryConfidence) string { return c.Meaning() },
 	"count":       func(n int32, one, many string) string { return words.Count(int(n), one, many) },
 	"countInt":    words.Count,
@@ -30,6 +36,7 @@ var funcs = template.FuncMap{
 	"kindPath":    pathOf,
 	"add":         func(a, b int) int { return a + b },
 	"bool":        func(b *bool) bool { return b != nil && *b },
+	"quantity":    quantity,
 }
 
 // healthClass is the CSS class of a health word; colour is never the only
@@ -61,4 +68,25 @@ func day(t *metav1.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.DateOnly)
+}
+
+// officeTypeNames are the office types as people say them.
+var officeTypeNames = map[v1alpha1.OfficeType]string{
+	v1alpha1.OfficeTypePortfolioOffice: "Portfolio Office",
+	v1alpha1.OfficeTypeSatellite:       "Satellite office",
+	v1alpha1.OfficeTypeTemporary:       "Temporary office",
+	v1alpha1.OfficeTypeVirtual:         "Virtual office",
+	v1alpha1.OfficeTypeProjectSupport:  "Project Support Office",
+}
+
+// officeTypeWords names an office's type as people say it.
+func officeTypeWords(t v1alpha1.OfficeType) string { return cmp.Or(officeTypeNames[t], "Office") }
+
+// quantity writes an amount of a spec for people, as status writes
+// amounts (money.Display), with the currency; "" for none.
+func quantity(q *resource.Quantity, currency v1alpha1.Currency) string {
+	if q == nil {
+		return ""
+	}
+	return amountText(money.Amount(money.Of(q)), currency)
 }

@@ -6,6 +6,10 @@ SPDX-License-Identifier: Apache-2.0
 package dashboard
 
 import (
+	"cmp"
+	"html/template"
+	"slices"
+
 	"p3o.dev/p3o-operator/api/v1alpha1"
 )
 
@@ -22,6 +26,11 @@ type organisationView struct {
 	Stale      limited[link]
 	// Hidden says some objects are hidden from the viewer.
 	Hidden bool
+	// Heatmap is the RAG tree of the offices and their portfolios.
+	Heatmap template.HTML
+	// Headline are the top offices: the Portfolio Offices at the top of
+	// the tree, else every office there.
+	Headline []officeNode
 }
 
 func (organisationView) title() string { return "Organisation" }
@@ -81,7 +90,27 @@ func (s *Server) organisation(q *request) (any, error) {
 		}
 		v.Offices = append(v.Offices, q.officeNode(r, 0))
 	}
+	// The Portfolio Offices lead: the permanent offices that govern the
+	// rest.
+	leads := func(o officeNode) int {
+		if o.Type == v1alpha1.OfficeTypePortfolioOffice {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(v.Offices, func(a, b officeNode) int { return cmp.Compare(leads(a), leads(b)) })
 	v.attention(q)
+	for _, o := range v.Offices {
+		if o.Type == v1alpha1.OfficeTypePortfolioOffice {
+			v.Headline = append(v.Headline, o)
+		}
+	}
+	if len(v.Headline) == 0 {
+		v.Headline = v.Offices
+	}
+	if rows := heatRows(v.Offices, 0); len(rows) > 0 {
+		v.Heatmap = heatmap(rows)
+	}
 	return v, nil
 }
 

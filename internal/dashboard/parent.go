@@ -7,6 +7,7 @@ package dashboard
 
 import (
 	"cmp"
+	"html/template"
 	"net/url"
 	"slices"
 	"strconv"
@@ -38,6 +39,16 @@ type parentView struct {
 	// Reports are the report files to download, when the viewer may.
 	Reports []download
 	Hidden  bool
+
+	// Type is an office's type.
+	Type v1alpha1.OfficeType
+	// Capacity is a portfolio's capacity gauge; Bars the children's
+	// budgets against forecasts; Distribution the Delivery Confidence
+	// ratings counted; Trend health and variance across sealed periods.
+	Capacity     template.HTML
+	Bars         *barsView
+	Distribution *confidenceView
+	Trend        *trendView
 }
 
 func (v parentView) title() string { return v.Kind + " " + v.Name }
@@ -83,6 +94,13 @@ func (s *Server) parent(kind string) func(*request) (any, error) {
 		v.beneath(q, r)
 		v.Reports = q.downloads(r)
 		v.Hidden = !q.picture.covered(r, q.scope)
+		if o, ok := q.picture.Object(r).(*v1alpha1.Office); ok {
+			v.Type = o.Spec.Type
+		}
+		v.Capacity = capacityChart(v.Figures)
+		v.Bars = budgetChart(v.Children.Rows, rollupCurrency(q.picture.Object(r)))
+		v.Distribution = confidenceDistribution(v.Confidence)
+		v.Trend = q.trend(r)
 		return v, nil
 	}
 }

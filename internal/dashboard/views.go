@@ -6,7 +6,10 @@ SPDX-License-Identifier: Apache-2.0
 package dashboard
 
 import (
+	"cmp"
 	"strings"
+
+	"gopkg.in/inf.v0"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -48,6 +51,18 @@ type figures struct {
 	OverCommitted       *bool
 	Compliance          v1alpha1.ComplianceCounts
 	HighRisks           int32
+
+	// amounts are the published amounts behind Budget, Forecast, Capacity
+	// and Committed, for the pictures.
+	amounts amounts
+}
+
+// amounts are an object's published amounts, exact, in one currency: nil
+// where it publishes none.
+type amounts struct {
+	budget, forecast    *inf.Dec
+	capacity, committed *inf.Dec
+	currency            v1alpha1.Currency
 }
 
 // rollupFigures are the figures of a rollup.
@@ -57,6 +72,7 @@ func rollupFigures(r v1alpha1.Rollup) *figures {
 		Compliance: r.Compliance, HighRisks: r.Risks.High}
 	if !f.Incomplete {
 		f.Variance = amountText(r.Money.Variance, r.Money.Currency)
+		f.amounts = amounts{budget: money.Value(r.Money.Budget), forecast: money.Value(r.Money.ForecastCost), currency: r.Money.Currency}
 	}
 	return f
 }
@@ -87,7 +103,9 @@ func (q *request) figuresOf(r ref) *figures {
 		return rollupFigures(o.Status.Rollup)
 	case *v1alpha1.Portfolio:
 		f := rollupFigures(o.Status.Rollup)
-		f.Capacity, f.Committed, f.OverCommitted = o.Status.Rollup.Money.Display.Capacity, o.Status.Rollup.Money.Display.Committed, o.Status.OverCommitted
+		f.Capacity, f.Committed, f.OverCommitted = o.Status.Display.Capacity, o.Status.Display.Committed, o.Status.OverCommitted
+		f.amounts.capacity, f.amounts.committed = money.Of(o.Spec.Capacity), money.Value(o.Status.Committed)
+		f.amounts.currency = cmp.Or(f.amounts.currency, o.Status.Currency)
 		return f
 	case *v1alpha1.Programme:
 		f := rollupFigures(o.Status.Rollup)
@@ -95,7 +113,8 @@ func (q *request) figuresOf(r ref) *figures {
 		return f
 	case *v1alpha1.Project:
 		return &figures{Health: o.Status.Health, Budget: o.Status.Display.Budget, Forecast: o.Status.Display.Forecast,
-			Variance: amountText(o.Status.CostVariance, o.Status.Currency), HighRisks: o.Status.Risks.High}
+			Variance: amountText(o.Status.CostVariance, o.Status.Currency), HighRisks: o.Status.Risks.High,
+			amounts: amounts{budget: money.Of(o.Spec.Plan.Budget), forecast: money.Of(o.Forecast()), currency: o.Status.Currency}}
 	}
 	return nil
 }
