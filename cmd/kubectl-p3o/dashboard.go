@@ -7,14 +7,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os/exec"
 	"runtime"
-	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -53,36 +48,16 @@ func (a *app) serveDashboard(ctx context.Context, port int, open bool) error {
 	if err != nil {
 		return fmt.Errorf("reading the kubeconfig: %w", err)
 	}
-	source, err := dashboard.StartCache(ctx, cfg)
+	local, err := dashboard.ServeLocal(ctx, cfg, a.viewerName(), port)
 	if err != nil {
 		return err
 	}
-	srv := &dashboard.Server{Source: source, Authn: dashboard.Trusted{Name: a.viewerName()}, Authz: dashboard.Trusted{}}
-	handler, err := srv.Handler()
-	if err != nil {
-		return err
-	}
-	listener, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-	if err != nil {
-		return fmt.Errorf("listening on 127.0.0.1:%d: %w", port, err)
-	}
-	secret := dashboard.NewSessionSecret()
-	url := fmt.Sprintf("http://%s/?session=%s", listener.Addr(), secret)
-	fmt.Fprintf(a.out, "The P3O dashboard is at %s\nCtrl-C stops it.\n", url)
+	fmt.Fprintf(a.out, "The P3O dashboard is at %s\nCtrl-C stops it.\n", local.URL)
 	if open {
-		openBrowser(url)
+		openBrowser(local.URL)
 	}
-	server := &http.Server{Handler: dashboard.LocalSession(secret, handler), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = server.Shutdown(shutdown)
-	}()
-	if err := server.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	<-ctx.Done()
+	return local.Stop()
 }
 
 // viewerName is who the kubeconfig flags read as: --as, else the user of

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
@@ -25,56 +24,17 @@ import (
 const demoUser = "p3o-admin"
 
 // demoDashboard is the dashboard the demo serves on 127.0.0.1.
-type demoDashboard struct {
-	// URL opens it: it carries the session's secret.
-	URL    string
-	server *http.Server
-	cancel context.CancelFunc
-	done   chan error
-}
+type demoDashboard struct{ *dashboard.Local }
 
 // startDashboard serves the dashboard as `kubectl p3o dashboard` does: on a
 // free port of 127.0.0.1, with the demo user's credentials, behind a
 // session secret. Stop stops it.
 func startDashboard(ctx context.Context, cp *controlplane.ControlPlane) (*demoDashboard, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	source, err := dashboard.StartCache(ctx, cp.Config)
+	local, err := dashboard.ServeLocal(ctx, cp.Config, demoUser, 0)
 	if err != nil {
-		cancel()
 		return nil, err
 	}
-	srv := &dashboard.Server{Source: source, Authn: dashboard.Trusted{Name: demoUser}, Authz: dashboard.Trusted{}}
-	handler, err := srv.Handler()
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	secret := dashboard.NewSessionSecret()
-	d := &demoDashboard{
-		URL:    fmt.Sprintf("http://%s/?session=%s", listener.Addr(), secret),
-		server: &http.Server{Handler: dashboard.LocalSession(secret, handler), ReadHeaderTimeout: 10 * time.Second},
-		cancel: cancel,
-		done:   make(chan error, 1),
-	}
-	go func() { d.done <- d.server.Serve(listener) }()
-	return d, nil
-}
-
-// Stop stops serving and the dashboard's cache.
-func (d *demoDashboard) Stop() error {
-	defer d.cancel()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := d.server.Shutdown(ctx)
-	if serveErr := <-d.done; !errors.Is(serveErr, http.ErrServerClosed) {
-		err = errors.Join(err, serveErr)
-	}
-	return err
+	return &demoDashboard{local}, nil
 }
 
 // showDashboard opens the dashboard's URL as a browser does (the session

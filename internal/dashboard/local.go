@@ -6,10 +6,18 @@ SPDX-License-Identifier: Apache-2.0
 package dashboard
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
 	"net/http"
+	"strconv"
+	"time"
+
+	"k8s.io/client-go/rest"
 )
 
 // sessionCookie holds a local dashboard's session secret.
@@ -49,4 +57,63 @@ func LocalSession(secret string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Local is a dashboard served on this machine with one user's own
+// credentials (kubectl p3o dashboard, make demo).
+type Local struct {
+	// URL opens it: it carries the session's secret.
+	URL    string
+	server *http.Server
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// ServeLocal serves the dashboard on 127.0.0.1:port (0: any free port),
+// reading with cfg's credentials as viewer, behind a session secret. Stop
+// stops it.
+func ServeLocal(ctx context.Context, cfg *rest.Config, viewer string, port int) (*Local, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	l, err := serveLocal(ctx, cfg, viewer, port)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	l.cancel = cancel
+	return l, nil
+}
+
+func serveLocal(ctx context.Context, cfg *rest.Config, viewer string, port int) (*Local, error) {
+	source, err := StartCache(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	handler, err := (&Server{Source: source, Authn: Trusted{Name: viewer}, Authz: Trusted{}}).Handler()
+	if err != nil {
+		return nil, err
+	}
+	listener, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return nil, fmt.Errorf("listening on 127.0.0.1:%d: %w", port, err)
+	}
+	secret := NewSessionSecret()
+	l := &Local{
+		URL:    fmt.Sprintf("http://%s/?session=%s", listener.Addr(), secret),
+		server: &http.Server{Handler: LocalSession(secret, handler), ReadHeaderTimeout: 10 * time.Second},
+		done:   make(chan error, 1),
+	}
+	go func() { l.done <- l.server.Serve(listener) }()
+	return l, nil
+}
+
+// Stop stops serving and reading.
+func (l *Local) Stop() error {
+	defer l.cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := l.server.Shutdown(ctx)
+	if serveErr := <-l.done; !errors.Is(serveErr, http.ErrServerClosed) {
+		err = errors.Join(err, serveErr)
+	}
+	return err
 }

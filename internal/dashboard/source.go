@@ -158,7 +158,8 @@ func mayRead(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, name
 
 // readResources are what the dashboard reads.
 func readResources() []struct{ group, resource string } {
-	out := []struct{ group, resource string }{{"", "configmaps"}}
+	// Namespaces: a parent admits children by their namespace's labels.
+	out := []struct{ group, resource string }{{"", "configmaps"}, {"", "namespaces"}}
 	for _, kind := range []string{"Office", "Portfolio", "Programme", "Project", "GatewayReview"} {
 		out = append(out, struct{ group, resource string }{v1alpha1.GroupVersion.Group, resources[kind]})
 	}
