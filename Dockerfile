@@ -17,7 +17,7 @@ ARG COMMIT=unknown
 WORKDIR /workspace
 COPY go.mod go.sum ./
 RUN go mod download
-COPY main.go ./
+COPY main.go dashboard.go ./
 COPY api/ api/
 COPY config/crd/ config/crd/
 COPY controllers/ controllers/
