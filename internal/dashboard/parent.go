@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/health"
@@ -213,15 +212,10 @@ func (q *request) latestReview(r ref) (confidenceItem, bool) {
 // reviewsOf are the reviews of a subject the viewer may see, oldest first.
 func (q *request) reviewsOf(subject ref) []*v1alpha1.GatewayReview {
 	var out []*v1alpha1.GatewayReview
-	for _, g := range q.picture.Reviews {
-		s := g.Spec.SubjectRef
-		if refTo(string(s.Kind), s.ParentReference, g.Namespace) != subject || !q.sees(refOf("GatewayReview", g)) {
-			continue
+	for _, g := range q.picture.reviews[subject] {
+		if q.sees(refOf("GatewayReview", g)) {
+			out = append(out, g)
 		}
-		out = append(out, g)
 	}
-	slices.SortStableFunc(out, func(a, b *v1alpha1.GatewayReview) int {
-		return strings.Compare(string(a.Spec.Date), string(b.Spec.Date))
-	})
 	return out
 }
