@@ -26,14 +26,14 @@ type parentView struct {
 	// sorted and paged as asked.
 	Children table
 	// Exceptions are the Red programmes and projects beneath, with why.
-	Exceptions []exceptionItem
+	Exceptions shown[exceptionItem]
 	// Gates are the gates to act on beneath.
-	Gates []gateItem
+	Gates shown[gateItem]
 	// Risks are the most severe open risks beneath.
 	Risks []riskItem
 	// Confidence is the Delivery Confidence of the latest review of each
 	// project beneath.
-	Confidence []confidenceItem
+	Confidence shown[confidenceItem]
 	// Reports are the report files to download, when the viewer may.
 	Reports []download
 	Hidden  bool
@@ -50,6 +50,18 @@ type table struct {
 	Total        int
 	query        url.Values
 }
+
+// shown is a list beneath a parent of which the page shows the first
+// listLimit items and counts the rest: beneath an office of 10,000
+// projects thousands are Red or have a gate due, and those are found on
+// the pages of its children.
+type shown[T any] []T
+
+// First are the items shown.
+func (l shown[T]) First() []T { return l[:min(len(l), listLimit)] }
+
+// More is how many are not shown.
+func (l shown[T]) More() int { return max(0, len(l)-listLimit) }
 
 // childRow is one child.
 type childRow struct {
