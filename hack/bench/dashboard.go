@@ -65,6 +65,8 @@ type PageTimes struct {
 	// the page, and LongestIn the section it is in.
 	LongestList int    `json:"longestList"`
 	LongestIn   string `json:"longestIn"`
+	// Within says every list keeps its limit (check).
+	Within bool `json:"listsWithinLimits"`
 	// ChildRows and Caption are the office page's children table: the rows
 	// of the page shown, and what its caption says.
 	ChildRows int    `json:"childRows,omitempty"`
@@ -206,8 +208,8 @@ func (b *bench) rebuildPicture(ctx context.Context, src *dashboard.Source, offic
 }
 
 // timePage asks for a page once to warm up, then dashboardRequests times,
-// timing the handler alone, and checks each answer: 200, and lists kept
-// short.
+// timing the handler alone; every answer must be 200, and the first is
+// checked for lists kept short.
 func timePage(handler http.Handler, name, path string) (PageTimes, error) {
 	t := PageTimes{Page: name, Path: path, Requests: dashboardRequests}
 	var took []time.Duration
@@ -266,14 +268,16 @@ func longestList(html string) int {
 	return longest
 }
 
-// check records the longest table or list in a page and checks the
-// promised limits: the children table shows one page, the organisation's
-// lists 20 items each.
+// check records the longest table or list in a page and whether the page
+// keeps the promised limits: the children table shows one page of at most
+// 50 rows, no list on an office's page is longer, and the organisation's
+// lists (but for the tree of offices and portfolios) have at most 20 items.
 func (t *PageTimes) check(page string) error {
 	sections := sectionPattern.FindAllStringSubmatch(page, -1)
 	if len(sections) == 0 {
 		return errors.New("no section in the page")
 	}
+	t.Within = true
 	for _, s := range sections {
 		id, body := s[1], s[2]
 		n := longestList(body)
@@ -281,9 +285,13 @@ func (t *PageTimes) check(page string) error {
 			t.LongestList, t.LongestIn = n, id
 		}
 		switch {
-		case t.Path == "/" && id != "offices" && n > organisationTo:
-			return fmt.Errorf("the organisation's %s list has %d items, more than %d", id, n, organisationTo)
-		case t.Path != "/" && id == "children":
+		case t.Path == "/":
+			if id != "offices" && n > organisationTo {
+				t.Within = false
+			}
+		case n > childPageSize:
+			t.Within = false
+		case id == "children":
 			tb := tbodyPattern.FindStringSubmatch(body)
 			if tb == nil {
 				return errors.New("no children table")
@@ -292,8 +300,8 @@ func (t *PageTimes) check(page string) error {
 			if c := captionPattern.FindStringSubmatch(body); c != nil {
 				t.Caption = c[1]
 			}
-			if t.ChildRows > childPageSize || !pageOfPattern.MatchString(t.Caption) {
-				return fmt.Errorf("the children table shows %d rows, captioned %q: not a page of at most %d", t.ChildRows, t.Caption, childPageSize)
+			if !pageOfPattern.MatchString(t.Caption) {
+				t.Within = false
 			}
 		}
 	}
