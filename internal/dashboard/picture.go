@@ -187,8 +187,11 @@ func (p *Picture) list(ctx context.Context, r client.Reader) error {
 }
 
 // listOf lists one kind, sorted by namespace and name, and indexes it.
+// The objects are not deep copies of the cache's: the dashboard only
+// reads them, and at 10,000 projects the copies held 60 MiB beside the
+// cache's 96 and took a third of each rebuild.
 func listOf[T client.Object](ctx context.Context, r client.Reader, list client.ObjectList, kind string, byRef map[ref]client.Object) ([]T, error) {
-	if err := r.List(ctx, list); err != nil {
+	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, fmt.Errorf("listing %s: %w", kind, err)
 	}
 	var out []T
