@@ -177,7 +177,7 @@ func largestOffice(p *dashboard.Picture) *v1alpha1.Office {
 }
 
 // rebuildPicture times the picture's rebuild after a change: an annotation
-// on the office, which changes nothing the operator reads.
+// on the office, which changes no figure.
 func (b *bench) rebuildPicture(ctx context.Context, src *dashboard.Source, office *v1alpha1.Office) error {
 	res := &b.res.Dashboard
 	last, err := src.Picture(ctx)
