@@ -98,6 +98,9 @@ type Result struct {
 	// WebhookDrainSeconds is how long the webhook went on handling
 	// requests after the last editor had its answer.
 	WebhookDrainSeconds float64 `json:"webhookDrainSeconds"`
+	// Dashboard: the dashboard served from this process on the settled
+	// organisation (dashboard.go).
+	Dashboard DashboardResult `json:"dashboard"`
 }
 
 // Runs is what the JSON file holds: every run, and the median of each

@@ -30,8 +30,8 @@ import (
 )
 
 // run measures once, on a fresh control plane: the floor, the operator's
-// convergence, steady state, single-project edits, a restart and
-// admission, in that order.
+// convergence, steady state, single-project edits, a restart, the
+// dashboard and admission, in that order.
 func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) {
 	binary, err := filepath.Abs(cfg.operator)
 	if err != nil {
@@ -49,7 +49,7 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 		return b.res, err
 	}
 	defer func() { err = errors.Join(err, b.stop()) }()
-	for _, phase := range []func() error{b.measureFloor, b.measureConvergence, b.measureSteadyState, b.measureEdits, b.measureRestart} {
+	for _, phase := range []func() error{b.measureFloor, b.measureConvergence, b.measureSteadyState, b.measureEdits, b.measureRestart, b.measureDashboard} {
 		if err := phase(); err != nil {
 			return b.res, err
 		}

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/health"
@@ -28,14 +27,14 @@ type parentView struct {
 	// sorted and paged as asked.
 	Children table
 	// Exceptions are the Red programmes and projects beneath, with why.
-	Exceptions []exceptionItem
+	Exceptions shown[exceptionItem]
 	// Gates are the gates to act on beneath.
-	Gates []gateItem
+	Gates shown[gateItem]
 	// Risks are the most severe open risks beneath.
 	Risks []riskItem
 	// Confidence is the Delivery Confidence of the latest review of each
 	// project beneath.
-	Confidence []confidenceItem
+	Confidence shown[confidenceItem]
 	// Reports are the report files to download, when the viewer may.
 	Reports []download
 	Hidden  bool
@@ -62,6 +61,18 @@ type table struct {
 	Total        int
 	query        url.Values
 }
+
+// shown is a list beneath a parent of which the page shows the first
+// listLimit items and counts the rest: beneath an office of 10,000
+// projects thousands are Red or have a gate due, and those are found on
+// the pages of its children.
+type shown[T any] []T
+
+// First are the items shown.
+func (l shown[T]) First() []T { return l[:min(len(l), listLimit)] }
+
+// More is how many are not shown.
+func (l shown[T]) More() int { return max(0, len(l)-listLimit) }
 
 // childRow is one child.
 type childRow struct {
@@ -231,15 +242,10 @@ func (q *request) latestReview(r ref) (confidenceItem, bool) {
 // reviewsOf are the reviews of a subject the viewer may see, oldest first.
 func (q *request) reviewsOf(subject ref) []*v1alpha1.GatewayReview {
 	var out []*v1alpha1.GatewayReview
-	for _, g := range q.picture.Reviews {
-		s := g.Spec.SubjectRef
-		if refTo(string(s.Kind), s.ParentReference, g.Namespace) != subject || !q.sees(refOf("GatewayReview", g)) {
-			continue
+	for _, g := range q.picture.reviews[subject] {
+		if q.sees(refOf("GatewayReview", g)) {
+			out = append(out, g)
 		}
-		out = append(out, g)
 	}
-	slices.SortStableFunc(out, func(a, b *v1alpha1.GatewayReview) int {
-		return strings.Compare(string(a.Spec.Date), string(b.Spec.Date))
-	})
 	return out
 }

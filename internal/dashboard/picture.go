@@ -54,6 +54,8 @@ type Picture struct {
 	covers map[ref][]place
 	// byRef finds an object.
 	byRef map[ref]client.Object
+	// reviews are each subject's reviews, oldest first.
+	reviews map[ref][]*v1alpha1.GatewayReview
 }
 
 // buildPicture reads the organisation through r, which must hold the
@@ -63,6 +65,7 @@ func buildPicture(ctx context.Context, r client.Reader, now time.Time) (*Picture
 	if err := p.list(ctx, r); err != nil {
 		return nil, err
 	}
+	p.fileReviews()
 	read := governance.Reader{Reader: r}
 	for _, o := range p.Offices {
 		if err := p.addOffice(ctx, read, o); err != nil {
@@ -147,6 +150,21 @@ func (p *Picture) relate(parent ref, satellites []*v1alpha1.Office, portfolios [
 	p.covers[parent] = covers
 }
 
+// fileReviews files each review under its subject, oldest first: a page
+// that shows the latest review of each of 10,000 projects looks each up
+// rather than going through every review for each.
+func (p *Picture) fileReviews() {
+	p.reviews = map[ref][]*v1alpha1.GatewayReview{}
+	for _, g := range p.Reviews {
+		s := g.Spec.SubjectRef
+		subject := refTo(string(s.Kind), s.ParentReference, g.Namespace)
+		p.reviews[subject] = append(p.reviews[subject], g)
+	}
+	for _, reviews := range p.reviews {
+		slices.SortStableFunc(reviews, func(a, b *v1alpha1.GatewayReview) int { return cmp.Compare(a.Spec.Date, b.Spec.Date) })
+	}
+}
+
 // list reads every governance object, in a fixed order.
 func (p *Picture) list(ctx context.Context, r client.Reader) error {
 	var err error
@@ -167,8 +185,11 @@ func (p *Picture) list(ctx context.Context, r client.Reader) error {
 }
 
 // listOf lists one kind, sorted by namespace and name, and indexes it.
+// The objects are not deep copies of the cache's: the dashboard only
+// reads them, and at 10,000 projects the copies held 60 MiB beside the
+// cache's 96 and took a third of each rebuild.
 func listOf[T client.Object](ctx context.Context, r client.Reader, list client.ObjectList, kind string, byRef map[ref]client.Object) ([]T, error) {
-	if err := r.List(ctx, list); err != nil {
+	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, fmt.Errorf("listing %s: %w", kind, err)
 	}
 	var out []T
