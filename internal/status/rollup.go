@@ -222,7 +222,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	}
 	p.Status.HealthReasons = boundedReasons(append(p.Status.HealthReasons, assessment.Reasons...))
 
-	p.Status.Score = setStrategyAligned(p, facts.Portfolio, p.Spec.Category, p.Spec.Contributions)
+	p.Status.Score = setStrategyAligned(p, facts.Portfolio, "", p.Spec.Category, p.Spec.Contributions)
 
 	p.Status.ObservedGeneration = p.Generation
 	reason := firstReason(assessment.Reasons)

@@ -18,8 +18,10 @@ import (
 
 // setStrategyAligned sets a Programme's or Project's StrategyAligned
 // condition against its portfolio (nil while none is resolved) and returns
-// its score (nil while there is none to give).
-func setStrategyAligned(obj conditions.Object, portfolio *v1alpha1.Portfolio, category string, contributions []v1alpha1.Contribution) *int32 {
+// its score (nil while there is none to give). A project within a
+// programme (programme names it) that names no contributions contributes
+// through its programme, which is what the portfolio ranks.
+func setStrategyAligned(obj conditions.Object, portfolio *v1alpha1.Portfolio, programme, category string, contributions []v1alpha1.Contribution) *int32 {
 	if portfolio == nil {
 		conditions.Set(obj, v1alpha1.ConditionStrategyAligned, metav1.ConditionUnknown, v1alpha1.ReasonNoPortfolio, "no portfolio resolved yet")
 		return nil
@@ -37,6 +39,9 @@ func setStrategyAligned(obj conditions.Object, portfolio *v1alpha1.Portfolio, ca
 	case a.UnknownCategory != "":
 		conditions.Set(obj, v1alpha1.ConditionStrategyAligned, metav1.ConditionFalse, v1alpha1.ReasonUnknownCategory,
 			fmt.Sprintf("%s declares no category %q", name, a.UnknownCategory))
+	case len(d.Objectives) > 0 && len(contributions) == 0 && programme != "":
+		conditions.Set(obj, v1alpha1.ConditionStrategyAligned, metav1.ConditionTrue, v1alpha1.ReasonAligned,
+			fmt.Sprintf("contributes to %s through programme %s", name, programme))
 	case len(d.Objectives) > 0 && !a.Contributes:
 		conditions.Set(obj, v1alpha1.ConditionStrategyAligned, metav1.ConditionFalse, v1alpha1.ReasonNoContribution,
 			fmt.Sprintf("contributes to none of the objectives of %s", name))
