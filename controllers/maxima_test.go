@@ -132,7 +132,12 @@ func buildMaxOrg(t *testing.T) *maxOrg {
 	o.add("Office", satellite, with(officeFill(v1alpha1.OfficeTypeSatellite, "sat"), maxFill{"spec.hubRef": refTo(hub, ns)}))
 	o.add("Office", temporary, with(officeFill(v1alpha1.OfficeTypeTemporary, "tmp"), maxFill{
 		"spec.supportedObjectRef": map[string]any{"kind": "Programme", "name": programme, "namespace": ns}}))
-	pf := o.add("Portfolio", portfolio, with(maxFill{"spec.officeRef": refTo(hub, ns)}))
+	// Category targets name the declared categories and add up to 100: the
+	// first at the maximum share, the others at none.
+	category := func(i int) any { return dnsName(63, fmt.Sprintf("category-%d", i)) }
+	pf := o.add("Portfolio", portfolio, with(maxFill{"spec.officeRef": refTo(hub, ns),
+		"spec.categories[]": category, "spec.categoryTargets[].category": category,
+		"spec.categoryTargets[].sharePercent": func(i int) any { return map[bool]int64{true: 100, false: 0}[i == 0] }}))
 	categories, _, _ := unstructured.NestedStringSlice(pf.Object, "spec", "categories")
 	if len(categories) == 0 {
 		t.Fatal("the generated portfolio has no categories")

@@ -24,6 +24,7 @@ import (
 	"p3o.dev/p3o-operator/internal/publish"
 	"p3o.dev/p3o-operator/internal/report"
 	"p3o.dev/p3o-operator/internal/status"
+	"p3o.dev/p3o-operator/internal/strategy"
 )
 
 // PortfolioReconciler reconciles Portfolios: it resolves their office and
@@ -65,13 +66,15 @@ func (k portfolioKind) set(ctx context.Context, portfolio *v1alpha1.Portfolio, c
 func (k portfolioKind) report(portfolio *v1alpha1.Portfolio, children status.PortfolioChildren) publish.Request {
 	read := governance.Reader{Reader: k.r.Client}
 	return publish.Request{Kind: "Portfolio", Settings: portfolio.Spec.Reports, EnabledByDefault: true,
-		Figures: []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted},
+		Figures: []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted,
+			portfolio.Status.Strategy, portfolio.Spec.Objectives, portfolio.Spec.Categories, portfolio.Spec.CategoryTargets},
 		Build: func(ctx context.Context, obj publish.Object) (report.Input, error) {
 			portfolio := obj.(*v1alpha1.Portfolio)
 			projects, err := read.PortfolioRows(ctx, children)
 			return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
 				Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Value(portfolio.Status.Committed),
-				OverCommitted: portfolio.Status.OverCommitted, Programmes: children.Programmes, Projects: projects}, err
+				OverCommitted: portfolio.Status.OverCommitted, Programmes: children.Programmes, Projects: projects,
+				Strategy: &report.StrategyInput{Result: status.Strategy(portfolio, children), Declared: strategy.FromPortfolio(&portfolio.Spec)}}, err
 		}}
 }
 

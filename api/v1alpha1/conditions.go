@@ -175,6 +175,34 @@ const (
 	ReasonInvalidRule ConditionReason = "InvalidRule"
 )
 
+// Condition type StrategyAligned (Projects and Programmes) and its reasons.
+// Ready does not depend on it, as it does not on Compliant: work that names
+// an objective its portfolio does not declare is still fully observed.
+const (
+	// ConditionStrategyAligned is True when every objective and the category
+	// the object names are declared by its portfolio and it contributes to
+	// at least one objective (or the portfolio declares none); False when
+	// it names an undeclared one or contributes to none; Unknown while no
+	// portfolio is resolved. It follows the portfolio's spec, whichever is
+	// applied first.
+	ConditionStrategyAligned ConditionType = "StrategyAligned"
+	// ReasonAligned: every reference is declared by the portfolio.
+	ReasonAligned ConditionReason = "Aligned"
+	// ReasonUnknownObjective: spec.contributions names an objective the
+	// portfolio does not declare in spec.objectives (it counts for nothing).
+	ReasonUnknownObjective ConditionReason = "UnknownObjective"
+	// ReasonUnknownCategory: spec.category names a category the portfolio
+	// does not declare in spec.categories (the balance counts the object's
+	// money as uncategorised).
+	ReasonUnknownCategory ConditionReason = "UnknownCategory"
+	// ReasonNoContribution: the portfolio declares objectives and the object
+	// contributes to none of them.
+	ReasonNoContribution ConditionReason = "NoContribution"
+	// ReasonNoPortfolio: no portfolio is resolved (yet), directly or through
+	// the project's programme, so there is nothing to align with.
+	ReasonNoPortfolio ConditionReason = "NoPortfolio"
+)
+
 // Reasons shared by several conditions: ParentNotFound by ParentResolved
 // and Retired, MixedCurrency by RolledUp and CurrencyMatched.
 const (

@@ -23,9 +23,20 @@ type StrategicObjective struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	Description string `json:"description,omitempty"`
+
+	// weight is the objective's weight in the portfolio's strategy, 1 to
+	// 100; defaults to 1 (objectives of equal weight). It weighs each
+	// contribution in the score of the work, and its share of all weights
+	// is the objective's target share of the committed money.
+	// +optional
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	Weight int32 `json:"weight,omitempty"`
 }
 
 // PortfolioSpec is the desired state of a Portfolio.
+// +kubebuilder:validation:XValidation:rule="!has(self.categoryTargets) || self.categoryTargets.all(t, has(self.categories) && t.category in self.categories)",message="each categoryTargets[].category must be one of spec.categories",fieldPath=".categoryTargets"
 type PortfolioSpec struct {
 	// officeRef names the Office that governs this portfolio. The office must
 	// admit the portfolio's namespace through its spec.allowedChildren.
@@ -71,6 +82,20 @@ type PortfolioSpec struct {
 	// +kubebuilder:validation:MaxItems=32
 	// +kubebuilder:validation:items:MaxLength=63
 	Categories []string `json:"categories,omitempty"`
+
+	// --- Strategy (MoP balance): target shares of the categories. ---
+
+	// categoryTargets are the target shares of the committed money per
+	// category, in percent, each naming one of spec.categories; together
+	// at most 100. A category without a target is shown without a flag.
+	// Actual shares more than 5 percentage points above or below the target
+	// are flagged OverWeight or UnderWeight in status.strategy.
+	// +optional
+	// +listType=map
+	// +listMapKey=category
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:XValidation:rule="self.map(t, t.sharePercent).sum() <= 100",message="the target shares add up to more than 100 percent"
+	CategoryTargets []CategoryTarget `json:"categoryTargets,omitempty"`
 
 	// reports controls the report ConfigMaps published for this portfolio.
 	// Enabled by default.
@@ -135,6 +160,14 @@ type PortfolioStatus struct {
 	// Projects.
 	// +optional
 	Rollup Rollup `json:"rollup,omitzero"`
+
+	// --- Strategy (MoP prioritisation and balance). ---
+
+	// strategy is the ranking of the portfolio's open Programmes and direct
+	// Projects by strategic score, and its committed money by category and
+	// by objective against the targets.
+	// +optional
+	Strategy PortfolioStrategy `json:"strategy,omitzero"`
 }
 
 // +kubebuilder:object:root=true

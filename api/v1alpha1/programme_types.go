@@ -97,18 +97,35 @@ type ProgrammeSpec struct {
 	// +optional
 	ClosedOn Date `json:"closedOn,omitempty"`
 
-	// category is one of the portfolio's spec.categories.
+	// category is one of the portfolio's spec.categories: the portfolio's
+	// balance counts the programme's committed money under it. A category the
+	// portfolio does not declare is reported on the object
+	// (StrategyAligned=False, reason UnknownCategory), never refused.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Category string `json:"category,omitempty"`
 
-	// priority ranks the programme within its portfolio: 1 is the highest.
-	// Unset means unranked.
+	// priority is the rank a person gives the programme within its portfolio:
+	// 1 is the highest. Unset means none. Shown beside the rank the operator
+	// computes (the Portfolio's status.strategy.ranking), where it breaks
+	// ties of score.
 	// +optional
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=10000
 	Priority int32 `json:"priority,omitempty"`
+
+	// --- Strategy (MoP): contributions to the portfolio's objectives. ---
+
+	// contributions are the portfolio objectives the programme contributes to,
+	// each with a strength: they give its strategic score and split its
+	// committed money between objectives in the portfolio's balance.
+	// +optional
+	// +listType=map
+	// +listMapKey=objective
+	// +kubebuilder:validation:MaxItems=32
+	Contributions []Contribution `json:"contributions,omitempty"`
+	// --- end of strategy. ---
 
 	// budget is the programme's own budget (its management costs), in the
 	// governing Office's currency. Project budgets roll up separately.
@@ -158,7 +175,9 @@ type ProgrammeStatus struct {
 	// NotPermitted), RolledUp (Aggregated, NoChildren, MixedCurrency),
 	// Compliant (GatesMet, GatesUnmet, RuleError, NoPolicy) and, when
 	// reports are enabled, ReportPublished (Published, Truncated,
-	// PublishFailed, ReportNameTaken). Ready does not depend on Compliant.
+	// PublishFailed, ReportNameTaken) and StrategyAligned (Aligned,
+	// UnknownObjective, UnknownCategory, NoContribution, NoPortfolio).
+	// Ready does not depend on Compliant or StrategyAligned.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -228,6 +247,16 @@ type ProgrammeStatus struct {
 	// rollup is the aggregate of the programme's Projects.
 	// +optional
 	Rollup Rollup `json:"rollup,omitzero"`
+
+	// --- Strategy (MoP): the programme's strategic score. ---
+
+	// score is the programme's strategic contribution to its portfolio's
+	// objectives, 0 to 100 (the README gives the formula). Unset while no
+	// portfolio is resolved or it declares no objectives.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	Score *int32 `json:"score,omitempty"`
 }
 
 // +kubebuilder:object:root=true

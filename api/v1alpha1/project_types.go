@@ -177,18 +177,35 @@ type ProjectSpec struct {
 	// +optional
 	Stage Stage `json:"stage,omitzero"`
 
-	// category is one of the portfolio's spec.categories.
+	// category is one of the portfolio's spec.categories: the portfolio's
+	// balance counts the project's committed money under it. A category the
+	// portfolio does not declare is reported on the object
+	// (StrategyAligned=False, reason UnknownCategory), never refused.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Category string `json:"category,omitempty"`
 
-	// priority ranks the project within its portfolio: 1 is the highest.
-	// Unset means unranked.
+	// priority is the rank a person gives the project within its portfolio:
+	// 1 is the highest. Unset means none. Shown beside the rank the operator
+	// computes (the Portfolio's status.strategy.ranking), where it breaks
+	// ties of score.
 	// +optional
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=10000
 	Priority int32 `json:"priority,omitempty"`
+
+	// --- Strategy (MoP): contributions to the portfolio's objectives. ---
+
+	// contributions are the portfolio objectives the project contributes to,
+	// each with a strength: they give its strategic score and split its
+	// committed money between objectives in the portfolio's balance.
+	// +optional
+	// +listType=map
+	// +listMapKey=objective
+	// +kubebuilder:validation:MaxItems=32
+	Contributions []Contribution `json:"contributions,omitempty"`
+	// --- end of strategy. ---
 
 	// plan is the baseline: budget and planned dates.
 	// +required
@@ -237,8 +254,10 @@ type ProjectStatus struct {
 	// ParentResolved when that is not True), ParentResolved (programme or
 	// portfolio, and office: Resolved, NoParent, ParentNotFound,
 	// NotPermitted) and Compliant (GatesMet, GatesUnmet, RuleError,
-	// NoPolicy). Ready does not depend on Compliant: a project that misses a
-	// gate is still fully observed.
+	// NoPolicy) and StrategyAligned (Aligned, UnknownObjective,
+	// UnknownCategory, NoContribution, NoPortfolio). Ready does not depend
+	// on Compliant or StrategyAligned: a project that misses a gate or
+	// names an undeclared objective is still fully observed.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -318,6 +337,16 @@ type ProjectStatus struct {
 	// compliance with the gates of the effective policy.
 	// +optional
 	Compliance ComplianceStatus `json:"compliance,omitzero"`
+
+	// --- Strategy (MoP): the project's strategic score. ---
+
+	// score is the project's strategic contribution to its portfolio's
+	// objectives, 0 to 100 (the README gives the formula). Unset while no
+	// portfolio is resolved or it declares no objectives.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	Score *int32 `json:"score,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -268,6 +268,14 @@ func TestCreateValidation(t *testing.T) {
 			"spec.closedOn: Invalid value: closedOn is required once phase is Closed: the date the programme closed"},
 
 		// Portfolio and Programme
+		{"category target of an undeclared category", patchYAML(t, portfolio, `{spec: {categories: [Run], categoryTargets: [{category: Grow, sharePercent: 40}]}}`),
+			"spec.categoryTargets: Invalid value: each categoryTargets[].category must be one of spec.categories"},
+		{"category targets above 100 percent", patchYAML(t, portfolio, `{spec: {categories: [Run, Grow], categoryTargets: [{category: Run, sharePercent: 60}, {category: Grow, sharePercent: 50}]}}`),
+			"the target shares add up to more than 100 percent"},
+		{"contribution strength not an enum", patchYAML(t, project, `{spec: {contributions: [{objective: growth, strength: Huge}]}}`),
+			"spec.contributions[0].strength: Unsupported value: \"Huge\""},
+		{"objective weight above 100", patchYAML(t, portfolio, `{spec: {objectives: [{name: growth, weight: 101}]}}`),
+			"spec.objectives[0].weight in body should be less than or equal to 100"},
 		{"negative capacity", patchYAML(t, portfolio, `{spec: {capacity: "-2M"}}`),
 			"spec.capacity: Invalid value: \"-2M\": must not be negative"},
 		{"tranche ends before it starts", patchYAML(t, programme, `{spec: {tranches: [{name: t1, start: "2027-01-01", end: "2026-01-01"}]}}`),

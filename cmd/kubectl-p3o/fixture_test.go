@@ -140,6 +140,12 @@ func testOrg() org {
 	digital.Status = v1alpha1.PortfolioStatus{ObservedGeneration: 1, Conditions: resolved("Office central/group-office"),
 		Office: &v1alpha1.ObjectReference{Namespace: "central", Name: "group-office"}, Committed: amt("8.634M"), OverCommitted: new(bool),
 		Rollup: rollup(v1alpha1.HealthRed, 5, "8.034M", "8.6M", erpCause)}
+	// The portfolio's ranking of its open work: portal before cloud by
+	// score, though cloud's person-set priority is 1 (the tree shows both).
+	digital.Status.Strategy.Ranking = []v1alpha1.RankedWork{
+		{Kind: v1alpha1.SubjectKindProject, Namespace: "central", Name: "portal", Rank: 1, Score: new(int32(67)), Priority: 2},
+		{Kind: v1alpha1.SubjectKindProgramme, Namespace: "central", Name: "cloud", Rank: 2, Score: new(int32(50)), Priority: 1},
+	}
 	growth := v1alpha1.Portfolio{ObjectMeta: objMeta("retail", "growth"), Spec: v1alpha1.PortfolioSpec{OfficeRef: *ref("retail-pmo", "")}}
 	growth.Status = v1alpha1.PortfolioStatus{ObservedGeneration: 1, Conditions: []metav1.Condition{
 		cond(v1alpha1.ConditionParentResolved, metav1.ConditionTrue, v1alpha1.ReasonResolved, "resolved Office retail/retail-pmo"),
@@ -149,13 +155,16 @@ func testOrg() org {
 	},
 		Rollup: rollup(v1alpha1.HealthAmber, 2, "2.5M", "2.6M", clickCause)}
 
-	cloud := v1alpha1.Programme{ObjectMeta: objMeta("central", "cloud"), Spec: v1alpha1.ProgrammeSpec{PortfolioRef: *ref("digital", ""), OfficeRef: ref("cloud-pmo", ""), Phase: v1alpha1.ProgrammeDelivering}}
+	cloud := v1alpha1.Programme{ObjectMeta: objMeta("central", "cloud"), Spec: v1alpha1.ProgrammeSpec{PortfolioRef: *ref("digital", ""), OfficeRef: ref("cloud-pmo", ""), Phase: v1alpha1.ProgrammeDelivering, Priority: 1}}
 	cloud.Status = v1alpha1.ProgrammeStatus{ObservedGeneration: 1, Health: v1alpha1.HealthRed, HealthReasons: []string{"projects Red: project erp"},
 		Conditions: append(resolved("Portfolio central/digital, Office central/cloud-pmo"), compliant(metav1.ConditionTrue, v1alpha1.ReasonGatesMet, "all 2 gates due are met")),
 		Office:     &v1alpha1.ObjectReference{Namespace: "central", Name: "cloud-pmo"},
 		Rollup:     rollup(v1alpha1.HealthRed, 3, "3.1M", "3.35M", erpCause)}
 
 	met := compliant(metav1.ConditionTrue, v1alpha1.ReasonGatesMet, "all 3 gates due are met")
+	portal := project("central", "portal", nil, ref("digital", ""), v1alpha1.ProjectDelivering, v1alpha1.HealthAmber, "2.5M", "2.7M",
+		append(resolved("Portfolio central/digital"), met), "cost forecast 2.7M uses 80% of the 10% tolerance on budget 2.5M")
+	portal.Spec.Priority, portal.Status.Score = 2, new(int32(67))
 	erp := project("central", "erp", ref("cloud", ""), nil, v1alpha1.ProjectDelivering, v1alpha1.HealthRed, "1.2M", "1.45M",
 		append(resolved("Programme central/cloud"), compliant(metav1.ConditionFalse, v1alpha1.ReasonGatesUnmet, "Gate 3 Investment decision: review of 2026-10-14 gave AmberRed, worse than the minimum Amber")),
 		erpCause.Reason, "gate unmet: Gate 3 Investment decision: review of 2026-10-14 gave AmberRed, worse than the minimum Amber")
@@ -196,8 +205,7 @@ func testOrg() org {
 			erp,
 			project("central", "dc-exit", ref("cloud", ""), nil, v1alpha1.ProjectDelivering, v1alpha1.HealthGreen, "1.1M", "1.1M", append(resolved("Programme central/cloud"), met)),
 			project("central", "identity", ref("cloud", ""), nil, v1alpha1.ProjectClosing, v1alpha1.HealthGreen, "800k", "790k", append(resolved("Programme central/cloud"), met)),
-			project("central", "portal", nil, ref("digital", ""), v1alpha1.ProjectDelivering, v1alpha1.HealthAmber, "2.5M", "2.7M",
-				append(resolved("Portfolio central/digital"), met), "cost forecast 2.7M uses 80% of the 10% tolerance on budget 2.5M"),
+			portal,
 			intranet,
 			project("retail", "loyalty", nil, ref("growth", ""), v1alpha1.ProjectInitiating, v1alpha1.HealthGreen, "900k", "", append(resolved("Portfolio retail/growth"), met)),
 			project("retail", "click", nil, ref("growth", ""), v1alpha1.ProjectDelivering, v1alpha1.HealthAmber, "1.6M", "1.62M",

@@ -56,6 +56,12 @@ type Node struct {
 	// it; the office is named again but not repeated.
 	Loop     bool    `json:"loop,omitempty"`
 	Children []*Node `json:"children,omitempty"`
+	// Rank is a Programme's or direct Project's rank in its portfolio's
+	// status.strategy.ranking (the first 20 of its open work); Priority its
+	// person-set spec.priority, shown beside it; Score its status.score.
+	Rank     *int32 `json:"rank,omitempty"`
+	Priority int32  `json:"priority,omitempty"`
+	Score    *int32 `json:"score,omitempty"`
 }
 
 // Attachment is a ParentResolved condition that is not True.
@@ -88,7 +94,9 @@ type entry struct {
 	supports *objectID
 	// officeType is an Office's type.
 	officeType v1alpha1.OfficeType
-	node       func() *Node
+	// ranking is a Portfolio's status.strategy.ranking.
+	ranking []v1alpha1.RankedWork
+	node    func() *Node
 }
 
 var kindOrder = map[string]int{"Office": 0, "Portfolio": 1, "Programme": 2, "Project": 3}
@@ -135,7 +143,8 @@ func newForest(o org) *forest {
 	}
 	for i := range o.Portfolios {
 		x := &o.Portfolios[i]
-		add(&entry{id: objectID{"Portfolio", x.Namespace, x.Name}, parent: target("Office", &x.Spec.OfficeRef, x.Namespace), node: func() *Node { return portfolioNode(x) }})
+		add(&entry{id: objectID{"Portfolio", x.Namespace, x.Name}, parent: target("Office", &x.Spec.OfficeRef, x.Namespace),
+			ranking: x.Status.Strategy.Ranking, node: func() *Node { return portfolioNode(x) }})
 	}
 	for i := range o.Programmes {
 		x := &o.Programmes[i]
@@ -182,7 +191,13 @@ func (f *forest) draw(e *entry, via string, path map[objectID]bool) *Node {
 	defer delete(path, e.id)
 	below := map[objectID]bool{}
 	for _, c := range f.children[e.id] {
-		n.Children = append(n.Children, f.draw(c, "", path))
+		child := f.draw(c, "", path)
+		for _, w := range e.ranking {
+			if string(w.Kind) == c.id.kind && w.Namespace == c.id.namespace && w.Name == c.id.name {
+				child.Rank = new(w.Rank)
+			}
+		}
+		n.Children = append(n.Children, child)
 	}
 	if e.id.kind != "Office" {
 		return n
@@ -389,6 +404,7 @@ func programmeNode(p *v1alpha1.Programme) *Node {
 	n.Reason = first(p.Status.HealthReasons)
 	n.Compliant = conditionStatus(p.Status.Conditions, v1alpha1.ConditionCompliant)
 	n.Attachment = attachment(p.Status.Conditions)
+	n.Priority, n.Score = p.Spec.Priority, p.Status.Score
 	return n
 }
 
@@ -397,6 +413,7 @@ func projectNode(p *v1alpha1.Project) *Node {
 		Health: string(p.Status.Health), Reason: first(p.Status.HealthReasons),
 		Compliant: conditionStatus(p.Status.Conditions, v1alpha1.ConditionCompliant),
 		Budget:    money.Amount(money.Of(p.Spec.Plan.Budget)), Forecast: money.Amount(money.Of(p.Forecast())),
-		Currency: string(p.Status.Currency), Attachment: attachment(p.Status.Conditions)}
+		Currency: string(p.Status.Currency), Attachment: attachment(p.Status.Conditions),
+		Priority: p.Spec.Priority, Score: p.Status.Score}
 	return n
 }

@@ -16,7 +16,7 @@ import (
 // Unless showAll, the Green projects among a node's children (attached
 // normally) are collapsed into one count line, as clusterctl describe does.
 func writeTree(w io.Writer, p printer, trees []*Node, showAll bool) error {
-	t := &table{header: []string{"NAME", "PHASE", "HEALTH", "COMPLIANT", "PROJECTS", "BUDGET", "FORECAST", "REASON"}, healthCol: 2}
+	t := &table{header: []string{"NAME", "PHASE", "HEALTH", "COMPLIANT", "PROJECTS", "RANK", "PRIORITY", "BUDGET", "FORECAST", "REASON"}, healthCol: 2}
 	for _, n := range trees {
 		addRows(t, n, n.Namespace, "", "", showAll)
 	}
@@ -27,11 +27,11 @@ func writeTree(w io.Writer, p printer, trees []*Node, showAll bool) error {
 // n's own name; childPrefix precedes its children's branches.
 func addRows(t *table, n *Node, rootNamespace, prefix, childPrefix string, showAll bool) {
 	if n.Loop {
-		t.add(prefix+label(n, rootNamespace)+" [shown above]", "", "", "", "", "", "", "")
+		t.add(prefix+label(n, rootNamespace)+" [shown above]", "", "", "", "", "", "", "", "", "")
 		return
 	}
 	t.add(prefix+label(n, rootNamespace), orDash(phaseCell(n)), orDash(n.Health), orDash(n.Compliant), orDash(projectsCell(n)),
-		moneyCell(n.Budget, n.Currency), moneyCell(n.Forecast, n.Currency), reasonCell(n))
+		orDash(rankCell(n.Rank)), orDash(priorityCell(n.Priority)), moneyCell(n.Budget, n.Currency), moneyCell(n.Forecast, n.Currency), reasonCell(n))
 	visible, green := n.Children, 0
 	if !showAll {
 		visible = nil
@@ -52,7 +52,7 @@ func addRows(t *table, n *Node, rootNamespace, prefix, childPrefix string, showA
 		addRows(t, c, rootNamespace, childPrefix+branch, childPrefix+next, showAll)
 	}
 	if green > 0 {
-		t.add(childPrefix+"└─"+greenLine(green), "", "", "", "", "", "", "")
+		t.add(childPrefix+"└─"+greenLine(green), "", "", "", "", "", "", "", "", "")
 	}
 }
 
@@ -115,4 +115,20 @@ func reasonCell(n *Node) string {
 		return ""
 	}
 	return n.Reason
+}
+
+// rankCell is a rank computed by the operator; "" when there is none.
+func rankCell(rank *int32) string {
+	if rank == nil {
+		return ""
+	}
+	return strconv.Itoa(int(*rank))
+}
+
+// priorityCell is a person-set spec.priority; "" when unset.
+func priorityCell(priority int32) string {
+	if priority == 0 {
+		return ""
+	}
+	return strconv.Itoa(int(priority))
 }

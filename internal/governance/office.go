@@ -238,6 +238,11 @@ type Facts struct {
 	// Reviews are the subject's admitted GatewayReviews (Projects and
 	// Programmes only).
 	Reviews []policy.Review
+	// Portfolio is the Portfolio a Programme or Project belongs to
+	// (directly, or through the project's programme) when every reference
+	// on the way resolves and admits it; nil otherwise. The cache's object:
+	// read it, never modify it.
+	Portfolio *v1alpha1.Portfolio
 }
 
 // officesAbove are the offices that govern an object: the primary one (its
@@ -296,29 +301,29 @@ func (r Reader) portfolioOffices(ctx context.Context, pf *v1alpha1.Portfolio) ([
 // officeRef's and its portfolio's. They follow the specs, not the parents'
 // status, so that children know their offices on the first pass whatever
 // order the objects are reconciled in.
-func (r Reader) programmeOffices(ctx context.Context, prog *v1alpha1.Programme) ([]hierarchy.Resolution, officesAbove, error) {
+func (r Reader) programmeOffices(ctx context.Context, prog *v1alpha1.Programme) ([]hierarchy.Resolution, officesAbove, *v1alpha1.Portfolio, error) {
 	portfolio := &v1alpha1.Portfolio{}
 	resolutions, err := r.ResolveAll(ctx, prog.Namespace,
 		Ref{FieldPortfolioRef, "Portfolio", &prog.Spec.PortfolioRef, portfolio},
 		Ref{FieldOfficeRef, "Office", prog.Spec.OfficeRef, &v1alpha1.Office{}},
 	)
 	if err != nil {
-		return nil, officesAbove{}, err
+		return nil, officesAbove{}, nil, err
 	}
 	above := ownOffice(resolutions)
 	if _, ok := Resolved(resolutions, FieldPortfolioRef); ok {
 		_, inherited, err := r.portfolioOffices(ctx, portfolio)
 		if err != nil {
-			return nil, officesAbove{}, err
+			return nil, officesAbove{}, nil, err
 		}
-		above = above.with(inherited)
+		return resolutions, above.with(inherited), portfolio, nil
 	}
-	return resolutions, above, nil
+	return resolutions, above, nil, nil
 }
 
 // projectOffices are the offices above a fetched Project: its own
 // officeRef's, and its programme's or portfolio's.
-func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hierarchy.Resolution, officesAbove, error) {
+func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hierarchy.Resolution, officesAbove, *v1alpha1.Portfolio, error) {
 	programme, portfolio := &v1alpha1.Programme{}, &v1alpha1.Portfolio{}
 	resolutions, err := r.ResolveAll(ctx, p.Namespace,
 		Ref{FieldProgrammeRef, "Programme", p.Spec.ProgrammeRef, programme},
@@ -326,21 +331,23 @@ func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hier
 		Ref{FieldOfficeRef, "Office", p.Spec.OfficeRef, &v1alpha1.Office{}},
 	)
 	if err != nil {
-		return nil, officesAbove{}, err
+		return nil, officesAbove{}, nil, err
 	}
 	above := ownOffice(resolutions)
 	var inherited officesAbove
+	var inPortfolio *v1alpha1.Portfolio
 	if _, ok := Resolved(resolutions, FieldProgrammeRef); ok {
-		_, inherited, err = r.programmeOffices(ctx, programme)
+		_, inherited, inPortfolio, err = r.programmeOffices(ctx, programme)
 	} else if _, ok := Resolved(resolutions, FieldPortfolioRef); ok {
 		_, inherited, err = r.portfolioOffices(ctx, portfolio)
+		inPortfolio = portfolio
 	} else {
 		inherited.complete = false // no parent resolved
 	}
 	if err != nil {
-		return nil, officesAbove{}, err
+		return nil, officesAbove{}, nil, err
 	}
-	return resolutions, above.with(inherited), nil
+	return resolutions, above.with(inherited), inPortfolio, nil
 }
 
 // PortfolioFacts reads what governs a Portfolio.
@@ -360,13 +367,14 @@ func (r Reader) SubjectFacts(ctx context.Context, subject client.Object) (Facts,
 	var resolutions []hierarchy.Resolution
 	var above officesAbove
 	var heldTo []v1alpha1.ObjectReference
+	var portfolio *v1alpha1.Portfolio
 	var err error
 	switch s := subject.(type) {
 	case *v1alpha1.Project:
-		resolutions, above, err = r.projectOffices(ctx, s)
+		resolutions, above, portfolio, err = r.projectOffices(ctx, s)
 		heldTo = s.Status.HeldTo
 	case *v1alpha1.Programme:
-		resolutions, above, err = r.programmeOffices(ctx, s)
+		resolutions, above, portfolio, err = r.programmeOffices(ctx, s)
 		heldTo = s.Status.HeldTo
 	default:
 		return Facts{}, fmt.Errorf("%T is not a Project or Programme", subject)
@@ -382,7 +390,7 @@ func (r Reader) SubjectFacts(ctx context.Context, subject client.Object) (Facts,
 	if err != nil {
 		return Facts{}, err
 	}
-	return Facts{Resolutions: resolutions, Governance: g, Reviews: reviews}, nil
+	return Facts{Resolutions: resolutions, Governance: g, Reviews: reviews, Portfolio: portfolio}, nil
 }
 
 // Reviews lists the GatewayReviews of a Project or Programme that it

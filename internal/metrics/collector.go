@@ -65,6 +65,11 @@ var (
 	descPortfolioHealth    = newFamily("p3o_portfolio_health", "Rolled-up health of a portfolio: 1 for its current health, 0 for the others.", "namespace", "portfolio", "health")
 	descPortfolioCapacity  = newFamily("p3o_portfolio_capacity", "Budget capacity of a portfolio.", "namespace", "portfolio")
 	descPortfolioCommitted = newFamily("p3o_portfolio_committed", "Budget a portfolio committed to its programmes and projects.", "namespace", "portfolio")
+	descPortfolioShare     = newFamily("p3o_portfolio_balance_share", "Share of a portfolio's committed money in one category or objective (0 to 1; status.strategy).", "namespace", "portfolio", "dimension", "name")
+	descPortfolioTarget    = newFamily("p3o_portfolio_balance_target_share", "Target share of a portfolio's committed money for one category or objective (0 to 1), where the portfolio sets one.", "namespace", "portfolio", "dimension", "name")
+	descPortfolioWeight    = newFamily("p3o_portfolio_balance_weight", "Balance of a category or objective against its target: 1 for its current weight (OverWeight, UnderWeight, Balanced, NoTarget), 0 for the others.", "namespace", "portfolio", "dimension", "name", "weight")
+	descPortfolioRank      = newFamily("p3o_portfolio_work_rank", "Rank of an open programme or direct project in its portfolio (1 the first; status.strategy.ranking, the first 20).", "namespace", "portfolio", "kind", "name")
+	descPortfolioScore     = newFamily("p3o_portfolio_work_score", "Strategic score (0 to 100) of an open programme or direct project ranked in its portfolio.", "namespace", "portfolio", "kind", "name")
 	descOfficeHealth       = newFamily("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.", "namespace", "office", "type", "health")
 	descRollupProjects     = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
 	descRollupNonCompliant = newFamily("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.", "kind", "namespace", "name")
@@ -96,6 +101,7 @@ func Labels() map[string][]string {
 var families = []*family{descProjectInfo, descProjectStale, descProjectCadence, descProgrammeInfo, descPortfolioInfo,
 	descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport,
 	descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity, descPortfolioCommitted,
+	descPortfolioShare, descPortfolioTarget, descPortfolioWeight, descPortfolioRank, descPortfolioScore,
 	descOfficeHealth, descRollupProjects, descRollupNonCompliant}
 
 // Exporter writes the governance metrics from the cache on every scrape,
@@ -322,6 +328,73 @@ func (s *scrape) writePortfolios() {
 	for _, p := range s.portfolios {
 		if committed := money.Value(p.Status.Committed); committed != nil {
 			s.t.gauge(descPortfolioCommitted, approximate(committed), p.Namespace, p.Name)
+		}
+	}
+	s.writeBalance()
+	s.writeRanking()
+}
+
+// balanceDimension is one dimension of a portfolio's balance: its label
+// value and its lines.
+type balanceDimension struct {
+	name  string
+	lines []v1alpha1.BalanceLine
+}
+
+// balanceDimensions are a portfolio's balance lines by dimension.
+func balanceDimensions(p *v1alpha1.Portfolio) []balanceDimension {
+	return []balanceDimension{{"category", p.Status.Strategy.ByCategory}, {"objective", p.Status.Strategy.ByObjective}}
+}
+
+// writeBalance writes each portfolio's balance from status.strategy: the
+// share of status.committed per category and objective, the target share
+// and the weight.
+func (s *scrape) writeBalance() {
+	weights := []v1alpha1.BalanceWeight{v1alpha1.BalanceOverWeight, v1alpha1.BalanceUnderWeight, v1alpha1.BalanceBalanced, v1alpha1.BalanceNoTarget}
+	each := func(write func(p *v1alpha1.Portfolio, dimension string, l v1alpha1.BalanceLine, total float64)) {
+		for _, p := range s.portfolios {
+			committed := money.Value(p.Status.Committed)
+			if committed == nil || committed.Sign() == 0 {
+				continue
+			}
+			total := approximate(committed)
+			for _, d := range balanceDimensions(p) {
+				for _, l := range d.lines {
+					write(p, d.name, l, total)
+				}
+			}
+		}
+	}
+	each(func(p *v1alpha1.Portfolio, dimension string, l v1alpha1.BalanceLine, total float64) {
+		if c := money.Value(l.Committed); c != nil {
+			s.t.gauge(descPortfolioShare, approximate(c)/total, p.Namespace, p.Name, dimension, l.Name)
+		}
+	})
+	each(func(p *v1alpha1.Portfolio, dimension string, l v1alpha1.BalanceLine, _ float64) {
+		if l.TargetPercent != nil {
+			s.t.gauge(descPortfolioTarget, float64(*l.TargetPercent)/100, p.Namespace, p.Name, dimension, l.Name)
+		}
+	})
+	each(func(p *v1alpha1.Portfolio, dimension string, l v1alpha1.BalanceLine, _ float64) {
+		for _, w := range weights {
+			s.t.gauge(descPortfolioWeight, boolean(l.Weight == w), p.Namespace, p.Name, dimension, l.Name, string(w))
+		}
+	})
+}
+
+// writeRanking writes the rank and score of the work each portfolio ranks
+// in status.strategy.ranking.
+func (s *scrape) writeRanking() {
+	for _, p := range s.portfolios {
+		for _, w := range p.Status.Strategy.Ranking {
+			s.t.gauge(descPortfolioRank, float64(w.Rank), p.Namespace, p.Name, string(w.Kind), w.Name)
+		}
+	}
+	for _, p := range s.portfolios {
+		for _, w := range p.Status.Strategy.Ranking {
+			if w.Score != nil {
+				s.t.gauge(descPortfolioScore, float64(*w.Score), p.Namespace, p.Name, string(w.Kind), w.Name)
+			}
 		}
 	}
 }

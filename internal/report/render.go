@@ -175,7 +175,7 @@ func renderJSON(r Report) string {
 }
 
 // csvHeader names the columns of projects.csv.
-var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason"}
+var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason", "category", "priority", "score", "rank"}
 
 // renderCSV writes one row per project. Text cells are neutralised against
 // formula injection (csvText); numeric cells are written by the operator
@@ -204,6 +204,7 @@ func csvRecord(p ProjectRow) []string {
 		csvText(p.Namespace), csvText(p.Name), csvText(p.Programme), csvText(p.Phase), csvText(string(p.Health)), csvText(p.Compliant),
 		csvNumber(p.Budget), csvNumber(p.ActualCost), csvNumber(p.ForecastCost), csvNumber(p.PercentComplete),
 		csvText(p.Manager), csvText(p.AsOf), csvText(p.Reason),
+		csvText(p.Category), csvNumber(p.Priority), csvNumber(p.Score), csvNumber(p.Rank),
 	}
 }
 
@@ -303,6 +304,7 @@ func renderMarkdown(r Report) string {
 	var m markdown
 	m.summary(r)
 	m.money(r)
+	m.priorities(r.Strategy)
 	m.exceptions(r.Exceptions)
 	m.gates(r.Gates)
 	m.risks(r.Risks, r.TopRisks)

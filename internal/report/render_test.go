@@ -112,10 +112,13 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	}
 
 	// Rows per table: the overview (header, health, programmes, projects,
-	// by health, compliance), money, exceptions, gates, risks, phases,
+	// by health, compliance), money, ranking, balance by category and by
+	// objective, undeclared references, exceptions, gates, risks, phases,
 	// projects.
 	got := tables(doc)
-	want := []int{6, 2, 1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.TopRisks), 1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
+	s := r.Strategy
+	want := []int{6, 2, 1 + len(s.Ranking), 1 + len(s.ByCategory), 1 + len(s.ByObjective), 1 + len(s.Unknown),
+		1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.TopRisks), 1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
 	if len(got) != len(want) {
 		t.Fatalf("%d tables rendered; want %d:\n%s", len(got), len(want), doc)
 	}

@@ -41,7 +41,9 @@ type Report struct {
 	Totals   Totals          `json:"totals"`
 	Counts   Counts          `json:"counts"`
 	// Capacity is set for Portfolios.
-	Capacity   *Capacity                 `json:"capacity,omitempty"`
+	Capacity *Capacity `json:"capacity,omitempty"`
+	// Strategy is a portfolio's priorities and balance (Portfolios only).
+	Strategy   *Strategy                 `json:"strategy,omitempty"`
 	Compliance v1alpha1.ComplianceCounts `json:"compliance"`
 	Risks      v1alpha1.RiskSummary      `json:"risks"`
 	// Exceptions are the Red projects and programmes, with why.
@@ -146,6 +148,14 @@ type ProjectRow struct {
 	Manager         string          `json:"manager"`
 	AsOf            string          `json:"asOf"`
 	Reason          string          `json:"reason"`
+	// Category and Priority are the project's spec.category and
+	// spec.priority ("" when unset); Score its status.score; Rank its
+	// rank in its portfolio's report when it is a direct project of that
+	// portfolio ("" otherwise: its programme is ranked).
+	Category string `json:"category"`
+	Priority string `json:"priority"`
+	Score    string `json:"score"`
+	Rank     string `json:"rank"`
 	// Shortened names the fields cut to fit (["reason"]), else empty.
 	// projects.csv has no such column: a shortened cell ends in "…".
 	Shortened []string `json:"shortened"`
@@ -160,6 +170,8 @@ type Input struct {
 	Capacity, Committed *inf.Dec
 	// OverCommitted is nil when it is not known.
 	OverCommitted *bool
+	// Strategy is a portfolio's priorities and balance (Portfolios only).
+	Strategy *StrategyInput
 	// Projects and Programmes are everything beneath the object.
 	Projects   []*v1alpha1.Project
 	Programmes []*v1alpha1.Programme
@@ -194,6 +206,9 @@ func known(m v1alpha1.MoneySummary, d *inf.Dec) string {
 // Build assembles the full report; Render bounds its size.
 func Build(in Input) Report {
 	r := newReport(in)
+	if in.Strategy != nil {
+		r.Strategy = newStrategy(in.Strategy, in.Projects)
+	}
 	for _, p := range in.Programmes {
 		r.addProgramme(p)
 	}
@@ -254,7 +269,9 @@ func (r *Report) addProject(p *v1alpha1.Project) {
 	}
 	r.Gates = append(r.Gates, gateItems("Project", p.Namespace, p.Name, p.Status.Compliance)...)
 	r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
-	r.Projects = append(r.Projects, projectRow(p))
+	row := projectRow(p)
+	row.Rank = r.Strategy.rankOf(p)
+	r.Projects = append(r.Projects, row)
 }
 
 // sortRows orders the lists: exceptions by name; unmet gates first; the
@@ -372,6 +389,13 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 	}
 	if len(p.Status.HealthReasons) > 0 {
 		row.Reason = p.Status.HealthReasons[0]
+	}
+	row.Category = p.Spec.Category
+	if p.Spec.Priority > 0 {
+		row.Priority = itoa(int64(p.Spec.Priority))
+	}
+	if p.Status.Score != nil {
+		row.Score = itoa(int64(*p.Status.Score))
 	}
 	if pr := p.Spec.Progress; pr != nil {
 		row.AsOf = string(pr.AsOf)

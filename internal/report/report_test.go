@@ -24,6 +24,7 @@ import (
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/rollup"
+	"p3o.dev/p3o-operator/internal/strategy"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -73,8 +74,29 @@ func sampleInput() Input {
 			Risks: rollup.Risks(p.Spec.Risks, 15)})
 	}
 	res := b.Build()
+
+	// Strategy: the portal is a direct project of the portfolio, the other
+	// two are within the cloud-migration programme, which is ranked for them.
+	portal.Spec.ProgrammeRef, portal.Spec.PortfolioRef = nil, &v1alpha1.ParentReference{Name: "digital-transformation"}
+	portal.Spec.Category, portal.Spec.Priority = "Grow", 2
+	portal.Spec.Contributions = []v1alpha1.Contribution{{Objective: "digital-by-default", Strength: v1alpha1.StrengthHigh}}
+	portal.Status.Score = pct(67)
+	erp.Spec.Category = "Transform"
+	erp.Spec.Contributions = []v1alpha1.Contribution{{Objective: "moonshot", Strength: v1alpha1.StrengthLow}}
+	declared := strategy.Declared{
+		Objectives: []strategy.Objective{{Name: "digital-by-default", Weight: 2}, {Name: "resilient-operations", Weight: 1}},
+		Categories: []string{"Transform", "Grow", "Run"},
+		Targets:    map[string]int64{"Transform": 50, "Grow": 30, "Run": 20},
+	}
+	components := []strategy.Component{
+		{Kind: v1alpha1.SubjectKindProgramme, Namespace: "p3o-central", Name: "cloud-migration", Open: true, Priority: 1, Category: "Transform",
+			Contributions: []v1alpha1.Contribution{{Objective: "resilient-operations", Strength: v1alpha1.StrengthHigh}}, Committed: money.Of(qty("1.5M"))},
+		{Kind: v1alpha1.SubjectKindProject, Namespace: "p3o-central", Name: "customer-portal", Open: true, Priority: 2, Category: "Grow",
+			Contributions: portal.Spec.Contributions, Committed: money.Of(qty("2.5M"))},
+	}
 	return Input{Kind: "Portfolio", Namespace: "p3o-central", Name: "digital-transformation", Health: res.Rollup.Health, Rollup: res.Rollup,
 		Capacity: money.Of(qty("3.5M")), Committed: res.Committed, OverCommitted: ptrTo(true),
+		Strategy: &StrategyInput{Result: strategy.Assess(declared, components, true), Declared: declared},
 		Projects: []*v1alpha1.Project{erp, portal, closed}}
 }
 

@@ -68,6 +68,18 @@ type Programme struct {
 	Rollup v1alpha1.Rollup
 }
 
+// Committed is what a programme commits in its portfolio: its own budget
+// plus its projects' budgets; nil when neither states one.
+func (p Programme) Committed() *inf.Dec {
+	var c *inf.Dec
+	money.Accumulate(&c, p.Budget)
+	money.Accumulate(&c, money.Value(p.Rollup.Money.Budget))
+	return c
+}
+
+// Committed is what a project directly in a portfolio commits: its budget.
+func (p Project) Committed() *inf.Dec { return p.Budget }
+
 // Builder accumulates children. The zero value is not usable: use New.
 type Builder struct {
 	currency v1alpha1.Currency
@@ -200,7 +212,7 @@ func (b *Builder) AddProject(p Project) {
 		return
 	}
 	money.Accumulate(&b.budget, p.Budget)
-	money.Accumulate(&b.committed, p.Budget)
+	money.Accumulate(&b.committed, p.Committed())
 	money.Accumulate(&b.actual, p.ActualCost)
 	money.Accumulate(&b.forecast, p.ForecastCost)
 	b.addBenefits(p.Benefits)
@@ -220,9 +232,10 @@ func (b *Builder) AddProgramme(p Programme) {
 	b.addRisks(p.Risks)
 	b.addCompliance(p.Compliance)
 	if b.inCurrency(p.Currency, "Programme "+p.Namespace+"/"+p.Name) {
-		money.Accumulate(&b.committed, p.Budget)
 		if p.Rollup.Money.Currency == "" || p.Rollup.Money.Currency == b.currency {
-			money.Accumulate(&b.committed, money.Value(p.Rollup.Money.Budget))
+			money.Accumulate(&b.committed, p.Committed())
+		} else {
+			money.Accumulate(&b.committed, p.Budget) // its projects' are left out (merge)
 		}
 		b.addBenefits(p.Benefits)
 	}

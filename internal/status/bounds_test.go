@@ -97,7 +97,11 @@ var copied = map[string]int64{
 	// A gate's name (Gate.name's MaxLength).
 	"status.compliance.gates[].name": 63, "status.compliance.nextGate": 63,
 	// A phase's name (the longest Phase).
-	"status.rollup.byPhase[].phase": int64(len(v1alpha1.ProgrammeIdentifying)),
+	"status.rollup.byPhase[].phase":  int64(len(v1alpha1.ProgrammeIdentifying)),
+	"status.strategy.ranking[].name": objectName, "status.strategy.ranking[].namespace": namespace,
+	// A category's or objective's name (spec.categories[], spec.objectives[].name).
+	"status.strategy.byCategory[].name": 63, "status.strategy.byObjective[].name": 63,
+	"status.strategy.objectivesWithoutWork[]": 63,
 	// A SHA-256 in hex.
 	"status.policyDigest": 64,
 }

@@ -52,6 +52,12 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	p.Status.Display = v1alpha1.MoneyDisplay{
 		Budget: amountText(money.Of(p.Spec.Plan.Budget), p.Status.Currency), Forecast: amountText(money.Of(p.Forecast()), p.Status.Currency)}
 
+	var programme string
+	if p.Spec.ProgrammeRef != nil {
+		programme = string(p.Spec.ProgrammeRef.Name)
+	}
+	p.Status.Score = setStrategyAligned(p, facts.Portfolio, programme, p.Spec.Category, p.Spec.Contributions)
+
 	p.Status.ObservedGeneration = p.Generation
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)

@@ -222,6 +222,8 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	}
 	p.Status.HealthReasons = boundedReasons(append(p.Status.HealthReasons, assessment.Reasons...))
 
+	p.Status.Score = setStrategyAligned(p, facts.Portfolio, "", p.Spec.Category, p.Spec.Contributions)
+
 	p.Status.ObservedGeneration = p.Generation
 	reason := firstReason(assessment.Reasons)
 	if rolled.Rollup.Health == p.Status.Health && Causes(rolled.Rollup) != "" {
@@ -264,6 +266,7 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 		p.Status.OverCommitted = &over
 	}
 	setRolledUp(p, res, kindCount{len(children.Programmes), "programme", "programmes"}, kindCount{len(children.Projects), "project", "projects"})
+	p.Status.Strategy = strategyStatus(Strategy(p, children))
 
 	p.Status.ObservedGeneration = p.Generation
 	return Outcome{Events: transitions(beforeObj, p, before.Rollup.Health, p.Status.Rollup.Health, Causes(p.Status.Rollup))}
