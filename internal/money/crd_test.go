@@ -68,9 +68,11 @@ func TestEveryStatusAmountIsAnAmount(t *testing.T) {
 		}
 	}
 	// rollup.money's four and rollup.benefits' two on Office, Portfolio and
-	// Programme; Portfolio's committed; Project's costVariance.
-	if amounts != 20 {
-		t.Errorf("found %d status amounts; want 20 (update this test with the new field)", amounts)
+	// Programme; Portfolio's committed; Project's costVariance; Portfolio's
+	// strategy: committed by category and by objective, uncategorised and
+	// unaligned.
+	if amounts != 24 {
+		t.Errorf("found %d status amounts; want 24 (update this test with the new field)", amounts)
 	}
 }
 
