@@ -147,6 +147,17 @@ type ProgrammeSpec struct {
 	// may attach to this programme. Defaults to its own namespace only.
 	// +optional
 	AllowedChildren AllowedChildren `json:"allowedChildren,omitzero"`
+
+	// Dependencies (see dependency_types.go).
+
+	// dependsOn lists the Projects and Programmes this programme depends on,
+	// each with the date it is needed by. Order does not matter and a
+	// provider may be applied later: until it exists the dependency is at
+	// risk (Missing). At most 32.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	DependsOn []Dependency `json:"dependsOn,omitempty"`
 }
 
 // ProgrammeStatus is the observed state of a Programme.
@@ -158,7 +169,9 @@ type ProgrammeStatus struct {
 	// NotPermitted), RolledUp (Aggregated, NoChildren, MixedCurrency),
 	// Compliant (GatesMet, GatesUnmet, RuleError, NoPolicy) and, when
 	// reports are enabled, ReportPublished (Published, Truncated,
-	// PublishFailed, ReportNameTaken). Ready does not depend on Compliant.
+	// PublishFailed, ReportNameTaken), and DependenciesOnTrack
+	// (NoDependencies, OnTrack, DependenciesAtRisk, DependencyCycle). Ready
+	// depends on neither Compliant nor DependenciesOnTrack.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -228,6 +241,23 @@ type ProgrammeStatus struct {
 	// rollup is the aggregate of the programme's Projects.
 	// +optional
 	Rollup Rollup `json:"rollup,omitzero"`
+
+	// Dependencies (see dependency_types.go).
+
+	// dependencies is the verdict on each entry of spec.dependsOn, in its
+	// order: its state (OnTrack or AtRisk), the cause, the provider's end
+	// date and health, and the health it lowers this programme's to. Summarised
+	// by the DependenciesOnTrack condition.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	Dependencies []DependencyStatus `json:"dependencies,omitempty"`
+
+	// forecastEnd is the programme's forecast end, published for those who
+	// depend on it: the latest end (Project.ForecastEnd) of its projects.
+	// Unset while it has none that states an end.
+	// +optional
+	ForecastEnd Date `json:"forecastEnd,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -228,6 +228,17 @@ type ProjectSpec struct {
 	// only.
 	// +optional
 	AllowedChildren AllowedChildren `json:"allowedChildren,omitzero"`
+
+	// Dependencies (see dependency_types.go).
+
+	// dependsOn lists the Projects and Programmes this project depends on,
+	// each with the date it is needed by. Order does not matter and a
+	// provider may be applied later: until it exists the dependency is at
+	// risk (Missing). At most 32.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	DependsOn []Dependency `json:"dependsOn,omitempty"`
 }
 
 // ProjectStatus is the observed state of a Project.
@@ -237,8 +248,10 @@ type ProjectStatus struct {
 	// ParentResolved when that is not True), ParentResolved (programme or
 	// portfolio, and office: Resolved, NoParent, ParentNotFound,
 	// NotPermitted) and Compliant (GatesMet, GatesUnmet, RuleError,
-	// NoPolicy). Ready does not depend on Compliant: a project that misses a
-	// gate is still fully observed.
+	// NoPolicy) and DependenciesOnTrack (NoDependencies, OnTrack,
+	// DependenciesAtRisk, DependencyCycle). Ready depends on neither
+	// Compliant nor DependenciesOnTrack: a project that misses a gate or
+	// whose dependency is at risk is still fully observed.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -318,6 +331,17 @@ type ProjectStatus struct {
 	// compliance with the gates of the effective policy.
 	// +optional
 	Compliance ComplianceStatus `json:"compliance,omitzero"`
+
+	// Dependencies (see dependency_types.go).
+
+	// dependencies is the verdict on each entry of spec.dependsOn, in its
+	// order: its state (OnTrack or AtRisk), the cause, the provider's end
+	// date and health, and the health it lowers this project's to. Summarised
+	// by the DependenciesOnTrack condition.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	Dependencies []DependencyStatus `json:"dependencies,omitempty"`
 }
 
 // +kubebuilder:object:root=true
