@@ -238,6 +238,10 @@ type Facts struct {
 	// Reviews are the subject's admitted GatewayReviews (Projects and
 	// Programmes only).
 	Reviews []policy.Review
+	// Dependencies are the subject's spec.dependsOn with what was read of
+	// each provider (Reader.Dependencies; the reconcilers read them, the
+	// webhooks do not need them).
+	Dependencies []DependencyFact
 }
 
 // officesAbove are the offices that govern an object: the primary one (its
