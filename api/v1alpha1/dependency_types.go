@@ -5,6 +5,11 @@ SPDX-License-Identifier: Apache-2.0
 
 package v1alpha1
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Dependencies between Projects and Programmes (MoP's and MSP's dependency
 // management): a consumer lists in spec.dependsOn what it needs from a
 // provider and by when; the operator judges each dependency from the
@@ -136,3 +141,41 @@ func (d DependencyStatus) Key() string {
 
 // AtRisk reports whether the dependency is at risk.
 func (d DependencyStatus) AtRisk() bool { return d.State == DependencyAtRisk }
+
+// Text says, for people, why a dependency is in its state, naming the
+// provider: what health reasons, the condition, reports, the kubectl
+// plugin and the dashboard show. It is rendered from the typed fields
+// only, and never parsed back.
+func (d DependencyStatus) Text() string {
+	verdict := "is on track"
+	switch {
+	case d.Impact == HealthRed:
+		verdict = "is overdue"
+	case d.AtRisk():
+		verdict = "is at risk"
+	}
+	head := fmt.Sprintf("dependency on %s %s/%s, needed by %s, %s", d.Kind, d.Provider.Namespace, d.Provider.Name, d.NeededBy, verdict)
+	switch d.Cause {
+	case CauseMissing:
+		return head + ": the " + strings.ToLower(string(d.Kind)) + " does not exist"
+	case CauseNotAdmitted:
+		return head + ": its spec.allowedChildren does not admit this namespace"
+	case CauseCycle:
+		return head + ": it depends on this " + strings.ToLower(string(d.Kind)) + " in turn (a dependency cycle)"
+	case CauseClosedUndelivered:
+		return head + ": it closed without delivering"
+	case CauseDelivered:
+		return head + ": it has delivered"
+	case CauseProviderRed:
+		return head + ": its health is Red"
+	case CauseForecastLate:
+		if d.ProviderForecastEnd > d.NeededBy {
+			return head + ": it is forecast to end " + string(d.ProviderForecastEnd)
+		}
+		return head + ": it has not delivered yet"
+	}
+	if d.ProviderForecastEnd != "" {
+		return head + ": it is forecast to end " + string(d.ProviderForecastEnd)
+	}
+	return head + ": it states no end date"
+}

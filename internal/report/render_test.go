@@ -112,10 +112,10 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	}
 
 	// Rows per table: the overview (header, health, programmes, projects,
-	// by health, compliance), money, exceptions, gates, risks, phases,
-	// projects.
+	// by health, compliance), money, exceptions, gates, dependencies at
+	// risk, risks, phases, projects.
 	got := tables(doc)
-	want := []int{6, 2, 1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.TopRisks), 1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
+	want := []int{6, 2, 1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.DependenciesAtRisk), 1 + len(r.TopRisks), 1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
 	if len(got) != len(want) {
 		t.Fatalf("%d tables rendered; want %d:\n%s", len(got), len(want), doc)
 	}

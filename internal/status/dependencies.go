@@ -84,43 +84,6 @@ func JudgeDependency(f governance.DependencyFact, today v1alpha1.Date) v1alpha1.
 	return d
 }
 
-// DependencyText says, for people, why a dependency is in its state,
-// naming the provider: what health reasons, the condition, reports and
-// the kubectl plugin show. It is rendered from the typed status only.
-func DependencyText(d v1alpha1.DependencyStatus) string {
-	verdict := "is on track"
-	switch {
-	case d.Impact == v1alpha1.HealthRed:
-		verdict = "is overdue"
-	case d.AtRisk():
-		verdict = "is at risk"
-	}
-	head := fmt.Sprintf("dependency on %s %s/%s, needed by %s, %s", d.Kind, d.Provider.Namespace, d.Provider.Name, d.NeededBy, verdict)
-	switch d.Cause {
-	case v1alpha1.CauseMissing:
-		return head + ": the " + strings.ToLower(string(d.Kind)) + " does not exist"
-	case v1alpha1.CauseNotAdmitted:
-		return head + ": its spec.allowedChildren does not admit this namespace"
-	case v1alpha1.CauseCycle:
-		return head + ": it depends on this " + strings.ToLower(string(d.Kind)) + " in turn (a dependency cycle)"
-	case v1alpha1.CauseClosedUndelivered:
-		return head + ": it closed without delivering"
-	case v1alpha1.CauseDelivered:
-		return head + ": it has delivered"
-	case v1alpha1.CauseProviderRed:
-		return head + ": its health is Red"
-	case v1alpha1.CauseForecastLate:
-		if d.ProviderForecastEnd > d.NeededBy {
-			return head + ": it is forecast to end " + string(d.ProviderForecastEnd)
-		}
-		return head + ": it has not delivered yet"
-	}
-	if d.ProviderForecastEnd != "" {
-		return head + ": it is forecast to end " + string(d.ProviderForecastEnd)
-	}
-	return head + ": it states no end date"
-}
-
 // dependencies judges an object's dependencies: their status entries, the
 // DependenciesOnTrack condition, the health they lower it to (each reason
 // naming its provider), the events their transitions call for, and when
@@ -149,8 +112,8 @@ func dependencies(obj conditions.Object, facts []governance.DependencyFact, prev
 	var atRisk []string
 	for _, d := range out {
 		if d.AtRisk() {
-			atRisk = append(atRisk, DependencyText(d))
-			lowerFirst(a, d.Impact, DependencyText(d))
+			atRisk = append(atRisk, d.Text())
+			lowerFirst(a, d.Impact, d.Text())
 		}
 	}
 	switch {
@@ -193,9 +156,9 @@ func dependencyTransitions(before, after []v1alpha1.DependencyStatus) []Event {
 		switch {
 		case !judged || prev == d.State:
 		case d.AtRisk():
-			out = append(out, Event{corev1.EventTypeWarning, EventDependencyAtRisk, "Assess", DependencyText(d)})
+			out = append(out, Event{corev1.EventTypeWarning, EventDependencyAtRisk, "Assess", d.Text()})
 		default:
-			out = append(out, Event{corev1.EventTypeNormal, EventDependencyOnTrack, "Assess", DependencyText(d)})
+			out = append(out, Event{corev1.EventTypeNormal, EventDependencyOnTrack, "Assess", d.Text()})
 		}
 	}
 	return out

@@ -67,8 +67,8 @@ func TestJudgeDependency(t *testing.T) {
 			if d.State != tc.state || d.Cause != tc.cause || d.Impact != tc.impact {
 				t.Errorf("got %s/%s impact %q; want %s/%s impact %q", d.State, d.Cause, d.Impact, tc.state, tc.cause, tc.impact)
 			}
-			if !strings.Contains(DependencyText(d), "Project central/p") {
-				t.Errorf("text %q does not name the provider", DependencyText(d))
+			if !strings.Contains(d.Text(), "Project central/p") {
+				t.Errorf("text %q does not name the provider", d.Text())
 			}
 		})
 	}
