@@ -154,28 +154,33 @@ func (d DependencyStatus) Text() string {
 	case d.AtRisk():
 		verdict = "is at risk"
 	}
-	head := fmt.Sprintf("dependency on %s %s/%s, needed by %s, %s", d.Kind, d.Provider.Namespace, d.Provider.Name, d.NeededBy, verdict)
+	return fmt.Sprintf("dependency on %s %s/%s, needed by %s, %s: %s", d.Kind, d.Provider.Namespace, d.Provider.Name, d.NeededBy, verdict, d.Detail())
+}
+
+// Detail says what the verdict rests on, e.g. "it is forecast to end
+// 2027-02-15", without naming the provider.
+func (d DependencyStatus) Detail() string {
 	switch d.Cause {
 	case CauseMissing:
-		return head + ": the " + strings.ToLower(string(d.Kind)) + " does not exist"
+		return "the " + strings.ToLower(string(d.Kind)) + " does not exist"
 	case CauseNotAdmitted:
-		return head + ": its spec.allowedChildren does not admit this namespace"
+		return "its spec.allowedChildren does not admit this namespace"
 	case CauseCycle:
-		return head + ": it depends on this " + strings.ToLower(string(d.Kind)) + " in turn (a dependency cycle)"
+		return "it depends on this object in turn (a dependency cycle)"
 	case CauseClosedUndelivered:
-		return head + ": it closed without delivering"
+		return "it closed without delivering"
 	case CauseDelivered:
-		return head + ": it has delivered"
+		return "it has delivered"
 	case CauseProviderRed:
-		return head + ": its health is Red"
+		return "its health is Red"
 	case CauseForecastLate:
 		if d.ProviderForecastEnd > d.NeededBy {
-			return head + ": it is forecast to end " + string(d.ProviderForecastEnd)
+			return "it is forecast to end " + string(d.ProviderForecastEnd)
 		}
-		return head + ": it has not delivered yet"
+		return "it has not delivered yet"
 	}
 	if d.ProviderForecastEnd != "" {
-		return head + ": it is forecast to end " + string(d.ProviderForecastEnd)
+		return "it is forecast to end " + string(d.ProviderForecastEnd)
 	}
-	return head + ": it states no end date"
+	return "it states no end date"
 }

@@ -18,6 +18,7 @@ import (
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/hierarchy"
+	"p3o.dev/p3o-operator/internal/words"
 )
 
 // Event reasons of dependencies, recorded on transitions only.
@@ -124,12 +125,20 @@ func dependencies(obj conditions.Object, facts []governance.DependencyFact, prev
 			"dependency cycle: "+strings.Join(cycles, "; ")+"; "+strings.Join(atRisk, "; "))
 	case len(atRisk) > 0:
 		conditions.Set(obj, v1alpha1.ConditionDependenciesOnTrack, metav1.ConditionFalse, v1alpha1.ReasonDependenciesAtRisk,
-			fmt.Sprintf("%d of %d dependencies at risk: %s", len(atRisk), len(out), strings.Join(atRisk, "; ")))
+			fmt.Sprintf("%d of %s at risk: %s", len(atRisk), words.Count(len(out), "dependency", "dependencies"), strings.Join(atRisk, "; ")))
 	default:
 		conditions.Set(obj, v1alpha1.ConditionDependenciesOnTrack, metav1.ConditionTrue, v1alpha1.ReasonDependenciesOnTrack,
-			fmt.Sprintf("all %d dependencies are on track", len(out)))
+			onTrack(len(out)))
 	}
 	return out, dependencyTransitions(previous, out), recheck
+}
+
+// onTrack says that n dependencies, all of them, are on track.
+func onTrack(n int) string {
+	if n == 1 {
+		return "the dependency is on track"
+	}
+	return fmt.Sprintf("all %d dependencies are on track", n)
 }
 
 // lowerFirst lowers an assessment, putting the reason first when it is the
