@@ -122,11 +122,6 @@ type DependencyStatus struct {
 	// +optional
 	ProviderForecastEnd Date `json:"providerForecastEnd,omitempty"`
 
-	// providerHealth is the provider's health when it was judged. Unset
-	// when the provider is not resolved.
-	// +optional
-	ProviderHealth Health `json:"providerHealth,omitempty"`
-
 	// impact is the health the dependency lowers the consumer's to: Amber
 	// while it is at risk, Red once the needed-by date has passed with it
 	// still at risk (the risk has become an issue). Unset while on track.

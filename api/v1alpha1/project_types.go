@@ -336,7 +336,7 @@ type ProjectStatus struct {
 
 	// dependencies is the verdict on each entry of spec.dependsOn, in its
 	// order: its state (OnTrack or AtRisk), the cause, the provider's end
-	// date and health, and the health it lowers this project's to. Summarised
+	// date, and the health it lowers this project's to. Summarised
 	// by the DependenciesOnTrack condition.
 	// +optional
 	// +listType=atomic

@@ -178,7 +178,7 @@ func testOrg() org {
 
 	erp.Status.Dependencies = []v1alpha1.DependencyStatus{
 		{Kind: v1alpha1.SubjectKindProject, Provider: v1alpha1.ObjectReference{Namespace: "central", Name: "identity"}, NeededBy: "2027-01-31",
-			State: v1alpha1.DependencyOnTrack, Cause: v1alpha1.CauseForecastOnTime, ProviderForecastEnd: "2026-12-18", ProviderHealth: v1alpha1.HealthGreen},
+			State: v1alpha1.DependencyOnTrack, Cause: v1alpha1.CauseForecastOnTime, ProviderForecastEnd: "2026-12-18"},
 		{Kind: v1alpha1.SubjectKindProgramme, Provider: v1alpha1.ObjectReference{Namespace: "central", Name: "data-platform"}, NeededBy: "2027-03-01",
 			State: v1alpha1.DependencyAtRisk, Cause: v1alpha1.CauseMissing, Impact: v1alpha1.HealthAmber},
 	}

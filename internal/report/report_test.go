@@ -63,9 +63,9 @@ func sampleInput() Input {
 	portal.Spec.Risks = []v1alpha1.Risk{{Name: "R-7", Probability: 2, Impact: 3}, {Name: "R-8", Probability: 5, Impact: 5, Status: v1alpha1.RiskClosed}}
 	portal.Status.Dependencies = []v1alpha1.DependencyStatus{
 		{Kind: v1alpha1.SubjectKindProject, Provider: v1alpha1.ObjectReference{Namespace: "p3o-central", Name: "erp-migration"}, NeededBy: "2027-03-01",
-			State: v1alpha1.DependencyAtRisk, Cause: v1alpha1.CauseProviderRed, ProviderForecastEnd: "2027-02-15", ProviderHealth: v1alpha1.HealthRed, Impact: v1alpha1.HealthAmber},
+			State: v1alpha1.DependencyAtRisk, Cause: v1alpha1.CauseProviderRed, ProviderForecastEnd: "2027-02-15", Impact: v1alpha1.HealthAmber},
 		{Kind: v1alpha1.SubjectKindProject, Provider: v1alpha1.ObjectReference{Namespace: "p3o-central", Name: "legacy-crm"}, NeededBy: "2026-06-01",
-			State: v1alpha1.DependencyOnTrack, Cause: v1alpha1.CauseDelivered, ProviderHealth: v1alpha1.HealthGreen},
+			State: v1alpha1.DependencyOnTrack, Cause: v1alpha1.CauseDelivered},
 	}
 	closed := project("legacy-crm", v1alpha1.HealthGreen, "300k", "285k")
 	closed.Spec.Phase = v1alpha1.ProjectClosed

@@ -56,7 +56,9 @@ func JudgeDependency(f governance.DependencyFact, today v1alpha1.Date) v1alpha1.
 	}
 	p := f.Provider
 	if p.Outcome != hierarchy.NotFound {
-		d.ProviderForecastEnd, d.ProviderHealth = p.ForecastEnd, p.Health
+		// The provider's health is not recorded: only Red counts (cause
+		// ProviderRed), so that its other changes write nothing here.
+		d.ProviderForecastEnd = p.ForecastEnd
 	}
 	switch {
 	case p.Outcome == hierarchy.NotFound:
