@@ -58,8 +58,12 @@ func (k programmeKind) gather(ctx context.Context, programme *v1alpha1.Programme
 }
 
 func (k programmeKind) set(ctx context.Context, programme *v1alpha1.Programme, projects status.Children[*v1alpha1.Project], now time.Time) (status.Outcome, error) {
-	facts, err := governance.Reader{Reader: k.r.Client}.SubjectFacts(ctx, programme)
+	reader := governance.Reader{Reader: k.r.Client}
+	facts, err := reader.SubjectFacts(ctx, programme)
 	if err != nil {
+		return status.Outcome{}, err
+	}
+	if facts.Dependencies, err = reader.Dependencies(ctx, programme); err != nil {
 		return status.Outcome{}, err
 	}
 	return status.SetProgramme(programme, facts, projects, k.r.rules, now), nil
@@ -79,7 +83,9 @@ func (programmeKind) report(programme *v1alpha1.Programme, projects status.Child
 // requeued when it changes; when any of its Projects changes
 // (spec or status: that is what it rolls up); when its Portfolio appears,
 // goes, or changes its spec; when its governing Office
-// changes its spec; and when the labels of its namespace change.
+// changes its spec; when a Project or Programme it depends on appears,
+// goes, or changes what its consumers read (providerChanged, found through
+// IndexDependsOn); and when the labels of its namespace change.
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.ProgrammeList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
@@ -90,6 +96,8 @@ func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager, opts controller
 		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(referrersOf(r.Client, newList, governance.IndexPortfolioRef, governance.Key)), specChanged).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, func(b governance.Beneath) []types.NamespacedName { return b.Programmes })), specOrPolicyChanged).
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProgramme))), specChanged).
+		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(consumersOf(r.Client, newList, v1alpha1.SubjectKindProject)), providerChanged).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(consumersOf(r.Client, newList, v1alpha1.SubjectKindProgramme)), providerChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Owns(&corev1.ConfigMap{}).
 		WatchesRawSource(r.reports.Rebuilt("Programme")).

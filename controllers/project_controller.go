@@ -49,8 +49,12 @@ func (r *ProjectReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 }
 
 func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Project) (step, error) {
-	facts, err := governance.Reader{Reader: r.Client}.SubjectFacts(ctx, project)
+	reader := governance.Reader{Reader: r.Client}
+	facts, err := reader.SubjectFacts(ctx, project)
 	if err != nil {
+		return step{}, err
+	}
+	if facts.Dependencies, err = reader.Dependencies(ctx, project); err != nil {
 		return step{}, err
 	}
 	now := r.Now()
@@ -63,7 +67,10 @@ func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Projec
 // requeued when it changes; when a Programme or Portfolio it references (or
 // the Portfolio of its Programme) appears, goes, or changes its spec; when
 // its governing Office changes its spec or effective policy; when one of its
-// GatewayReviews changes; and when the labels of its namespace change.
+// GatewayReviews changes; when a Project or Programme it depends on
+// appears, goes, or changes what its consumers read (providerChanged,
+// found through IndexDependsOn); and when the labels of its namespace
+// change.
 func (r *ProjectReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	newList := func() client.ObjectList { return &v1alpha1.ProjectList{} }
 	specChanged := builder.WithPredicates(predicate.GenerationChangedPredicate{})
@@ -73,6 +80,8 @@ func (r *ProjectReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.O
 		Watches(&v1alpha1.Portfolio{}, handler.EnqueueRequestsFromMapFunc(projectsBeneathPortfolio(r.Client)), specChanged).
 		Watches(&v1alpha1.Office{}, handler.EnqueueRequestsFromMapFunc(governedBy(r.Client, func(b governance.Beneath) []types.NamespacedName { return b.Projects })), specOrPolicyChanged).
 		Watches(&v1alpha1.GatewayReview{}, handler.EnqueueRequestsFromMapFunc(parentsOf(reviewSubject(v1alpha1.SubjectKindProject))), specChanged).
+		Watches(&v1alpha1.Project{}, handler.EnqueueRequestsFromMapFunc(consumersOf(r.Client, newList, v1alpha1.SubjectKindProject)), providerChanged).
+		Watches(&v1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(consumersOf(r.Client, newList, v1alpha1.SubjectKindProgramme)), providerChanged).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(objectsInNamespace(r.Client, newList)), builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Named("project").
 		WithOptions(opts).

@@ -115,3 +115,59 @@ func (c DeliveryConfidence) Meaning() string {
 func (g GateStatus) NeedsAttention() bool {
 	return g.State == GateUnmet || g.State == GateUnknown || (g.State == GateNotYetRequired && g.DueAt != nil)
 }
+
+// ForecastEnd is when the project is expected to end, as those who depend
+// on it read it: its closing date once Closed (spec.closedOn), else
+// spec.progress's forecastEnd once reported, else its planned end; "" when
+// it states none.
+func (p *Project) ForecastEnd() Date {
+	switch {
+	case p.Spec.Phase == ProjectClosed && p.Spec.ClosedOn != "":
+		return p.Spec.ClosedOn
+	case p.Spec.Progress != nil && p.Spec.Progress.ForecastEnd != "":
+		return p.Spec.Progress.ForecastEnd
+	}
+	return p.Spec.Plan.End
+}
+
+// ClosedUndelivered says whether the project closed without delivering:
+// it is Closed and its last progress report states percentComplete below
+// 100. Nothing else in the API records an outcome at closure, so a project
+// closed without a percentComplete, or at 100, counts as delivered.
+func (p *Project) ClosedUndelivered() bool {
+	return p.Spec.Phase == ProjectClosed && p.Spec.Progress != nil &&
+		p.Spec.Progress.PercentComplete != nil && *p.Spec.Progress.PercentComplete < 100
+}
+
+// ForecastEnd is when the programme is expected to end, as those who
+// depend on it read it: its closing date once Closed (spec.closedOn), else
+// the figure it publishes (status.forecastEnd, the latest end of its
+// projects), else the end of its last tranche; "" when it states none.
+func (p *Programme) ForecastEnd() Date {
+	switch {
+	case p.Spec.Phase == ProgrammeClosed && p.Spec.ClosedOn != "":
+		return p.Spec.ClosedOn
+	case p.Status.ForecastEnd != "":
+		return p.Status.ForecastEnd
+	}
+	var end Date
+	for _, t := range p.Spec.Tranches {
+		end = max(end, t.End)
+	}
+	return end
+}
+
+// ClosedUndelivered says whether the programme closed without delivering:
+// it is Closed while its published rollup counts projects that are not
+// Closed (work it was to deliver was left open).
+func (p *Programme) ClosedUndelivered() bool {
+	if p.Spec.Phase != ProgrammeClosed {
+		return false
+	}
+	for _, c := range p.Status.Rollup.ByPhase {
+		if c.Kind == SubjectKindProject && c.Phase != string(ProjectClosed) && c.Count > 0 {
+			return true
+		}
+	}
+	return false
+}

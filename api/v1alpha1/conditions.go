@@ -216,3 +216,26 @@ const (
 	// governing Office's, and are left out of that office's totals.
 	ReasonMixedCurrency ConditionReason = "MixedCurrency"
 )
+
+// DependenciesOnTrack (Projects and Programmes) and its reasons. Ready does
+// not depend on it, cycles included: a dependency at risk (even one in a
+// cycle) is a finding about the plan, like an unmet gate, and the figures
+// are final all the same; a cycle is named in the message on every
+// member of it.
+const (
+	// ConditionDependenciesOnTrack is True when every dependency in
+	// spec.dependsOn is on track (or there are none), False when one is at
+	// risk; status.dependencies holds the verdict on each.
+	ConditionDependenciesOnTrack ConditionType = "DependenciesOnTrack"
+	// ReasonNoDependencies: spec.dependsOn is empty.
+	ReasonNoDependencies ConditionReason = "NoDependencies"
+	// ReasonDependenciesOnTrack: every dependency is on track.
+	ReasonDependenciesOnTrack ConditionReason = "OnTrack"
+	// ReasonDependenciesAtRisk: at least one dependency is at risk; the
+	// message names each with its provider and cause.
+	ReasonDependenciesAtRisk ConditionReason = "DependenciesAtRisk"
+	// ReasonDependencyCycle: following dependencies from this object leads
+	// back to it; the message names the cycle (a → b → a). Takes
+	// precedence over DependenciesAtRisk.
+	ReasonDependencyCycle ConditionReason = "DependencyCycle"
+)

@@ -164,6 +164,17 @@ type ProgrammeSpec struct {
 	// may attach to this programme. Defaults to its own namespace only.
 	// +optional
 	AllowedChildren AllowedChildren `json:"allowedChildren,omitzero"`
+
+	// Dependencies (see dependency_types.go).
+
+	// dependsOn lists the Projects and Programmes this programme depends on,
+	// each with the date it is needed by. Order does not matter and a
+	// provider may be applied later: until it exists the dependency is at
+	// risk (Missing). At most 32.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	DependsOn []Dependency `json:"dependsOn,omitempty"`
 }
 
 // ProgrammeStatus is the observed state of a Programme.
@@ -175,9 +186,11 @@ type ProgrammeStatus struct {
 	// NotPermitted), RolledUp (Aggregated, NoChildren, MixedCurrency),
 	// Compliant (GatesMet, GatesUnmet, RuleError, NoPolicy) and, when
 	// reports are enabled, ReportPublished (Published, Truncated,
-	// PublishFailed, ReportNameTaken) and StrategyAligned (Aligned,
-	// UnknownObjective, UnknownCategory, NoContribution, NoPortfolio).
-	// Ready does not depend on Compliant or StrategyAligned.
+	// PublishFailed, ReportNameTaken), StrategyAligned (Aligned,
+	// UnknownObjective, UnknownCategory, NoContribution, NoPortfolio) and
+	// DependenciesOnTrack (NoDependencies, OnTrack, DependenciesAtRisk,
+	// DependencyCycle). Ready depends on none of Compliant, StrategyAligned
+	// and DependenciesOnTrack.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -257,6 +270,23 @@ type ProgrammeStatus struct {
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=100
 	Score *int32 `json:"score,omitempty"`
+
+	// Dependencies (see dependency_types.go).
+
+	// dependencies is the verdict on each entry of spec.dependsOn, in its
+	// order: its state (OnTrack or AtRisk), the cause, the provider's end
+	// date, and the health it lowers this programme's to. Summarised
+	// by the DependenciesOnTrack condition.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	Dependencies []DependencyStatus `json:"dependencies,omitempty"`
+
+	// forecastEnd is the programme's forecast end, published for those who
+	// depend on it: the latest end (Project.ForecastEnd) of its projects.
+	// Unset while it has none that states an end.
+	// +optional
+	ForecastEnd Date `json:"forecastEnd,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -245,6 +245,17 @@ type ProjectSpec struct {
 	// only.
 	// +optional
 	AllowedChildren AllowedChildren `json:"allowedChildren,omitzero"`
+
+	// Dependencies (see dependency_types.go).
+
+	// dependsOn lists the Projects and Programmes this project depends on,
+	// each with the date it is needed by. Order does not matter and a
+	// provider may be applied later: until it exists the dependency is at
+	// risk (Missing). At most 32.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	DependsOn []Dependency `json:"dependsOn,omitempty"`
 }
 
 // ProjectStatus is the observed state of a Project.
@@ -254,10 +265,12 @@ type ProjectStatus struct {
 	// ParentResolved when that is not True), ParentResolved (programme or
 	// portfolio, and office: Resolved, NoParent, ParentNotFound,
 	// NotPermitted) and Compliant (GatesMet, GatesUnmet, RuleError,
-	// NoPolicy) and StrategyAligned (Aligned, UnknownObjective,
-	// UnknownCategory, NoContribution, NoPortfolio). Ready does not depend
-	// on Compliant or StrategyAligned: a project that misses a gate or
-	// names an undeclared objective is still fully observed.
+	// NoPolicy), StrategyAligned (Aligned, UnknownObjective,
+	// UnknownCategory, NoContribution, NoPortfolio) and DependenciesOnTrack
+	// (NoDependencies, OnTrack, DependenciesAtRisk, DependencyCycle). Ready
+	// depends on none of Compliant, StrategyAligned and DependenciesOnTrack:
+	// a project that misses a gate, names an undeclared objective or whose
+	// dependency is at risk is still fully observed.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -347,6 +360,17 @@ type ProjectStatus struct {
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=100
 	Score *int32 `json:"score,omitempty"`
+
+	// Dependencies (see dependency_types.go).
+
+	// dependencies is the verdict on each entry of spec.dependsOn, in its
+	// order: its state (OnTrack or AtRisk), the cause, the provider's end
+	// date, and the health it lowers this project's to. Summarised
+	// by the DependenciesOnTrack condition.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	Dependencies []DependencyStatus `json:"dependencies,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -185,6 +185,16 @@ func testOrg() org {
 		{Name: "gate-4", Description: "Gate 4 Readiness for service", State: v1alpha1.GateNotYetRequired, Cause: v1alpha1.CausePhaseNotReached, Message: "required from Closing"},
 	}}
 
+	erp.Status.Dependencies = []v1alpha1.DependencyStatus{
+		{Kind: v1alpha1.SubjectKindProject, Provider: v1alpha1.ObjectReference{Namespace: "central", Name: "identity"}, NeededBy: "2027-01-31",
+			State: v1alpha1.DependencyOnTrack, Cause: v1alpha1.CauseForecastOnTime, ProviderForecastEnd: "2026-12-18"},
+		{Kind: v1alpha1.SubjectKindProgramme, Provider: v1alpha1.ObjectReference{Namespace: "central", Name: "data-platform"}, NeededBy: "2027-03-01",
+			State: v1alpha1.DependencyAtRisk, Cause: v1alpha1.CauseMissing, Impact: v1alpha1.HealthAmber},
+	}
+	erp.Status.Conditions = append(erp.Status.Conditions, cond(v1alpha1.ConditionDependenciesOnTrack, metav1.ConditionFalse, v1alpha1.ReasonDependenciesAtRisk,
+		"1 of 2 dependencies at risk: "+erp.Status.Dependencies[1].Text()))
+	erp.Status.HealthReasons = append(erp.Status.HealthReasons, erp.Status.Dependencies[1].Text())
+
 	intranet := project("central", "intranet", nil, ref("digital", ""), v1alpha1.ProjectClosed, v1alpha1.HealthGreen, "120k", "118k",
 		append(resolved("Portfolio central/digital, Office central/intranet-support"), met))
 	intranet.Spec.OfficeRef = ref("intranet-support", "")

@@ -48,6 +48,9 @@ type Node struct {
 	Attachment *Attachment `json:"attachment,omitempty"`
 	// Retired is true for a retired Temporary or ProjectSupport office.
 	Retired bool `json:"retired,omitempty"`
+	// DependenciesAtRisk is how many of a Programme's or Project's
+	// dependencies are at risk (status.dependencies); the tree marks it.
+	DependenciesAtRisk int `json:"dependenciesAtRisk,omitempty"`
 	// Via says why a Programme or Project is shown under an Office it is
 	// not attached to through a portfolio: "supports" (the office's
 	// spec.supportedObjectRef) or "governs" (its own spec.officeRef).
@@ -405,6 +408,18 @@ func programmeNode(p *v1alpha1.Programme) *Node {
 	n.Compliant = conditionStatus(p.Status.Conditions, v1alpha1.ConditionCompliant)
 	n.Attachment = attachment(p.Status.Conditions)
 	n.Priority, n.Score = p.Spec.Priority, p.Status.Score
+	n.DependenciesAtRisk = atRisk(p.Status.Dependencies)
+	return n
+}
+
+// atRisk counts the dependencies at risk.
+func atRisk(deps []v1alpha1.DependencyStatus) int {
+	n := 0
+	for _, d := range deps {
+		if d.AtRisk() {
+			n++
+		}
+	}
 	return n
 }
 
@@ -414,6 +429,6 @@ func projectNode(p *v1alpha1.Project) *Node {
 		Compliant: conditionStatus(p.Status.Conditions, v1alpha1.ConditionCompliant),
 		Budget:    money.Amount(money.Of(p.Spec.Plan.Budget)), Forecast: money.Amount(money.Of(p.Forecast())),
 		Currency: string(p.Status.Currency), Attachment: attachment(p.Status.Conditions),
-		Priority: p.Spec.Priority, Score: p.Status.Score}
+		Priority: p.Spec.Priority, Score: p.Status.Score, DependenciesAtRisk: atRisk(p.Status.Dependencies)}
 	return n
 }

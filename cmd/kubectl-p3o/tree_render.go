@@ -58,7 +58,7 @@ func addRows(t *table, n *Node, rootNamespace, prefix, childPrefix string, showA
 
 // collapsible is a Green project attached the ordinary way.
 func collapsible(n *Node) bool {
-	return n.Kind == "Project" && n.Health == "Green" && n.Attachment == nil && n.Via == "" && len(n.Children) == 0
+	return n.Kind == "Project" && n.Health == "Green" && n.Attachment == nil && n.Via == "" && len(n.Children) == 0 && n.DependenciesAtRisk == 0
 }
 
 // greenLine stands for the Green projects a tree leaves out.
@@ -84,6 +84,9 @@ func label(n *Node, rootNamespace string) string {
 	}
 	if n.Retired {
 		s += " [Retired]"
+	}
+	if n.DependenciesAtRisk > 0 {
+		s += " [" + words.Count(n.DependenciesAtRisk, "dependency", "dependencies") + " at risk]"
 	}
 	return s
 }

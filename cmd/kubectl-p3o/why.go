@@ -56,6 +56,10 @@ type Explanation struct {
 	Gates       []v1alpha1.GateStatus `json:"gates,omitempty"`
 	NextGate    string                `json:"nextGate,omitempty"`
 
+	// Dependencies are a Project's or Programme's dependencies with their
+	// verdicts (status.dependencies).
+	Dependencies []v1alpha1.DependencyStatus `json:"dependencies,omitempty"`
+
 	// Review is a GatewayReview's record and what it satisfies.
 	Review *ReviewSummary `json:"review,omitempty"`
 
@@ -92,12 +96,14 @@ func explain(obj client.Object) Explanation {
 		e.Kind, e.Phase, e.ObservedGeneration, e.Conditions = "Programme", string(o.Spec.Phase), s.ObservedGeneration, s.Conditions
 		e.Health, e.HealthReasons, e.Causes, e.Office = string(s.Health), s.HealthReasons, s.Rollup.Causes, s.Office
 		e.Enforcement, e.Gates, e.NextGate = string(s.Compliance.Enforcement), s.Compliance.Gates, s.Compliance.NextGate
+		e.Dependencies = s.Dependencies
 	case *v1alpha1.Project:
 		s := o.Status
 		e.Kind, e.Phase, e.ObservedGeneration, e.Conditions = "Project", string(o.Spec.Phase), s.ObservedGeneration, s.Conditions
 		e.Health, e.DerivedHealth, e.DeclaredRAG, e.HealthReasons = string(s.Health), string(s.DerivedHealth), string(o.Spec.DeclaredRAG), s.HealthReasons
 		e.Office = s.Office
 		e.Enforcement, e.Gates, e.NextGate = string(s.Compliance.Enforcement), s.Compliance.Gates, s.Compliance.NextGate
+		e.Dependencies = s.Dependencies
 	case *v1alpha1.GatewayReview:
 		s := o.Status
 		e.Kind, e.ObservedGeneration, e.Conditions = "GatewayReview", s.ObservedGeneration, s.Conditions
@@ -128,6 +134,7 @@ func writeWhy(w io.Writer, p printer, e Explanation) error {
 		l.review(*e.Review)
 	}
 	l.gates(p, e)
+	l.dependencies(p, e.Dependencies)
 	l.conditions(e)
 	_, err := io.WriteString(w, l.b.String())
 	return err
@@ -234,6 +241,22 @@ func (l *whyLines) gates(p printer, e Explanation) {
 	}
 	if e.NextGate != "" {
 		l.line("Next gate: %s", clean(e.NextGate))
+	}
+}
+
+// dependencies writes each dependency with its state, the health it
+// lowers this object's to, and why.
+func (l *whyLines) dependencies(p printer, deps []v1alpha1.DependencyStatus) {
+	if len(deps) == 0 {
+		return
+	}
+	l.line("Dependencies:")
+	for _, d := range deps {
+		state := string(d.State) + " (" + string(d.Cause) + ")"
+		if d.Impact != "" {
+			state += ", makes this " + p.health(clean(string(d.Impact)))
+		}
+		l.line("  %s %s/%s, needed by %s: %s: %s", clean(string(d.Kind)), clean(d.Provider.Namespace), clean(d.Provider.Name), clean(string(d.NeededBy)), state, clean(d.Detail()))
 	}
 }
 

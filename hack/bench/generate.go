@@ -81,15 +81,24 @@ func generate(cfg config) *organisation {
 			Spec: v1alpha1.ProgrammeSpec{PortfolioRef: ref(fmt.Sprintf("portfolio-%d", i%cfg.portfolios)), Phase: v1alpha1.ProgrammeDelivering}})
 	}
 	today := v1alpha1.Date(time.Now().UTC().Format(time.DateOnly))
+	end := v1alpha1.Date(time.Now().UTC().AddDate(0, 0, 300).Format(time.DateOnly))
+	neededBy := v1alpha1.Date(time.Now().UTC().AddDate(0, 0, 365).Format(time.DateOnly))
 	var budget, forecast int64
 	for i := range cfg.projects {
 		b := int64(100_000 + (i%50)*10_000)
 		f := b * int64(95+i%21) / 100 // 95%..115% of budget: Green, Amber and Red
 		p := &v1alpha1.Project{ObjectMeta: meta(fmt.Sprintf("project-%05d", i)), Spec: v1alpha1.ProjectSpec{
-			Phase:    v1alpha1.ProjectInitiating,
-			Plan:     v1alpha1.Plan{Budget: resource.NewQuantity(b, resource.DecimalSI)},
-			Progress: &v1alpha1.Progress{AsOf: today, ActualCost: resource.NewQuantity(b/2, resource.DecimalSI), ForecastCost: resource.NewQuantity(f, resource.DecimalSI)},
+			Phase: v1alpha1.ProjectInitiating,
+			Plan:  v1alpha1.Plan{Budget: resource.NewQuantity(b, resource.DecimalSI), End: end},
+			Progress: &v1alpha1.Progress{AsOf: today, ActualCost: resource.NewQuantity(b/2, resource.DecimalSI), ForecastCost: resource.NewQuantity(f, resource.DecimalSI),
+				ForecastEnd: end},
 		}}
+		if i%2 == 1 {
+			// Every other project depends on one created well before it,
+			// one per two projects (5,000 at 10,000), on track.
+			p.Spec.DependsOn = []v1alpha1.Dependency{{SubjectReference: v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject,
+				ParentReference: ref(fmt.Sprintf("project-%05d", provider(i)))}, NeededBy: neededBy}}
+		}
 		if i%10 == 9 {
 			r := ref(fmt.Sprintf("portfolio-%d", i%cfg.portfolios))
 			p.Spec.PortfolioRef = &r
@@ -117,6 +126,18 @@ func generate(cfg config) *organisation {
 }
 
 // parallel runs fn over objs with n workers, stopping at the first error.
+// provider is the project that project i depends on: one created before it
+// (about half its index) and never Red, whose forecast (95% + i%21) stays
+// within the 10% cost tolerance, so that its health settling never changes
+// the verdict, nor writes its consumer's status twice.
+func provider(i int) int {
+	j := i / 2
+	if over := j%21 - 14; over > 0 {
+		j -= over
+	}
+	return j
+}
+
 func parallel(n int, objs []client.Object, fn func(client.Object) error) error {
 	work := make(chan client.Object)
 	var mu sync.Mutex

@@ -373,3 +373,19 @@ func TestChildrenTableFiltersSortsAndPages(t *testing.T) {
 		t.Errorf("sorted by health, worst first, the two pages list %v, want %v", got, wantSorted)
 	}
 }
+
+// A project's page lists its dependencies, linking to a provider the
+// viewer may see, with the state, cause and what it rests on.
+func TestProjectPageListsDependencies(t *testing.T) {
+	srv := serve(t, allowIn(central, retail), organisation()...)
+	body := page(t, srv, "/projects/central/erp-move")
+	for _, want := range []string{`<h2 id="dependencies">`, `<a href="/projects/central/web-portal">central/web-portal</a>`, "2027-03-01",
+		"AtRisk (ForecastLate)", "it is forecast to end 2027-04-30"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page of erp-move lacks %q", want)
+		}
+	}
+	if body := page(t, srv, "/projects/central/web-portal"); !strings.Contains(body, "It depends on no other project or programme.") {
+		t.Errorf("the page of web-portal does not say it depends on nothing")
+	}
+}

@@ -101,6 +101,10 @@ func organisation() []client.Object {
 	erp.Status.Display = v1alpha1.MoneyDisplay{Budget: "1.2M EUR", Forecast: "1.45M EUR"}
 	erp.Status.CostVariance = "250000"
 
+	erp.Status.Dependencies = []v1alpha1.DependencyStatus{{Kind: v1alpha1.SubjectKindProject,
+		Provider: v1alpha1.ObjectReference{Namespace: central, Name: "web-portal"}, NeededBy: "2027-03-01",
+		State: v1alpha1.DependencyAtRisk, Cause: v1alpha1.CauseForecastLate, ProviderForecastEnd: "2027-04-30", Impact: v1alpha1.HealthAmber}}
+
 	portal := project(central, "web-portal", v1alpha1.HealthGreen)
 	portal.Spec.PortfolioRef = refp("group-change", "")
 

@@ -20,6 +20,17 @@ type projectView struct {
 	// viewer may see.
 	Parents []link
 	Reviews []*v1alpha1.GatewayReview
+	// Dependencies are its status.dependencies, each with a link to the
+	// provider when the viewer may see it.
+	Dependencies []dependencyRow
+}
+
+// dependencyRow is one dependency on a project's page.
+type dependencyRow struct {
+	v1alpha1.DependencyStatus
+	// Link is the provider's page; nil when the viewer may not see it or
+	// it is not in the picture.
+	Link *link
 }
 
 func (v projectView) title() string { return "Project " + v.Name }
@@ -42,6 +53,14 @@ func (s *Server) project(q *request) (any, error) {
 		if pr := refTo(above.kind, *above.ref, p.Namespace); q.sees(pr) && q.picture.Object(pr) != nil {
 			v.Parents = append(v.Parents, linkOf(pr))
 		}
+	}
+	for _, d := range p.Status.Dependencies {
+		row := dependencyRow{DependencyStatus: d}
+		if pr := (ref{string(d.Kind), d.Provider.Namespace, d.Provider.Name}); q.sees(pr) && q.picture.Object(pr) != nil {
+			l := linkOf(pr)
+			row.Link = &l
+		}
+		v.Dependencies = append(v.Dependencies, row)
 	}
 	if office := p.Status.Office; office != nil {
 		if or := (ref{"Office", office.Namespace, office.Name}); q.sees(or) && q.picture.Object(or) != nil {

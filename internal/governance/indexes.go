@@ -8,6 +8,7 @@ package governance
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -38,6 +39,10 @@ const (
 	// IndexSubjectRef indexes GatewayReviews by spec.subjectRef
 	// ("Kind/namespace/name").
 	IndexSubjectRef = FieldSubjectRef
+	// IndexDependsOn indexes Projects and Programmes by each provider in
+	// spec.dependsOn ("Kind/namespace/name"), so that a provider's change
+	// reaches its consumers (SubjectKeyOf gives a provider's key).
+	IndexDependsOn = FieldDependsOn
 )
 
 // The reference fields, as named in messages and indexes.
@@ -48,6 +53,7 @@ const (
 	FieldHubRef             = "spec.hubRef"
 	FieldSupportedObjectRef = "spec.supportedObjectRef"
 	FieldSubjectRef         = "spec.subjectRef"
+	FieldDependsOn          = "spec.dependsOn"
 )
 
 // Target is the object a reference made from namespace ns points at.
@@ -80,6 +86,18 @@ func SubjectKeyOf(kind v1alpha1.SubjectKind) func(client.Object) string {
 	return func(obj client.Object) string {
 		return string(kind) + "/" + Key(obj)
 	}
+}
+
+// dependencyKeys are the index keys of the providers a consumer in
+// namespace ns depends on, each once.
+func dependencyKeys(deps []v1alpha1.Dependency, ns string) []string {
+	var out []string
+	for i := range deps {
+		if k := subjectKey(&deps[i].SubjectReference, ns); !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func keys(k string) []string {
@@ -130,6 +148,14 @@ var indexes = []index{
 	{&v1alpha1.Office{}, IndexSupportedObjectRef, func(o client.Object) []string {
 		off := o.(*v1alpha1.Office)
 		return keys(subjectKey(off.Spec.SupportedObjectRef, off.Namespace))
+	}},
+	{&v1alpha1.Project{}, IndexDependsOn, func(o client.Object) []string {
+		p := o.(*v1alpha1.Project)
+		return dependencyKeys(p.Spec.DependsOn, p.Namespace)
+	}},
+	{&v1alpha1.Programme{}, IndexDependsOn, func(o client.Object) []string {
+		p := o.(*v1alpha1.Programme)
+		return dependencyKeys(p.Spec.DependsOn, p.Namespace)
 	}},
 	{&v1alpha1.GatewayReview{}, IndexSubjectRef, func(o client.Object) []string {
 		r := o.(*v1alpha1.GatewayReview)

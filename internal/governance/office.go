@@ -243,6 +243,10 @@ type Facts struct {
 	// on the way resolves and admits it; nil otherwise. The cache's object:
 	// read it, never modify it.
 	Portfolio *v1alpha1.Portfolio
+	// Dependencies are the subject's spec.dependsOn with what was read of
+	// each provider (Reader.Dependencies; the reconcilers read them, the
+	// webhooks do not need them).
+	Dependencies []DependencyFact
 }
 
 // officesAbove are the offices that govern an object: the primary one (its

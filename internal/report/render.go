@@ -46,19 +46,19 @@ const shortenedMark = shorten.Mark
 // whether long text cells are shortened, and whether the project list is
 // cut to as many rows as fit.
 type level struct {
-	exceptions, gates, risks int
-	shortenCells, fitRows    bool
+	exceptions, gates, risks, dependencies int
+	shortenCells, fitRows                  bool
 }
 
 // levels are tried in turn until a report fits. Long cells are shortened
 // before any row is cut; rows are cut (worst health kept) before the
 // exception and gate lists; the last level is a summary.
 var levels = []level{
-	{exceptions: 100, gates: 200, risks: 25},
-	{exceptions: 100, gates: 200, risks: 25, shortenCells: true},
-	{exceptions: 100, gates: 200, risks: 25, shortenCells: true, fitRows: true},
-	{exceptions: 50, gates: 100, risks: 20, shortenCells: true, fitRows: true},
-	{exceptions: 20, gates: 20, risks: 10, shortenCells: true, fitRows: true},
+	{exceptions: 100, gates: 200, risks: 25, dependencies: 200},
+	{exceptions: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true},
+	{exceptions: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true, fitRows: true},
+	{exceptions: 50, gates: 100, risks: 20, dependencies: 100, shortenCells: true, fitRows: true},
+	{exceptions: 20, gates: 20, risks: 10, dependencies: 20, shortenCells: true, fitRows: true},
 }
 
 // Rendered is a report written out as ConfigMap keys.
@@ -143,6 +143,10 @@ func atLevel(r Report, l level) Report {
 		note("gate issues", l.gates, len(r.Gates))
 		r.Gates = r.Gates[:l.gates]
 	}
+	if l.dependencies >= 0 && len(r.DependenciesAtRisk) > l.dependencies {
+		note("dependencies at risk", l.dependencies, len(r.DependenciesAtRisk))
+		r.DependenciesAtRisk = r.DependenciesAtRisk[:l.dependencies]
+	}
 	if l.risks >= 0 && len(r.TopRisks) > l.risks {
 		r.TopRisks = r.TopRisks[:l.risks] // "top" risks: cutting is the point, not a loss
 	}
@@ -175,7 +179,7 @@ func renderJSON(r Report) string {
 }
 
 // csvHeader names the columns of projects.csv.
-var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason", "category", "priority", "score", "rank"}
+var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason", "category", "priority", "score", "rank", "dependencies_at_risk"}
 
 // renderCSV writes one row per project. Text cells are neutralised against
 // formula injection (csvText); numeric cells are written by the operator
@@ -204,7 +208,7 @@ func csvRecord(p ProjectRow) []string {
 		csvText(p.Namespace), csvText(p.Name), csvText(p.Programme), csvText(p.Phase), csvText(string(p.Health)), csvText(p.Compliant),
 		csvNumber(p.Budget), csvNumber(p.ActualCost), csvNumber(p.ForecastCost), csvNumber(p.PercentComplete),
 		csvText(p.Manager), csvText(p.AsOf), csvText(p.Reason),
-		csvText(p.Category), csvNumber(p.Priority), csvNumber(p.Score), csvNumber(p.Rank),
+		csvText(p.Category), csvNumber(p.Priority), csvNumber(p.Score), csvNumber(p.Rank), itoa(int64(p.DependenciesAtRisk)),
 	}
 }
 
@@ -307,6 +311,7 @@ func renderMarkdown(r Report) string {
 	m.priorities(r.Strategy)
 	m.exceptions(r.Exceptions)
 	m.gates(r.Gates)
+	m.dependencies(r.DependenciesAtRisk)
 	m.risks(r.Risks, r.TopRisks)
 	m.phases(r.Counts.ByPhase)
 	m.projects(r.Projects)
@@ -395,6 +400,15 @@ func (m *markdown) gates(gates []GateItem) {
 	m.p("\n## Gates failing or due\n\n")
 	markdownTable(m, "Every gate due is met.\n", "| Kind | Name | Gate | State | Detail |\n|---|---|---|---|---|\n", gates, func(g GateItem) string {
 		return fmt.Sprintf("| %s | %s | %s | %s | %s |\n", text(g.Kind), markdownName(g.Namespace, g.Name), text(g.Gate), text(string(g.State)), text(g.Message))
+	})
+}
+
+// dependencies writes the section of dependencies at risk.
+func (m *markdown) dependencies(deps []DependencyItem) {
+	m.p("\n## Dependencies at risk\n\n")
+	markdownTable(m, "No dependency is at risk.\n", "| Kind | Name | Depends on | Needed by | Cause | Impact | Detail |\n|---|---|---|---|---|---|---|\n", deps, func(d DependencyItem) string {
+		return fmt.Sprintf("| %s | %s | %s %s | %s | %s | %s | %s |\n", text(d.Kind), markdownName(d.Namespace, d.Name),
+			text(string(d.ProviderKind)), markdownName(d.ProviderNamespace, d.ProviderName), text(d.NeededBy), text(string(d.Cause)), text(string(d.Impact)), text(d.Status().Text()))
 	})
 }
 

@@ -52,6 +52,9 @@ type Report struct {
 	Gates []GateItem `json:"gates"`
 	// TopRisks are the most severe open risks.
 	TopRisks []RiskItem `json:"topRisks"`
+	// DependenciesAtRisk are the dependencies at risk of the projects and
+	// programmes beneath (status.dependencies), overdue ones first.
+	DependenciesAtRisk []DependencyItem `json:"dependenciesAtRisk"`
 	// Projects has a row per project beneath the object.
 	Projects []ProjectRow `json:"projects"`
 	// Truncated is true when lists were cut or cells shortened to fit;
@@ -133,6 +136,28 @@ type RiskItem struct {
 	Shortened []string `json:"shortened"`
 }
 
+// DependencyItem is a dependency at risk: the consumer, its provider and
+// the verdict, as status.dependencies records it.
+type DependencyItem struct {
+	Kind                string                   `json:"kind"`
+	Namespace           string                   `json:"namespace"`
+	Name                string                   `json:"name"`
+	ProviderKind        v1alpha1.SubjectKind     `json:"providerKind"`
+	ProviderNamespace   string                   `json:"providerNamespace"`
+	ProviderName        string                   `json:"providerName"`
+	NeededBy            string                   `json:"neededBy"`
+	Cause               v1alpha1.DependencyCause `json:"cause"`
+	Impact              v1alpha1.Health          `json:"impact"`
+	ProviderForecastEnd string                   `json:"providerForecastEnd"`
+}
+
+// Status is the item as status.dependencies holds it.
+func (d DependencyItem) Status() v1alpha1.DependencyStatus {
+	return v1alpha1.DependencyStatus{Kind: d.ProviderKind, Provider: v1alpha1.ObjectReference{Namespace: d.ProviderNamespace, Name: d.ProviderName},
+		NeededBy: v1alpha1.Date(d.NeededBy), State: v1alpha1.DependencyAtRisk, Cause: d.Cause, Impact: d.Impact,
+		ProviderForecastEnd: v1alpha1.Date(d.ProviderForecastEnd)}
+}
+
 // ProjectRow is one project.
 type ProjectRow struct {
 	Namespace       string          `json:"namespace"`
@@ -156,6 +181,8 @@ type ProjectRow struct {
 	Priority string `json:"priority"`
 	Score    string `json:"score"`
 	Rank     string `json:"rank"`
+	// DependenciesAtRisk is how many of its dependencies are at risk.
+	DependenciesAtRisk int32 `json:"dependenciesAtRisk"`
 	// Shortened names the fields cut to fit (["reason"]), else empty.
 	// projects.csv has no such column: a shortened cell ends in "…".
 	Shortened []string `json:"shortened"`
@@ -239,7 +266,7 @@ func newReport(in Input) Report {
 			Satellites: in.Rollup.Satellites, ByHealth: in.Rollup.ByHealth, ByPhase: in.Rollup.ByPhase, Refused: in.Rollup.Refused,
 		},
 		Compliance: in.Rollup.Compliance, Risks: in.Rollup.Risks,
-		Exceptions: []Exception{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, Projects: []ProjectRow{}, Notes: []string{},
+		Exceptions: []Exception{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, DependenciesAtRisk: []DependencyItem{}, Projects: []ProjectRow{}, Notes: []string{},
 	}
 	if r.Counts.ByPhase == nil {
 		r.Counts.ByPhase = []v1alpha1.PhaseCount{}
@@ -259,6 +286,7 @@ func (r *Report) addProgramme(p *v1alpha1.Programme) {
 	}
 	r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
 	r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+	r.DependenciesAtRisk = append(r.DependenciesAtRisk, dependencyItems("Programme", p.Namespace, p.Name, p.Status.Dependencies)...)
 }
 
 // addProject lists a project's exception (when it is Red and not closed),
@@ -269,6 +297,7 @@ func (r *Report) addProject(p *v1alpha1.Project) {
 	}
 	r.Gates = append(r.Gates, gateItems("Project", p.Namespace, p.Name, p.Status.Compliance)...)
 	r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+	r.DependenciesAtRisk = append(r.DependenciesAtRisk, dependencyItems("Project", p.Namespace, p.Name, p.Status.Dependencies)...)
 	row := projectRow(p)
 	row.Rank = r.Strategy.rankOf(p)
 	r.Projects = append(r.Projects, row)
@@ -291,6 +320,13 @@ func (r *Report) sortRows() {
 			-cmp.Compare(a.Severity, b.Severity),
 			byName(a.Namespace, a.Object, b.Namespace, b.Object),
 			cmp.Compare(a.Risk, b.Risk))
+	})
+	sortStable(r.DependenciesAtRisk, func(a, b *DependencyItem) int {
+		return cmp.Or(
+			-cmp.Compare(health.Rank(a.Impact), health.Rank(b.Impact)),
+			byName(a.Namespace, a.Name, b.Namespace, b.Name),
+			cmp.Compare(a.Kind, b.Kind),
+			byName(a.ProviderNamespace, a.ProviderName, b.ProviderNamespace, b.ProviderName))
 	})
 	sortStable(r.Projects, func(a, b *ProjectRow) int {
 		return cmp.Or(
@@ -370,6 +406,19 @@ func riskItems(ns, name string, risks []v1alpha1.Risk) []RiskItem {
 	return out
 }
 
+// dependencyItems lists an object's dependencies at risk.
+func dependencyItems(kind, ns, name string, deps []v1alpha1.DependencyStatus) []DependencyItem {
+	var out []DependencyItem
+	for _, d := range deps {
+		if d.AtRisk() {
+			out = append(out, DependencyItem{Kind: kind, Namespace: ns, Name: name,
+				ProviderKind: d.Kind, ProviderNamespace: d.Provider.Namespace, ProviderName: d.Provider.Name,
+				NeededBy: string(d.NeededBy), Cause: d.Cause, Impact: d.Impact, ProviderForecastEnd: string(d.ProviderForecastEnd)})
+		}
+	}
+	return out
+}
+
 func projectRow(p *v1alpha1.Project) ProjectRow {
 	row := ProjectRow{
 		Namespace: p.Namespace, Name: p.Name, Phase: string(p.Spec.Phase), Health: p.Status.Health,
@@ -396,6 +445,11 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 	}
 	if p.Status.Score != nil {
 		row.Score = itoa(int64(*p.Status.Score))
+	}
+	for _, d := range p.Status.Dependencies {
+		if d.AtRisk() {
+			row.DependenciesAtRisk++
+		}
 	}
 	if pr := p.Spec.Progress; pr != nil {
 		row.AsOf = string(pr.AsOf)

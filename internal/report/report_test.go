@@ -62,6 +62,12 @@ func sampleInput() Input {
 	}
 	portal := project("customer-portal", v1alpha1.HealthAmber, "2.5M", "2.7M", "cost forecast 2.7M uses 80% of the 10% tolerance on budget 2.5M")
 	portal.Spec.Risks = []v1alpha1.Risk{{Name: "R-7", Probability: 2, Impact: 3}, {Name: "R-8", Probability: 5, Impact: 5, Status: v1alpha1.RiskClosed}}
+	portal.Status.Dependencies = []v1alpha1.DependencyStatus{
+		{Kind: v1alpha1.SubjectKindProject, Provider: v1alpha1.ObjectReference{Namespace: "p3o-central", Name: "erp-migration"}, NeededBy: "2027-03-01",
+			State: v1alpha1.DependencyAtRisk, Cause: v1alpha1.CauseProviderRed, ProviderForecastEnd: "2027-02-15", Impact: v1alpha1.HealthAmber},
+		{Kind: v1alpha1.SubjectKindProject, Provider: v1alpha1.ObjectReference{Namespace: "p3o-central", Name: "legacy-crm"}, NeededBy: "2026-06-01",
+			State: v1alpha1.DependencyOnTrack, Cause: v1alpha1.CauseDelivered},
+	}
 	closed := project("legacy-crm", v1alpha1.HealthGreen, "300k", "285k")
 	closed.Spec.Phase = v1alpha1.ProjectClosed
 	closed.Status.Compliance.Gates = []v1alpha1.GateStatus{{Name: "gate-5", Description: "Gate 5 Operations review and benefits realisation",

@@ -92,6 +92,7 @@ var copied = map[string]int64{
 	"status.office.name": objectName, "status.office.namespace": namespace,
 	"status.supersededBy.name": objectName, "status.supersededBy.namespace": namespace,
 	"status.heldTo[].name": objectName, "status.heldTo[].namespace": namespace,
+	"status.dependencies[].provider.name": objectName, "status.dependencies[].provider.namespace": namespace,
 	"status.rollup.causes[].name": objectName, "status.rollup.causes[].namespace": namespace,
 	"status.compliance.gates[].review.name": objectName, "status.compliance.gates[].review.namespace": namespace,
 	// A gate's name (Gate.name's MaxLength).

@@ -40,6 +40,8 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	assessment := health.Assess(p.Spec, thresholds, now)
 	lowerForCompliance(&assessment, res)
 	lowerForConfidence(&assessment, facts.Reviews, now)
+	deps, depEvents, depRecheck := dependencies(p, facts.Dependencies, p.Status.Dependencies, &assessment, now)
+	p.Status.Dependencies = deps
 	p.Status.Health = assessment.Overall
 	p.Status.DerivedHealth = assessment.Derived
 	p.Status.HealthReasons = boundedReasons(assessment.Reasons)
@@ -61,7 +63,8 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	p.Status.ObservedGeneration = p.Generation
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
-	return Outcome{RecheckAt: earliest(assessment.StaleAt, res.RecheckAt), Events: events}
+	events = append(events, depEvents...)
+	return Outcome{RecheckAt: earliest(earliest(assessment.StaleAt, res.RecheckAt), depRecheck), Events: events}
 }
 
 // lowerForCompliance lowers health for unmet gates.

@@ -213,6 +213,9 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	}
 	lowerForCompliance(&assessment, res)
 	lowerForConfidence(&assessment, facts.Reviews, now)
+	deps, depEvents, depRecheck := dependencies(p, facts.Dependencies, p.Status.Dependencies, &assessment, now)
+	p.Status.Dependencies = deps
+	p.Status.ForecastEnd = latestEnd(projects.Admitted)
 	p.Status.OwnHealth = assessment.Overall
 	p.Status.OwnHealthReasons = boundedReasons(assessment.Reasons)
 	p.Status.Health = health.Worse(assessment.Overall, rolled.Rollup.Health)
@@ -231,7 +234,18 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	}
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, reason)
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
-	return Outcome{RecheckAt: res.RecheckAt, Events: events}
+	events = append(events, depEvents...)
+	return Outcome{RecheckAt: earliest(res.RecheckAt, depRecheck), Events: events}
+}
+
+// latestEnd is the latest end date (Project.ForecastEnd) of projects; ""
+// when none states one.
+func latestEnd(projects []*v1alpha1.Project) v1alpha1.Date {
+	var end v1alpha1.Date
+	for _, p := range projects {
+		end = max(end, p.ForecastEnd())
+	}
+	return end
 }
 
 // PortfolioChildren are what a Portfolio rolls up (governance.Reader.PortfolioChildren).
