@@ -87,12 +87,15 @@ func organisation() []client.Object {
 	group.Status.Rollup = rollup(v1alpha1.HealthRed, v1alpha1.HealthCounts{Red: 1, Green: 1}, "2600000", "2950000", "350000",
 		v1alpha1.MoneyDisplay{Budget: "2.6M EUR", Forecast: "2.95M EUR"})
 	group.Status.Rollup.Programmes = 1
+	group.Status.Currency, group.Status.Committed, group.Status.Display.Committed = "EUR", "2600000", "2.6M EUR"
+	group.Status.Strategy = groupStrategy()
 
 	growth := &v1alpha1.Portfolio{ObjectMeta: objectMeta(retail, "retail-growth"), Spec: v1alpha1.PortfolioSpec{OfficeRef: parentRef("retail-pmo", "")}}
 	growth.Status.Rollup = satellite.Status.Rollup
 
 	cloud := &v1alpha1.Programme{ObjectMeta: objectMeta(central, "cloud-move"), Spec: v1alpha1.ProgrammeSpec{PortfolioRef: parentRef("group-change", "")}}
 	cloud.Status.Health = v1alpha1.HealthRed
+	cloud.Spec.Category, cloud.Spec.Priority, cloud.Status.Score = "Infrastructure", 2, new(int32(67))
 	cloud.Status.Rollup = rollup(v1alpha1.HealthRed, v1alpha1.HealthCounts{Red: 1}, "1200000", "1450000", "250000",
 		v1alpha1.MoneyDisplay{Budget: "1.2M EUR", Forecast: "1.45M EUR"})
 
@@ -107,12 +110,56 @@ func organisation() []client.Object {
 
 	portal := project(central, "web-portal", v1alpha1.HealthGreen)
 	portal.Spec.PortfolioRef = refp("group-change", "")
+	portal.Spec.Category, portal.Status.Score = "Customer", new(int32(33))
 
 	shop := project(retail, "shopfront-refit", v1alpha1.HealthRed, "cost forecast 1.23M exceeds budget 1.115M beyond 10% tolerance")
 	shop.Spec.PortfolioRef = refp("retail-growth", "")
 
 	return []client.Object{hq, satellite, group, growth, cloud, erp, portal, shop,
 		liveReport("Office", central, "hq"), liveReport("Portfolio", retail, "retail-growth")}
+}
+
+// groupStrategy is the priorities and balance the central portfolio
+// publishes: its programme and direct project ranked, its committed
+// 2.6M EUR by category and by objective, one of each weight.
+func groupStrategy() v1alpha1.PortfolioStrategy {
+	return v1alpha1.PortfolioStrategy{
+		Ranking: []v1alpha1.RankedWork{
+			{Kind: v1alpha1.SubjectKindProgramme, Namespace: central, Name: "cloud-move", Rank: 1, Score: new(int32(67)), Priority: 2},
+			{Kind: v1alpha1.SubjectKindProject, Namespace: central, Name: "web-portal", Rank: 2, Score: new(int32(33))},
+		},
+		Ranked: 2,
+		ByCategory: []v1alpha1.BalanceLine{
+			{Name: "Infrastructure", Committed: "1200000", ActualPercent: new(int32(46)), TargetPercent: new(int32(30)), Weight: v1alpha1.BalanceOverWeight},
+			{Name: "Customer", Committed: "1400000", ActualPercent: new(int32(54)), TargetPercent: new(int32(50)), Weight: v1alpha1.BalanceBalanced},
+			{Name: "Compliance", Committed: "0", ActualPercent: new(int32(0)), TargetPercent: new(int32(20)), Weight: v1alpha1.BalanceUnderWeight},
+		},
+		ByObjective: []v1alpha1.BalanceLine{
+			{Name: "Resilience", Committed: "1200000", ActualPercent: new(int32(46)), TargetPercent: new(int32(50)), Weight: v1alpha1.BalanceBalanced},
+			{Name: "Growth", Committed: "1050000", ActualPercent: new(int32(40)), Weight: v1alpha1.BalanceNoTarget},
+		},
+		Unaligned:             "350000",
+		ObjectivesWithoutWork: []string{"Sustainability"},
+		UnalignedWork:         1,
+	}
+}
+
+// withRetailChild is the organisation with a project in retail ranked in
+// the central portfolio, which admits children from every namespace.
+func withRetailChild() []client.Object {
+	org := organisation()
+	for _, o := range org {
+		if g, ok := o.(*v1alpha1.Portfolio); ok && g.Name == "group-change" {
+			g.Spec.AllowedChildren = v1alpha1.AllowedChildren{Namespaces: &v1alpha1.ChildNamespaces{From: v1alpha1.NamespacesFromAll}}
+			g.Status.Strategy.Ranking = append(g.Status.Strategy.Ranking,
+				v1alpha1.RankedWork{Kind: v1alpha1.SubjectKindProject, Namespace: retail, Name: "kiosk-pilot", Rank: 3, Score: new(int32(0))})
+			g.Status.Strategy.Ranked = 3
+		}
+	}
+	kiosk := project(retail, "kiosk-pilot", v1alpha1.HealthGreen)
+	kiosk.Spec.PortfolioRef = refp("group-change", central)
+	kiosk.Spec.Category = "Customer"
+	return append(org, kiosk)
 }
 
 // liveReport is an object's live report ConfigMap.

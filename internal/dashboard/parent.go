@@ -38,6 +38,9 @@ type parentView struct {
 	// Reports are the report files to download, when the viewer may.
 	Reports []download
 	Hidden  bool
+	// Priorities are a portfolio's ranking and balance; nil for an office
+	// or programme.
+	Priorities *prioritiesView
 
 	// Type is an office's type.
 	Type v1alpha1.OfficeType
@@ -112,6 +115,7 @@ func (s *Server) parent(kind string) func(*request) (any, error) {
 		v.Bars = budgetChart(v.Children.Rows, rollupCurrency(q.picture.Object(r)))
 		v.Distribution = confidenceDistribution(v.Confidence)
 		v.Trend = q.trend(r)
+		v.Priorities = q.priorities(r, v.Figures)
 		return v, nil
 	}
 }

@@ -586,3 +586,68 @@ func varianceWords(d *inf.Dec, currency v1alpha1.Currency) string {
 	}
 	return "on budget"
 }
+
+// Geometry of the balance bars.
+const (
+	shareWidth  = 720.0
+	shareLabelW = 180.0
+	shareBar    = 300.0
+	shareH      = 12.0
+	shareRowH   = 40.0
+	shareTop    = 26.0
+)
+
+// balanceBars draws a portfolio's balance by category or by objective
+// (dimension): for each line its actual share of the committed money (a
+// solid bar) against its target share (a hatched bar), on a scale of 0 to
+// 100%, with both shares and the weight written beside the bars. The
+// shares are the published percentages.
+func balanceBars(dimension string, lines []balanceRow) template.HTML {
+	var words []string
+	for _, l := range lines {
+		words = append(words, fmt.Sprintf("%s: actual %s, %s", l.Name, percentWords(l.Actual), targetWords(l)))
+	}
+	label := "Actual against target share of the committed money by " + dimension + ". " + strings.Join(words, "; ") + "."
+	s := newSVG("chart-balance-"+dimension, "shares", shareWidth, shareTop+float64(len(lines))*shareRowH, label)
+	s.hatch("target")
+	s.rect("share-actual", shareLabelW, 4, 24, 12, "")
+	s.text("legend", shareLabelW+30, 15, "start", "Actual share")
+	s.rect("share-target", shareLabelW+140, 4, 24, 12, ` fill="`+s.hatchFill()+`"`)
+	s.text("legend", shareLabelW+170, 15, "start", "Target share")
+	scale := shareBar / 100
+	for i, l := range lines {
+		y := shareTop + float64(i)*shareRowH
+		s.text("bar-label", shareLabelW-10, y+shareH+4, "end", shorten(l.Name, 22))
+		actual := 0.0
+		if l.Actual != nil {
+			actual = float64(*l.Actual)
+		}
+		s.rect("share-actual "+weightClass(l.Weight), shareLabelW, y, actual*scale, shareH, "")
+		s.text("bar-value", shareLabelW+actual*scale+6, y+shareH-2, "start", "Actual "+percentWords(l.Actual))
+		ty := y + shareH + 2
+		if l.Target != nil {
+			target := float64(*l.Target)
+			s.rect("share-target", shareLabelW, ty, target*scale, shareH, ` fill="`+s.hatchFill()+`"`)
+			s.text("bar-value "+weightClass(l.Weight), shareLabelW+target*scale+6, ty+shareH-2, "start", targetWords(l))
+		} else {
+			s.text("bar-value "+weightClass(l.Weight), shareLabelW, ty+shareH-2, "start", targetWords(l))
+		}
+	}
+	return s.html()
+}
+
+// percentWords writes a published share, "unknown" for none.
+func percentWords(p *int32) string {
+	if p == nil {
+		return "unknown"
+	}
+	return strconv.Itoa(int(*p)) + "%"
+}
+
+// targetWords writes a line's target share and weight.
+func targetWords(l balanceRow) string {
+	if l.Target == nil {
+		return "no target"
+	}
+	return "target " + percentWords(l.Target) + ", " + weightWords(l.Weight)
+}
