@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package controllers_test
 
 import (
+	"encoding/json"
 	"sort"
 	"strconv"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/report"
 )
 
 // phase is money that falls in a financial year: stated for a year, or
@@ -116,4 +118,22 @@ func TestCommittedByFinancialYear(t *testing.T) {
 	want = expect(1) // t1 moves into 2026
 	g.Expect(want).NotTo(HaveKey(int32(2025)))
 	g.Eventually(func(g Gomega) { g.Expect(seen(g)).To(Equal(want)) }).Should(Succeed())
+
+	// The live report shows the same years and what no year holds (the
+	// portal's 300k).
+	g.Eventually(func(g Gomega) {
+		var r report.Report
+		g.Expect(json.Unmarshal([]byte(reportOf(g, ns, "portfolio-digital-report").Data[report.KeyJSON]), &r)).To(Succeed())
+		g.Expect(r.CapacityByYear).NotTo(BeNil())
+		got := map[int32]yearSeen{}
+		for _, y := range r.CapacityByYear.Years {
+			s := yearSeen{Over: y.OverCommitted}
+			if y.Committed != "0" {
+				s.Committed = y.Committed
+			}
+			got[y.Year] = s
+		}
+		g.Expect(got).To(Equal(want))
+		g.Expect(r.CapacityByYear.NotPhased).To(Equal("300000"))
+	}).Should(Succeed())
 }
