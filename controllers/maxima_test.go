@@ -137,14 +137,18 @@ func buildMaxOrg(t *testing.T) *maxOrg {
 	category := func(i int) any { return dnsName(63, fmt.Sprintf("category-%d", i)) }
 	pf := o.add("Portfolio", portfolio, with(maxFill{"spec.officeRef": refTo(hub, ns),
 		"spec.categories[]": category, "spec.categoryTargets[].category": category,
-		"spec.categoryTargets[].sharePercent": func(i int) any { return map[bool]int64{true: 100, false: 0}[i == 0] }}))
+		"spec.categoryTargets[].sharePercent": func(i int) any { return map[bool]int64{true: 100, false: 0}[i == 0] },
+		"spec.capacityByYear[].year":          distinctYear}))
 	categories, _, _ := unstructured.NestedStringSlice(pf.Object, "spec", "categories")
 	if len(categories) == 0 {
 		t.Fatal("the generated portfolio has no categories")
 	}
 	// Work names one of its portfolio's categories; an unknown one would
 	// be a condition of its own.
-	work := maxFill{"spec.category": categories[0], "spec.phase": "Delivering"}
+	work := maxFill{"spec.category": categories[0], "spec.phase": "Delivering", "spec.plan.budgetByYear[].year": distinctYear,
+		// The largest budget in one year, none in the others: the years
+		// add up to no more than the budget (the webhook refuses more).
+		"spec.plan.budgetByYear[].amount": func(i int) any { return map[bool]string{true: maxAmount, false: "0"}[i == 0] }}
 	o.add("Programme", programme, with(work, maxFill{"spec.portfolioRef": refTo(portfolio, ns), "spec.officeRef": refTo(temporary, ns)}))
 	subjects := map[string]string{programme: "Programme"}
 	for i, parent := range []string{"programmeRef", "programmeRef", "portfolioRef"} {
@@ -160,6 +164,10 @@ func buildMaxOrg(t *testing.T) *maxOrg {
 	}
 	return o
 }
+
+// distinctYear fills a list of amounts by year with distinct years, the
+// latest first (years are the lists' keys).
+func distinctYear(i int) any { return int64(9999 - i) }
 
 func (o *maxOrg) add(kind, name string, fill maxFill) *unstructured.Unstructured {
 	u := o.gens[kind].object(o.ns, name, fill)

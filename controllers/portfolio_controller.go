@@ -67,6 +67,7 @@ func (k portfolioKind) report(portfolio *v1alpha1.Portfolio, children status.Por
 	read := governance.Reader{Reader: k.r.Client}
 	return publish.Request{Kind: "Portfolio", Settings: portfolio.Spec.Reports, EnabledByDefault: true,
 		Figures: []any{portfolio.Status.Rollup, portfolio.Status.Committed, portfolio.Status.OverCommitted,
+			portfolio.Status.CommittedByYear, portfolio.Spec.CapacityByYear,
 			portfolio.Status.Strategy, portfolio.Spec.Objectives, portfolio.Spec.Categories, portfolio.Spec.CategoryTargets},
 		Build: func(ctx context.Context, obj publish.Object) (report.Input, error) {
 			portfolio := obj.(*v1alpha1.Portfolio)
@@ -74,6 +75,7 @@ func (k portfolioKind) report(portfolio *v1alpha1.Portfolio, children status.Por
 			return report.Input{Kind: "Portfolio", Namespace: portfolio.Namespace, Name: portfolio.Name, Health: portfolio.Status.Rollup.Health,
 				Rollup: portfolio.Status.Rollup, Capacity: money.Of(portfolio.Spec.Capacity), Committed: money.Value(portfolio.Status.Committed),
 				OverCommitted: portfolio.Status.OverCommitted, Programmes: children.Programmes, Projects: projects,
+				CapacityByYear: portfolio.Spec.CapacityByYear, CommittedByYear: portfolio.Status.CommittedByYear,
 				Strategy: &report.StrategyInput{Result: status.Strategy(portfolio, children), Declared: strategy.FromPortfolio(&portfolio.Spec)}}, err
 		}}
 }

@@ -76,6 +76,17 @@ type OfficeSpec struct {
 	// +kubebuilder:default=EUR
 	Currency Currency `json:"currency,omitempty"`
 
+	// financialYearStart is the month (1 to 12) in which the office's
+	// financial year starts; defaults to 1, January. A financial year is
+	// named by the calendar year in which it starts: with 4 (April), 2026
+	// is April 2026 to March 2027. It decides the year into which dated
+	// money (a programme tranche's budget) falls.
+	// +optional
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=12
+	FinancialYearStart int32 `json:"financialYearStart,omitempty"`
+
 	// governance is the policy Programmes and Projects under this office are
 	// held to. A Satellite inherits its hub's policy and may only tighten it.
 	// +optional

@@ -74,6 +74,16 @@ type PortfolioSpec struct {
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self < 1000000000000000 : self.matches('^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$') && quantity(self).compareTo(quantity('1000T')) < 0",message="must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi; quote amounts with decimals)"
 	Capacity *resource.Quantity `json:"capacity,omitempty"`
 
+	// capacityByYear is the budget the portfolio can commit in each
+	// financial year (at most 16), named by the calendar year in which the
+	// year starts (see the Office's financialYearStart). What is committed
+	// in a year above its capacity is flagged in status.committedByYear.
+	// +optional
+	// +listType=map
+	// +listMapKey=year
+	// +kubebuilder:validation:MaxItems=16
+	CapacityByYear []YearAmount `json:"capacityByYear,omitempty"`
+
 	// categories are the portfolio's investment categories, e.g. "Run",
 	// "Grow", "Transform" or "Regulatory". Programmes and Projects name one
 	// in spec.category.
@@ -155,6 +165,18 @@ type PortfolioStatus struct {
 	// when it does not. Unset when the portfolio sets no spec.capacity.
 	// +optional
 	OverCommitted *bool `json:"overCommitted,omitempty"`
+
+	// committedByYear is the committed money by financial year, each year
+	// of spec.capacityByYear and each year money is phased into, earliest
+	// first (at most 32): projects' spec.plan.budgetByYear and programmes'
+	// status.committedByYear, the same work as committed counts. Money not
+	// phased counts in committed only. Unset while the totals are
+	// incomplete (amounts in another currency) or there is nothing to show.
+	// +optional
+	// +listType=map
+	// +listMapKey=year
+	// +kubebuilder:validation:MaxItems=32
+	CommittedByYear []YearCommitment `json:"committedByYear,omitempty"`
 
 	// rollup is the aggregate of the portfolio's Programmes and direct
 	// Projects.

@@ -134,7 +134,9 @@ type ProgrammeSpec struct {
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self < 1000000000000000 : self.matches('^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$') && quantity(self).compareTo(quantity('1000T')) < 0",message="must be an amount such as 1500000, 2.5M or 750k: digits, at most two decimals, an optional k, M, G or T, and below 1000T (1m would mean a thousandth: write 1M for a million; no exponents, no binary suffixes such as Mi; quote amounts with decimals)"
 	Budget *resource.Quantity `json:"budget,omitempty"`
 
-	// tranches are the programme's planned steps, in order.
+	// tranches are the programme's planned steps, in order. Each tranche's
+	// budget phases the programme's own spec.budget into the financial year
+	// of the tranche's start (status.committedByYear).
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -287,6 +289,19 @@ type ProgrammeStatus struct {
 	// Unset while it has none that states an end.
 	// +optional
 	ForecastEnd Date `json:"forecastEnd,omitempty"`
+
+	// committedByYear is what the programme commits by financial year
+	// (earliest first, at most 32): its own spec.budget phased by its
+	// tranches, each tranche's budget in the financial year of its start
+	// under the governing Office's financialYearStart, plus its projects'
+	// spec.plan.budgetByYear. A tranche without a start or budget, or a
+	// programme without spec.budget, phases nothing. Unset while the
+	// projects' totals are incomplete or nothing is phased.
+	// +optional
+	// +listType=map
+	// +listMapKey=year
+	// +kubebuilder:validation:MaxItems=32
+	CommittedByYear []PhasedAmount `json:"committedByYear,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -67,6 +67,17 @@ type Plan struct {
 	// end is the planned end date.
 	// +optional
 	End Date `json:"end,omitempty"`
+
+	// budgetByYear phases the budget by financial year (at most 16), each
+	// year named by the calendar year in which it starts (see the Office's
+	// financialYearStart). Optional: what it leaves of the budget is not
+	// phased. The webhook refuses years that add up to more than the budget.
+	// A portfolio adds them up by year against its spec.capacityByYear.
+	// +optional
+	// +listType=map
+	// +listMapKey=year
+	// +kubebuilder:validation:MaxItems=16
+	BudgetByYear []YearAmount `json:"budgetByYear,omitempty"`
 }
 
 // Tolerances are the PRINCE2 project tolerances: how far forecasts may

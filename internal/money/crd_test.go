@@ -38,10 +38,11 @@ func TestEveryMoneyFieldCarriesTheRules(t *testing.T) {
 			})
 		}
 	}
-	// capacity, programme budget, tranche budget, plan.budget, actualCost,
-	// forecastCost, and benefits' planned and realised on two kinds.
-	if found != 10 {
-		t.Errorf("found %d money fields under spec; want 10 (update this test with the new field)", found)
+	// capacity, capacityByYear's amount, programme budget, tranche budget,
+	// plan.budget, plan.budgetByYear's amount, actualCost, forecastCost, and
+	// benefits' planned and realised on two kinds.
+	if found != 12 {
+		t.Errorf("found %d money fields under spec; want 12 (update this test with the new field)", found)
 	}
 }
 
@@ -70,9 +71,10 @@ func TestEveryStatusAmountIsAnAmount(t *testing.T) {
 	// rollup.money's four and rollup.benefits' two on Office, Portfolio and
 	// Programme; Portfolio's committed; Project's costVariance; Portfolio's
 	// strategy: committed by category and by objective, uncategorised and
-	// unaligned.
-	if amounts != 24 {
-		t.Errorf("found %d status amounts; want 24 (update this test with the new field)", amounts)
+	// unaligned; Portfolio's committedByYear's committed and Programme's
+	// committedByYear's amount.
+	if amounts != 26 {
+		t.Errorf("found %d status amounts; want 26 (update this test with the new field)", amounts)
 	}
 }
 

@@ -372,6 +372,35 @@ func (m *markdown) money(r Report) {
 		m.p("\nCapacity %s, committed %s: %s.\n", human(r.Capacity.Capacity), human(r.Capacity.Committed), over)
 	}
 	m.p("\nBenefits: planned %s, realised %s.\n", human(r.Totals.BenefitsPlanned), human(r.Totals.BenefitsRealised))
+	m.capacityByYear(r.CapacityByYear)
+}
+
+// capacityByYear writes a portfolio's capacity against committed by
+// financial year, with what no year holds.
+func (m *markdown) capacityByYear(c *CapacityByYear) {
+	if c == nil {
+		return
+	}
+	m.p("\n## Capacity by financial year\n\nEach year is named by the calendar year in which it starts (the governing office's financial year start).\n\n")
+	markdownTable(m, "No years.\n", "| Year | Capacity | Committed | |\n|---:|---:|---:|---|\n", c.Years, func(y YearCapacity) string {
+		verdict := "no capacity stated"
+		switch {
+		case y.Capacity != "" && y.OverCommitted == nil:
+			verdict = "committed unknown"
+		case y.OverCommitted != nil && *y.OverCommitted:
+			verdict = "**over-committed**"
+		case y.OverCommitted != nil:
+			verdict = "within capacity"
+		}
+		return fmt.Sprintf("| %d | %s | %s | %s |\n", y.Year, human(y.Capacity), human(y.Committed), verdict)
+	})
+	switch c.NotPhased {
+	case "":
+		m.p("\nCommitted by year unknown: amounts in another currency are left out.\n")
+	case "0":
+	default:
+		m.p("\nNot phased: %s (committed, but in no year).\n", human(c.NotPhased))
+	}
 }
 
 // markdownTable writes a table: header (with its delimiter row), then a

@@ -112,12 +112,12 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	}
 
 	// Rows per table: the overview (header, health, programmes, projects,
-	// by health, compliance), money, ranking, balance by category and by
-	// objective, undeclared references, exceptions, gates, dependencies at
-	// risk, risks, phases, projects.
+	// by health, compliance), money, capacity by financial year, ranking,
+	// balance by category and by objective, undeclared references,
+	// exceptions, gates, dependencies at risk, risks, phases, projects.
 	got := tables(doc)
 	s := r.Strategy
-	want := []int{6, 2, 1 + len(s.Ranking), 1 + len(s.ByCategory), 1 + len(s.ByObjective), 1 + len(s.Unknown),
+	want := []int{6, 2, 1 + len(r.CapacityByYear.Years), 1 + len(s.Ranking), 1 + len(s.ByCategory), 1 + len(s.ByObjective), 1 + len(s.Unknown),
 		1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.DependenciesAtRisk), 1 + len(r.TopRisks), 1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
 	if len(got) != len(want) {
 		t.Fatalf("%d tables rendered; want %d:\n%s", len(got), len(want), doc)

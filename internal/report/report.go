@@ -42,6 +42,9 @@ type Report struct {
 	Counts   Counts          `json:"counts"`
 	// Capacity is set for Portfolios.
 	Capacity *Capacity `json:"capacity,omitempty"`
+	// CapacityByYear is set for Portfolios that state capacity by year or
+	// phase money by year.
+	CapacityByYear *CapacityByYear `json:"capacityByYear,omitempty"`
 	// Strategy is a portfolio's priorities and balance (Portfolios only).
 	Strategy   *Strategy                 `json:"strategy,omitempty"`
 	Compliance v1alpha1.ComplianceCounts `json:"compliance"`
@@ -91,6 +94,30 @@ type Counts struct {
 	ByHealth   v1alpha1.HealthCounts `json:"byHealth"`
 	ByPhase    []v1alpha1.PhaseCount `json:"byPhase"`
 	Refused    int32                 `json:"refused"`
+}
+
+// CapacityByYear compares a portfolio's capacity in each financial year with
+// what it committed in that year.
+type CapacityByYear struct {
+	// Years are earliest first, each year named by the calendar year in
+	// which it starts.
+	Years []YearCapacity `json:"years"`
+	// NotPhased is what committed counts but no year holds: "0" when every
+	// amount is phased, "" when unknown (totals incomplete).
+	NotPhased string `json:"notPhased"`
+}
+
+// YearCapacity is one financial year of a CapacityByYear.
+type YearCapacity struct {
+	Year int32 `json:"year"`
+	// Capacity is "" when the portfolio states none for the year.
+	Capacity string `json:"capacity"`
+	// Committed is "0" when nothing is phased into the year, "" when it is
+	// unknown (totals incomplete).
+	Committed string `json:"committed"`
+	// OverCommitted is null without a capacity for the year, or while
+	// committed is unknown.
+	OverCommitted *bool `json:"overCommitted"`
 }
 
 // Capacity compares a portfolio's capacity with what it committed.
@@ -197,6 +224,10 @@ type Input struct {
 	Capacity, Committed *inf.Dec
 	// OverCommitted is nil when it is not known.
 	OverCommitted *bool
+	// CapacityByYear (spec) and CommittedByYear (status) are a Portfolio's
+	// figures by financial year.
+	CapacityByYear  []v1alpha1.YearAmount
+	CommittedByYear []v1alpha1.YearCommitment
 	// Strategy is a portfolio's priorities and balance (Portfolios only).
 	Strategy *StrategyInput
 	// Projects and Programmes are everything beneath the object.
@@ -274,7 +305,45 @@ func newReport(in Input) Report {
 	if in.Capacity != nil || in.Committed != nil {
 		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: known(in.Rollup.Money, in.Committed), OverCommitted: in.OverCommitted}
 	}
+	r.CapacityByYear = capacityByYear(in)
 	return r
+}
+
+// capacityByYear is a portfolio's capacity against committed by year, as
+// its status computed them; nil when it neither states capacity by year
+// nor phases any money. While the totals are unknown only the capacities
+// are shown.
+func capacityByYear(in Input) *CapacityByYear {
+	if len(in.CapacityByYear) == 0 && len(in.CommittedByYear) == 0 {
+		return nil
+	}
+	capacity := map[int32]string{}
+	for _, y := range in.CapacityByYear {
+		capacity[y.Year] = decimal(money.Of(y.Amount))
+	}
+	out := &CapacityByYear{Years: []YearCapacity{}}
+	if len(in.Rollup.Money.LeftOut) > 0 {
+		for _, y := range in.CapacityByYear {
+			out.Years = append(out.Years, YearCapacity{Year: y.Year, Capacity: capacity[y.Year]})
+		}
+		slices.SortFunc(out.Years, func(a, b YearCapacity) int { return cmp.Compare(a.Year, b.Year) })
+		return out
+	}
+	var phased *inf.Dec
+	for _, y := range in.CommittedByYear {
+		committed := money.Value(y.Committed)
+		money.Accumulate(&phased, committed)
+		out.Years = append(out.Years, YearCapacity{Year: y.Year, Capacity: capacity[y.Year], Committed: known(in.Rollup.Money, committed), OverCommitted: y.OverCommitted})
+	}
+	rest := in.Committed
+	if phased != nil && rest != nil {
+		rest = money.Sub(rest, phased)
+	}
+	out.NotPhased = "0"
+	if rest != nil && rest.Sign() > 0 {
+		out.NotPhased = money.Exact(rest)
+	}
+	return out
 }
 
 // addProgramme lists a programme's exception, gates and risks.

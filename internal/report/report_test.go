@@ -102,6 +102,13 @@ func sampleInput() Input {
 	}
 	return Input{Kind: "Portfolio", Namespace: "p3o-central", Name: "digital-transformation", Health: res.Rollup.Health, Rollup: res.Rollup,
 		Capacity: money.Of(qty("3.5M")), Committed: res.Committed, OverCommitted: ptrTo(true),
+		// 100k of the 4M committed is in no year.
+		CapacityByYear: []v1alpha1.YearAmount{{Year: 2026, Amount: qty("2M")}, {Year: 2025, Amount: qty("1.5M")}},
+		CommittedByYear: []v1alpha1.YearCommitment{
+			{Year: 2025, Committed: "1500000", OverCommitted: ptrTo(false)},
+			{Year: 2026, Committed: "2100000", OverCommitted: ptrTo(true)},
+			{Year: 2027, Committed: "300000"},
+		},
 		Strategy: &StrategyInput{Result: strategy.Assess(declared, components, true), Declared: declared},
 		Projects: []*v1alpha1.Project{erp, portal, closed}}
 }
@@ -244,14 +251,19 @@ func TestIncompleteTotalsAreSaid(t *testing.T) {
 	in := sampleInput()
 	in.Rollup.Money = v1alpha1.MoneySummary{Currency: "EUR", LeftOut: []v1alpha1.LeftOutAmounts{
 		{Currency: "USD", Count: 2, Objects: []string{"Project ns/abroad", "Project ns/overseas"}}}}
-	in.Committed, in.OverCommitted = nil, nil
+	in.Committed, in.OverCommitted, in.CommittedByYear = nil, nil, nil // status leaves them unknown
 	r := Build(in)
 	if len(r.Totals.LeftOut) != 1 || r.Totals.Budget != "" {
 		t.Errorf("totals %+v", r.Totals)
 	}
+	if y := r.CapacityByYear; y == nil || len(y.Years) != 2 || y.Years[0].Year != 2025 || y.Years[0].Capacity != "1500000" ||
+		y.Years[0].Committed != "" || y.Years[0].OverCommitted != nil || y.NotPhased != "" {
+		t.Errorf("capacity by year %+v; want the capacities with committed unknown", y)
+	}
 	md := Render(r).Data[KeyMarkdown]
 	for _, want := range []string{"**Totals incomplete:** 2 objects' amounts are in USD, not EUR, and are not added (Project ns/abroad, Project ns/overseas); no total is shown.",
-		"committed unknown, so capacity cannot be compared"} {
+		"committed unknown, so capacity cannot be compared", "| 2025 | 1.5M | – | committed unknown |",
+		"Committed by year unknown: amounts in another currency are left out."} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q", want)
 		}

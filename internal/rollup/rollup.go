@@ -41,9 +41,12 @@ type Project struct {
 	// Budget, ActualCost and ForecastCost are the project's figures; nil
 	// when not reported.
 	Budget, ActualCost, ForecastCost *inf.Dec
-	Benefits                         []v1alpha1.Benefit
-	Risks                            v1alpha1.RiskSummary
-	Compliance                       v1alpha1.ComplianceCounts
+	// BudgetByYear is the budget phased by financial year
+	// (spec.plan.budgetByYear); nil when not phased.
+	BudgetByYear ByYear
+	Benefits     []v1alpha1.Benefit
+	Risks        v1alpha1.RiskSummary
+	Compliance   v1alpha1.ComplianceCounts
 }
 
 // Programme is a Programme counted by a Portfolio: the programme itself and
@@ -66,6 +69,9 @@ type Programme struct {
 	Compliance v1alpha1.ComplianceCounts
 	// Rollup is the programme's rollup of its projects.
 	Rollup v1alpha1.Rollup
+	// CommittedByYear is what the programme commits by financial year (its
+	// status.committedByYear); nil when nothing is phased.
+	CommittedByYear ByYear
 }
 
 // Committed is what a programme commits in its portfolio: its own budget
@@ -80,6 +86,10 @@ func (p Programme) Committed() *inf.Dec {
 // Committed is what a project directly in a portfolio commits: its budget.
 func (p Project) Committed() *inf.Dec { return p.Budget }
 
+// CommittedByYear is what Committed phases by financial year: a project's
+// spec.plan.budgetByYear.
+func (p Project) CommittedByYear() ByYear { return p.BudgetByYear }
+
 // Builder accumulates children. The zero value is not usable: use New.
 type Builder struct {
 	currency v1alpha1.Currency
@@ -89,6 +99,7 @@ type Builder struct {
 
 	budget, actual, forecast   *inf.Dec
 	committed                  *inf.Dec
+	committedByYear            ByYear
 	benefitsPlan, benefitsReal *inf.Dec
 	// foreign records, per currency, the objects whose amounts are left out.
 	foreign map[v1alpha1.Currency]v1alpha1.LeftOutAmounts
@@ -213,6 +224,7 @@ func (b *Builder) AddProject(p Project) {
 	}
 	money.Accumulate(&b.budget, p.Budget)
 	money.Accumulate(&b.committed, p.Committed())
+	b.committedByYear.Merge(p.CommittedByYear())
 	money.Accumulate(&b.actual, p.ActualCost)
 	money.Accumulate(&b.forecast, p.ForecastCost)
 	b.addBenefits(p.Benefits)
@@ -234,6 +246,7 @@ func (b *Builder) AddProgramme(p Programme) {
 	if b.inCurrency(p.Currency, "Programme "+p.Namespace+"/"+p.Name) {
 		if p.Rollup.Money.Currency == "" || p.Rollup.Money.Currency == b.currency {
 			money.Accumulate(&b.committed, p.Committed())
+			b.committedByYear.Merge(p.CommittedByYear)
 		} else {
 			money.Accumulate(&b.committed, p.Budget) // its projects' are left out (merge)
 		}
@@ -347,6 +360,11 @@ type Result struct {
 	// Committed is the budget committed: projects' budgets plus programmes'
 	// own budgets, in the parent's currency.
 	Committed *inf.Dec
+	// CommittedByYear is what Committed phases by financial year: projects'
+	// budgets by year and programmes' committed by year (a Programme's or
+	// Portfolio's rollup; nil when nothing is phased or the totals are
+	// incomplete).
+	CommittedByYear ByYear
 	// MixedCurrency is set when some children's amounts were left out.
 	MixedCurrency *MixedCurrencyError
 }
@@ -389,6 +407,7 @@ func (b *Builder) Build() Result {
 		return res
 	}
 	res.Committed = b.committed
+	res.CommittedByYear = b.committedByYear
 	res.Rollup.Money = v1alpha1.MoneySummary{
 		Currency:     b.currency,
 		Budget:       money.Amount(b.budget),

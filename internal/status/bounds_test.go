@@ -83,6 +83,12 @@ var fittedBy = map[string]int64{
 	"status.rollup.money.display.capacity":    v1alpha1.MoneyDisplayMaxLength,
 	"status.rollup.money.display.committed":   v1alpha1.MoneyDisplayMaxLength,
 	"status.rollup.money.leftOut[].objects[]": v1alpha1.LeftOutObjectMaxLength,
+	// amountText shortens each (a portfolio's year shows capacity and
+	// committed; the other two are never set).
+	"status.committedByYear[].display.budget":    v1alpha1.MoneyDisplayMaxLength,
+	"status.committedByYear[].display.forecast":  v1alpha1.MoneyDisplayMaxLength,
+	"status.committedByYear[].display.capacity":  v1alpha1.MoneyDisplayMaxLength,
+	"status.committedByYear[].display.committed": v1alpha1.MoneyDisplayMaxLength,
 }
 
 // copied are the bounded status texts copied whole from a value bounded

@@ -142,7 +142,8 @@ func ProjectItem(p *v1alpha1.Project) rollup.Project {
 		Health: p.Status.Health, Reason: firstReason(p.Status.HealthReasons),
 		Currency: p.Status.Currency,
 		Budget:   money.Of(p.Spec.Plan.Budget), ForecastCost: money.Of(p.Forecast()),
-		Benefits: p.Spec.Benefits, Risks: p.Status.Risks,
+		BudgetByYear: rollup.FromYears(p.Spec.Plan.BudgetByYear),
+		Benefits:     p.Spec.Benefits, Risks: p.Status.Risks,
 		Compliance: complianceCounts(p),
 	}
 	if item.Phase == "" {
@@ -171,7 +172,8 @@ func ProgrammeItem(p *v1alpha1.Programme) rollup.Programme {
 		Currency: p.Status.Currency,
 		Budget:   money.Of(p.Spec.Budget), Benefits: p.Spec.Benefits,
 		Risks: p.Status.Risks, Rollup: p.Status.Rollup,
-		Compliance: complianceCounts(p),
+		CommittedByYear: rollup.FromPhased(p.Status.CommittedByYear),
+		Compliance:      complianceCounts(p),
 	}
 	if item.Phase == "" {
 		item.Phase = v1alpha1.ProgrammeIdentifying
@@ -203,6 +205,12 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 		p.Status.Rollup.Health = ""
 	}
 	setRolledUp(p, rolled, kindCount{len(projects.Admitted), "project", "projects"})
+	p.Status.CommittedByYear = nil // unknown while the projects' totals are incomplete
+	if rolled.MixedCurrency == nil {
+		years := rollup.Tranches(p.Spec.Budget, p.Spec.Tranches, financialYearStart(facts.Governance))
+		years.Merge(rolled.CommittedByYear)
+		p.Status.CommittedByYear = years.Phased()
+	}
 
 	thresholds := facts.HealthPolicy()
 	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
@@ -279,9 +287,61 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 		over := res.Committed != nil && res.Committed.Cmp(money.Of(p.Spec.Capacity)) > 0
 		p.Status.OverCommitted = &over
 	}
+	p.Status.CommittedByYear = CommittedByYear(p.Spec.CapacityByYear, res, currency)
 	setRolledUp(p, res, kindCount{len(children.Programmes), "programme", "programmes"}, kindCount{len(children.Projects), "project", "projects"})
 	p.Status.Strategy = strategyStatus(Strategy(p, children))
 
 	p.Status.ObservedGeneration = p.Generation
 	return Outcome{Events: transitions(beforeObj, p, before.Rollup.Health, p.Status.Rollup.Health, Causes(p.Status.Rollup))}
+}
+
+// financialYearStart is the month in which the governing office's
+// financial year starts (January while none is resolved).
+func financialYearStart(g governance.Governance) int {
+	if g.Office == nil || g.Office.Spec.FinancialYearStart == 0 {
+		return 1
+	}
+	return int(g.Office.Spec.FinancialYearStart)
+}
+
+// CommittedByYear is a portfolio's committed money by financial year
+// against its capacity by year: every year of capacity and every year
+// money is phased into, earliest first, at most MaxCommittedYears (the
+// earliest). A year is over-committed when what is phased into it exceeds
+// its capacity; without a capacity for the year it is neither. Nil while
+// the totals are incomplete (amounts in another currency): unknown, never
+// within capacity.
+func CommittedByYear(capacityByYear []v1alpha1.YearAmount, res rollup.Result, currency v1alpha1.Currency) []v1alpha1.YearCommitment {
+	if res.MixedCurrency != nil {
+		return nil
+	}
+	capacity := rollup.FromYears(capacityByYear)
+	all := rollup.ByYear{}
+	for y := range capacity {
+		all[y] = nil
+	}
+	for y := range res.CommittedByYear {
+		all[y] = nil
+	}
+	var out []v1alpha1.YearCommitment
+	for _, y := range all.Years() {
+		if len(out) == v1alpha1.MaxCommittedYears {
+			break
+		}
+		committed, limit := res.CommittedByYear[y], capacity[y]
+		shown := committed
+		if shown == nil {
+			shown = new(inf.Dec) // nothing phased into a year with a capacity
+		}
+		c := v1alpha1.YearCommitment{
+			Year: y, Committed: money.Amount(committed),
+			Display: v1alpha1.MoneyDisplay{Committed: amountText(shown, currency), Capacity: amountText(limit, currency)},
+		}
+		if limit != nil {
+			over := committed != nil && committed.Cmp(limit) > 0
+			c.OverCommitted = &over
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -154,6 +154,9 @@ func (v *portfolioValidator) ValidateCreate(context.Context, *v1alpha1.Portfolio
 }
 
 func (v *portfolioValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Portfolio) (admission.Warnings, error) {
+	if err := listAmounts(ctx); err != nil {
+		return nil, err
+	}
 	return v.gates.checkBeneath(ctx, oldObj, newObj)
 }
 

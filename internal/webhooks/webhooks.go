@@ -45,6 +45,7 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/inf.v0"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -85,20 +86,37 @@ func Setup(mgr ctrl.Manager, rules *policy.Rules) error {
 type projectValidator struct{ gates *gateChecker }
 
 func (v *projectValidator) ValidateCreate(ctx context.Context, p *v1alpha1.Project) (admission.Warnings, error) {
-	if err := errors.Join(closedOnNotAhead(p.Spec.ClosedOn, v.gates.now()), listAmounts(ctx)); err != nil {
+	if err := errors.Join(closedOnNotAhead(p.Spec.ClosedOn, v.gates.now()), listAmounts(ctx), budgetByYearWithinBudget(p)); err != nil {
 		return nil, err
 	}
 	return v.gates.check(ctx, nil, p)
 }
 
 func (v *projectValidator) ValidateUpdate(ctx context.Context, oldObj, newObj *v1alpha1.Project) (admission.Warnings, error) {
-	if err := errors.Join(closedOnNotAhead(newObj.Spec.ClosedOn, v.gates.now()), listAmounts(ctx)); err != nil {
+	if err := errors.Join(closedOnNotAhead(newObj.Spec.ClosedOn, v.gates.now()), listAmounts(ctx), budgetByYearWithinBudget(newObj)); err != nil {
 		return nil, err
 	}
 	return v.gates.check(ctx, oldObj, newObj)
 }
 
-// listAmounts checks the amounts in lists (spec.benefits, spec.tranches) as
+// budgetByYearWithinBudget refuses a project's budget phased by year into
+// more than its budget: the years are a split of the budget, and money
+// phased beyond it would be committed in a year but not over the whole life.
+// Less is fine: the rest is not phased.
+func budgetByYearWithinBudget(p *v1alpha1.Project) error {
+	var sum *inf.Dec
+	for _, y := range p.Spec.Plan.BudgetByYear {
+		money.Accumulate(&sum, money.Of(y.Amount))
+	}
+	budget := money.Of(p.Spec.Plan.Budget)
+	if sum == nil || budget == nil || sum.Cmp(budget) <= 0 {
+		return nil
+	}
+	return fmt.Errorf("spec.plan.budgetByYear: the years add up to %s, more than spec.plan.budget %s", money.Exact(sum), money.Exact(budget))
+}
+
+// listAmounts checks the amounts in lists (spec.benefits, spec.tranches,
+// spec.plan.budgetByYear, spec.capacityByYear) as
 // they were written, with the grammar the CRD enforces on single amounts
 // (money.Check): the API server cannot bound the cost of that rule in a
 // list, and a decoded quantity no longer says how it was written (1.234M
@@ -112,6 +130,10 @@ func listAmounts(ctx context.Context) error {
 		Spec struct {
 			Benefits []struct{ Planned, Realised json.RawMessage } `json:"benefits"`
 			Tranches []struct{ Budget json.RawMessage }            `json:"tranches"`
+			Plan     struct {
+				BudgetByYear []struct{ Amount json.RawMessage } `json:"budgetByYear"`
+			} `json:"plan"`
+			CapacityByYear []struct{ Amount json.RawMessage } `json:"capacityByYear"`
 		} `json:"spec"`
 	}
 	if err := json.Unmarshal(req.Object.Raw, &obj); err != nil {
@@ -124,6 +146,12 @@ func listAmounts(ctx context.Context) error {
 	}
 	for i, t := range obj.Spec.Tranches {
 		errs = append(errs, writtenAmount(fmt.Sprintf("spec.tranches[%d].budget", i), t.Budget))
+	}
+	for i, y := range obj.Spec.Plan.BudgetByYear {
+		errs = append(errs, writtenAmount(fmt.Sprintf("spec.plan.budgetByYear[%d].amount", i), y.Amount))
+	}
+	for i, y := range obj.Spec.CapacityByYear {
+		errs = append(errs, writtenAmount(fmt.Sprintf("spec.capacityByYear[%d].amount", i), y.Amount))
 	}
 	return errors.Join(errs...)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -366,5 +367,29 @@ func TestPortfolioOfficeRefJudgesTheWorkBeneath(t *testing.T) {
 				t.Errorf("work in its first phase judged: %q", said)
 			}
 		})
+	}
+}
+
+// A project's budget by year is a split of its budget: years adding up to
+// more are refused with both sums; less leaves the rest unphased.
+func TestBudgetByYearWithinBudget(t *testing.T) {
+	project := func(budget string, years ...string) *v1alpha1.Project {
+		p := &v1alpha1.Project{}
+		b := resource.MustParse(budget)
+		p.Spec.Plan.Budget = &b
+		for i, y := range years {
+			a := resource.MustParse(y)
+			p.Spec.Plan.BudgetByYear = append(p.Spec.Plan.BudgetByYear, v1alpha1.YearAmount{Year: int32(2026 + i), Amount: &a})
+		}
+		return p
+	}
+	for _, ok := range []*v1alpha1.Project{project("1M"), project("1M", "600k", "400k"), project("1M", "250.50k")} {
+		if err := budgetByYearWithinBudget(ok); err != nil {
+			t.Errorf("refused %v: %v", ok.Spec.Plan.BudgetByYear, err)
+		}
+	}
+	err := budgetByYearWithinBudget(project("1M", "600k", "400000.01"))
+	if err == nil || !strings.Contains(err.Error(), "1000000.01, more than spec.plan.budget 1000000") {
+		t.Errorf("err = %v; want the years' sum refused against the budget", err)
 	}
 }
