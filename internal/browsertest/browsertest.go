@@ -32,6 +32,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -84,44 +85,12 @@ type Browser struct {
 // executable file or $P3O_AXE_JS is not axe-core's axe.min.js.
 func New(t testing.TB) *Browser {
 	t.Helper()
-	exe := os.Getenv(EnvChromium)
-	if exe == "" {
-		exe = DefaultChromium
-	}
-	if fi, err := os.Stat(exe); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-		t.Fatalf("browsertest: no Chromium at %s (%s, default %s): %s: %s", exe, EnvChromium, DefaultChromium, describe(err, "not an executable file"), install)
-	}
-	axePath := os.Getenv(EnvAxe)
-	if axePath == "" {
-		t.Fatalf("browsertest: %s is not set: %s", EnvAxe, install)
-	}
-	axe, err := os.ReadFile(axePath)
-	if err != nil || !bytes.Contains(axe, []byte("axe")) {
-		t.Fatalf("browsertest: %s=%s is not axe-core's axe.min.js (%s): %s", EnvAxe, axePath, describe(err, "no axe in it"), install)
-	}
-
+	exe, axe := installed(t)
 	output := &syncBuffer{}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		// The flags this machine's closed network needs: without the
-		// background-networking ones Chromium keeps dialling out.
-		chromedp.Headless,
-		chromedp.NoSandbox, // as root
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(Width, Height),
-		chromedp.CombinedOutput(output),
-		// No user-data-dir: chromedp makes a fresh one, kills every process
-		// started with it when the browser stops, then removes it.
-	)
-	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), allocatorOptions(exe, output)...)
 	logf := func(format string, args ...any) { fmt.Fprintf(output, "chromedp: "+format+"\n", args...) }
 	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithErrorf(logf), chromedp.WithLogf(logf))
-	b := &Browser{ctx: ctx, axe: string(axe), output: output}
+	b := &Browser{ctx: ctx, axe: axe, output: output}
 	t.Cleanup(func() {
 		stop, stopCancel := context.WithTimeout(ctx, 10*time.Second)
 		defer stopCancel()
@@ -141,13 +110,56 @@ func New(t testing.TB) *Browser {
 	// carry a deadline of its own: a timer cancels it instead.
 	started := time.Now()
 	timer := time.AfterFunc(StartTimeout, cancel)
-	err = chromedp.Do(ctx)
+	err := chromedp.Do(ctx)
 	timer.Stop()
 	if err != nil {
 		// The cleanup above logs what Chromium printed.
 		t.Fatalf("browsertest: starting %s: %v (after %s)", exe, err, time.Since(started).Round(time.Millisecond))
 	}
 	return b
+}
+
+// installed is the Chromium to run and axe-core's script; it fails the
+// test, saying how to install them, when either is missing.
+func installed(t testing.TB) (exe, axe string) {
+	t.Helper()
+	exe = os.Getenv(EnvChromium)
+	if exe == "" {
+		exe = DefaultChromium
+	}
+	if fi, err := os.Stat(exe); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+		t.Fatalf("browsertest: no Chromium at %s (%s, default %s): %s: %s", exe, EnvChromium, DefaultChromium, describe(err, "not an executable file"), install)
+	}
+	axePath := os.Getenv(EnvAxe)
+	if axePath == "" {
+		t.Fatalf("browsertest: %s is not set: %s", EnvAxe, install)
+	}
+	script, err := os.ReadFile(axePath)
+	if err != nil || !bytes.Contains(script, []byte("axe")) {
+		t.Fatalf("browsertest: %s=%s is not axe-core's axe.min.js (%s): %s", EnvAxe, axePath, describe(err, "no axe in it"), install)
+	}
+	return exe, string(script)
+}
+
+// allocatorOptions start headless Chromium from exe with the flags this
+// machine's closed network needs, its output kept in output.
+func allocatorOptions(exe string, output io.Writer) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		// Without the background-networking flags Chromium keeps dialling out.
+		chromedp.Headless,
+		chromedp.NoSandbox, // as root
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(Width, Height),
+		chromedp.CombinedOutput(output),
+		// No user-data-dir: chromedp makes a fresh one, kills every process
+		// started with it when the browser stops, then removes it.
+	)
 }
 
 // describe returns err's text, or alt when err is nil.

@@ -230,79 +230,101 @@ type Result struct {
 // committed total is known: no amounts in another currency), balances
 // their committed money.
 func Assess(d Declared, components []Component, moneyKnown bool) Result {
-	var r Result
-	covered := map[string]bool{}
-	var total *inf.Dec
-	byCategory := map[string]*inf.Dec{}
-	byObjective := map[string]*inf.Dec{}
+	t := tally{d: d, covered: map[string]bool{}, byCategory: map[string]*inf.Dec{}, byObjective: map[string]*inf.Dec{}}
 	for _, c := range components {
-		a := Align(d, c.Category, c.Contributions)
-		for _, o := range a.UnknownObjectives {
-			r.Unknown = append(r.Unknown, Unknown{Kind: c.Kind, Namespace: c.Namespace, Name: c.Name, Reason: v1alpha1.ReasonUnknownObjective, What: o})
-		}
-		if a.UnknownCategory != "" {
-			r.Unknown = append(r.Unknown, Unknown{Kind: c.Kind, Namespace: c.Namespace, Name: c.Name, Reason: v1alpha1.ReasonUnknownCategory, What: a.UnknownCategory})
-		}
-		if c.Open {
-			item := Ranked{Kind: c.Kind, Namespace: c.Namespace, Name: c.Name, Priority: c.Priority, Category: c.Category}
-			if a.Score != nil {
-				item.Score = *a.Score
-			}
-			r.Ranking = append(r.Ranking, item)
-			if !a.Contributes {
-				r.UnalignedWork = append(r.UnalignedWork, item)
-			}
-			for _, ct := range c.Contributions {
-				covered[ct.Objective] = true
-			}
-		}
-		if c.Committed == nil {
-			continue
-		}
-		total = add(total, c.Committed)
-		if d.HasCategory(c.Category) {
-			byCategory[c.Category] = add(byCategory[c.Category], c.Committed)
-		} else {
-			r.Uncategorised = add(r.Uncategorised, c.Committed)
-		}
-		split(d, c, byObjective, &r.Unaligned)
+		t.add(c)
 	}
-	slices.SortFunc(r.Ranking, rankOrder)
-	for i := range r.Ranking {
-		r.Ranking[i].Rank = int32(i + 1)
+	t.order()
+	if !moneyKnown || t.total == nil || t.total.Sign() == 0 {
+		t.r.Uncategorised, t.r.Unaligned = nil, nil
+		return t.r
 	}
-	slices.SortFunc(r.UnalignedWork, func(a, b Ranked) int {
+	t.r.Balanced, t.r.Total = true, t.total
+	t.balance()
+	return t.r
+}
+
+// tally gathers a portfolio's assessment one component at a time.
+type tally struct {
+	d       Declared
+	r       Result
+	covered map[string]bool
+	total   *inf.Dec
+	// byCategory and byObjective are the committed money of each.
+	byCategory, byObjective map[string]*inf.Dec
+}
+
+// add counts one component: its undeclared references, its place in the
+// ranking when open, and its committed money.
+func (t *tally) add(c Component) {
+	a := Align(t.d, c.Category, c.Contributions)
+	for _, o := range a.UnknownObjectives {
+		t.r.Unknown = append(t.r.Unknown, Unknown{Kind: c.Kind, Namespace: c.Namespace, Name: c.Name, Reason: v1alpha1.ReasonUnknownObjective, What: o})
+	}
+	if a.UnknownCategory != "" {
+		t.r.Unknown = append(t.r.Unknown, Unknown{Kind: c.Kind, Namespace: c.Namespace, Name: c.Name, Reason: v1alpha1.ReasonUnknownCategory, What: a.UnknownCategory})
+	}
+	if c.Open {
+		item := Ranked{Kind: c.Kind, Namespace: c.Namespace, Name: c.Name, Priority: c.Priority, Category: c.Category}
+		if a.Score != nil {
+			item.Score = *a.Score
+		}
+		t.r.Ranking = append(t.r.Ranking, item)
+		if !a.Contributes {
+			t.r.UnalignedWork = append(t.r.UnalignedWork, item)
+		}
+		for _, ct := range c.Contributions {
+			t.covered[ct.Objective] = true
+		}
+	}
+	if c.Committed == nil {
+		return
+	}
+	t.total = add(t.total, c.Committed)
+	if t.d.HasCategory(c.Category) {
+		t.byCategory[c.Category] = add(t.byCategory[c.Category], c.Committed)
+	} else {
+		t.r.Uncategorised = add(t.r.Uncategorised, c.Committed)
+	}
+	split(t.d, c, t.byObjective, &t.r.Unaligned)
+}
+
+// order ranks the work and puts the lists in their order.
+func (t *tally) order() {
+	slices.SortFunc(t.r.Ranking, rankOrder)
+	for i := range t.r.Ranking {
+		t.r.Ranking[i].Rank = int32(i + 1)
+	}
+	slices.SortFunc(t.r.UnalignedWork, func(a, b Ranked) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
 	})
-	for _, o := range d.Objectives {
-		if !covered[o.Name] {
-			r.ObjectivesWithoutWork = append(r.ObjectivesWithoutWork, o.Name)
+	for _, o := range t.d.Objectives {
+		if !t.covered[o.Name] {
+			t.r.ObjectivesWithoutWork = append(t.r.ObjectivesWithoutWork, o.Name)
 		}
 	}
-	slices.SortStableFunc(r.Unknown, func(a, b Unknown) int {
+	slices.SortStableFunc(t.r.Unknown, func(a, b Unknown) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Kind, b.Kind))
 	})
+}
 
-	if !moneyKnown || total == nil || total.Sign() == 0 {
-		r.Uncategorised, r.Unaligned = nil, nil
-		return r
-	}
-	r.Balanced, r.Total = true, total
-	for _, name := range d.Categories {
+// balance sets the balance by category and by objective against their
+// targets.
+func (t *tally) balance() {
+	for _, name := range t.d.Categories {
 		var target *inf.Dec
-		if t, ok := d.Targets[name]; ok {
-			target = inf.NewDec(t, 0)
+		if share, ok := t.d.Targets[name]; ok {
+			target = inf.NewDec(share, 0)
 		}
-		r.ByCategory = append(r.ByCategory, line(name, byCategory[name], total, target))
+		t.r.ByCategory = append(t.r.ByCategory, line(name, t.byCategory[name], t.total, target))
 	}
-	if w := d.totalWeight(); w > 0 {
-		for _, o := range d.Objectives {
+	if w := t.d.totalWeight(); w > 0 {
+		for _, o := range t.d.Objectives {
 			// The target share is the weight's share: 100 × weight / Σ weights.
 			target := new(inf.Dec).QuoRound(inf.NewDec(100*o.Weight, 0), inf.NewDec(w, 0), 12, inf.RoundHalfUp)
-			r.ByObjective = append(r.ByObjective, line(o.Name, byObjective[o.Name], total, target))
+			t.r.ByObjective = append(t.r.ByObjective, line(o.Name, t.byObjective[o.Name], t.total, target))
 		}
 	}
-	return r
 }
 
 // rankOrder orders by score (highest first), then priority (set before
