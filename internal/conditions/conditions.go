@@ -66,18 +66,7 @@ func Delete(obj Object, conditionType v1alpha1.ConditionType) {
 // reaches the summary has finished), and Stalled is removed unless stalled
 // is true, in which case it is set with the Ready reason and message.
 func SetSummary(obj Object, stalled bool, dependsOn ...v1alpha1.ConditionType) {
-	status, reason, message := metav1.ConditionTrue, v1alpha1.ReasonSucceeded, "all conditions are met"
-	for _, t := range dependsOn {
-		c := Get(obj, t)
-		if c == nil {
-			status, reason, message = metav1.ConditionUnknown, v1alpha1.ReasonProgressing, string(t)+" has not been evaluated yet"
-			break
-		}
-		if c.Status != metav1.ConditionTrue {
-			status, reason, message = metav1.ConditionFalse, v1alpha1.ConditionReason(c.Reason), c.Message
-			break
-		}
-	}
+	status, reason, message := Summary(obj, dependsOn...)
 	Set(obj, v1alpha1.ConditionReady, status, reason, message)
 	Delete(obj, v1alpha1.ConditionReconciling)
 	if stalled {
@@ -85,4 +74,20 @@ func SetSummary(obj Object, stalled bool, dependsOn ...v1alpha1.ConditionType) {
 	} else {
 		Delete(obj, v1alpha1.ConditionStalled)
 	}
+}
+
+// Summary is what Ready says of the given conditions: True when all are
+// True; else the first that is not, False with its reason and message, or
+// Unknown when it has not been evaluated.
+func Summary(obj Object, dependsOn ...v1alpha1.ConditionType) (metav1.ConditionStatus, v1alpha1.ConditionReason, string) {
+	for _, t := range dependsOn {
+		c := Get(obj, t)
+		if c == nil {
+			return metav1.ConditionUnknown, v1alpha1.ReasonProgressing, string(t) + " has not been evaluated yet"
+		}
+		if c.Status != metav1.ConditionTrue {
+			return metav1.ConditionFalse, v1alpha1.ConditionReason(c.Reason), c.Message
+		}
+	}
+	return metav1.ConditionTrue, v1alpha1.ReasonSucceeded, "all conditions are met"
 }

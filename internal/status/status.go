@@ -47,15 +47,32 @@ type Pending struct {
 }
 
 // Conclude makes Ready, the one place it is made: from the conditions the
-// object's kind summarises (summarised), then, when the figures are not
-// final, Reconciling True and Ready False with the pending reason, unless
-// Ready is already False for another reason or the object is Stalled.
-// Reconcilers call it once, just before the status patch.
+// object's kind summarises (summarised) and, when the figures are not
+// final, the pending reason: Reconciling True, and Ready False with it
+// unless Ready is already False for another reason. A reason only a
+// person can help with (stalledReasons) makes Stalled True instead.
+// Reconcilers call it once, just before the status patch. Ready is set
+// once, so that a pass that changes nothing leaves its transition time
+// as it was.
 func Conclude(obj conditions.Object, pending Pending) {
-	summarise(obj, summarised(obj)...)
-	if pending.Reason != "" {
-		markPending(obj, pending)
+	status, reason, message := conditions.Summary(obj, summarised(obj)...)
+	stalled := status == metav1.ConditionFalse && stalledReasons[reason]
+	if pending.Reason == "" || stalled {
+		conditions.Set(obj, v1alpha1.ConditionReady, status, reason, message)
+		conditions.Delete(obj, v1alpha1.ConditionReconciling)
+		if stalled {
+			conditions.Set(obj, v1alpha1.ConditionStalled, metav1.ConditionTrue, reason, message)
+		} else {
+			conditions.Delete(obj, v1alpha1.ConditionStalled)
+		}
+		return
 	}
+	if status != metav1.ConditionFalse {
+		status, reason, message = metav1.ConditionFalse, pending.Reason, pending.Message
+	}
+	conditions.Set(obj, v1alpha1.ConditionReady, status, reason, message)
+	conditions.Set(obj, v1alpha1.ConditionReconciling, metav1.ConditionTrue, pending.Reason, pending.Message)
+	conditions.Delete(obj, v1alpha1.ConditionStalled)
 }
 
 // summarised are the conditions Ready of each kind summarises, with
@@ -92,30 +109,6 @@ var stalledReasons = map[v1alpha1.ConditionReason]bool{
 	v1alpha1.ReasonInvalidRule:   true,
 	// The report's name is held by another object's ConfigMap.
 	v1alpha1.ReasonReportNameTaken: true,
-}
-
-// summarise sets Ready from the given conditions, and Stalled when Ready is
-// False for a reason only a person can help with.
-func summarise(obj conditions.Object, dependsOn ...v1alpha1.ConditionType) {
-	conditions.SetSummary(obj, false, dependsOn...)
-	ready := conditions.Get(obj, v1alpha1.ConditionReady)
-	if reason := v1alpha1.ConditionReason(ready.Reason); ready.Status == metav1.ConditionFalse && stalledReasons[reason] {
-		conditions.Set(obj, v1alpha1.ConditionStalled, metav1.ConditionTrue, reason, ready.Message)
-	}
-}
-
-// markPending records that an object's figures are not final yet:
-// Reconciling is True with the reason and, unless Ready is already False
-// for another reason, Ready is False with it too (Conclude, after the
-// summary).
-func markPending(obj conditions.Object, p Pending) {
-	if conditions.IsTrue(obj, v1alpha1.ConditionStalled) {
-		return
-	}
-	conditions.Set(obj, v1alpha1.ConditionReconciling, metav1.ConditionTrue, p.Reason, p.Message)
-	if ready := conditions.Get(obj, v1alpha1.ConditionReady); ready == nil || ready.Status != metav1.ConditionFalse {
-		conditions.Set(obj, v1alpha1.ConditionReady, metav1.ConditionFalse, p.Reason, p.Message)
-	}
 }
 
 // Settled reports whether an object's figures are final for its parent:

@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package status
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -600,7 +601,7 @@ func TestEmptiedProgrammeHealthDoesNotContradict(t *testing.T) {
 func TestRejectedStatusSettlesAsFailed(t *testing.T) {
 	child := delivering("refused")
 	child.Status.ObservedGeneration = 1 // an older generation's status
-	markPending(child, Pending{v1alpha1.ReasonReconcileFailed, "retried"})
+	Conclude(child, Pending{v1alpha1.ReasonReconcileFailed, "retried"})
 	if Settled(child, child.Status.ObservedGeneration, false) {
 		t.Fatal("a child reconciling at an older generation is settled")
 	}
@@ -629,5 +630,29 @@ func TestRejectedStatusSettlesAsFailed(t *testing.T) {
 	child.Generation++
 	if Rejected(child) || Settled(child, child.Status.ObservedGeneration, false) {
 		t.Error("a refusal of an older generation still settles the child")
+	}
+}
+
+// A parent that waits for its children pass after pass keeps its Ready
+// condition as it was, transition time included: Ready is made once per
+// pass, never set to True and back to False in between (each such flip
+// was a status write per pass).
+func TestConcludeLeavesAnUnchangedReadyAlone(t *testing.T) {
+	settled := &v1alpha1.Portfolio{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "digital", Generation: 1}}
+	SetPortfolio(settled, governed(ogcOffice("pmo", v1alpha1.EnforcementAudit)), PortfolioChildren{})
+	pending := Pending{Reason: v1alpha1.ReasonChildrenPending, Message: "waiting"}
+	Conclude(settled, pending)
+	long := metav1.NewTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	for i := range settled.Status.Conditions {
+		settled.Status.Conditions[i].LastTransitionTime = long
+	}
+	before := settled.Status.DeepCopy()
+	Conclude(settled, pending)
+	if !reflect.DeepEqual(before.Conditions, settled.Status.Conditions) {
+		t.Errorf("a second pass with the same pending reason changed the conditions:\n%+v\nto\n%+v", before.Conditions, settled.Status.Conditions)
+	}
+	Conclude(settled, Pending{})
+	if ready := conditions.Get(settled, v1alpha1.ConditionReady); ready.Status != metav1.ConditionTrue || ready.LastTransitionTime == long {
+		t.Errorf("once settled: Ready %s at %v; want True, transition now", ready.Status, ready.LastTransitionTime)
 	}
 }
