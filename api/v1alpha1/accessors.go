@@ -171,3 +171,20 @@ func (p *Programme) ClosedUndelivered() bool {
 	}
 	return false
 }
+
+// Words is a balance weight as people read it: over-weight, under-weight,
+// balanced or no target.
+func (w BalanceWeight) Words() string {
+	switch w {
+	case BalanceOverWeight:
+		return "over-weight"
+	case BalanceUnderWeight:
+		return "under-weight"
+	case BalanceBalanced:
+		return "balanced"
+	}
+	return "no target"
+}
+
+// OffTarget says whether a balance weight is beyond its tolerance.
+func (w BalanceWeight) OffTarget() bool { return w == BalanceOverWeight || w == BalanceUnderWeight }

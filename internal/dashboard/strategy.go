@@ -73,23 +73,11 @@ type balanceRow struct {
 }
 
 // Flag is the balance flag in words.
-func (b balanceRow) Flag() string { return weightWords(b.Weight) }
+func (b balanceRow) Flag() string { return b.Weight.Words() }
 
 // FlagClass is the CSS class of the flag.
 func (b balanceRow) FlagClass() string { return weightClass(b.Weight) }
 
-// weightWords is a balance weight for people.
-func weightWords(w v1alpha1.BalanceWeight) string {
-	switch w {
-	case v1alpha1.BalanceOverWeight:
-		return "over-weight"
-	case v1alpha1.BalanceUnderWeight:
-		return "under-weight"
-	case v1alpha1.BalanceBalanced:
-		return "balanced"
-	}
-	return "no target"
-}
 
 // weightClass is the CSS class of a balance weight.
 func weightClass(w v1alpha1.BalanceWeight) string {

@@ -649,5 +649,5 @@ func targetWords(l balanceRow) string {
 	if l.Target == nil {
 		return "no target"
 	}
-	return "target " + percentWords(l.Target) + ", " + weightWords(l.Weight)
+	return "target " + percentWords(l.Target) + ", " + l.Weight.Words()
 }

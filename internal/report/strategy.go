@@ -149,17 +149,12 @@ func (s *Strategy) rankOf(p *v1alpha1.Project) (rank string) {
 	return ""
 }
 
-// weightText is a balance flag for people.
+// weightText is a balance flag for people, in bold when off target.
 func weightText(w v1alpha1.BalanceWeight) string {
-	switch w {
-	case v1alpha1.BalanceOverWeight:
-		return "**over-weight**"
-	case v1alpha1.BalanceUnderWeight:
-		return "**under-weight**"
-	case v1alpha1.BalanceBalanced:
-		return "balanced"
+	if w.OffTarget() {
+		return "**" + w.Words() + "**"
 	}
-	return "no target"
+	return w.Words()
 }
 
 func percentText(p *int64) string {
