@@ -78,7 +78,6 @@ func (b balanceRow) Flag() string { return b.Weight.Words() }
 // FlagClass is the CSS class of the flag.
 func (b balanceRow) FlagClass() string { return weightClass(b.Weight) }
 
-
 // weightClass is the CSS class of a balance weight.
 func weightClass(w v1alpha1.BalanceWeight) string {
 	switch w {
