@@ -18,6 +18,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/publish"
 	"p3o.dev/p3o-operator/internal/report"
 )
 
@@ -387,5 +388,24 @@ func TestProjectPageListsDependencies(t *testing.T) {
 	}
 	if body := page(t, srv, "/projects/central/web-portal"); !strings.Contains(body, "It depends on no other project or programme.") {
 		t.Errorf("the page of web-portal does not say it depends on nothing")
+	}
+}
+
+// A snapshot asked for by a suffix that makes the name of another
+// object's report ("hq" + "-report-x-report" is the live report of an
+// office "hq-report-x") is not served: only the object's own reports are.
+func TestADownloadServesOnlyTheObjectsOwnReports(t *testing.T) {
+	other := liveReport("Office", central, "hq-report-x")
+	other.Data[report.KeyJSON] = `{"kind":"Office","name":"hq-report-x"}`
+	srv := serve(t, allowIn(central, retail), append(organisation(), other)...)
+	if name := publish.Name("Office", "hq", "x-report"); name != other.Name {
+		t.Fatalf("the names no longer collide (%s, %s): the test needs another suffix", name, other.Name)
+	}
+	a := get(t, srv.Client(), srv.URL+"/reports/Office/central/hq/report.json?snapshot=x-report")
+	if a.status != http.StatusNotFound || strings.Contains(a.body, "hq-report-x") {
+		t.Errorf("another office's report served as hq's snapshot: %d %q", a.status, a.body)
+	}
+	if a := get(t, srv.Client(), srv.URL+"/reports/Office/central/hq/report.json"); a.status != http.StatusOK {
+		t.Errorf("hq's own live report: %d", a.status)
 	}
 }

@@ -100,7 +100,7 @@ func (s *Server) download(w http.ResponseWriter, q *request) error {
 		return err
 	}
 	content, ok := "", false
-	if cm != nil {
+	if cm != nil && isReportOf(cm, r, snapshot != "") {
 		content, ok = cm.Data[file]
 	}
 	if !ok {
@@ -114,4 +114,22 @@ func (s *Server) download(w http.ResponseWriter, q *request) error {
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"-"+file))
 	_, err = w.Write([]byte(content))
 	return err
+}
+
+// isReportOf says whether a ConfigMap is one of r's own reports (its live
+// report, or a snapshot): names alone do not say, since a snapshot suffix
+// asked for can make the name of another object's report ("pmo" and
+// "pmo-report-x" share a prefix), and that object's report may list what
+// the viewer may not see.
+func isReportOf(cm *corev1.ConfigMap, r ref, snapshot bool) bool {
+	reportType := "live"
+	if snapshot {
+		reportType = "snapshot"
+	}
+	for k, v := range publish.Labels(r.Kind, r.Name, reportType) {
+		if cm.Labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
