@@ -47,12 +47,18 @@ var costCases = []struct{ name, expression string }{
 func asRootRule(expression string) string { return strings.ReplaceAll(expression, "object.", "self.") }
 
 // apiServerLibraryEstimate is what the API server's CRD validation code
-// estimates for the rule at the root of the Project CRD's schema.
+// estimates for the rule at the root of the Project CRD's schema, with
+// every amount given the maxLength that its validation rule implies
+// (MaxAmountLength), which the schema cannot state: controller-gen puts
+// no maxLength on a quantity.
 func apiServerLibraryEstimate(t *testing.T, expression string) uint64 {
 	t.Helper()
 	s, err := ObjectSchema(projectsCRD)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if bounded := BoundAmounts(s); bounded != 3 {
+		t.Fatalf("%d amounts in the Project schema carry AmountRule; the budget, actual cost and forecast cost do", bounded)
 	}
 	s.XValidations = apiextensionsv1.ValidationRules{{Rule: asRootRule(expression)}}
 	results, err := crdcel.Compile(s, model.SchemaDeclType(s, true), celconfig.PerCallLimit,
@@ -63,7 +69,21 @@ func apiServerLibraryEstimate(t *testing.T, expression string) uint64 {
 	return results[0].MaxCost
 }
 
-// Our estimate of each rule is the API server's, unit for unit.
+// The longest amount AmountRule admits fits MaxAmountLength.
+func TestMaxAmountLengthBoundsEveryAdmissibleAmount(t *testing.T) {
+	longest := []string{"999999999999999.99", "999999999999999", "999.99T", "0.01k", "999999999999999.9M"}
+	for _, a := range longest {
+		if len(a) > MaxAmountLength {
+			t.Errorf("%q is %d characters, over %d", a, len(a), MaxAmountLength)
+		}
+	}
+	if !strings.Contains(AmountRule, "self < 1000000000000000") || !strings.Contains(AmountRule, "'^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$'") || !strings.Contains(AmountRule, "compareTo(quantity('1000T')) < 0") {
+		t.Errorf("AmountRule changed (%s): check MaxAmountLength against it", AmountRule)
+	}
+}
+
+// Our estimate of each rule is the API server's, unit for unit, given the
+// bound on amounts their validation rule implies.
 func TestRuleCostsAreTheAPIServers(t *testing.T) {
 	rules, err := NewRules()
 	if err != nil {

@@ -201,7 +201,7 @@ func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]review
 	if rule == nil {
 		return out
 	}
-	if *budget < CostLimit {
+	if *budget == 0 {
 		return outcome{state: v1alpha1.GateUnknown, cause: v1alpha1.CauseRuleError, review: out.review,
 			message: fmt.Sprintf("rule not evaluated: the object's rules together exceeded the cost budget of %d", CostBudget)}
 	}

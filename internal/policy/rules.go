@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"maps"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/google/cel-go/cel"
@@ -23,24 +24,30 @@ import (
 	apiservercel "k8s.io/apiserver/pkg/cel"
 	"k8s.io/apiserver/pkg/cel/environment"
 	"k8s.io/apiserver/pkg/cel/library"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/config/crd"
 )
 
-// The cost limits of gate rules. One rule on one object may cost at most
-// CostLimit, the API server's per-call limit for CEL; all the rules of one
-// object together at most CostBudget. A webhook answer evaluates an object
-// at most twice (under its governance before and after a change), so the
-// rules' share of it is bounded by 2 × CostBudget: about 2 s at the 3M
-// units a second measured on a busy 2-core machine, inside the webhook's
-// 5 s timeout. A rule whose worst case, estimated as the API server
-// estimates a CRD validation rule (Estimate), exceeds CostLimit is refused
-// when its Office is admitted.
+// The cost limits of gate rules, in CEL cost units as the API server counts
+// them. One rule may cost at most CostLimit, and the rules that apply to
+// one object together at most CostBudget: an Office whose rules' worst
+// cases (Estimate) exceed either is refused, and at run time a rule stops
+// at CostLimit and no rule starts once an object's rules have spent
+// CostBudget. The webhook judges every edit that moves an object forward
+// while its editor waits, so the limits are set by time, not by what the
+// API server allows a CRD rule (1,000,000, which a comparison of 128 risks
+// pairwise, some 30 ms of CPU, stays under): 25,000 units are a few
+// thousand iterations of a comprehension, 5 ms of one core at most as
+// measured on a busy 2-core machine (make bench), which admits a dozen
+// rules over every risk of a project, each with string functions, but not
+// a comparison of a list with itself (uniqueness belongs in the schema,
+// as a list-map key, where the API server checks it once).
 const (
-	CostLimit  = 1_000_000
-	CostBudget = 3_000_000
+	CostLimit  = 25_000
+	CostBudget = 25_000
 )
 
 // maxCachedRules bounds the compiled-rule cache.
@@ -104,10 +111,12 @@ type typedEnv struct {
 // newTypedEnv declares `object` with the type of the objects of an embedded
 // CRD, as the API server declares `self` for the CRD's root rules.
 func newTypedEnv(kind v1alpha1.SubjectKind, file string) (typedEnv, error) {
-	root, err := objectType(file)
+	structural, err := ObjectSchema(file)
 	if err != nil {
 		return typedEnv{}, err
 	}
+	BoundAmounts(structural)
+	root := objectType(structural)
 	root = root.MaybeAssignTypeName("p3o" + string(kind))
 	envSet, err := environment.MustBaseEnvSet(environment.DefaultCompatibilityVersion()).Extend(environment.VersionedOptions{
 		IntroducedVersion: version.MajorMinor(1, 0),
@@ -149,11 +158,7 @@ func ObjectSchema(file string) (*structuralschema.Structural, error) {
 // root rule's `self`, with the metadata a gate rule may read besides name
 // and generateName: namespace, labels and annotations (their sizes are
 // unbounded, as the API server counts unbounded strings and maps).
-func objectType(file string) (*apiservercel.DeclType, error) {
-	structural, err := ObjectSchema(file)
-	if err != nil {
-		return nil, err
-	}
+func objectType(structural *structuralschema.Structural) *apiservercel.DeclType {
 	typed := model.WithTypeAndObjectMeta(structural)
 	text := structuralschema.Structural{Generic: structuralschema.Generic{Type: "string"}}
 	textMap := structuralschema.Structural{Generic: structuralschema.Generic{Type: "object"},
@@ -163,7 +168,7 @@ func objectType(file string) (*apiservercel.DeclType, error) {
 	props["namespace"], props["labels"], props["annotations"] = text, textMap, textMap
 	metadata.Properties = props
 	typed.Properties["metadata"] = metadata
-	return model.SchemaDeclType(typed, true), nil
+	return model.SchemaDeclType(typed, true)
 }
 
 // Check compiles an expression and reports why it cannot be used.
@@ -326,4 +331,44 @@ func Applicable(g v1alpha1.Gate) error {
 	}
 	return fmt.Errorf("requiredFrom %s is not a phase of %v, so the gate would never apply (Project phases: %v; Programme phases: %v)",
 		g.RequiredFrom, g.AppliesTo, kindPhases[v1alpha1.SubjectKindProject], kindPhases[v1alpha1.SubjectKindProgramme])
+}
+
+// AmountRule is the validation rule of an amount of money in the CRDs: at
+// most 15 digits before the point, two after it, and a k, M, G or T (see
+// api/v1alpha1). With the rule "must not be negative" beside it, such an
+// amount is at most MaxAmountLength characters long ("999999999999999.99"
+// is 18), where the API server, which sizes an int-or-string it cannot
+// bound by a maxLength at the largest request, estimates ~3 MB. The rule
+// is the schema's own text: if it changes, amounts are sized as the API
+// server sizes them again, never smaller.
+const AmountRule = "type(self) == int ? self < 1000000000000000 : self.matches('^-?[0-9]+([.][0-9]{1,2})?[kMGT]?$') && quantity(self).compareTo(quantity('1000T')) < 0"
+
+// MaxAmountLength bounds the length of an amount that AmountRule admits.
+const MaxAmountLength = 20
+
+// BoundAmounts gives every int-or-string of a schema that AmountRule
+// validates the maxLength MaxAmountLength, which controller-gen cannot put
+// on a quantity, and says how many it bounded. A rule's cost is then
+// estimated as the API server would estimate it if the schema said so.
+func BoundAmounts(s *structuralschema.Structural) int {
+	if s == nil {
+		return 0
+	}
+	n := 0
+	if s.XIntOrString && slices.ContainsFunc(s.XValidations, func(r apiextensionsv1.ValidationRule) bool { return r.Rule == AmountRule }) {
+		if s.ValueValidation == nil {
+			s.ValueValidation = &structuralschema.ValueValidation{}
+		}
+		s.ValueValidation.MaxLength = ptr.To[int64](MaxAmountLength)
+		n++
+	}
+	for name, p := range s.Properties {
+		n += BoundAmounts(&p)
+		s.Properties[name] = p
+	}
+	n += BoundAmounts(s.Items)
+	if s.AdditionalProperties != nil {
+		n += BoundAmounts(s.AdditionalProperties.Structural)
+	}
+	return n
 }
