@@ -373,6 +373,7 @@ func (m *markdown) money(r Report) {
 	}
 	m.p("\nBenefits: planned %s, realised %s.\n", human(r.Totals.BenefitsPlanned), human(r.Totals.BenefitsRealised))
 	m.capacityByYear(r.CapacityByYear)
+	m.portfoliosByYear(r.PortfoliosByYear)
 }
 
 // capacityByYear writes a portfolio's capacity against committed by

@@ -117,6 +117,9 @@ func checkDecisions(d *diffs, o *org, state *live, obs observed, byScope map[str
 	for _, s := range o.scopes() {
 		if data, ok := state.reports[s.kind+"/"+s.key]; ok {
 			checkWorkRows(d, o, s, obs, byScope, today, data)
+			if s.kind == "Office" {
+				checkOfficeYears(d, o, s.key, data["report.json"])
+			}
 		}
 	}
 }
@@ -563,4 +566,65 @@ func decisionsTable(o *org, obs observed, byScope map[string]figures, today stri
 		}
 	}
 	return b.String()
+}
+
+// checkOfficeYears compares an office's report.json portfoliosByYear with
+// the twin: the years of the portfolios it governs directly, added up, and
+// the portfolios over-committed in each.
+func checkOfficeYears(d *diffs, o *org, key, data string) {
+	where := "Office " + key + " report.json portfoliosByYear"
+	var r struct {
+		PortfoliosByYear *struct {
+			FinancialYearStart int
+			Portfolios         int
+			Unknown            int
+			Years              []struct {
+				Year                int32
+				Capacity, Committed string
+				OverCommitted       int
+			}
+		} `json:"portfoliosByYear"`
+	}
+	if err := json.Unmarshal([]byte(data), &r); err != nil {
+		d.add("%s: %v", where, err)
+		return
+	}
+	capacity, committed, over := byYear{}, byYear{}, map[int32]int{}
+	portfolios := 0
+	for _, k := range sorted(keysOf(o.portfolios)) {
+		pf := o.portfolios[k]
+		years := o.portfolioYears(k)
+		if o.officeOf(&pf.Spec.OfficeRef, pf.Namespace) != key || len(years) == 0 {
+			continue
+		}
+		portfolios++
+		for _, y := range years {
+			capacity.add(y.year, y.capacity)
+			committed.add(y.year, orZero(y.committed))
+			if y.over != nil && *y.over {
+				over[y.year]++
+			}
+		}
+	}
+	if portfolios == 0 {
+		if r.PortfoliosByYear != nil {
+			d.add("%s: %+v, want none", where, *r.PortfoliosByYear)
+		}
+		return
+	}
+	if r.PortfoliosByYear == nil {
+		d.add("%s: missing", where)
+		return
+	}
+	p := r.PortfoliosByYear
+	d.eq(where+" financialYearStart/portfolios/unknown", fmt.Sprint(p.FinancialYearStart, p.Portfolios, p.Unknown),
+		fmt.Sprint(max(o.offices[key].Spec.FinancialYearStart, 1), portfolios, 0))
+	var got, want []string
+	for _, y := range p.Years {
+		got = append(got, fmt.Sprintf("%d capacity %s committed %s over %d", y.Year, ratText(y.Capacity), ratText(y.Committed), y.OverCommitted))
+	}
+	for _, y := range sortedYears(committed) {
+		want = append(want, fmt.Sprintf("%d capacity %s committed %s over %d", y, twinText(capacity[y]), twinText(committed[y]), over[y]))
+	}
+	d.eq(where+" years", got, want)
 }
