@@ -86,13 +86,14 @@ func (k officeKind) report(office *v1alpha1.Office, f officeFamily) publish.Requ
 	read := governance.Reader{Reader: k.r.Client}
 	children := f.children
 	return publish.Request{Kind: "Office", Settings: office.Spec.Reports, EnabledByDefault: true,
-		Figures:          []any{office.Status.Rollup, publish.Versions(directChildren(children)...)},
+		Figures:          []any{office.Status.Rollup, publish.Versions(directChildren(children)...), office.Spec.FinancialYearStart},
 		FiguresCoverRows: true,
 		Build: func(ctx context.Context, obj publish.Object) (report.Input, error) {
 			office := obj.(*v1alpha1.Office)
 			programmes, projects, err := read.OfficeRows(ctx, office, children)
 			return report.Input{Kind: "Office", Namespace: office.Namespace, Name: office.Name, Health: office.Status.Rollup.Health,
-				Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects}, err
+				Rollup: office.Status.Rollup, Programmes: programmes, Projects: projects,
+				Portfolios: children.Portfolios, FinancialYearStart: office.Spec.FinancialYearStart}, err
 		}}
 }
 

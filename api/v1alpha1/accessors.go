@@ -188,3 +188,16 @@ func (w BalanceWeight) Words() string {
 
 // OffTarget says whether a balance weight is beyond its tolerance.
 func (w BalanceWeight) OffTarget() bool { return w == BalanceOverWeight || w == BalanceUnderWeight }
+
+// OverCommittedWords is a year's (or a portfolio's) overCommitted as people
+// read it: over-committed, within capacity, or no capacity stated when it
+// is unset.
+func OverCommittedWords(over *bool) string {
+	switch {
+	case over == nil:
+		return "no capacity stated"
+	case *over:
+		return "over-committed"
+	}
+	return "within capacity"
+}

@@ -172,10 +172,12 @@ type ProgrammeSpec struct {
 	// dependsOn lists the Projects and Programmes this programme depends on,
 	// each with the date it is needed by. Order does not matter and a
 	// provider may be applied later: until it exists the dependency is at
-	// risk (Missing). At most 32.
+	// risk (Missing). At most 32, each provider (kind, namespace and name
+	// as written) once.
 	// +optional
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:XValidation:rule="self.all(x, self.exists_one(y, y.kind == x.kind && y.name == x.name && (has(y.__namespace__) ? y.__namespace__ : '') == (has(x.__namespace__) ? x.__namespace__ : '')))",message="must name each provider (kind, namespace and name) once"
 	DependsOn []Dependency `json:"dependsOn,omitempty"`
 }
 

@@ -164,6 +164,8 @@ func TestValidManifestsAreAccepted(t *testing.T) {
 		patchYAML(t, project, `{metadata: {name: with-money}, spec: {plan: {budget: "2.5M"}, progress: {asOf: "2026-11-01", actualCost: "750k", forecastCost: "999999999.99"}, benefits: [{name: b, planned: "12.5k", realised: 0}]}}`),
 		patchYAML(t, project, `{metadata: {name: closed}, spec: {phase: Closed, closedOn: "2026-06-30"}}`),
 		patchYAML(t, project, `{metadata: {name: from-1900}, spec: {plan: {start: "1900-01-01"}}}`),
+		patchYAML(t, project, `{metadata: {name: with-dependencies}, spec: {dependsOn: [{kind: Project, name: a, neededBy: "2027-01-01"}, {kind: Programme, name: a, neededBy: "2027-01-01"}, {kind: Project, name: a, namespace: other, neededBy: "2027-01-01"}]}}`),
+		patchYAML(t, programme, `{metadata: {name: with-dependencies}, spec: {dependsOn: [{kind: Project, name: a, neededBy: "2027-01-01"}, {kind: Project, name: b, neededBy: "2027-01-01"}]}}`),
 		patchYAML(t, office, `{metadata: {name: satellite}, spec: {type: Satellite, hubRef: {name: central}}}`),
 		patchYAML(t, office, `{metadata: {name: support}, spec: {type: ProjectSupport, supportedObjectRef: {kind: Project, name: portal}}}`),
 	} {
@@ -284,6 +286,12 @@ func TestCreateValidation(t *testing.T) {
 			"spec.tranches[0].budget: Invalid value: \"-1\": must not be negative"},
 		{"negative programme budget", patchYAML(t, programme, `{spec: {budget: "-1"}}`),
 			"spec.budget: Invalid value: \"-1\": must not be negative"},
+
+		// Dependencies: each provider once, as written.
+		{"project naming a provider twice", patchYAML(t, project, `{spec: {dependsOn: [{kind: Project, name: a, neededBy: "2027-01-01"}, {kind: Programme, name: a, neededBy: "2027-01-01"}, {kind: Project, name: a, neededBy: "2027-06-30"}]}}`),
+			"spec.dependsOn: Invalid value: must name each provider (kind, namespace and name) once"},
+		{"programme naming a provider in another namespace twice", patchYAML(t, programme, `{spec: {dependsOn: [{kind: Project, name: a, namespace: other, neededBy: "2027-01-01"}, {kind: Project, name: a, namespace: other, neededBy: "2027-01-01"}]}}`),
+			"spec.dependsOn: Invalid value: must name each provider (kind, namespace and name) once"},
 
 		// GatewayReview
 		{"gate above 5", patchYAML(t, review, `{spec: {gate: 6}}`),

@@ -140,6 +140,15 @@ func testOrg() org {
 	digital.Status = v1alpha1.PortfolioStatus{ObservedGeneration: 1, Conditions: resolved("Office central/group-office"),
 		Office: &v1alpha1.ObjectReference{Namespace: "central", Name: "group-office"}, Committed: amt("8.634M"), OverCommitted: new(bool),
 		Rollup: rollup(v1alpha1.HealthRed, 5, "8.034M", "8.6M", erpCause)}
+	// Capacity by year: 2026 over, 2027 within, 2028 phased without a
+	// capacity stated.
+	over, within := true, false
+	digital.Spec.CapacityByYear = []v1alpha1.YearAmount{{Year: 2026, Amount: q("4M")}, {Year: 2027, Amount: q("5M")}}
+	digital.Status.CommittedByYear = []v1alpha1.YearCommitment{
+		{Year: 2026, Committed: amt("4.5M"), Display: v1alpha1.MoneyDisplay{Capacity: "4M EUR", Committed: "4.5M EUR"}, OverCommitted: &over},
+		{Year: 2027, Committed: amt("3M"), Display: v1alpha1.MoneyDisplay{Capacity: "5M EUR", Committed: "3M EUR"}, OverCommitted: &within},
+		{Year: 2028, Committed: amt("1M"), Display: v1alpha1.MoneyDisplay{Committed: "1M EUR"}},
+	}
 	// The portfolio's ranking of its open work: portal before cloud by
 	// score, though cloud's person-set priority is 1 (the tree shows both).
 	digital.Status.Strategy.Ranking = []v1alpha1.RankedWork{

@@ -49,6 +49,9 @@ type Explanation struct {
 	Committed     v1alpha1.Amount `json:"committed,omitempty"`
 	OverCommitted *bool           `json:"overCommitted,omitempty"`
 	Currency      string          `json:"currency,omitempty"`
+	// CommittedByYear is a Portfolio's committed money against its
+	// capacity by financial year, as status.committedByYear holds it.
+	CommittedByYear []v1alpha1.YearCommitment `json:"committedByYear,omitempty"`
 
 	Enforcement string `json:"enforcement,omitempty"`
 	// PolicyGates are the names of an Office's effective gates.
@@ -91,6 +94,7 @@ func explain(obj client.Object) Explanation {
 		e.Kind, e.ObservedGeneration, e.Conditions = "Portfolio", s.ObservedGeneration, s.Conditions
 		e.Health, e.Causes, e.Office = string(s.Rollup.Health), s.Rollup.Causes, s.Office
 		e.Capacity, e.Committed, e.OverCommitted, e.Currency = money.Amount(money.Of(o.Spec.Capacity)), s.Committed, s.OverCommitted, string(s.Rollup.Money.Currency)
+		e.CommittedByYear = s.CommittedByYear
 	case *v1alpha1.Programme:
 		s := o.Status
 		e.Kind, e.Phase, e.ObservedGeneration, e.Conditions = "Programme", string(o.Spec.Phase), s.ObservedGeneration, s.Conditions
@@ -204,6 +208,23 @@ func (l *whyLines) place(e Explanation) {
 			capacity += " (over-committed)"
 		}
 		l.line("%s", capacity)
+	}
+	l.capacityByYear(e.CommittedByYear)
+}
+
+// capacityByYear writes a portfolio's committed money against its capacity
+// in each financial year, as its status writes them.
+func (l *whyLines) capacityByYear(years []v1alpha1.YearCommitment) {
+	if len(years) == 0 {
+		return
+	}
+	l.line("Capacity by financial year (named by the calendar year it starts in):")
+	for _, y := range years {
+		line := fmt.Sprintf("  %d: committed %s", y.Year, orDash(y.Display.Committed))
+		if y.Display.Capacity != "" {
+			line += " of " + y.Display.Capacity
+		}
+		l.line("%s", clean(line+" ("+v1alpha1.OverCommittedWords(y.OverCommitted)+")"))
 	}
 }
 

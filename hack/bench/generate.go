@@ -83,6 +83,7 @@ func generate(cfg config) *organisation {
 	today := v1alpha1.Date(time.Now().UTC().Format(time.DateOnly))
 	end := v1alpha1.Date(time.Now().UTC().AddDate(0, 0, 300).Format(time.DateOnly))
 	neededBy := v1alpha1.Date(time.Now().UTC().AddDate(0, 0, 365).Format(time.DateOnly))
+	lateNeededBy := v1alpha1.Date(time.Now().UTC().AddDate(0, 0, 200).Format(time.DateOnly)) // before every project's end
 	var budget, forecast int64
 	for i := range cfg.projects {
 		b := int64(100_000 + (i%50)*10_000)
@@ -93,11 +94,8 @@ func generate(cfg config) *organisation {
 			Progress: &v1alpha1.Progress{AsOf: today, ActualCost: resource.NewQuantity(b/2, resource.DecimalSI), ForecastCost: resource.NewQuantity(f, resource.DecimalSI),
 				ForecastEnd: end},
 		}}
-		if i%2 == 1 {
-			// Every other project depends on one created well before it,
-			// one per two projects (5,000 at 10,000), on track.
-			p.Spec.DependsOn = []v1alpha1.Dependency{{SubjectReference: v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject,
-				ParentReference: ref(fmt.Sprintf("project-%05d", provider(i)))}, NeededBy: neededBy}}
+		if d, ok := dependencyOf(i, cfg.programmes, neededBy, lateNeededBy); ok {
+			p.Spec.DependsOn = []v1alpha1.Dependency{d}
 		}
 		if i%10 == 9 {
 			r := ref(fmt.Sprintf("portfolio-%d", i%cfg.portfolios))
@@ -125,7 +123,46 @@ func generate(cfg config) *organisation {
 	return org
 }
 
-// parallel runs fn over objs with n workers, stopping at the first error.
+// The dependencies of the generated organisation: every other project
+// depends on one object (5,000 at 10,000 projects). Of every twenty
+// dependencies, two are on a programme (at risk, ProviderRed: every
+// programme holds Red projects, so its health is Red once it settles), two
+// are needed before their provider's forecast end (at risk, ForecastLate,
+// from the specs alone), one is on a Red project (at risk, ProviderRed) and
+// fifteen are on a project that is never Red, needed after its end (on
+// track).
+const (
+	dependencyCycle         = 20
+	programmeDependencies   = 2
+	lateDependencies        = 2
+	redProviderDependencies = 1
+)
+
+// dependencyOf is project i's dependency, if it has one: neededBy is after
+// every project's forecast end, lateNeededBy before it.
+func dependencyOf(i, programmes int, neededBy, lateNeededBy v1alpha1.Date) (v1alpha1.Dependency, bool) {
+	if i%2 == 0 {
+		return v1alpha1.Dependency{}, false
+	}
+	on := func(kind v1alpha1.SubjectKind, name string, by v1alpha1.Date) v1alpha1.Dependency {
+		return v1alpha1.Dependency{SubjectReference: v1alpha1.SubjectReference{Kind: kind,
+			ParentReference: v1alpha1.ParentReference{Name: v1alpha1.ObjectName(name)}}, NeededBy: by}
+	}
+	project := func(j int) string { return fmt.Sprintf("project-%05d", j) }
+	k := (i / 2) % dependencyCycle
+	switch {
+	case k < programmeDependencies:
+		return on(v1alpha1.SubjectKindProgramme, fmt.Sprintf("programme-%d", (i/2)%programmes), neededBy), true
+	case k < programmeDependencies+lateDependencies:
+		return on(v1alpha1.SubjectKindProject, project(provider(i)), lateNeededBy), true
+	case k < programmeDependencies+lateDependencies+redProviderDependencies:
+		if j, ok := redProvider(i); ok {
+			return on(v1alpha1.SubjectKindProject, project(j), neededBy), true
+		}
+	}
+	return on(v1alpha1.SubjectKindProject, project(provider(i)), neededBy), true
+}
+
 // provider is the project that project i depends on: one created before it
 // (about half its index) and never Red, whose forecast (95% + i%21) stays
 // within the 10% cost tolerance, so that its health settling never changes
@@ -138,6 +175,15 @@ func provider(i int) int {
 	return j
 }
 
+// redProvider is a project created before project i whose forecast is
+// 115% of its budget, beyond the 10% cost tolerance: Red. False when there
+// is none before it.
+func redProvider(i int) (int, bool) {
+	j := (i/2)/21*21 - 1 // j%21 == 20
+	return j, j >= 0
+}
+
+// parallel runs fn over objs with n workers, stopping at the first error.
 func parallel(n int, objs []client.Object, fn func(client.Object) error) error {
 	work := make(chan client.Object)
 	var mu sync.Mutex

@@ -89,6 +89,13 @@ func organisation() []client.Object {
 	group.Status.Rollup.Programmes = 1
 	group.Status.Currency, group.Status.Committed, group.Status.Display.Committed = "EUR", "2600000", "2.6M EUR"
 	group.Status.Strategy = groupStrategy()
+	over, within := true, false
+	group.Spec.CapacityByYear = []v1alpha1.YearAmount{{Year: 2026, Amount: yearAmount("1M")}, {Year: 2027, Amount: yearAmount("2M")}}
+	group.Status.CommittedByYear = []v1alpha1.YearCommitment{
+		{Year: 2026, Committed: "1200000", Display: v1alpha1.MoneyDisplay{Capacity: "1M EUR", Committed: "1.2M EUR"}, OverCommitted: &over},
+		{Year: 2027, Committed: "900000", Display: v1alpha1.MoneyDisplay{Capacity: "2M EUR", Committed: "900k EUR"}, OverCommitted: &within},
+		{Year: 2028, Committed: "500000", Display: v1alpha1.MoneyDisplay{Committed: "500k EUR"}},
+	}
 
 	growth := &v1alpha1.Portfolio{ObjectMeta: objectMeta(retail, "retail-growth"), Spec: v1alpha1.PortfolioSpec{OfficeRef: parentRef("retail-pmo", "")}}
 	growth.Status.Rollup = satellite.Status.Rollup

@@ -41,6 +41,9 @@ type parentView struct {
 	// Priorities are a portfolio's ranking and balance; nil for an office
 	// or programme.
 	Priorities *prioritiesView
+	// Years are a portfolio's capacity by financial year; nil for an
+	// office or programme, or a portfolio that publishes no year.
+	Years *yearsView
 
 	// Type is an office's type.
 	Type v1alpha1.OfficeType
@@ -116,6 +119,7 @@ func (s *Server) parent(kind string) func(*request) (any, error) {
 		v.Distribution = confidenceDistribution(v.Confidence)
 		v.Trend = q.trend(r)
 		v.Priorities = q.priorities(r, v.Figures)
+		v.Years = q.years(r, v.Figures)
 		return v, nil
 	}
 }

@@ -49,30 +49,33 @@ import (
 // counted there), and the office is status.office, the governing Office.
 // A project's portfolio is its own portfolioRef's, or its programme's.
 var (
-	descProjectInfo        = newFamily("p3o_project_info", "Information about a project: its phase, the programme and portfolio it is counted in, and its governing office.", "namespace", "project", "phase", "programme", "programme_namespace", "portfolio", "portfolio_namespace", "office", "office_namespace")
-	descProjectStale       = newFamily("p3o_project_stale", "1 when a project in Initiating, Delivering or Closing has no progress report within its reporting cadence (or none at all), else 0.", "namespace", "project")
-	descProjectCadence     = newFamily("p3o_project_reporting_cadence_seconds", "The reporting cadence a project is held to: the shortest of the effective policies of the offices above it.", "namespace", "project")
-	descProgrammeInfo      = newFamily("p3o_programme_info", "Information about a programme: its phase, the portfolio it is counted in, and its governing office.", "namespace", "programme", "phase", "portfolio", "portfolio_namespace", "office", "office_namespace")
-	descPortfolioInfo      = newFamily("p3o_portfolio_info", "Information about a portfolio: its governing office.", "namespace", "portfolio", "office", "office_namespace")
-	descProjectHealth      = newFamily("p3o_project_health", "Health of a project: 1 for its current health, 0 for the others.", "namespace", "project", "health")
-	descProjectBudget      = newFamily("p3o_project_budget", "Approved budget of a project, in its office's currency.", "namespace", "project", "currency")
-	descProjectActual      = newFamily("p3o_project_actual_cost", "Cost a project incurred so far.", "namespace", "project", "currency")
-	descProjectForecast    = newFamily("p3o_project_forecast_cost", "Forecast cost of a project at completion (its budget while it reports none).", "namespace", "project", "currency")
-	descProjectCompliant   = newFamily("p3o_project_compliant", "Gate compliance of a project: 1 for its current status (true, false, unknown).", "namespace", "project", "status")
-	descProjectReport      = newFamily("p3o_project_progress_report_timestamp_seconds", "When a project last reported progress (spec.progress.asOf), as a Unix time.", "namespace", "project")
-	descProgrammeHealth    = newFamily("p3o_programme_health", "Health of a programme: 1 for its current health, 0 for the others.", "namespace", "programme", "health")
-	descProgrammeCompliant = newFamily("p3o_programme_compliant", "Gate compliance of a programme: 1 for its current status (true, false, unknown).", "namespace", "programme", "status")
-	descPortfolioHealth    = newFamily("p3o_portfolio_health", "Rolled-up health of a portfolio: 1 for its current health, 0 for the others.", "namespace", "portfolio", "health")
-	descPortfolioCapacity  = newFamily("p3o_portfolio_capacity", "Budget capacity of a portfolio.", "namespace", "portfolio")
-	descPortfolioCommitted = newFamily("p3o_portfolio_committed", "Budget a portfolio committed to its programmes and projects.", "namespace", "portfolio")
-	descPortfolioShare     = newFamily("p3o_portfolio_balance_share", "Share of a portfolio's committed money in one category or objective (0 to 1; status.strategy).", "namespace", "portfolio", "dimension", "name")
-	descPortfolioTarget    = newFamily("p3o_portfolio_balance_target_share", "Target share of a portfolio's committed money for one category or objective (0 to 1), where the portfolio sets one.", "namespace", "portfolio", "dimension", "name")
-	descPortfolioWeight    = newFamily("p3o_portfolio_balance_weight", "Balance of a category or objective against its target: 1 for its current weight (OverWeight, UnderWeight, Balanced, NoTarget), 0 for the others.", "namespace", "portfolio", "dimension", "name", "weight")
-	descPortfolioRank      = newFamily("p3o_portfolio_work_rank", "Rank of an open programme or direct project in its portfolio (1 the first; status.strategy.ranking, the first 20).", "namespace", "portfolio", "kind", "name")
-	descPortfolioScore     = newFamily("p3o_portfolio_work_score", "Strategic score (0 to 100) of an open programme or direct project ranked in its portfolio.", "namespace", "portfolio", "kind", "name")
-	descOfficeHealth       = newFamily("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.", "namespace", "office", "type", "health")
-	descRollupProjects     = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
-	descRollupNonCompliant = newFamily("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.", "kind", "namespace", "name")
+	descProjectInfo              = newFamily("p3o_project_info", "Information about a project: its phase, the programme and portfolio it is counted in, and its governing office.", "namespace", "project", "phase", "programme", "programme_namespace", "portfolio", "portfolio_namespace", "office", "office_namespace")
+	descProjectStale             = newFamily("p3o_project_stale", "1 when a project in Initiating, Delivering or Closing has no progress report within its reporting cadence (or none at all), else 0.", "namespace", "project")
+	descProjectCadence           = newFamily("p3o_project_reporting_cadence_seconds", "The reporting cadence a project is held to: the shortest of the effective policies of the offices above it.", "namespace", "project")
+	descProgrammeInfo            = newFamily("p3o_programme_info", "Information about a programme: its phase, the portfolio it is counted in, and its governing office.", "namespace", "programme", "phase", "portfolio", "portfolio_namespace", "office", "office_namespace")
+	descPortfolioInfo            = newFamily("p3o_portfolio_info", "Information about a portfolio: its governing office.", "namespace", "portfolio", "office", "office_namespace")
+	descProjectHealth            = newFamily("p3o_project_health", "Health of a project: 1 for its current health, 0 for the others.", "namespace", "project", "health")
+	descProjectBudget            = newFamily("p3o_project_budget", "Approved budget of a project, in its office's currency.", "namespace", "project", "currency")
+	descProjectActual            = newFamily("p3o_project_actual_cost", "Cost a project incurred so far.", "namespace", "project", "currency")
+	descProjectForecast          = newFamily("p3o_project_forecast_cost", "Forecast cost of a project at completion (its budget while it reports none).", "namespace", "project", "currency")
+	descProjectCompliant         = newFamily("p3o_project_compliant", "Gate compliance of a project: 1 for its current status (true, false, unknown).", "namespace", "project", "status")
+	descProjectReport            = newFamily("p3o_project_progress_report_timestamp_seconds", "When a project last reported progress (spec.progress.asOf), as a Unix time.", "namespace", "project")
+	descProgrammeHealth          = newFamily("p3o_programme_health", "Health of a programme: 1 for its current health, 0 for the others.", "namespace", "programme", "health")
+	descProgrammeCompliant       = newFamily("p3o_programme_compliant", "Gate compliance of a programme: 1 for its current status (true, false, unknown).", "namespace", "programme", "status")
+	descPortfolioHealth          = newFamily("p3o_portfolio_health", "Rolled-up health of a portfolio: 1 for its current health, 0 for the others.", "namespace", "portfolio", "health")
+	descPortfolioCapacity        = newFamily("p3o_portfolio_capacity", "Budget capacity of a portfolio.", "namespace", "portfolio")
+	descPortfolioCommitted       = newFamily("p3o_portfolio_committed", "Budget a portfolio committed to its programmes and projects.", "namespace", "portfolio")
+	descPortfolioCapacityByYear  = newFamily("p3o_portfolio_capacity_by_year", "Budget capacity of a portfolio in one financial year (spec.capacityByYear), the year named by the calendar year it starts in.", "namespace", "portfolio", "year")
+	descPortfolioCommittedByYear = newFamily("p3o_portfolio_committed_by_year", "Budget a portfolio committed in one financial year (status.committedByYear; 0 for a year with a capacity and nothing phased into it).", "namespace", "portfolio", "year")
+	descPortfolioOverByYear      = newFamily("p3o_portfolio_over_committed_by_year", "1 when a portfolio's committed money in a financial year exceeds its capacity for the year, 0 when it does not; no series for a year without a capacity.", "namespace", "portfolio", "year")
+	descPortfolioShare           = newFamily("p3o_portfolio_balance_share", "Share of a portfolio's committed money in one category or objective (0 to 1; status.strategy).", "namespace", "portfolio", "dimension", "name")
+	descPortfolioTarget          = newFamily("p3o_portfolio_balance_target_share", "Target share of a portfolio's committed money for one category or objective (0 to 1), where the portfolio sets one.", "namespace", "portfolio", "dimension", "name")
+	descPortfolioWeight          = newFamily("p3o_portfolio_balance_weight", "Balance of a category or objective against its target: 1 for its current weight (OverWeight, UnderWeight, Balanced, NoTarget), 0 for the others.", "namespace", "portfolio", "dimension", "name", "weight")
+	descPortfolioRank            = newFamily("p3o_portfolio_work_rank", "Rank of an open programme or direct project in its portfolio (1 the first; status.strategy.ranking, the first 20).", "namespace", "portfolio", "kind", "name")
+	descPortfolioScore           = newFamily("p3o_portfolio_work_score", "Strategic score (0 to 100) of an open programme or direct project ranked in its portfolio.", "namespace", "portfolio", "kind", "name")
+	descOfficeHealth             = newFamily("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.", "namespace", "office", "type", "health")
+	descRollupProjects           = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
+	descRollupNonCompliant       = newFamily("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.", "kind", "namespace", "name")
 )
 
 var healths = []v1alpha1.Health{v1alpha1.HealthGreen, v1alpha1.HealthAmber, v1alpha1.HealthRed, v1alpha1.HealthUnknown}
@@ -101,7 +104,7 @@ func Labels() map[string][]string {
 var families = []*family{descProjectInfo, descProjectStale, descProjectCadence, descProgrammeInfo, descPortfolioInfo,
 	descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport,
 	descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity, descPortfolioCommitted,
-	descPortfolioShare, descPortfolioTarget, descPortfolioWeight, descPortfolioRank, descPortfolioScore,
+	descPortfolioCapacityByYear, descPortfolioCommittedByYear, descPortfolioOverByYear, descPortfolioShare, descPortfolioTarget, descPortfolioWeight, descPortfolioRank, descPortfolioScore,
 	descOfficeHealth, descRollupProjects, descRollupNonCompliant}
 
 // Exporter writes the governance metrics from the cache on every scrape,
@@ -330,8 +333,37 @@ func (s *scrape) writePortfolios() {
 			s.t.gauge(descPortfolioCommitted, approximate(committed), p.Namespace, p.Name)
 		}
 	}
+	s.writeYears()
 	s.writeBalance()
 	s.writeRanking()
+}
+
+// writeYears writes each portfolio's capacity by financial year (its
+// spec) and what it committed in each year, over or within the year's
+// capacity (status.committedByYear): at most MaxYears and
+// MaxCommittedYears series a portfolio each.
+func (s *scrape) writeYears() {
+	for _, p := range s.portfolios {
+		for _, y := range p.Spec.CapacityByYear {
+			s.t.gauge(descPortfolioCapacityByYear, amount(y.Amount), p.Namespace, p.Name, strconv.Itoa(int(y.Year)))
+		}
+	}
+	for _, p := range s.portfolios {
+		for _, y := range p.Status.CommittedByYear {
+			committed := 0.0
+			if c := money.Value(y.Committed); c != nil {
+				committed = approximate(c)
+			}
+			s.t.gauge(descPortfolioCommittedByYear, committed, p.Namespace, p.Name, strconv.Itoa(int(y.Year)))
+		}
+	}
+	for _, p := range s.portfolios {
+		for _, y := range p.Status.CommittedByYear {
+			if y.OverCommitted != nil {
+				s.t.gauge(descPortfolioOverByYear, boolean(*y.OverCommitted), p.Namespace, p.Name, strconv.Itoa(int(y.Year)))
+			}
+		}
+	}
 }
 
 // balanceDimension is one dimension of a portfolio's balance: its label

@@ -373,6 +373,7 @@ func (m *markdown) money(r Report) {
 	}
 	m.p("\nBenefits: planned %s, realised %s.\n", human(r.Totals.BenefitsPlanned), human(r.Totals.BenefitsRealised))
 	m.capacityByYear(r.CapacityByYear)
+	m.portfoliosByYear(r.PortfoliosByYear)
 }
 
 // capacityByYear writes a portfolio's capacity against committed by
@@ -383,14 +384,12 @@ func (m *markdown) capacityByYear(c *CapacityByYear) {
 	}
 	m.p("\n## Capacity by financial year\n\nEach year is named by the calendar year in which it starts (the governing office's financial year start).\n\n")
 	markdownTable(m, "No years.\n", "| Year | Capacity | Committed | |\n|---:|---:|---:|---|\n", c.Years, func(y YearCapacity) string {
-		verdict := "no capacity stated"
+		verdict := v1alpha1.OverCommittedWords(y.OverCommitted)
 		switch {
 		case y.Capacity != "" && y.OverCommitted == nil:
 			verdict = "committed unknown"
 		case y.OverCommitted != nil && *y.OverCommitted:
-			verdict = "**over-committed**"
-		case y.OverCommitted != nil:
-			verdict = "within capacity"
+			verdict = "**" + verdict + "**"
 		}
 		return fmt.Sprintf("| %d | %s | %s | %s |\n", y.Year, human(y.Capacity), human(y.Committed), verdict)
 	})

@@ -45,6 +45,9 @@ type Report struct {
 	// CapacityByYear is set for Portfolios that state capacity by year or
 	// phase money by year.
 	CapacityByYear *CapacityByYear `json:"capacityByYear,omitempty"`
+	// PortfoliosByYear is set for Offices whose own portfolios state
+	// capacity by year or phase money by year.
+	PortfoliosByYear *PortfoliosByYear `json:"portfoliosByYear,omitempty"`
 	// Strategy is a portfolio's priorities and balance (Portfolios only).
 	Strategy   *Strategy                 `json:"strategy,omitempty"`
 	Compliance v1alpha1.ComplianceCounts `json:"compliance"`
@@ -228,6 +231,10 @@ type Input struct {
 	// figures by financial year.
 	CapacityByYear  []v1alpha1.YearAmount
 	CommittedByYear []v1alpha1.YearCommitment
+	// Portfolios are an Office's own portfolios, and FinancialYearStart
+	// its spec.financialYearStart, for their figures by financial year.
+	Portfolios         []*v1alpha1.Portfolio
+	FinancialYearStart int32
 	// Strategy is a portfolio's priorities and balance (Portfolios only).
 	Strategy *StrategyInput
 	// Projects and Programmes are everything beneath the object.
@@ -306,6 +313,7 @@ func newReport(in Input) Report {
 		r.Capacity = &Capacity{Capacity: decimal(in.Capacity), Committed: known(in.Rollup.Money, in.Committed), OverCommitted: in.OverCommitted}
 	}
 	r.CapacityByYear = capacityByYear(in)
+	r.PortfoliosByYear = portfoliosByYear(in)
 	return r
 }
 

@@ -65,6 +65,7 @@ spec:
   type: PortfolioOffice
   location: Test lab
   currency: EUR
+  financialYearStart: 7
   governance: {reportingCadence: 2w}
 ---
 apiVersion: governance.p3o.dev/v1alpha1
@@ -73,6 +74,10 @@ metadata: {name: edge-portfolio, namespace: p3o-consistency}
 spec:
   officeRef: {name: edge-office}
   capacity: 300k
+  objectives: [{name: build, weight: 3}, {name: keep, weight: 1}, {name: idle}]
+  categories: [Build, Keep]
+  categoryTargets: [{category: Build, sharePercent: 60}]
+  capacityByYear: [{year: 2025, amount: 40k}, {year: 2026, amount: 90k}]
 ---
 apiVersion: governance.p3o.dev/v1alpha1
 kind: Programme
@@ -81,6 +86,11 @@ spec:
   portfolioRef: {name: edge-portfolio}
   phase: Delivering
   budget: 50k
+  category: Build
+  contributions: [{objective: build, strength: High}, {objective: keep, strength: Low}]
+  tranches:
+    - {name: t1, start: "2026-06-30", end: "2026-12-31", budget: "30000.10"}
+    - {name: t2, start: "2026-07-01", end: "2027-03-31", budget: 20k}
   benefits: [{name: Edge benefit, planned: 120k, realised: 5k}]
   risks: [{name: R-E-1, probability: 4, impact: 4, owner: Someone}]
   reports: {mode: Enabled}
@@ -92,7 +102,10 @@ metadata: {name: unreported, namespace: p3o-consistency}
 spec:
   programmeRef: {name: edge-programme}
   phase: Delivering
-  plan: {budget: 100k}
+  plan:
+    budget: 100k
+    budgetByYear: [{year: 2026, amount: 60k}]
+  dependsOn: [{kind: Project, name: starting, neededBy: "2030-01-01"}]
 ---
 apiVersion: governance.p3o.dev/v1alpha1
 kind: Project
@@ -100,7 +113,12 @@ metadata: {name: fortnight-old, namespace: p3o-consistency}
 spec:
   portfolioRef: {name: edge-portfolio}
   phase: Initiating
-  plan: {budget: "200000.40"}
+  category: Elsewhere
+  contributions: [{objective: undeclared}]
+  declaredRAG: Red
+  plan:
+    budget: "200000.40"
+    budgetByYear: [{year: 2026, amount: "33333.33"}, {year: 2027, amount: 50k}]
   progress: {asOf: "{{.Old}}", actualCost: "10000.05"}
 ---
 apiVersion: governance.p3o.dev/v1alpha1
@@ -109,7 +127,29 @@ metadata: {name: starting, namespace: p3o-consistency}
 spec:
   portfolioRef: {name: edge-portfolio}
   phase: StartingUp
-  plan: {budget: 30k}
+  category: Keep
+  priority: 1
+  contributions: [{objective: keep, strength: High}, {objective: build}, {objective: idle, strength: Low}]
+  plan: {budget: "30000.01", end: "2027-01-31"}
+  dependsOn:
+    - {kind: Project, name: ghost, neededBy: "2030-01-01"}
+    - {kind: Project, name: team-project, namespace: p3o-consistency-team, neededBy: "2030-01-01"}
+    - {kind: Project, name: fortnight-old, neededBy: "2030-01-01"}
+    - {kind: Programme, name: edge-programme, neededBy: "{{.Old}}"}
+    - {kind: Project, name: unreported, neededBy: "2030-01-01"}
+    - {kind: Project, name: finished, neededBy: "2030-01-01"}
+---
+apiVersion: governance.p3o.dev/v1alpha1
+kind: Project
+metadata: {name: finished, namespace: p3o-consistency}
+spec:
+  portfolioRef: {name: edge-portfolio}
+  phase: Closed
+  closedOn: "2026-01-15"
+  category: Build
+  contributions: [{objective: build, strength: Low}]
+  plan: {budget: 10k, budgetByYear: [{year: 2025, amount: 10k}]}
+  progress: {asOf: "2026-01-15", percentComplete: 80}
 ---
 apiVersion: governance.p3o.dev/v1alpha1
 kind: Project
@@ -294,10 +334,11 @@ func compareAll(ctx context.Context, t *testing.T, c client.Client, op *controlp
 		return d, strings.Join(rows, "")
 	}
 	checkMetrics(&d, twin, obs, byScope, metrics, now)
+	checkDecisions(&d, twin, state, obs, byScope, metrics, now.UTC().Format(time.DateOnly))
 
 	store := storageOf(metrics, scrapedAt, "p3o-operator", op.MetricsAddress)
 	panels := checkDashboard(ctx, &d, twin, obs, byScope, board, engine, store, scrapedAt)
-	return d, renderTable(rows, panels, twin, obs, now)
+	return d, renderTable(rows, panels, twin, obs, now) + decisionsTable(twin, obs, byScope, now.UTC().Format(time.DateOnly))
 }
 
 // dashboardNamespaces are the values of the dashboard's namespace variable

@@ -110,8 +110,9 @@ type office struct {
 			Kind string `json:"kind"`
 			ref
 		} `json:"supportedObjectRef"`
-		Currency   string `json:"currency"`
-		Governance struct {
+		Currency           string `json:"currency"`
+		FinancialYearStart int    `json:"financialYearStart"`
+		Governance         struct {
 			ReportingCadence string `json:"reportingCadence"`
 			HighRiskSeverity int64  `json:"highRiskSeverity"`
 		} `json:"governance"`
@@ -127,6 +128,7 @@ type portfolio struct {
 		Capacity        *amount         `json:"capacity"`
 		Reports         reports         `json:"reports"`
 		AllowedChildren allowedChildren `json:"allowedChildren"`
+		decisionsOfPortfolio
 	} `json:"spec"`
 }
 
@@ -141,6 +143,9 @@ type programme struct {
 		Risks           []risk          `json:"risks"`
 		Reports         reports         `json:"reports"`
 		AllowedChildren allowedChildren `json:"allowedChildren"`
+		decisionsOfWork
+		ClosedOn string    `json:"closedOn"`
+		Tranches []tranche `json:"tranches"`
 	} `json:"spec"`
 }
 
@@ -159,16 +164,22 @@ type project struct {
 		OfficeRef    *ref   `json:"officeRef"`
 		Phase        string `json:"phase"`
 		Plan         struct {
-			Budget *amount `json:"budget"`
+			Budget       *amount      `json:"budget"`
+			End          string       `json:"end"`
+			BudgetByYear []yearAmount `json:"budgetByYear"`
 		} `json:"plan"`
 		Progress *struct {
-			AsOf         string  `json:"asOf"`
-			ActualCost   *amount `json:"actualCost"`
-			ForecastCost *amount `json:"forecastCost"`
+			AsOf            string  `json:"asOf"`
+			ActualCost      *amount `json:"actualCost"`
+			ForecastCost    *amount `json:"forecastCost"`
+			ForecastEnd     string  `json:"forecastEnd"`
+			PercentComplete *int    `json:"percentComplete"`
 		} `json:"progress"`
 		Benefits        []benefit       `json:"benefits"`
 		Risks           []risk          `json:"risks"`
 		AllowedChildren allowedChildren `json:"allowedChildren"`
+		decisionsOfWork
+		ClosedOn string `json:"closedOn"`
 	} `json:"spec"`
 }
 
