@@ -230,6 +230,15 @@ type BenefitYear struct {
 	Realised Amount `json:"realised,omitempty"`
 }
 
+// MeasuredHolderMaxLength bounds MeasuredBenefit.holder and
+// MeasuredLevelMaxLength its levels, as their MaxLength markers do: the
+// operator shortens longer texts (internal/shorten); the webhook's amount
+// grammar keeps levels far shorter.
+const (
+	MeasuredHolderMaxLength = 330
+	MeasuredLevelMaxLength  = 40
+)
+
 // MeasuredBenefit is a benefit measured in a unit other than money.
 type MeasuredBenefit struct {
 	// holder is the object holding the benefit, as "Kind namespace/name".
