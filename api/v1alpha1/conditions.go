@@ -239,3 +239,25 @@ const (
 	// precedence over DependenciesAtRisk.
 	ReasonDependencyCycle ConditionReason = "DependencyCycle"
 )
+
+// BenefitsLinked (Projects) and its reasons. Ready does not depend on it:
+// a contribution to a benefit the programme does not declare is a finding,
+// and the figures are final all the same.
+const (
+	// ConditionBenefitsLinked is True when every spec.benefits entry that
+	// names a programmeBenefit names one the project's Programme declares
+	// (or none names one), False when one does not.
+	ConditionBenefitsLinked ConditionType = "BenefitsLinked"
+	// ReasonNoContributions: no benefit of the project names a
+	// programmeBenefit.
+	ReasonNoContributions ConditionReason = "NoContributions"
+	// ReasonBenefitsLinked: every programmeBenefit named is declared by the
+	// project's programme.
+	ReasonBenefitsLinked ConditionReason = "Linked"
+	// ReasonUnknownBenefit: a programmeBenefit is not among the
+	// programme's spec.benefits; the message names each.
+	ReasonUnknownBenefit ConditionReason = "UnknownBenefit"
+	// ReasonNoProgramme: a benefit names a programmeBenefit but the project
+	// belongs to no Programme (or its programme is not resolved yet).
+	ReasonNoProgramme ConditionReason = "NoProgramme"
+)

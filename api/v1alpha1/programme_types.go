@@ -143,12 +143,20 @@ type ProgrammeSpec struct {
 	// +kubebuilder:validation:MaxItems=24
 	Tranches []Tranche `json:"tranches,omitempty"`
 
-	// benefits the programme is expected to realise.
+	// benefits the programme is expected to realise (MSP: a programme owns
+	// its benefits; a project contributes by naming one in its own
+	// spec.benefits[].programmeBenefit, and each is counted once).
 	// +optional
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=24
 	Benefits []Benefit `json:"benefits,omitempty"`
+
+	// tolerances are the programme's tolerances: benefitsPercent (default
+	// 10).
+	// +optional
+	// +kubebuilder:default={benefitsPercent: 10}
+	Tolerances ProgrammeTolerances `json:"tolerances,omitzero"`
 
 	// risks is the programme's risk register.
 	// +optional

@@ -97,6 +97,19 @@ type Tolerances struct {
 	// +optional
 	// +kubebuilder:default="4w"
 	Time Duration `json:"time,omitempty"`
+
+	// benefitsPercent is how far a benefit's forecast may fall short of its
+	// planned improvement (target minus baseline), as a percentage of it,
+	// before the project is in exception; and how far a benefit past its
+	// due date may have fallen short in what it realised. Applies to the
+	// benefits the project holds itself (not its contributions to a
+	// programme's benefits, which the programme's tolerance governs).
+	// Defaults to 10.
+	// +optional
+	// +kubebuilder:default=10
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	BenefitsPercent *int32 `json:"benefitsPercent,omitempty"`
 }
 
 // Progress is the project manager's latest report (a PRINCE2 highlight
@@ -244,7 +257,9 @@ type ProjectSpec struct {
 	// +kubebuilder:validation:MaxItems=128
 	Risks []Risk `json:"risks,omitempty"`
 
-	// benefits the project is expected to enable.
+	// benefits the project is expected to enable: its own (a project
+	// outside a programme, or one its programme does not hold), or, with
+	// programmeBenefit, a contribution to a benefit its Programme holds.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -279,11 +294,13 @@ type ProjectStatus struct {
 	// portfolio, and office: Resolved, NoParent, ParentNotFound,
 	// NotPermitted) and Compliant (GatesMet, GatesUnmet, RuleError,
 	// NoPolicy), StrategyAligned (Aligned, UnknownObjective,
-	// UnknownCategory, NoContribution, NoPortfolio) and DependenciesOnTrack
-	// (NoDependencies, OnTrack, DependenciesAtRisk, DependencyCycle). Ready
-	// depends on none of Compliant, StrategyAligned and DependenciesOnTrack:
-	// a project that misses a gate, names an undeclared objective or whose
-	// dependency is at risk is still fully observed.
+	// UnknownCategory, NoContribution, NoPortfolio), DependenciesOnTrack
+	// (NoDependencies, OnTrack, DependenciesAtRisk, DependencyCycle) and
+	// BenefitsLinked (NoContributions, Linked, UnknownBenefit,
+	// NoProgramme). Ready depends on none of Compliant, StrategyAligned,
+	// DependenciesOnTrack and BenefitsLinked: a project that misses a gate,
+	// names an undeclared objective or benefit or whose dependency is at
+	// risk is still fully observed.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -243,6 +243,10 @@ type Facts struct {
 	// on the way resolves and admits it; nil otherwise. The cache's object:
 	// read it, never modify it.
 	Portfolio *v1alpha1.Portfolio
+	// Programme is the Programme a Project belongs to when its programmeRef
+	// resolves and admits it; nil otherwise (and for Programmes). The
+	// cache's object: read it, never modify it.
+	Programme *v1alpha1.Programme
 	// Dependencies are the subject's spec.dependsOn with what was read of
 	// each provider (Reader.Dependencies; the reconcilers read them, the
 	// webhooks do not need them).
@@ -327,7 +331,7 @@ func (r Reader) programmeOffices(ctx context.Context, prog *v1alpha1.Programme) 
 
 // projectOffices are the offices above a fetched Project: its own
 // officeRef's, and its programme's or portfolio's.
-func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hierarchy.Resolution, officesAbove, *v1alpha1.Portfolio, error) {
+func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hierarchy.Resolution, officesAbove, *v1alpha1.Portfolio, *v1alpha1.Programme, error) {
 	programme, portfolio := &v1alpha1.Programme{}, &v1alpha1.Portfolio{}
 	resolutions, err := r.ResolveAll(ctx, p.Namespace,
 		Ref{FieldProgrammeRef, "Programme", p.Spec.ProgrammeRef, programme},
@@ -335,13 +339,15 @@ func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hier
 		Ref{FieldOfficeRef, "Office", p.Spec.OfficeRef, &v1alpha1.Office{}},
 	)
 	if err != nil {
-		return nil, officesAbove{}, nil, err
+		return nil, officesAbove{}, nil, nil, err
 	}
 	above := ownOffice(resolutions)
 	var inherited officesAbove
 	var inPortfolio *v1alpha1.Portfolio
+	var inProgramme *v1alpha1.Programme
 	if _, ok := Resolved(resolutions, FieldProgrammeRef); ok {
 		_, inherited, inPortfolio, err = r.programmeOffices(ctx, programme)
+		inProgramme = programme
 	} else if _, ok := Resolved(resolutions, FieldPortfolioRef); ok {
 		_, inherited, err = r.portfolioOffices(ctx, portfolio)
 		inPortfolio = portfolio
@@ -349,9 +355,9 @@ func (r Reader) projectOffices(ctx context.Context, p *v1alpha1.Project) ([]hier
 		inherited.complete = false // no parent resolved
 	}
 	if err != nil {
-		return nil, officesAbove{}, nil, err
+		return nil, officesAbove{}, nil, nil, err
 	}
-	return resolutions, above.with(inherited), inPortfolio, nil
+	return resolutions, above.with(inherited), inPortfolio, inProgramme, nil
 }
 
 // PortfolioFacts reads what governs a Portfolio.
@@ -372,10 +378,11 @@ func (r Reader) SubjectFacts(ctx context.Context, subject client.Object) (Facts,
 	var above officesAbove
 	var heldTo []v1alpha1.ObjectReference
 	var portfolio *v1alpha1.Portfolio
+	var programme *v1alpha1.Programme
 	var err error
 	switch s := subject.(type) {
 	case *v1alpha1.Project:
-		resolutions, above, portfolio, err = r.projectOffices(ctx, s)
+		resolutions, above, portfolio, programme, err = r.projectOffices(ctx, s)
 		heldTo = s.Status.HeldTo
 	case *v1alpha1.Programme:
 		resolutions, above, portfolio, err = r.programmeOffices(ctx, s)
@@ -394,7 +401,7 @@ func (r Reader) SubjectFacts(ctx context.Context, subject client.Object) (Facts,
 	if err != nil {
 		return Facts{}, err
 	}
-	return Facts{Resolutions: resolutions, Governance: g, Reviews: reviews, Portfolio: portfolio}, nil
+	return Facts{Resolutions: resolutions, Governance: g, Reviews: reviews, Portfolio: portfolio, Programme: programme}, nil
 }
 
 // Reviews lists the GatewayReviews of a Project or Programme that it

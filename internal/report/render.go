@@ -179,7 +179,7 @@ func renderJSON(r Report) string {
 }
 
 // csvHeader names the columns of projects.csv.
-var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason", "category", "priority", "score", "rank", "dependencies_at_risk"}
+var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason", "category", "priority", "score", "rank", "dependencies_at_risk", "benefits_planned", "benefits_realised"}
 
 // renderCSV writes one row per project. Text cells are neutralised against
 // formula injection (csvText); numeric cells are written by the operator
@@ -209,6 +209,7 @@ func csvRecord(p ProjectRow) []string {
 		csvNumber(p.Budget), csvNumber(p.ActualCost), csvNumber(p.ForecastCost), csvNumber(p.PercentComplete),
 		csvText(p.Manager), csvText(p.AsOf), csvText(p.Reason),
 		csvText(p.Category), csvNumber(p.Priority), csvNumber(p.Score), csvNumber(p.Rank), itoa(int64(p.DependenciesAtRisk)),
+		csvNumber(p.BenefitsPlanned), csvNumber(p.BenefitsRealised),
 	}
 }
 
@@ -374,6 +375,7 @@ func (m *markdown) money(r Report) {
 	m.p("\nBenefits: planned %s, realised %s.\n", human(r.Totals.BenefitsPlanned), human(r.Totals.BenefitsRealised))
 	m.capacityByYear(r.CapacityByYear)
 	m.portfoliosByYear(r.PortfoliosByYear)
+	m.benefits(r.Currency, r.Benefits)
 }
 
 // capacityByYear writes a portfolio's capacity against committed by
@@ -483,3 +485,38 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // ComplianceLabel heads the summary row counting compliance: it counts the
 // projects and the programmes beneath, not the projects alone.
 const ComplianceLabel = "Projects and programmes compliant / non-compliant / unknown"
+
+// benefits writes realised against planned by due financial year: money
+// summed per year, other units listed one benefit a row, never summed.
+func (m *markdown) benefits(currency string, b Benefits) {
+	if len(b.ByYear) == 0 && len(b.Measured) == 0 {
+		return
+	}
+	m.p("\n## Benefits by due year\n\nRealised against planned by the financial year each benefit falls due in; each benefit counted once (a project's contribution counts in its programme's benefit).\n\n")
+	markdownTable(m, "", "| Due year | Measure | Benefits | Planned | Forecast | Realised |\n|---:|---|---:|---:|---:|---:|\n", b.ByYear, func(y BenefitYear) string {
+		return fmt.Sprintf("| %s | Money (%s) | %d | %s | %s | %s |\n", dueYear(y.Year), text(orDash(currency)), y.Benefits, human(y.Planned), human(y.Forecast), human(y.Realised))
+	})
+	if len(b.Measured) == 0 {
+		return
+	}
+	m.p("\nMeasured in other units (listed, never summed):\n\n")
+	markdownTable(m, "", "| Due year | Due | Benefit | Held by | Measure | Baseline | Target | Forecast | Realised |\n|---:|---|---|---|---|---:|---:|---:|---:|\n", b.Measured, func(x v1alpha1.MeasuredBenefit) string {
+		measure := string(x.Unit)
+		if x.Label != "" {
+			measure += ": " + x.Label
+		}
+		return fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", dueYear(x.Year), orDash(string(x.Due)), text(x.Name), text(x.Holder), text(measure),
+			text(orDash(x.Baseline)), text(orDash(x.Target)), text(orDash(x.Forecast)), text(orDash(x.Realised)))
+	})
+	if b.MeasuredNotListed > 0 {
+		m.p("\nAnd %s more in other units, not listed.\n", words.Count(int(b.MeasuredNotListed), "benefit", "benefits"))
+	}
+}
+
+// dueYear names a due financial year; 0 is no due date.
+func dueYear(y int32) string {
+	if y == 0 {
+		return "none"
+	}
+	return itoa(int64(y))
+}

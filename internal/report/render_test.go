@@ -91,6 +91,8 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	portal.Status.HealthReasons = []string{hostile[8]}
 	portal.Spec.Risks = []v1alpha1.Risk{{Name: hostile[9], Owner: hostile[2], Description: hostile[10], Probability: 4, Impact: 4}}
 	closed.Status.Compliance.Gates[0].Message = hostile[4]
+	m := in.Rollup.Benefits.Measured
+	m[0].Name, m[0].Label, m[0].Holder, m[1].Name, m[1].Label = hostile[6], hostile[7], hostile[1], hostile[0], hostile[10]
 	r := Build(in)
 	md := Render(r).Data[KeyMarkdown]
 	doc := markdownToHTML(t, md)
@@ -112,12 +114,13 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	}
 
 	// Rows per table: the overview (header, health, programmes, projects,
-	// by health, compliance), money, capacity by financial year, ranking,
+	// by health, compliance), money, capacity by financial year, benefits
+	// by due year and in other units, ranking,
 	// balance by category and by objective, undeclared references,
 	// exceptions, gates, dependencies at risk, risks, phases, projects.
 	got := tables(doc)
 	s := r.Strategy
-	want := []int{6, 2, 1 + len(r.CapacityByYear.Years), 1 + len(s.Ranking), 1 + len(s.ByCategory), 1 + len(s.ByObjective), 1 + len(s.Unknown),
+	want := []int{6, 2, 1 + len(r.CapacityByYear.Years), 1 + len(r.Benefits.ByYear), 1 + len(r.Benefits.Measured), 1 + len(s.Ranking), 1 + len(s.ByCategory), 1 + len(s.ByObjective), 1 + len(s.Unknown),
 		1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.DependenciesAtRisk), 1 + len(r.TopRisks), 1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
 	if len(got) != len(want) {
 		t.Fatalf("%d tables rendered; want %d:\n%s", len(got), len(want), doc)

@@ -21,6 +21,7 @@ import (
 	"gopkg.in/inf.v0"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/benefits"
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/money"
 )
@@ -61,6 +62,9 @@ type Report struct {
 	// DependenciesAtRisk are the dependencies at risk of the projects and
 	// programmes beneath (status.dependencies), overdue ones first.
 	DependenciesAtRisk []DependencyItem `json:"dependenciesAtRisk"`
+	// Benefits are the benefits beneath by the financial year they fall due
+	// in: money summed, other units listed (status.rollup.benefits).
+	Benefits Benefits `json:"benefits"`
 	// Projects has a row per project beneath the object.
 	Projects []ProjectRow `json:"projects"`
 	// Truncated is true when lists were cut or cells shortened to fit;
@@ -86,6 +90,32 @@ type Totals struct {
 	// LeftOut names, per currency, the objects whose amounts are in another
 	// currency: the totals are then incomplete and left empty.
 	LeftOut []v1alpha1.LeftOutAmounts `json:"leftOut"`
+}
+
+// Benefits are planned, forecast and realised benefits by due year, as the
+// rollup counted them (each benefit once; a project's contribution to a
+// programme's benefit is that benefit's).
+type Benefits struct {
+	// Forecast is the money benefits' forecast improvement (planned where
+	// none is forecast): "0" when none, "" when totals are unknown.
+	Forecast string `json:"forecast"`
+	// ByYear is money by due financial year, earliest first; year 0 holds
+	// the benefits with no due date.
+	ByYear []BenefitYear `json:"byYear"`
+	// Measured lists the benefits in other units, never summed.
+	Measured []v1alpha1.MeasuredBenefit `json:"measured"`
+	// MeasuredNotListed counts those left out of Measured by its bound.
+	MeasuredNotListed int32 `json:"measuredNotListed"`
+}
+
+// BenefitYear is the money benefits due in one financial year (0: no due
+// date), as exact decimals ("0" when none).
+type BenefitYear struct {
+	Year     int32  `json:"year"`
+	Benefits int32  `json:"benefits"`
+	Planned  string `json:"planned"`
+	Forecast string `json:"forecast"`
+	Realised string `json:"realised"`
 }
 
 // Counts are the rollup's counts.
@@ -213,6 +243,11 @@ type ProjectRow struct {
 	Rank     string `json:"rank"`
 	// DependenciesAtRisk is how many of its dependencies are at risk.
 	DependenciesAtRisk int32 `json:"dependenciesAtRisk"`
+	// BenefitsPlanned and BenefitsRealised are the planned and realised
+	// improvements of the money benefits the project holds itself ("" when
+	// none); a contribution to its programme's benefit counts there.
+	BenefitsPlanned  string `json:"benefitsPlanned"`
+	BenefitsRealised string `json:"benefitsRealised"`
 	// Shortened names the fields cut to fit (["reason"]), else empty.
 	// projects.csv has no such column: a shortened cell ends in "…".
 	Shortened []string `json:"shortened"`
@@ -303,7 +338,7 @@ func newReport(in Input) Report {
 			Portfolios: in.Rollup.Portfolios, Programmes: in.Rollup.Programmes, Projects: in.Rollup.Projects,
 			Satellites: in.Rollup.Satellites, ByHealth: in.Rollup.ByHealth, ByPhase: in.Rollup.ByPhase, Refused: in.Rollup.Refused,
 		},
-		Compliance: in.Rollup.Compliance, Risks: in.Rollup.Risks,
+		Compliance: in.Rollup.Compliance, Risks: in.Rollup.Risks, Benefits: benefitsOf(in.Rollup),
 		Exceptions: []Exception{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, DependenciesAtRisk: []DependencyItem{}, Projects: []ProjectRow{}, Notes: []string{},
 	}
 	if r.Counts.ByPhase == nil {
@@ -528,6 +563,10 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 			row.DependenciesAtRisk++
 		}
 	}
+	var own benefits.Tally
+	own.Add("", p.Spec.Benefits, func(v1alpha1.Date) int32 { return 0 })
+	s := own.Summary()
+	row.BenefitsPlanned, row.BenefitsRealised = decimal(money.Value(s.Planned)), decimal(money.Value(s.Realised))
 	if pr := p.Spec.Progress; pr != nil {
 		row.AsOf = string(pr.AsOf)
 		row.ActualCost = decimal(money.Of(pr.ActualCost))
@@ -536,4 +575,19 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 		}
 	}
 	return row
+}
+
+// benefitsOf is the report's benefits from a rollup's: money by due year
+// ("" while totals are unknown), other units as listed.
+func benefitsOf(r v1alpha1.Rollup) Benefits {
+	b := Benefits{Forecast: total(r.Money, r.Benefits.Forecast), ByYear: []BenefitYear{},
+		Measured: r.Benefits.Measured, MeasuredNotListed: r.Benefits.MeasuredNotListed}
+	if b.Measured == nil {
+		b.Measured = []v1alpha1.MeasuredBenefit{}
+	}
+	for _, y := range r.Benefits.ByYear {
+		b.ByYear = append(b.ByYear, BenefitYear{Year: y.Year, Benefits: y.Benefits,
+			Planned: total(r.Money, y.Planned), Forecast: total(r.Money, y.Forecast), Realised: total(r.Money, y.Realised)})
+	}
+	return b
 }

@@ -73,11 +73,26 @@ func sampleInput() Input {
 	closed.Status.Compliance.Gates = []v1alpha1.GateStatus{{Name: "gate-5", Description: "Gate 5 Operations review and benefits realisation",
 		State: v1alpha1.GateNotYetRequired, Message: "due by 2027-04-01; no review", DueAt: mustDay("2027-04-01")}}
 
-	b := rollup.New("EUR")
+	// Benefits: the closed project realised its own; erp contributes to
+	// the programme's hosting savings (counted there, once) and holds a
+	// benefit of its own; the portal saves hours (listed, never summed).
+	closed.Spec.Benefits = []v1alpha1.Benefit{{Name: "CRM licence savings", Owner: "Sophie Martin", Target: qty("180k"), Realised: qty("90k"), Due: "2026-12-31"}}
+	erp.Spec.Benefits = []v1alpha1.Benefit{
+		{Name: "Hosting contribution", ProgrammeBenefit: "Hosting savings"},
+		{Name: "Financial close shortened", Owner: "Ingrid Larsen", Measure: v1alpha1.BenefitMeasure{Unit: v1alpha1.BenefitUnitDays, Label: "days to close the books"},
+			Baseline: qty("8"), Target: qty("4"), Forecast: qty("5"), Due: "2027-12-31"},
+	}
+	portal.Spec.Benefits = []v1alpha1.Benefit{{Name: "Self-service revenue", Owner: "Sophie Martin", Planned: qty("800k"), Forecast: qty("650k"), Due: "2028-06-30", Cashable: ptrTo(true)}}
+	b := rollup.New("EUR").WithFinancialYearStart(4)
+	b.AddOwnBenefits("Programme p3o-central/cloud-migration", []v1alpha1.Benefit{
+		{Name: "Hosting savings", Owner: "Helen Carter", Target: qty("420k"), Realised: qty("100k"), Due: "2027-06-30", Cashable: ptrTo(true)},
+		{Name: "Staff hours saved", Owner: "Helen Carter", Measure: v1alpha1.BenefitMeasure{Unit: v1alpha1.BenefitUnitHours, Label: "staff hours saved a year"},
+			Target: qty("12000"), Realised: qty("3000")},
+	})
 	for _, p := range []*v1alpha1.Project{erp, portal, closed} {
 		b.AddProject(rollup.Project{Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase, Health: p.Status.Health, Currency: "EUR",
 			Budget: money.Of(p.Spec.Plan.Budget), ActualCost: money.Of(p.Spec.Progress.ActualCost), ForecastCost: money.Of(p.Spec.Progress.ForecastCost),
-			Risks: rollup.Risks(p.Spec.Risks, 15)})
+			Risks: rollup.Risks(p.Spec.Risks, 15), Benefits: p.Spec.Benefits})
 	}
 	res := b.Build()
 

@@ -19,6 +19,7 @@ import (
 	"gopkg.in/inf.v0"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/benefits"
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/shorten"
@@ -62,9 +63,8 @@ type Programme struct {
 	OwnReason string
 	Currency  v1alpha1.Currency
 	// Budget is the programme's own budget, committed besides its projects'.
-	Budget   *inf.Dec
-	Benefits []v1alpha1.Benefit
-	Risks    v1alpha1.RiskSummary
+	Budget *inf.Dec
+	Risks  v1alpha1.RiskSummary
 	// Compliance is how the programme itself counts (one of the three).
 	Compliance v1alpha1.ComplianceCounts
 	// Rollup is the programme's rollup of its projects.
@@ -97,10 +97,13 @@ type Builder struct {
 	phases   map[v1alpha1.PhaseCount]int32
 	causes   []v1alpha1.HealthCause
 
-	budget, actual, forecast   *inf.Dec
-	committed                  *inf.Dec
-	committedByYear            ByYear
-	benefitsPlan, benefitsReal *inf.Dec
+	budget, actual, forecast *inf.Dec
+	committed                *inf.Dec
+	committedByYear          ByYear
+	benefits                 benefits.Tally
+	// yearStart is the month the financial years of benefits' due dates
+	// start in (FinancialYear).
+	yearStart int
 	// foreign records, per currency, the objects whose amounts are left out.
 	foreign map[v1alpha1.Currency]v1alpha1.LeftOutAmounts
 }
@@ -108,6 +111,18 @@ type Builder struct {
 // New starts a rollup for a parent whose amounts are in currency.
 func New(currency v1alpha1.Currency) *Builder {
 	return &Builder{currency: currency, phases: map[v1alpha1.PhaseCount]int32{}, foreign: map[v1alpha1.Currency]v1alpha1.LeftOutAmounts{}}
+}
+
+// WithFinancialYearStart sets the month (1 to 12) in which the financial
+// years that benefits fall due in start; January unless set.
+func (b *Builder) WithFinancialYearStart(month int) *Builder {
+	b.yearStart = month
+	return b
+}
+
+// dueYear is the financial year a due date falls in; 0 when there is none.
+func (b *Builder) dueYear(due v1alpha1.Date) int32 {
+	return benefits.DueYear(due, b.yearStart, FinancialYear)
 }
 
 // inCurrency reports whether a child's amounts may be added, recording the
@@ -227,7 +242,7 @@ func (b *Builder) AddProject(p Project) {
 	b.committedByYear.Merge(p.CommittedByYear())
 	money.Accumulate(&b.actual, p.ActualCost)
 	money.Accumulate(&b.forecast, p.ForecastCost)
-	b.addBenefits(p.Benefits)
+	b.benefits.Add("Project "+p.Namespace+"/"+p.Name, p.Benefits, b.dueYear)
 }
 
 // AddProgramme counts a programme and merges the rollup of its projects.
@@ -250,8 +265,9 @@ func (b *Builder) AddProgramme(p Programme) {
 		} else {
 			money.Accumulate(&b.committed, p.Budget) // its projects' are left out (merge)
 		}
-		b.addBenefits(p.Benefits)
 	}
+	// The programme's own benefits are in its rollup (AddOwnBenefits), with
+	// its projects'.
 	b.merge(p.Rollup)
 }
 
@@ -306,8 +322,7 @@ func (b *Builder) merge(r v1alpha1.Rollup) {
 	money.Accumulate(&b.budget, money.Value(r.Money.Budget))
 	money.Accumulate(&b.actual, money.Value(r.Money.ActualCost))
 	money.Accumulate(&b.forecast, money.Value(r.Money.ForecastCost))
-	money.Accumulate(&b.benefitsPlan, money.Value(r.Benefits.Planned))
-	money.Accumulate(&b.benefitsReal, money.Value(r.Benefits.Realised))
+	b.benefits.Merge(r.Benefits)
 }
 
 func (b *Builder) addRisks(r v1alpha1.RiskSummary) {
@@ -322,11 +337,11 @@ func (b *Builder) addCompliance(c v1alpha1.ComplianceCounts) {
 	b.out.Compliance.Unknown += c.Unknown
 }
 
-func (b *Builder) addBenefits(benefits []v1alpha1.Benefit) {
-	for _, bf := range benefits {
-		money.Accumulate(&b.benefitsPlan, money.Of(bf.Planned))
-		money.Accumulate(&b.benefitsReal, money.Of(bf.Realised))
-	}
+// AddOwnBenefits counts the benefits a Programme holds itself in its own
+// rollup, beside its projects': MSP's programme owns its benefits, and a
+// project's contribution to one carries no figures, so each counts once.
+func (b *Builder) AddOwnBenefits(holder string, bs []v1alpha1.Benefit) {
+	b.benefits.Add(holder, bs, b.dueYear)
 }
 
 // MixedCurrencyError says which objects' amounts were not added because they
@@ -415,7 +430,7 @@ func (b *Builder) Build() Result {
 		ForecastCost: money.Amount(b.forecast),
 		Variance:     money.Amount(money.Sub(b.forecast, b.budget)),
 	}
-	res.Rollup.Benefits = v1alpha1.BenefitsSummary{Planned: money.Amount(b.benefitsPlan), Realised: money.Amount(b.benefitsReal)}
+	res.Rollup.Benefits = b.benefits.Summary()
 	return res
 }
 

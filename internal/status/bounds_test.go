@@ -89,6 +89,12 @@ var fittedBy = map[string]int64{
 	"status.committedByYear[].display.forecast":  v1alpha1.MoneyDisplayMaxLength,
 	"status.committedByYear[].display.capacity":  v1alpha1.MoneyDisplayMaxLength,
 	"status.committedByYear[].display.committed": v1alpha1.MoneyDisplayMaxLength,
+	// benefits.Tally shortens each.
+	"status.rollup.benefits.measured[].holder":   v1alpha1.MeasuredHolderMaxLength,
+	"status.rollup.benefits.measured[].baseline": v1alpha1.MeasuredLevelMaxLength,
+	"status.rollup.benefits.measured[].target":   v1alpha1.MeasuredLevelMaxLength,
+	"status.rollup.benefits.measured[].forecast": v1alpha1.MeasuredLevelMaxLength,
+	"status.rollup.benefits.measured[].realised": v1alpha1.MeasuredLevelMaxLength,
 }
 
 // copied are the bounded status texts copied whole from a value bounded
@@ -111,6 +117,8 @@ var copied = map[string]int64{
 	"status.strategy.objectivesWithoutWork[]": 63,
 	// A SHA-256 in hex.
 	"status.policyDigest": 64,
+	// A benefit's name and measure label (Benefit.name, measure.label).
+	"status.rollup.benefits.measured[].name": 128, "status.rollup.benefits.measured[].label": 128,
 }
 
 // TestEveryBoundedStatusTextFits walks the generated CRDs' status schemas:

@@ -40,7 +40,7 @@ func SetOffice(o *v1alpha1.Office, facts governance.OfficeFacts, ruleErrors []st
 	setRetired(o, facts.SupportedPhase)
 	setPolicyValid(o, facts.Policy, ruleErrors)
 
-	b := rollup.New(governance.CurrencyOf(o))
+	b := rollup.New(governance.CurrencyOf(o)).WithFinancialYearStart(int(o.Spec.FinancialYearStart))
 	for _, p := range children.Portfolios {
 		b.AddPortfolio(p.Status.Rollup, money.Value(p.Status.Committed))
 	}

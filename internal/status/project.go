@@ -40,6 +40,8 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	assessment := health.Assess(p.Spec, thresholds, now)
 	lowerForCompliance(&assessment, res)
 	lowerForConfidence(&assessment, facts.Reviews, now)
+	benefitsRecheck := lowerForBenefits(&assessment, p.Spec.Benefits, p.Spec.Tolerances.BenefitsPercent, now)
+	setBenefitsLinked(p, facts.Programme)
 	deps, depEvents, depRecheck := dependencies(p, facts.Dependencies, p.Status.Dependencies, &assessment, now)
 	p.Status.Dependencies = deps
 	p.Status.Health = assessment.Overall
@@ -64,7 +66,7 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, firstReason(p.Status.HealthReasons))
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
 	events = append(events, depEvents...)
-	return Outcome{RecheckAt: earliest(earliest(assessment.StaleAt, res.RecheckAt), depRecheck), Events: events}
+	return Outcome{RecheckAt: earliest(earliest(earliest(assessment.StaleAt, res.RecheckAt), depRecheck), benefitsRecheck), Events: events}
 }
 
 // lowerForCompliance lowers health for unmet gates.

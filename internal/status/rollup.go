@@ -170,8 +170,8 @@ func ProgrammeItem(p *v1alpha1.Programme) rollup.Programme {
 		Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase,
 		Health: p.Status.Health, OwnHealth: own, OwnReason: firstReason(p.Status.OwnHealthReasons),
 		Currency: p.Status.Currency,
-		Budget:   money.Of(p.Spec.Budget), Benefits: p.Spec.Benefits,
-		Risks: p.Status.Risks, Rollup: p.Status.Rollup,
+		Budget:   money.Of(p.Spec.Budget),
+		Risks:    p.Status.Risks, Rollup: p.Status.Rollup,
 		CommittedByYear: rollup.FromPhased(p.Status.CommittedByYear),
 		Compliance:      complianceCounts(p),
 	}
@@ -194,7 +194,8 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	comp, res := compliance(p, facts, rules, p.Status.Compliance, now)
 	p.Status.Compliance = comp
 
-	b := rollup.New(rollupCurrency(p.Status.Currency))
+	b := rollup.New(rollupCurrency(p.Status.Currency)).WithFinancialYearStart(financialYearStart(facts.Governance))
+	b.AddOwnBenefits("Programme "+p.Namespace+"/"+p.Name, p.Spec.Benefits)
 	addChildren(b, nil, projects.Admitted, projects.Refused)
 	rolled := b.Build()
 	p.Status.Rollup = rolled.Rollup
@@ -221,6 +222,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	}
 	lowerForCompliance(&assessment, res)
 	lowerForConfidence(&assessment, facts.Reviews, now)
+	benefitsRecheck := lowerForBenefits(&assessment, p.Spec.Benefits, p.Spec.Tolerances.BenefitsPercent, now)
 	deps, depEvents, depRecheck := dependencies(p, facts.Dependencies, p.Status.Dependencies, &assessment, now)
 	p.Status.Dependencies = deps
 	p.Status.ForecastEnd = latestEnd(projects.Admitted)
@@ -243,7 +245,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	events := transitions(beforeObj, p, before.Health, p.Status.Health, reason)
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
 	events = append(events, depEvents...)
-	return Outcome{RecheckAt: earliest(res.RecheckAt, depRecheck), Events: events}
+	return Outcome{RecheckAt: earliest(earliest(res.RecheckAt, depRecheck), benefitsRecheck), Events: events}
 }
 
 // latestEnd is the latest end date (Project.ForecastEnd) of projects; ""
@@ -269,7 +271,7 @@ func SetPortfolio(p *v1alpha1.Portfolio, facts governance.Facts, children Portfo
 	setCurrencyMatched(p, p.Status.Currency, facts.Governance)
 	currency := rollupCurrency(p.Status.Currency)
 
-	b := rollup.New(currency)
+	b := rollup.New(currency).WithFinancialYearStart(financialYearStart(facts.Governance))
 	addChildren(b, children.Programmes, children.Projects, children.Refused)
 	res := b.Build()
 	p.Status.Rollup = res.Rollup

@@ -115,7 +115,8 @@ func budgetByYearWithinBudget(p *v1alpha1.Project) error {
 	return fmt.Errorf("spec.plan.budgetByYear: the years add up to %s, more than spec.plan.budget %s", money.Exact(sum), money.Exact(budget))
 }
 
-// listAmounts checks the amounts in lists (spec.benefits, spec.tranches,
+// listAmounts checks the amounts in lists (spec.benefits' levels in every
+// unit, spec.tranches,
 // spec.plan.budgetByYear, spec.capacityByYear) as
 // they were written, with the grammar the CRD enforces on single amounts
 // (money.Check): the API server cannot bound the cost of that rule in a
@@ -128,8 +129,10 @@ func listAmounts(ctx context.Context) error {
 	}
 	var obj struct {
 		Spec struct {
-			Benefits []struct{ Planned, Realised json.RawMessage } `json:"benefits"`
-			Tranches []struct{ Budget json.RawMessage }            `json:"tranches"`
+			Benefits []struct {
+				Baseline, Target, Planned, Forecast, Realised json.RawMessage
+			} `json:"benefits"`
+			Tranches []struct{ Budget json.RawMessage } `json:"tranches"`
 			Plan     struct {
 				BudgetByYear []struct{ Amount json.RawMessage } `json:"budgetByYear"`
 			} `json:"plan"`
@@ -141,8 +144,14 @@ func listAmounts(ctx context.Context) error {
 	}
 	var errs []error
 	for i, b := range obj.Spec.Benefits {
-		errs = append(errs, writtenAmount(fmt.Sprintf("spec.benefits[%d].planned", i), b.Planned),
-			writtenAmount(fmt.Sprintf("spec.benefits[%d].realised", i), b.Realised))
+		// Every unit's levels are decimal amounts in this grammar: money's
+		// and also hours, percentages, counts and scores.
+		for _, f := range []struct {
+			name string
+			raw  json.RawMessage
+		}{{"baseline", b.Baseline}, {"target", b.Target}, {"planned", b.Planned}, {"forecast", b.Forecast}, {"realised", b.Realised}} {
+			errs = append(errs, writtenAmount(fmt.Sprintf("spec.benefits[%d].%s", i, f.name), f.raw))
+		}
 	}
 	for i, t := range obj.Spec.Tranches {
 		errs = append(errs, writtenAmount(fmt.Sprintf("spec.tranches[%d].budget", i), t.Budget))
