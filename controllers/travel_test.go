@@ -80,7 +80,7 @@ func TestDirectionOfTravelAcrossPeriods(t *testing.T) {
 	g.Expect(r.DirectionOfTravel.Since).To(BeEmpty())
 	g.Expect(row(r, "crm").PeriodsRedOrAmber).To(BeEquivalentTo(1))
 	g.Expect(row(r, "erp").Direction).To(BeEmpty())
-	g.Expect(owner.Status.DirectionOfTravel).To(BeNil())
+	g.Expect(owner.Status.DirectionOfTravel).To(BeZero())
 
 	// Week 2: compared with week 1's snapshot, sealed in the same pass.
 	clock = day(30, 9)
@@ -103,7 +103,7 @@ func TestDirectionOfTravelAcrossPeriods(t *testing.T) {
 		To(Equal([]any{travel.Improved, "-300000", int32(0), travel.Unchanged}))
 	g.Expect(row(r, "crm").PeriodsRedOrAmber).To(BeEquivalentTo(2))
 	g.Expect(row(r, "billing").Direction).To(Equal(travel.Joined))
-	g.Expect(owner.Status.DirectionOfTravel).To(Equal(&v1alpha1.DirectionOfTravel{Since: metav1.NewTime(day(23, 0)),
+	g.Expect(owner.Status.DirectionOfTravel).To(Equal(v1alpha1.DirectionOfTravel{Since: &metav1.Time{Time: day(23, 0)},
 		Improved: 1, Declined: 1, Unchanged: 1, Joined: 1, PersistentlyRedOrAmber: 1}))
 
 	// The operator restarts; week 3 compares with week 2, whose snapshot

@@ -166,7 +166,7 @@ type OfficeStatus struct {
 	// sealed snapshot of the report; unset while reports are off or no
 	// earlier period's snapshot is held.
 	// +optional
-	DirectionOfTravel *DirectionOfTravel `json:"directionOfTravel,omitempty"`
+	DirectionOfTravel DirectionOfTravel `json:"directionOfTravel,omitzero"`
 }
 
 // +kubebuilder:object:root=true

@@ -195,7 +195,7 @@ type PortfolioStatus struct {
 	// sealed snapshot of the report; unset while reports are off or no
 	// earlier period's snapshot is held.
 	// +optional
-	DirectionOfTravel *DirectionOfTravel `json:"directionOfTravel,omitempty"`
+	DirectionOfTravel DirectionOfTravel `json:"directionOfTravel,omitzero"`
 }
 
 // +kubebuilder:object:root=true

@@ -14,7 +14,7 @@ type DirectionOfTravel struct {
 	// since is the start of the period whose sealed snapshot the report
 	// was compared with.
 	// +required
-	Since metav1.Time `json:"since,omitzero"`
+	Since *metav1.Time `json:"since,omitempty"`
 
 	// improved counts the projects whose health is better than then.
 	// +optional
@@ -54,14 +54,14 @@ type DirectionOfTravel struct {
 // (Office, Portfolio and Programme).
 // +kubebuilder:object:generate=false
 type TravelReporter interface {
-	SetDirectionOfTravel(*DirectionOfTravel)
+	SetDirectionOfTravel(DirectionOfTravel)
 }
 
 // SetDirectionOfTravel sets status.directionOfTravel.
-func (o *Office) SetDirectionOfTravel(d *DirectionOfTravel) { o.Status.DirectionOfTravel = d }
+func (o *Office) SetDirectionOfTravel(d DirectionOfTravel) { o.Status.DirectionOfTravel = d }
 
 // SetDirectionOfTravel sets status.directionOfTravel.
-func (p *Portfolio) SetDirectionOfTravel(d *DirectionOfTravel) { p.Status.DirectionOfTravel = d }
+func (p *Portfolio) SetDirectionOfTravel(d DirectionOfTravel) { p.Status.DirectionOfTravel = d }
 
 // SetDirectionOfTravel sets status.directionOfTravel.
-func (p *Programme) SetDirectionOfTravel(d *DirectionOfTravel) { p.Status.DirectionOfTravel = d }
+func (p *Programme) SetDirectionOfTravel(d DirectionOfTravel) { p.Status.DirectionOfTravel = d }

@@ -56,7 +56,7 @@ type outcome struct {
 	// digest is the content digest of the live report it wrote.
 	digest string
 	// travel is the report's direction of travel, as status shows it.
-	travel *v1alpha1.DirectionOfTravel
+	travel v1alpha1.DirectionOfTravel
 }
 
 // situation is what a decision depends on besides the remembered state.

@@ -156,7 +156,7 @@ func (p *Publisher) Publish(ctx context.Context, req Request) (Result, error) {
 	if !req.enabled() {
 		p.forget(key)
 		conditions.Delete(obj, v1alpha1.ConditionReportPublished)
-		setTravel(obj, nil)
+		setTravel(obj, v1alpha1.DirectionOfTravel{})
 		return Result{}, p.deleteLive(ctx, obj, req.Kind)
 	}
 	s := situation{settled: req.Settled, shown: req.Shown, now: p.now()}
@@ -271,7 +271,7 @@ func applyOutcome(obj Object, o *outcome) {
 
 // setTravel sets the object's status.directionOfTravel, when its kind has
 // one.
-func setTravel(obj Object, t *v1alpha1.DirectionOfTravel) {
+func setTravel(obj Object, t v1alpha1.DirectionOfTravel) {
 	if r, ok := obj.(v1alpha1.TravelReporter); ok {
 		r.SetDirectionOfTravel(t)
 	}

@@ -69,15 +69,15 @@ type Previous struct {
 	Report Report
 }
 
-// Status is the counts as status.directionOfTravel shows them; nil when
-// nothing was compared.
-func (d DirectionOfTravel) Status() *v1alpha1.DirectionOfTravel {
+// Status is the counts as status.directionOfTravel shows them; empty
+// when nothing was compared.
+func (d DirectionOfTravel) Status() v1alpha1.DirectionOfTravel {
 	since, err := parseTime(d.Since)
 	if err != nil {
-		return nil
+		return v1alpha1.DirectionOfTravel{}
 	}
 	c := d.Counts
-	return &v1alpha1.DirectionOfTravel{Since: since, Improved: c.Improved, Declined: c.Declined, Unchanged: c.Unchanged,
+	return v1alpha1.DirectionOfTravel{Since: &since, Improved: c.Improved, Declined: c.Declined, Unchanged: c.Unchanged,
 		Joined: c.Joined, Left: c.Left, PersistentlyRedOrAmber: c.PersistentlyRedOrAmber}
 }
 
