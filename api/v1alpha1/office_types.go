@@ -161,6 +161,12 @@ type OfficeStatus struct {
 	// Programmes and Projects, and satellite Offices.
 	// +optional
 	Rollup Rollup `json:"rollup,omitzero"`
+
+	// directionOfTravel counts how the projects beneath moved since the last
+	// sealed snapshot of the report; unset while reports are off or no
+	// earlier period's snapshot is held.
+	// +optional
+	DirectionOfTravel DirectionOfTravel `json:"directionOfTravel,omitzero"`
 }
 
 // +kubebuilder:object:root=true

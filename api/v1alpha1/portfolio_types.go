@@ -190,6 +190,12 @@ type PortfolioStatus struct {
 	// by objective against the targets.
 	// +optional
 	Strategy PortfolioStrategy `json:"strategy,omitzero"`
+
+	// directionOfTravel counts how the projects beneath moved since the last
+	// sealed snapshot of the report; unset while reports are off or no
+	// earlier period's snapshot is held.
+	// +optional
+	DirectionOfTravel DirectionOfTravel `json:"directionOfTravel,omitzero"`
 }
 
 // +kubebuilder:object:root=true

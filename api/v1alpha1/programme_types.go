@@ -312,6 +312,12 @@ type ProgrammeStatus struct {
 	// +listMapKey=year
 	// +kubebuilder:validation:MaxItems=32
 	CommittedByYear []PhasedAmount `json:"committedByYear,omitempty"`
+
+	// directionOfTravel counts how the projects beneath moved since the last
+	// sealed snapshot of the report; unset while reports are off or no
+	// earlier period's snapshot is held.
+	// +optional
+	DirectionOfTravel DirectionOfTravel `json:"directionOfTravel,omitzero"`
 }
 
 // +kubebuilder:object:root=true

@@ -381,6 +381,12 @@ type ProjectStatus struct {
 	// +optional
 	Compliance ComplianceStatus `json:"compliance,omitzero"`
 
+	// deliveryConfidence is the Delivery Confidence of the project's latest
+	// GatewayReview with findings, dated today or earlier (the latest gate
+	// on a tie); unset when there is none.
+	// +optional
+	DeliveryConfidence DeliveryConfidence `json:"deliveryConfidence,omitempty"`
+
 	// --- Strategy (MoP): the project's strategic score. ---
 
 	// score is the project's strategic contribution to its portfolio's

@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/report"
 )
 
 func main() {
@@ -322,10 +323,10 @@ func (a *app) getTarget(ctx context.Context, args []string, allowed []kind) (cli
 }
 
 func (a *app) reportCommand() *cobra.Command {
-	var format, period string
-	var list bool
+	var format, period, output string
+	var list, since bool
 	cmd := &cobra.Command{
-		Use:   "report KIND NAME [--format md|json|csv] [--snapshot PERIOD | --list-snapshots]",
+		Use:   "report KIND NAME [--format md|json|csv | --since-last-period [-o json|yaml]] [--snapshot PERIOD | --list-snapshots]",
 		Short: "Print the report an office, portfolio or programme publishes, live or a snapshot",
 		Long: `report prints the report ConfigMap the operator publishes for an Office,
 Portfolio or Programme: report.md (--format md, the default), report.json
@@ -333,28 +334,52 @@ Portfolio or Programme: report.md (--format md, the default), report.json
 period. PERIOD is the period as --list-snapshots lists it: its start date
 (YYYY-MM-DD), or its start time in UTC (2026-11-23T06:00:00Z) for all the
 snapshots of an object whose periods are shorter than a day. The snapshot's
-ConfigMap name, or its suffix, names it too.`,
+ConfigMap name, or its suffix, names it too.
+
+--since-last-period prints the report's direction of travel instead: how the
+object and each project beneath it moved since the last sealed snapshot
+(health then and now, forecast, variance and Delivery Confidence, periods Red
+or Amber in a row), and the projects that left (report.json's
+directionOfTravel and each row's movement).`,
 		Example: `  kubectl p3o report office -n p3o-central portfolio-office
   kubectl p3o report portfolio -n p3o-central digital-transformation --format csv
   kubectl p3o report office -n p3o-central portfolio-office --list-snapshots
-  kubectl p3o report office -n p3o-central portfolio-office --snapshot 2026-11-23 --format json`,
+  kubectl p3o report office -n p3o-central portfolio-office --snapshot 2026-11-23 --format json
+  kubectl p3o report office -n p3o-central portfolio-office --since-last-period`,
 		Args: kindArgs(false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			key, ok := reportKeys[format]
 			if !ok {
 				return fmt.Errorf("unknown format %q: use --format md, json or csv", format)
 			}
-			return a.report(cmd.Context(), args, key, period, list)
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			if since {
+				key = report.KeyJSON
+			}
+			return a.report(cmd.Context(), args, key, period, list, travelOutput{since: since, output: output})
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "md", "Which part of the report: md (report.md), json (report.json) or csv (projects.csv).")
 	cmd.Flags().StringVar(&period, "snapshot", "", "Print the snapshot of this period (as --list-snapshots prints it, or the ConfigMap name suffix) instead of the live report.")
 	cmd.Flags().BoolVar(&list, "list-snapshots", false, "List the snapshots with their periods, newest first.")
+	cmd.Flags().BoolVar(&since, "since-last-period", false, "Print the direction of travel since the last sealed snapshot instead of the report.")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "With --since-last-period: json or yaml (default: text).")
 	cmd.MarkFlagsMutuallyExclusive("snapshot", "list-snapshots")
+	cmd.MarkFlagsMutuallyExclusive("since-last-period", "list-snapshots")
+	cmd.MarkFlagsMutuallyExclusive("since-last-period", "format")
 	return cmd
 }
 
-func (a *app) report(ctx context.Context, args []string, key, period string, list bool) error {
+// travelOutput says whether the report command prints the direction of
+// travel, and in which output format.
+type travelOutput struct {
+	since  bool
+	output string
+}
+
+func (a *app) report(ctx context.Context, args []string, key, period string, list bool, travel travelOutput) error {
 	k, name, err := parseTarget(args, []kind{kindOffice, kindPortfolio, kindProgramme})
 	if err != nil {
 		return err
@@ -400,6 +425,16 @@ func (a *app) report(ctx context.Context, args []string, key, period string, lis
 	data, ok := cm.Data[key]
 	if !ok {
 		return fmt.Errorf("ConfigMap %s holds no %s", cm.Name, key)
+	}
+	if travel.since {
+		v, err := readTravel(data)
+		switch {
+		case err != nil:
+			return err
+		case travel.output != "":
+			return writeStructured(a.out, travel.output, v)
+		}
+		return writeTravel(a.out, a.p, what, v)
 	}
 	return writeReport(a.out, data)
 }

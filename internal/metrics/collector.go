@@ -32,6 +32,7 @@ import (
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/travel"
 )
 
 // The operator's metrics, in kube-state-metrics style: written from the
@@ -76,6 +77,8 @@ var (
 	descOfficeHealth             = newFamily("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.", "namespace", "office", "type", "health")
 	descRollupProjects           = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
 	descRollupNonCompliant       = newFamily("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.", "kind", "namespace", "name")
+	descTravelProjects           = newFamily("p3o_direction_of_travel_projects", "Projects beneath an office, portfolio or programme by how their health moved since the last sealed snapshot of its report (Improved, Declined, Unchanged, Joined, Left; status.directionOfTravel); no series until a report was compared.", "kind", "namespace", "name", "direction")
+	descTravelPersistent         = newFamily("p3o_direction_of_travel_persistently_red_or_amber_projects", "Projects beneath an office, portfolio or programme Red or Amber for two report periods or more in a row (status.directionOfTravel).", "kind", "namespace", "name")
 )
 
 var healths = []v1alpha1.Health{v1alpha1.HealthGreen, v1alpha1.HealthAmber, v1alpha1.HealthRed, v1alpha1.HealthUnknown}
@@ -105,7 +108,7 @@ var families = []*family{descProjectInfo, descProjectStale, descProjectCadence, 
 	descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport,
 	descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity, descPortfolioCommitted,
 	descPortfolioCapacityByYear, descPortfolioCommittedByYear, descPortfolioOverByYear, descPortfolioShare, descPortfolioTarget, descPortfolioWeight, descPortfolioRank, descPortfolioScore,
-	descOfficeHealth, descRollupProjects, descRollupNonCompliant}
+	descOfficeHealth, descRollupProjects, descRollupNonCompliant, descTravelProjects, descTravelPersistent}
 
 // Exporter writes the governance metrics from the cache on every scrape,
 // as it reads them: ten thousand projects are 150,000 series, which the
@@ -443,6 +446,7 @@ func (s *scrape) writeOffices() {
 type rolledUp struct {
 	kind, namespace, name string
 	rollup                *v1alpha1.Rollup
+	travel                *v1alpha1.DirectionOfTravel
 }
 
 // rollups lists the rollups of every programme, then every portfolio, then
@@ -450,13 +454,13 @@ type rolledUp struct {
 func (s *scrape) rollups() []rolledUp {
 	var rollups []rolledUp
 	for _, p := range s.programmes {
-		rollups = append(rollups, rolledUp{"Programme", p.Namespace, p.Name, &p.Status.Rollup})
+		rollups = append(rollups, rolledUp{"Programme", p.Namespace, p.Name, &p.Status.Rollup, &p.Status.DirectionOfTravel})
 	}
 	for _, p := range s.portfolios {
-		rollups = append(rollups, rolledUp{"Portfolio", p.Namespace, p.Name, &p.Status.Rollup})
+		rollups = append(rollups, rolledUp{"Portfolio", p.Namespace, p.Name, &p.Status.Rollup, &p.Status.DirectionOfTravel})
 	}
 	for _, o := range s.offices {
-		rollups = append(rollups, rolledUp{"Office", o.Namespace, o.Name, &o.Status.Rollup})
+		rollups = append(rollups, rolledUp{"Office", o.Namespace, o.Name, &o.Status.Rollup, &o.Status.DirectionOfTravel})
 	}
 	return rollups
 }
@@ -473,6 +477,27 @@ func (s *scrape) writeRollups() {
 	}
 	for _, r := range rollups {
 		s.t.gauge(descRollupNonCompliant, float64(r.rollup.Compliance.NonCompliant), r.kind, r.namespace, r.name)
+	}
+	s.writeTravel(rollups)
+}
+
+// writeTravel writes the direction of travel counts of each object whose
+// report was compared with an earlier period's.
+func (s *scrape) writeTravel(rollups []rolledUp) {
+	for _, r := range rollups {
+		if t := r.travel; t.Since != nil {
+			for _, c := range []struct {
+				direction travel.Direction
+				n         int32
+			}{{travel.Improved, t.Improved}, {travel.Declined, t.Declined}, {travel.Unchanged, t.Unchanged}, {travel.Joined, t.Joined}, {travel.Left, t.Left}} {
+				s.t.gauge(descTravelProjects, float64(c.n), r.kind, r.namespace, r.name, string(c.direction))
+			}
+		}
+	}
+	for _, r := range rollups {
+		if t := r.travel; t.Since != nil {
+			s.t.gauge(descTravelPersistent, float64(t.PersistentlyRedOrAmber), r.kind, r.namespace, r.name)
+		}
 	}
 }
 

@@ -55,6 +55,8 @@ type outcome struct {
 	recheck time.Time
 	// digest is the content digest of the live report it wrote.
 	digest string
+	// travel is the report's direction of travel, as status shows it.
+	travel v1alpha1.DirectionOfTravel
 }
 
 // situation is what a decision depends on besides the remembered state.

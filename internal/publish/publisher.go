@@ -71,6 +71,9 @@ type Publisher struct {
 
 	mu      sync.Mutex
 	reports map[string]*state // by object key
+	// previousReports are the snapshot reports last compared with, by
+	// object key.
+	previousReports map[string]heldPrevious
 }
 
 // New is a publisher that writes through c, reads what c's cache does not
@@ -81,7 +84,7 @@ func New(c client.Client, apiReader client.Reader, now func() time.Time) *Publis
 		rebuilt[kind] = make(chan event.GenericEvent, 1024)
 	}
 	return &Publisher{client: c, apiReader: apiReader, now: now, rebuilding: make(chan struct{}, 1), rebuilt: rebuilt,
-		reports: map[string]*state{}}
+		reports: map[string]*state{}, previousReports: map[string]heldPrevious{}}
 }
 
 // Start lets rebuilds run apart from reconciles until ctx ends, then waits
@@ -149,10 +152,11 @@ type Result struct {
 // reports are off).
 func (p *Publisher) Publish(ctx context.Context, req Request) (Result, error) {
 	obj := req.Object
-	key := req.Kind + "/" + obj.GetNamespace() + "/" + obj.GetName()
+	key := req.key()
 	if !req.enabled() {
 		p.forget(key)
 		conditions.Delete(obj, v1alpha1.ConditionReportPublished)
+		setTravel(obj, v1alpha1.DirectionOfTravel{})
 		return Result{}, p.deleteLive(ctx, obj, req.Kind)
 	}
 	s := situation{settled: req.Settled, shown: req.Shown, now: p.now()}
@@ -189,6 +193,11 @@ func (p *Publisher) Publish(ctx context.Context, req Request) (Result, error) {
 		applyOutcome(obj, last)
 	}
 	return Result{Wait: d.after, Pending: d.pending, Rebuilding: d.action == await || d.action == rebuildApart}, nil
+}
+
+// key identifies the request's object among all that publish.
+func (r Request) key() string {
+	return r.Kind + "/" + r.Object.GetNamespace() + "/" + r.Object.GetName()
 }
 
 // enabled says whether the request's object publishes reports.
@@ -237,6 +246,9 @@ func (p *Publisher) record(key, fingerprint string, o *outcome, inFlight bool) {
 	if inFlight {
 		st.inFlight = false
 	}
+	if o.err != nil && st.outcome != nil {
+		o.travel = st.outcome.travel // a failed rebuild compared nothing: keep what was shown
+	}
 	st.outcome = o
 	if o.err == nil && o.reason != v1alpha1.ReasonReportNameTaken {
 		st.published = fingerprint
@@ -248,9 +260,19 @@ func (p *Publisher) forget(key string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.reports, key)
+	delete(p.previousReports, key)
 }
 
 // applyOutcome sets the ReportPublished condition a rebuild asked for.
 func applyOutcome(obj Object, o *outcome) {
 	conditions.Set(obj, v1alpha1.ConditionReportPublished, o.status, o.reason, o.message)
+	setTravel(obj, o.travel)
+}
+
+// setTravel sets the object's status.directionOfTravel, when its kind has
+// one.
+func setTravel(obj Object, t v1alpha1.DirectionOfTravel) {
+	if r, ok := obj.(v1alpha1.TravelReporter); ok {
+		r.SetDirectionOfTravel(t)
+	}
 }

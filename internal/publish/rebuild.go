@@ -36,8 +36,12 @@ func (p *Publisher) rebuild(ctx context.Context, req Request) *outcome {
 	if err != nil {
 		return failed(err)
 	}
+	if in.Previous, err = p.previous(ctx, req.key(), req.Object, req.Kind, req.Settings, now); err != nil {
+		return failed(err)
+	}
 	gathered := time.Now()
-	rendered := report.Render(report.Build(in))
+	built := report.Build(in)
+	rendered := report.Render(built)
 	rendering := time.Since(gathered)
 	name := Name(req.Kind, req.Object.GetName(), "")
 	defer func() {
@@ -53,6 +57,7 @@ func (p *Publisher) rebuild(ctx context.Context, req Request) *outcome {
 		return failed(err)
 	}
 	o := published(name, rendered)
+	o.travel = built.DirectionOfTravel.Status()
 	next, err := p.snapshot(ctx, req.Object, req.Kind, req.Settings, rendered.Data, now, req.Settled)
 	if err != nil {
 		return failed(err)

@@ -118,9 +118,10 @@ func rowsThatFit(rows []ProjectRow, none, one Report) int {
 	if base > MaxBytes {
 		return 0
 	}
-	used := size(renderStep(one).Data) - rowBytes(rows[0]) // base and the head
+	travelled := none.DirectionOfTravel.Since != ""
+	used := size(renderStep(one).Data) - rowBytes(rows[0], travelled) // base and the heads
 	for i, row := range rows {
-		if used += rowBytes(row); used > MaxBytes {
+		if used += rowBytes(row, travelled); used > MaxBytes {
 			return i
 		}
 	}
@@ -128,8 +129,10 @@ func rowsThatFit(rows []ProjectRow, none, one Report) int {
 }
 
 // rowBytes is what one project row adds to report.json, report.md and
-// projects.csv, rendered as renderJSON, renderMarkdown and renderCSV do.
-func rowBytes(row ProjectRow) int {
+// projects.csv, rendered as renderJSON, renderMarkdown and renderCSV do;
+// travelled says the Markdown has a direction of travel table, with a
+// row per project too.
+func rowBytes(row ProjectRow, travelled bool) int {
 	js, err := json.MarshalIndent(row, "    ", "  ")
 	if err != nil {
 		panic(fmt.Sprintf("rendering a project row: %v", err))
@@ -138,5 +141,9 @@ func rowBytes(row ProjectRow) int {
 	w := csv.NewWriter(&c)
 	_ = w.Write(csvRecord(row))
 	w.Flush()
-	return len(js) + len(",\n    ") + len(markdownProjectRow(row)) + c.Len()
+	n := len(js) + len(",\n    ") + len(markdownProjectRow(row)) + c.Len()
+	if travelled {
+		n += len(markdownTravelRow(row))
+	}
+	return n
 }

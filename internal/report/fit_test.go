@@ -17,6 +17,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/health"
+	"p3o.dev/p3o-operator/internal/travel"
 )
 
 // highRisks is a register of n risks, each high, with names of the longest
@@ -93,7 +94,7 @@ func TestSixtyOneProjectsWithLongReasonsAreAllShown(t *testing.T) {
 
 // A report that is not too large is not shortened.
 func TestShortReportKeepsItsCells(t *testing.T) {
-	full := Build(sampleInput())
+	full := Build(sampleInput()) // with a direction of travel table
 	long := strings.Repeat("a long reason ", 100)
 	full.Projects[0].Reason = long
 	r := summarise(full)
@@ -203,18 +204,20 @@ func TestRowBytesAreExact(t *testing.T) {
 		}
 		return b.String()
 	}
-	full := Build(sampleInput())
+	full := Build(sampleInput()) // with a direction of travel table
 	var rows []ProjectRow
 	for range 50 {
 		rows = append(rows, ProjectRow{Namespace: randomText(), Name: randomText(), Programme: randomText(), Phase: randomText(),
 			Health: v1alpha1.Health(randomText()), Compliant: randomText(), Budget: "-12.5", ActualCost: randomText(), ForecastCost: "7",
-			PercentComplete: randomText(), Manager: randomText(), AsOf: randomText(), Reason: randomText(), Shortened: []string{}})
+			PercentComplete: randomText(), Manager: randomText(), AsOf: randomText(), Reason: randomText(), Shortened: []string{},
+			HealthThen: v1alpha1.Health(randomText()), Direction: travel.Direction(randomText()), ForecastCostChange: "-3", PeriodsRedOrAmber: rng.Int32N(20),
+			DeliveryConfidence: v1alpha1.DeliveryConfidence(randomText()), DeliveryConfidenceThen: v1alpha1.DeliveryConfidence(randomText())})
 	}
 	with := func(n int) Report { r := full; r.Projects = rows[:n]; return r }
-	head := size(renderStep(with(1)).Data) - size(renderStep(with(0)).Data) - rowBytes(rows[0])
+	head := size(renderStep(with(1)).Data) - size(renderStep(with(0)).Data) - rowBytes(rows[0], true)
 	sum := size(renderStep(with(0)).Data) + head
 	for n := 1; n <= len(rows); n++ {
-		sum += rowBytes(rows[n-1])
+		sum += rowBytes(rows[n-1], full.DirectionOfTravel.Since != "")
 		if got := size(renderStep(with(n)).Data); got != sum {
 			t.Fatalf("%d rows render to %d bytes; rowBytes adds up to %d", n, got, sum)
 		}

@@ -147,6 +147,10 @@ func atLevel(r Report, l level) Report {
 		note("dependencies at risk", l.dependencies, len(r.DependenciesAtRisk))
 		r.DependenciesAtRisk = r.DependenciesAtRisk[:l.dependencies]
 	}
+	if left := r.DirectionOfTravel.Left; l.dependencies >= 0 && len(left) > l.dependencies {
+		note("projects that left", l.dependencies, len(left))
+		r.DirectionOfTravel.Left = left[:l.dependencies]
+	}
 	if l.risks >= 0 && len(r.TopRisks) > l.risks {
 		r.TopRisks = r.TopRisks[:l.risks] // "top" risks: cutting is the point, not a loss
 	}
@@ -179,7 +183,8 @@ func renderJSON(r Report) string {
 }
 
 // csvHeader names the columns of projects.csv.
-var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason", "category", "priority", "score", "rank", "dependencies_at_risk", "benefits_planned", "benefits_realised"}
+var csvHeader = []string{"namespace", "name", "programme", "phase", "health", "compliant", "budget", "actual_cost", "forecast_cost", "percent_complete", "manager", "as_of", "reason", "category", "priority", "score", "rank", "dependencies_at_risk", "benefits_planned", "benefits_realised",
+	"variance", "delivery_confidence", "health_then", "direction", "forecast_change", "variance_change", "delivery_confidence_then", "periods_red_or_amber"}
 
 // renderCSV writes one row per project. Text cells are neutralised against
 // formula injection (csvText); numeric cells are written by the operator
@@ -210,6 +215,8 @@ func csvRecord(p ProjectRow) []string {
 		csvText(p.Manager), csvText(p.AsOf), csvText(p.Reason),
 		csvText(p.Category), csvNumber(p.Priority), csvNumber(p.Score), csvNumber(p.Rank), itoa(int64(p.DependenciesAtRisk)),
 		csvNumber(p.BenefitsPlanned), csvNumber(p.BenefitsRealised),
+		csvNumber(p.Variance), csvText(string(p.DeliveryConfidence)), csvText(string(p.HealthThen)), csvText(string(p.Direction)),
+		csvNumber(p.ForecastCostChange), csvNumber(p.VarianceChange), csvText(string(p.DeliveryConfidenceThen)), itoa(int64(p.PeriodsRedOrAmber)),
 	}
 }
 
@@ -310,6 +317,7 @@ func renderMarkdown(r Report) string {
 	m.summary(r)
 	m.money(r)
 	m.priorities(r.Strategy)
+	m.travel(r)
 	m.exceptions(r.Exceptions)
 	m.gates(r.Gates)
 	m.dependencies(r.DependenciesAtRisk)

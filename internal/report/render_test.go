@@ -117,10 +117,11 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	// by health, compliance), money, capacity by financial year, benefits
 	// by due year and in other units, ranking,
 	// balance by category and by objective, undeclared references,
-	// exceptions, gates, dependencies at risk, risks, phases, projects.
+	// direction of travel (counts, projects, projects that left), exceptions, gates, dependencies at risk, risks, phases, projects.
 	got := tables(doc)
 	s := r.Strategy
 	want := []int{6, 2, 1 + len(r.CapacityByYear.Years), 1 + len(r.Benefits.ByYear), 1 + len(r.Benefits.Measured), 1 + len(s.Ranking), 1 + len(s.ByCategory), 1 + len(s.ByObjective), 1 + len(s.Unknown),
+		2, 1 + len(r.Projects), 1 + len(r.DirectionOfTravel.Left),
 		1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.DependenciesAtRisk), 1 + len(r.TopRisks), 1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
 	if len(got) != len(want) {
 		t.Fatalf("%d tables rendered; want %d:\n%s", len(got), len(want), doc)
@@ -197,7 +198,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 	col := func(name string) int { return slices.Index(rows[0], name) }
 	for _, row := range rows[1:] {
 		for i, cell := range row {
-			if cell != "" && strings.ContainsRune("=+-@\t\r＝", []rune(cell)[0]) && rows[0][i] != "budget" {
+			if cell != "" && strings.ContainsRune("=+-@\t\r＝", []rune(cell)[0]) && !slices.Contains([]string{"budget", "variance", "forecast_change", "variance_change"}, rows[0][i]) {
 				t.Errorf("%s cell %q starts a formula", rows[0][i], cell)
 			}
 		}

@@ -24,6 +24,7 @@ import (
 	"p3o.dev/p3o-operator/internal/benefits"
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/travel"
 )
 
 // SchemaVersion identifies the report.json schema (docs/report-schema.md).
@@ -65,6 +66,9 @@ type Report struct {
 	// Benefits are the benefits beneath by the financial year they fall due
 	// in: money summed, other units listed (status.rollup.benefits).
 	Benefits Benefits `json:"benefits"`
+	// DirectionOfTravel compares the report with the last sealed snapshot
+	// of the object's report.
+	DirectionOfTravel DirectionOfTravel `json:"directionOfTravel"`
 	// Projects has a row per project beneath the object.
 	Projects []ProjectRow `json:"projects"`
 	// Truncated is true when lists were cut or cells shortened to fit;
@@ -248,6 +252,24 @@ type ProjectRow struct {
 	// none); a contribution to its programme's benefit counts there.
 	BenefitsPlanned  string `json:"benefitsPlanned"`
 	BenefitsRealised string `json:"benefitsRealised"`
+	// Variance is its status.costVariance ("" when unset) and
+	// DeliveryConfidence its status.deliveryConfidence.
+	Variance           string                      `json:"variance"`
+	DeliveryConfidence v1alpha1.DeliveryConfidence `json:"deliveryConfidence"`
+	// Its direction of travel since the last sealed snapshot
+	// (DirectionOfTravel.Since), all "" when there is none: its health
+	// then ("" when it joined), how its health moved, the changes of its
+	// forecast cost and variance (now minus then; "" when either is
+	// unknown), its Delivery Confidence then and how it moved ("" when
+	// there is none then or now). PeriodsRedOrAmber counts the periods in
+	// a row, this one included, in which it was Red or Amber.
+	HealthThen                  v1alpha1.Health             `json:"healthThen"`
+	Direction                   travel.Direction            `json:"direction"`
+	ForecastCostChange          string                      `json:"forecastCostChange"`
+	VarianceChange              string                      `json:"varianceChange"`
+	DeliveryConfidenceThen      v1alpha1.DeliveryConfidence `json:"deliveryConfidenceThen"`
+	DeliveryConfidenceDirection travel.Direction            `json:"deliveryConfidenceDirection"`
+	PeriodsRedOrAmber           int32                       `json:"periodsRedOrAmber"`
 	// Shortened names the fields cut to fit (["reason"]), else empty.
 	// projects.csv has no such column: a shortened cell ends in "…".
 	Shortened []string `json:"shortened"`
@@ -275,6 +297,9 @@ type Input struct {
 	// Projects and Programmes are everything beneath the object.
 	Projects   []*v1alpha1.Project
 	Programmes []*v1alpha1.Programme
+	// Previous is the last sealed snapshot's report, to compare with; nil
+	// when none is held.
+	Previous *Previous
 }
 
 // decimal writes an amount for report.json and projects.csv: exact, as input
@@ -316,6 +341,7 @@ func Build(in Input) Report {
 		r.addProject(p)
 	}
 	r.sortRows()
+	r.addTravel(in.Previous)
 	return r
 }
 
@@ -340,6 +366,7 @@ func newReport(in Input) Report {
 		},
 		Compliance: in.Rollup.Compliance, Risks: in.Rollup.Risks, Benefits: benefitsOf(in.Rollup),
 		Exceptions: []Exception{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, DependenciesAtRisk: []DependencyItem{}, Projects: []ProjectRow{}, Notes: []string{},
+		DirectionOfTravel: DirectionOfTravel{Left: []LeftProject{}},
 	}
 	if r.Counts.ByPhase == nil {
 		r.Counts.ByPhase = []v1alpha1.PhaseCount{}
@@ -551,6 +578,8 @@ func projectRow(p *v1alpha1.Project) ProjectRow {
 	if len(p.Status.HealthReasons) > 0 {
 		row.Reason = p.Status.HealthReasons[0]
 	}
+	row.Variance = decimal(money.Value(p.Status.CostVariance))
+	row.DeliveryConfidence = p.Status.DeliveryConfidence
 	row.Category = p.Spec.Category
 	if p.Spec.Priority > 0 {
 		row.Priority = itoa(int64(p.Spec.Priority))

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,10 +58,12 @@ func sampleInput() Input {
 	erp := project("erp-migration", v1alpha1.HealthRed, "1.2M", "1.45M", "cost forecast 1.45M exceeds budget 1.2M beyond 10% tolerance (overrun 250k)")
 	erp.Spec.Risks = []v1alpha1.Risk{{Name: "R-001", Description: "Data quality | legacy", Probability: 4, Impact: 5, Owner: "Finance lead"}}
 	erp.Status.Conditions[0].Status = metav1.ConditionFalse
+	erp.Status.CostVariance, erp.Status.DeliveryConfidence = "250000", v1alpha1.ConfidenceAmberRed
 	erp.Status.Compliance.Gates = []v1alpha1.GateStatus{
 		{Name: "gate-3", Description: "Gate 3 Investment decision", State: v1alpha1.GateUnmet, Message: "review of 2026-10-14 gave AmberRed, worse than the minimum Amber"},
 	}
 	portal := project("customer-portal", v1alpha1.HealthAmber, "2.5M", "2.7M", "cost forecast 2.7M uses 80% of the 10% tolerance on budget 2.5M")
+	portal.Status.CostVariance = "200000"
 	portal.Spec.Risks = []v1alpha1.Risk{{Name: "R-7", Probability: 2, Impact: 3}, {Name: "R-8", Probability: 5, Impact: 5, Status: v1alpha1.RiskClosed}}
 	portal.Status.Dependencies = []v1alpha1.DependencyStatus{
 		{Kind: v1alpha1.SubjectKindProject, Provider: v1alpha1.ObjectReference{Namespace: "p3o-central", Name: "erp-migration"}, NeededBy: "2027-03-01",
@@ -125,7 +128,31 @@ func sampleInput() Input {
 			{Year: 2027, Committed: "300000"},
 		},
 		Strategy: &StrategyInput{Result: strategy.Assess(declared, components, true), Declared: declared},
-		Projects: []*v1alpha1.Project{erp, portal, closed}}
+		Projects: []*v1alpha1.Project{erp, portal, closed},
+		Previous: previousPeriod()}
+}
+
+// previousPeriod is the sealed report of the period before sampleInput's:
+// the ERP migration was Amber (Red for a period before that), the portal
+// Red, and a data platform since gone was Amber.
+func previousPeriod() *Previous {
+	erp := project("erp-migration", v1alpha1.HealthAmber, "1.2M", "1.3M")
+	erp.Status.CostVariance = "100000"
+	erp.Status.DeliveryConfidence = v1alpha1.ConfidenceAmber
+	portal := project("customer-portal", v1alpha1.HealthRed, "2.5M", "2.9M")
+	portal.Status.CostVariance = "400000"
+	platform := project("data-platform", v1alpha1.HealthAmber, "800k", "800k")
+	closed := project("legacy-crm", v1alpha1.HealthGreen, "300k", "285k")
+	b := rollup.New("EUR")
+	for _, p := range []*v1alpha1.Project{erp, portal, platform, closed} {
+		b.AddProject(rollup.Project{Namespace: p.Namespace, Name: p.Name, Phase: p.Spec.Phase, Health: p.Status.Health, Currency: "EUR",
+			Budget: money.Of(p.Spec.Plan.Budget), ForecastCost: money.Of(p.Spec.Progress.ForecastCost)})
+	}
+	res := b.Build()
+	earlier := Build(Input{Kind: "Portfolio", Namespace: "p3o-central", Name: "digital-transformation", Health: res.Rollup.Health, Rollup: res.Rollup,
+		Projects: []*v1alpha1.Project{erp, portal, platform, closed}})
+	earlier.Projects[slices.IndexFunc(earlier.Projects, func(r ProjectRow) bool { return r.Name == "customer-portal" })].PeriodsRedOrAmber = 2
+	return &Previous{Start: "2026-11-23T00:00:00Z", Report: earlier}
 }
 
 func mustDay(s string) *metav1.Time {

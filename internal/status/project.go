@@ -42,6 +42,7 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	lowerForConfidence(&assessment, facts.Reviews, now)
 	benefitsRecheck := lowerForBenefits(&assessment, p.Spec.Benefits, p.Spec.Tolerances.BenefitsPercent, now)
 	setBenefitsLinked(p, facts.Programme)
+	p.Status.DeliveryConfidence = latestConfidence(facts.Reviews, now)
 	deps, depEvents, depRecheck := dependencies(p, facts.Dependencies, p.Status.Dependencies, &assessment, now)
 	p.Status.Dependencies = deps
 	p.Status.Health = assessment.Overall
@@ -77,6 +78,24 @@ func lowerForCompliance(a *health.Assessment, res policy.Result) {
 	case n > 1:
 		a.Lower(v1alpha1.HealthAmber, fmt.Sprintf("%d gates unmet: %s", n, res.Unmet[0]))
 	}
+}
+
+// latestConfidence is the Delivery Confidence of the latest review with
+// findings, dated now or earlier; on a tie of dates, the later gate's.
+func latestConfidence(reviews []policy.Review, now time.Time) v1alpha1.DeliveryConfidence {
+	var latest *policy.Review
+	for _, r := range policy.LatestReviews(reviews, now) {
+		if r.Confidence == "" {
+			continue
+		}
+		if latest == nil || !r.Date.Before(latest.Date) {
+			latest = &r
+		}
+	}
+	if latest == nil {
+		return ""
+	}
+	return latest.Confidence
 }
 
 // lowerForConfidence lowers health by the Delivery Confidence of the latest
