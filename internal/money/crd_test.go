@@ -40,9 +40,10 @@ func TestEveryMoneyFieldCarriesTheRules(t *testing.T) {
 	}
 	// capacity, capacityByYear's amount, programme budget, tranche budget,
 	// plan.budget, plan.budgetByYear's amount, actualCost, forecastCost, and
-	// benefits' planned and realised on two kinds.
-	if found != 12 {
-		t.Errorf("found %d money fields under spec; want 12 (update this test with the new field)", found)
+	// benefits' baseline, target, planned (its former name), forecast and
+	// realised on two kinds.
+	if found != 18 {
+		t.Errorf("found %d money fields under spec; want 18 (update this test with the new field)", found)
 	}
 }
 
@@ -68,13 +69,14 @@ func TestEveryStatusAmountIsAnAmount(t *testing.T) {
 			})
 		}
 	}
-	// rollup.money's four and rollup.benefits' two on Office, Portfolio and
-	// Programme; Portfolio's committed; Project's costVariance; Portfolio's
-	// strategy: committed by category and by objective, uncategorised and
-	// unaligned; Portfolio's committedByYear's committed and Programme's
+	// rollup.money's four and rollup.benefits' three (planned, forecast,
+	// realised), whole and by due year, on Office, Portfolio and Programme;
+	// Portfolio's committed; Project's costVariance; Portfolio's strategy:
+	// committed by category and by objective, uncategorised and unaligned;
+	// Portfolio's committedByYear's committed and Programme's
 	// committedByYear's amount.
-	if amounts != 26 {
-		t.Errorf("found %d status amounts; want 26 (update this test with the new field)", amounts)
+	if amounts != 38 {
+		t.Errorf("found %d status amounts; want 38 (update this test with the new field)", amounts)
 	}
 }
 
