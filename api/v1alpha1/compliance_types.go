@@ -27,7 +27,7 @@ const (
 )
 
 // GateCause is the typed reason a gate has its state.
-// +kubebuilder:validation:Enum=ReviewMet;RuleHolds;NoReview;ReviewPlanned;ReviewExpired;BelowMinimum;RuleFailed;RuleError;PhaseNotReached
+// +kubebuilder:validation:Enum=ReviewMet;RuleHolds;NoReview;ReviewPlanned;ReviewExpired;BelowMinimum;OffScale;ReviewBeforeDecisionPoint;RuleFailed;RuleError;PhaseNotReached
 type GateCause string
 
 const (
@@ -44,6 +44,14 @@ const (
 	// CauseBelowMinimum: the latest review's Delivery Confidence is worse
 	// than the gate's minimum.
 	CauseBelowMinimum GateCause = "BelowMinimum"
+	// CauseOffScale: the latest review's rating is not on the governing
+	// office's Delivery Confidence scale (AmberGreen or AmberRed under
+	// ThreePoint), so it satisfies no gate.
+	CauseOffScale GateCause = "OffScale"
+	// CauseReviewBeforeDecisionPoint: a programme's decision point (a
+	// tranche end) has passed, and the latest review was held before the
+	// decision point preceding it: a new review is due.
+	CauseReviewBeforeDecisionPoint GateCause = "ReviewBeforeDecisionPoint"
 	// CauseRuleFailed: the gate's rule does not hold for the object.
 	CauseRuleFailed GateCause = "RuleFailed"
 	// CauseRuleError: the gate's rule could not be evaluated.

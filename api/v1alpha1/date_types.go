@@ -48,3 +48,11 @@ func (d Duration) Duration() (time.Duration, error) {
 	}
 	return time.Duration(n) * unit, nil
 }
+
+// ToleranceDuration is a time tolerance written as a whole number and a
+// unit: h (hours), d (days) or w (weeks), for example "0d", "10d" or "4w".
+// Unlike Duration it may be zero: PRINCE2 allows a zero tolerance.
+// +kubebuilder:validation:Pattern=`^(0|[1-9][0-9]{0,3})(h|d|w)$`
+// +kubebuilder:validation:MinLength=2
+// +kubebuilder:validation:MaxLength=5
+type ToleranceDuration string

@@ -73,8 +73,27 @@ type GovernancePolicy struct {
 	// +kubebuilder:validation:Maximum=100
 	ToleranceWarningPercent int32 `json:"toleranceWarningPercent,omitempty"`
 
+	// underrunHealth is the health an underspend or early finish beyond
+	// tolerance gives a project: Green (the exception is shown, health is
+	// left alone), Amber or Red (as an overrun). PRINCE2 makes either an
+	// exception for the project board; whether it counts against the RAG
+	// is the organisation's choice. Unset means Green on a root office and
+	// the hub's on a Satellite, which may only raise it.
+	// +optional
+	UnderrunHealth RAG `json:"underrunHealth,omitempty"`
+
+	// confidenceScale is the Delivery Confidence scale the office's Gateway
+	// Reviews use: FivePoint (Green, AmberGreen, Amber, AmberRed, Red; the
+	// OGC and IPA scale until 2023) or ThreePoint (Green, Amber, Red; the
+	// IPA's scale from its 2023-24 annual report). A review rated off the
+	// scale does not satisfy a gate (cause OffScale). Unset means FivePoint
+	// on a root office and the hub's on a Satellite, which may not change
+	// it.
+	// +optional
+	ConfidenceScale ConfidenceScale `json:"confidenceScale,omitempty"`
+
 	// highRiskSeverity is the severity (probability × impact, 1–25) from which
-	// an open risk counts as high and lowers health to Amber. Unset means 15
+	// an open threat counts as high and lowers health to Amber. Unset means 15
 	// on a root office and the hub's on a Satellite, which may only lower it.
 	// +optional
 	// +kubebuilder:validation:Minimum=1
@@ -88,8 +107,10 @@ type GovernancePolicy struct {
 // +kubebuilder:validation:Enum=StartingUp;Initiating;Identifying;Defining;Delivering;Closing;Closed
 type Phase string
 
-// DeliveryConfidence is a Gateway Review's Delivery Confidence Assessment, on
-// the five-point scale from Green (best) to Red (worst).
+// DeliveryConfidence is a Gateway Review's Delivery Confidence Assessment,
+// from Green (best) to Red (worst): on the five-point scale all five values,
+// on the three-point scale Green, Amber and Red (see the office's
+// confidenceScale).
 // +kubebuilder:validation:Enum=Green;AmberGreen;Amber;AmberRed;Red
 type DeliveryConfidence string
 
@@ -105,6 +126,43 @@ const (
 	ConfidenceAmberRed DeliveryConfidence = "AmberRed"
 	// ConfidenceRed: successful delivery appears unachievable.
 	ConfidenceRed DeliveryConfidence = "Red"
+)
+
+// ConfidenceScale is a Delivery Confidence Assessment scale.
+// +kubebuilder:validation:Enum=FivePoint;ThreePoint
+type ConfidenceScale string
+
+const (
+	// ConfidenceScaleFivePoint: Green, AmberGreen, Amber, AmberRed, Red.
+	ConfidenceScaleFivePoint ConfidenceScale = "FivePoint"
+	// ConfidenceScaleThreePoint: Green, Amber, Red.
+	ConfidenceScaleThreePoint ConfidenceScale = "ThreePoint"
+)
+
+// Rates reports whether a rating belongs to the scale: every rating is on
+// the five-point scale; AmberGreen and AmberRed are not on the three-point
+// one.
+func (s ConfidenceScale) Rates(c DeliveryConfidence) bool {
+	if s == ConfidenceScaleThreePoint {
+		return c == ConfidenceGreen || c == ConfidenceAmber || c == ConfidenceRed
+	}
+	return true
+}
+
+// DecisionPoints says when a review gate falls due again.
+// +kubebuilder:validation:Enum=Once;TrancheEnds
+type DecisionPoints string
+
+const (
+	// DecisionPointsOnce: the gate falls due once, on entering requiredFrom.
+	DecisionPointsOnce DecisionPoints = "Once"
+	// DecisionPointsTrancheEnds: for a Programme, the gate falls due on
+	// entering requiredFrom and again at the end of each tranche
+	// (spec.tranches[].end): once a tranche has ended, only a review held
+	// after the decision point before it satisfies the gate (OGC: Gate 0
+	// is repeated at a programme's key decision points). For a Project, as
+	// Once.
+	DecisionPointsTrancheEnds DecisionPoints = "TrancheEnds"
 )
 
 // Gate is one compliance gate: from a phase on, an object must have a
@@ -166,7 +224,10 @@ type ReviewRequirement struct {
 	Gate *int32 `json:"gate,omitempty"`
 
 	// minimumConfidence is the worst Delivery Confidence that still satisfies
-	// the gate. Unset means Amber.
+	// the gate. Unset means Amber. Ratings compare in the five-point order
+	// (Green, AmberGreen, Amber, AmberRed, Red) on either scale: on the
+	// three-point scale a minimum of AmberGreen needs Green, and one of
+	// AmberRed needs Amber.
 	// +optional
 	MinimumConfidence DeliveryConfidence `json:"minimumConfidence,omitempty"`
 
@@ -174,6 +235,13 @@ type ReviewRequirement struct {
 	// older than that has expired. Unset means it does not expire.
 	// +optional
 	MaxAge Duration `json:"maxAge,omitempty"`
+
+	// decisionPoints is Once (default) or TrancheEnds: a programme's gate
+	// falls due again at the end of each of its tranches, and a review
+	// satisfies it only if held after the decision point before the last
+	// one reached.
+	// +optional
+	DecisionPoints DecisionPoints `json:"decisionPoints,omitempty"`
 }
 
 // GateRule is a CEL expression that must evaluate to true for an object.

@@ -81,22 +81,29 @@ type Plan struct {
 }
 
 // Tolerances are the PRINCE2 project tolerances: how far forecasts may
-// deviate from the plan before the project is in exception.
+// deviate from the plan, above or below it, before the project is in
+// exception (PRINCE2 7, the Progress practice). Time and cost tolerances
+// apply both ways: a forecast beyond them above the plan is an overrun, one
+// beyond them below it an underspend or an early finish, each an exception
+// of its own kind (status.toleranceExceptions). Risk tolerance is computed
+// from the risk register; scope and quality tolerances are declared by a
+// person, never derived.
 // +kubebuilder:validation:MinProperties=1
 type Tolerances struct {
-	// costPercent is how far the cost forecast may exceed the budget, as a
-	// percentage of the budget. Defaults to 10.
+	// costPercent is how far the cost forecast may lie above or below the
+	// budget, as a percentage of the budget. Defaults to 10; 0 allows no
+	// deviation.
 	// +optional
 	// +kubebuilder:default=10
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=100
 	CostPercent *int32 `json:"costPercent,omitempty"`
 
-	// time is how far the forecast end may lie beyond the planned end, e.g.
-	// "4w". Defaults to 4w.
+	// time is how far the forecast end may lie after or before the planned
+	// end, e.g. "4w". Defaults to 4w; "0d" allows no deviation.
 	// +optional
 	// +kubebuilder:default="4w"
-	Time Duration `json:"time,omitempty"`
+	Time ToleranceDuration `json:"time,omitempty"`
 
 	// benefitsPercent is how far a benefit's forecast may fall short of its
 	// planned improvement (target minus baseline), as a percentage of it,
@@ -110,6 +117,125 @@ type Tolerances struct {
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=100
 	BenefitsPercent *int32 `json:"benefitsPercent,omitempty"`
+
+	// riskExposure is the most open threat exposure (the sum of probability
+	// × impact of the threats not Closed) the project may carry; more is an
+	// exception. Unset means no risk exposure tolerance.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=3200
+	RiskExposure *int32 `json:"riskExposure,omitempty"`
+
+	// riskSeverity is the highest severity (probability × impact, 1–25) a
+	// single open threat may have; a threat above it is an exception. Unset
+	// means no risk severity tolerance.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=25
+	RiskSeverity int32 `json:"riskSeverity,omitempty"`
+
+	// scope is the project manager's declaration of whether the products
+	// to be delivered are within their scope tolerance (PRINCE2: the
+	// permitted variation of the plan's products). The operator never
+	// derives it.
+	// +optional
+	Scope DeclaredTolerance `json:"scope,omitzero"`
+
+	// quality is the project manager's declaration of whether the products
+	// meet their quality tolerance (the acceptance criteria's permitted
+	// range). The operator never derives it.
+	// +optional
+	Quality DeclaredTolerance `json:"quality,omitzero"`
+}
+
+// ToleranceState is a person's declaration about a tolerance.
+// +kubebuilder:validation:Enum=Within;Beyond
+type ToleranceState string
+
+const (
+	// ToleranceWithin: the forecast is within the tolerance.
+	ToleranceWithin ToleranceState = "Within"
+	// ToleranceBeyond: the forecast is beyond the tolerance, an exception.
+	ToleranceBeyond ToleranceState = "Beyond"
+)
+
+// DeclaredTolerance is a tolerance a person judges (scope, quality): its
+// state and why.
+// +kubebuilder:validation:XValidation:rule="self.state != 'Beyond' || has(self.reason)",message="reason is required when state is Beyond: say what is beyond tolerance",fieldPath=".reason"
+type DeclaredTolerance struct {
+	// state is Within or Beyond. Beyond is an exception: health is Red.
+	// +required
+	State ToleranceState `json:"state,omitempty"`
+
+	// reason says why, e.g. "the card-payment module is descoped to
+	// phase 2". Required when state is Beyond.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	Reason string `json:"reason,omitempty"`
+}
+
+// ToleranceExceptionKind is the kind of a forecast beyond tolerance.
+// +kubebuilder:validation:Enum=CostOverrun;Underspend;LateFinish;EarlyFinish;RiskExposure;RiskSeverity;Scope;Quality
+type ToleranceExceptionKind string
+
+const (
+	// ExceptionCostOverrun: the cost forecast is above budget beyond the
+	// cost tolerance.
+	ExceptionCostOverrun ToleranceExceptionKind = "CostOverrun"
+	// ExceptionUnderspend: the cost forecast is below budget beyond the
+	// cost tolerance (money that could be released, or a padded budget).
+	ExceptionUnderspend ToleranceExceptionKind = "Underspend"
+	// ExceptionLateFinish: the forecast end is after the planned end
+	// beyond the time tolerance.
+	ExceptionLateFinish ToleranceExceptionKind = "LateFinish"
+	// ExceptionEarlyFinish: the forecast end is before the planned end
+	// beyond the time tolerance.
+	ExceptionEarlyFinish ToleranceExceptionKind = "EarlyFinish"
+	// ExceptionRiskExposure: the open threat exposure is above
+	// tolerances.riskExposure.
+	ExceptionRiskExposure ToleranceExceptionKind = "RiskExposure"
+	// ExceptionRiskSeverity: an open threat is above
+	// tolerances.riskSeverity.
+	ExceptionRiskSeverity ToleranceExceptionKind = "RiskSeverity"
+	// ExceptionScope: the project manager declares scope beyond tolerance.
+	ExceptionScope ToleranceExceptionKind = "Scope"
+	// ExceptionQuality: the project manager declares quality beyond
+	// tolerance.
+	ExceptionQuality ToleranceExceptionKind = "Quality"
+)
+
+// IsUnderrun reports whether the exception is a forecast below the plan
+// (an underspend or an early finish), whose bearing on health the Office
+// decides (spec.governance.underrunHealth).
+func (k ToleranceExceptionKind) IsUnderrun() bool {
+	return k == ExceptionUnderspend || k == ExceptionEarlyFinish
+}
+
+// ToleranceExceptionMessageMaxLength bounds
+// status.toleranceExceptions[].message, equal to its MaxLength marker.
+const ToleranceExceptionMessageMaxLength = 1024
+
+// ToleranceException is one forecast beyond tolerance: a PRINCE2 exception.
+type ToleranceException struct {
+	// kind of the exception: CostOverrun, Underspend, LateFinish,
+	// EarlyFinish, RiskExposure, RiskSeverity, Scope or Quality.
+	// +required
+	Kind ToleranceExceptionKind `json:"kind,omitempty"`
+
+	// health is what the exception does to the project's health: Red for
+	// an overrun, a risk or a declared exception; for an underspend or an
+	// early finish, the governing Office's underrunHealth (Green leaves
+	// health alone).
+	// +required
+	Health Health `json:"health,omitempty"`
+
+	// message says what is beyond which tolerance, e.g. "cost forecast 700k
+	// is below budget 1M beyond the 10% tolerance (underspend 300k)".
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=1024
+	Message string `json:"message,omitempty"`
 }
 
 // Progress is the project manager's latest report (a PRINCE2 highlight
@@ -235,8 +361,8 @@ type ProjectSpec struct {
 	// +required
 	Plan Plan `json:"plan,omitzero"`
 
-	// tolerances on cost and time before the project is in exception.
-	// Defaults to costPercent 10 and time 4w.
+	// tolerances on cost, time, risk, scope and quality before the project
+	// is in exception. Defaults to costPercent 10 and time 4w.
 	// +optional
 	// +kubebuilder:default={costPercent: 10, time: "4w"}
 	Tolerances Tolerances `json:"tolerances,omitzero"`
@@ -353,6 +479,15 @@ type ProjectStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=16
 	HealthReasons []string `json:"healthReasons,omitempty"`
+
+	// toleranceExceptions are the project's forecasts beyond tolerance
+	// (PRINCE2 exceptions), each of its kind: an overrun, an underspend, a
+	// late or early finish, a risk beyond tolerance, or a scope or quality
+	// exception the project manager declares. Empty when there is none.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	ToleranceExceptions []ToleranceException `json:"toleranceExceptions,omitempty"`
 
 	// reporting says whether the project's progress reporting keeps its
 	// governing office's cadence (its policy's reportingCadence): Current,

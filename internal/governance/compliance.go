@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package governance
 
 import (
+	"sort"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -26,6 +27,28 @@ func SubjectOf(obj client.Object) (v1alpha1.SubjectKind, string) {
 		return v1alpha1.SubjectKindProgramme, string(o.Spec.Phase)
 	}
 	return "", ""
+}
+
+// DecisionPoints are a Programme's decision points as its gates see them:
+// the start of its earliest tranche, and each tranche's end in date order
+// (tranches without an end date are left out). A Project has none.
+func DecisionPoints(obj client.Object) (time.Time, []policy.DecisionPoint) {
+	p, ok := obj.(*v1alpha1.Programme)
+	if !ok {
+		return time.Time{}, nil
+	}
+	var start time.Time
+	var points []policy.DecisionPoint
+	for _, t := range p.Spec.Tranches {
+		if s, err := t.Start.Time(); err == nil && (start.IsZero() || s.Before(start)) {
+			start = s
+		}
+		if end, err := t.End.Time(); err == nil {
+			points = append(points, policy.DecisionPoint{Name: t.Name, End: end})
+		}
+	}
+	sort.SliceStable(points, func(i, j int) bool { return points[i].End.Before(points[j].End) })
+	return start, points
 }
 
 // ClosedOn is the recorded closing date of a Project or Programme; "" when
@@ -73,8 +96,10 @@ func Compliance(facts Facts, rules *policy.Rules, subject client.Object, previou
 			object = o
 		}
 	}
+	start, points := DecisionPoints(subject)
 	res := policy.Evaluate(*p, rules, policy.Subject{
 		Kind: kind, Phase: phase, PhaseSince: status.PhaseSince.Time, Reviews: facts.Reviews, Object: object,
+		Start: start, DecisionPoints: points,
 	}, now)
 	status.Enforcement = p.Enforcement
 	status.Gates, status.GatesNotListed = listed(res.Gates)

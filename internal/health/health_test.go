@@ -83,8 +83,9 @@ func TestAssess(t *testing.T) {
 				{Name: "R-2", Probability: 5, Impact: 5, Status: v1alpha1.RiskClosed},
 				{Name: "R-3", Probability: 2, Impact: 2, Status: v1alpha1.RiskOpen},
 				{Name: "R-4", Probability: 3, Impact: 5, Status: v1alpha1.RiskMitigating},
+				{Name: "O-1", Kind: v1alpha1.RiskOpportunity, Probability: 5, Impact: 5, Status: v1alpha1.RiskOpen},
 			}
-		}), v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"2 open risks at or above severity 15: R-1 (20), R-4 (15)"}},
+		}), v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"2 open threats at or above severity 15: R-1 (20), R-4 (15)"}},
 		{"stale report", project(func(s *v1alpha1.ProjectSpec) { s.Progress.AsOf = "2026-09-18" }),
 			v1alpha1.HealthAmber, v1alpha1.HealthAmber, []string{"last progress report of 2026-09-18 is 69d old, beyond the 4w reporting cadence"}},
 		{"no report while delivering", project(func(s *v1alpha1.ProjectSpec) { s.Progress = nil }),
@@ -172,6 +173,97 @@ func TestAssess(t *testing.T) {
 	}
 }
 
+// Tolerances apply both ways: an underspend or early finish beyond
+// tolerance is an exception of its own kind, shown whatever it does to
+// health, and lowers health as far as the Office says; zero tolerances
+// hold; risk tolerance is computed from the open threats; scope and
+// quality exceptions are only ever declared.
+func TestToleranceExceptions(t *testing.T) {
+	type want struct {
+		kind   v1alpha1.ToleranceExceptionKind
+		health v1alpha1.Health
+		text   string
+	}
+	cases := []struct {
+		name    string
+		spec    v1alpha1.ProjectSpec
+		policy  Policy
+		derived v1alpha1.Health
+		want    []want
+	}{
+		{"on plan", project(nil), DefaultPolicy, v1alpha1.HealthGreen, nil},
+		{"underspend within tolerance", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastCost = qty("900k") }),
+			DefaultPolicy, v1alpha1.HealthGreen, nil},
+		{"underspend beyond tolerance, shown but Green by default", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastCost = qty("899999") }),
+			DefaultPolicy, v1alpha1.HealthGreen, []want{{v1alpha1.ExceptionUnderspend, v1alpha1.HealthGreen, "cost forecast 899.999k is below budget 1M beyond the 10% tolerance (underspend 100.001k)"}}},
+		{"underspend beyond tolerance, Amber when the office says", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastCost = qty("700k") }),
+			underrunAmber, v1alpha1.HealthAmber, []want{{v1alpha1.ExceptionUnderspend, v1alpha1.HealthAmber, "underspend 300k"}}},
+		{"early finish beyond tolerance", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastEnd = "2027-05-01" }),
+			underrunAmber, v1alpha1.HealthAmber, []want{{v1alpha1.ExceptionEarlyFinish, v1alpha1.HealthAmber, "forecast end 2027-05-01 is 60d before planned end 2027-06-30, beyond the 4w time tolerance"}}},
+		{"early within tolerance", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastEnd = "2027-06-02" }),
+			underrunAmber, v1alpha1.HealthGreen, nil},
+		{"overrun is its own kind", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastCost = qty("1.2M") }),
+			DefaultPolicy, v1alpha1.HealthRed, []want{{v1alpha1.ExceptionCostOverrun, v1alpha1.HealthRed, "overrun 200k"}}},
+		{"late is its own kind", project(func(s *v1alpha1.ProjectSpec) { s.Progress.ForecastEnd = "2027-09-08" }),
+			DefaultPolicy, v1alpha1.HealthRed, []want{{v1alpha1.ExceptionLateFinish, v1alpha1.HealthRed, "10w after"}}},
+		{"zero time tolerance, a day late", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time = "0d"
+			s.Progress.ForecastEnd = "2027-07-01"
+		}), DefaultPolicy, v1alpha1.HealthRed, []want{{v1alpha1.ExceptionLateFinish, v1alpha1.HealthRed, "beyond the 0d time tolerance"}}},
+		{"zero time tolerance, on the day", project(func(s *v1alpha1.ProjectSpec) { s.Tolerances.Time = "0w" }),
+			DefaultPolicy, v1alpha1.HealthGreen, nil},
+		{"zero tolerances, a day early and a penny under", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Time, s.Tolerances.CostPercent = "0h", pct(0)
+			s.Progress.ForecastEnd, s.Progress.ForecastCost = "2027-06-29", qty("999999.99")
+		}), underrunAmber, v1alpha1.HealthAmber, []want{{v1alpha1.ExceptionUnderspend, v1alpha1.HealthAmber, "underspend 0.01"}, {v1alpha1.ExceptionEarlyFinish, v1alpha1.HealthAmber, "1d before"}}},
+		{"risk exposure beyond tolerance, opportunities apart", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.RiskExposure = pct(20)
+			s.Risks = []v1alpha1.Risk{
+				{Name: "T-1", Probability: 3, Impact: 4},
+				{Name: "T-2", Probability: 3, Impact: 3, Status: v1alpha1.RiskMitigating},
+				{Name: "T-3", Probability: 5, Impact: 5, Status: v1alpha1.RiskClosed},
+				{Name: "O-1", Kind: v1alpha1.RiskOpportunity, Probability: 5, Impact: 5},
+			}
+		}), DefaultPolicy, v1alpha1.HealthRed, []want{{v1alpha1.ExceptionRiskExposure, v1alpha1.HealthRed, "open threat exposure 21 is beyond the risk tolerance of 20"}}},
+		{"risk exposure at tolerance", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.RiskExposure = pct(21)
+			s.Risks = []v1alpha1.Risk{{Name: "T-1", Probability: 3, Impact: 4}, {Name: "T-2", Probability: 3, Impact: 3}}
+		}), DefaultPolicy, v1alpha1.HealthGreen, nil},
+		{"a threat beyond the severity tolerance", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.RiskSeverity = 11
+			s.Risks = []v1alpha1.Risk{{Name: "T-1", Probability: 3, Impact: 4}, {Name: "T-2", Probability: 3, Impact: 3}, {Name: "O-1", Kind: v1alpha1.RiskOpportunity, Probability: 4, Impact: 4}}
+		}), DefaultPolicy, v1alpha1.HealthRed, []want{{v1alpha1.ExceptionRiskSeverity, v1alpha1.HealthRed, "1 open threat is beyond the risk severity tolerance of 11: T-1 (12)"}}},
+		{"scope declared beyond tolerance", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Scope = v1alpha1.DeclaredTolerance{State: v1alpha1.ToleranceBeyond, Reason: "card payments move to phase 2"}
+			s.Tolerances.Quality = v1alpha1.DeclaredTolerance{State: v1alpha1.ToleranceWithin}
+		}), DefaultPolicy, v1alpha1.HealthRed, []want{{v1alpha1.ExceptionScope, v1alpha1.HealthRed, "the project manager declares scope beyond tolerance: card payments move to phase 2"}}},
+		{"quality declared beyond tolerance", project(func(s *v1alpha1.ProjectSpec) {
+			s.Tolerances.Quality = v1alpha1.DeclaredTolerance{State: v1alpha1.ToleranceBeyond, Reason: "load tests fail at 80% of peak"}
+		}), DefaultPolicy, v1alpha1.HealthRed, []want{{v1alpha1.ExceptionQuality, v1alpha1.HealthRed, "quality beyond tolerance"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Assess(tc.spec, tc.policy, now)
+			if got.Derived != tc.derived {
+				t.Errorf("derived %s; want %s (reasons %q)", got.Derived, tc.derived, got.Reasons)
+			}
+			if len(got.Exceptions) != len(tc.want) {
+				t.Fatalf("exceptions %+v; want %d", got.Exceptions, len(tc.want))
+			}
+			for i, w := range tc.want {
+				e := got.Exceptions[i]
+				if e.Kind != w.kind || e.Health != w.health || !strings.Contains(e.Message, w.text) {
+					t.Errorf("exception %d = %+v; want %s %s containing %q", i, e, w.kind, w.health, w.text)
+				}
+				inReasons := strings.Contains(strings.Join(got.Reasons, "\n"), e.Message)
+				if lowers := e.Health != v1alpha1.HealthGreen; inReasons != lowers {
+					t.Errorf("exception %q in the health reasons: %v; want %v (only what lowers health is a reason)", e.Message, inReasons, lowers)
+				}
+			}
+		})
+	}
+}
+
 // weeksAfter is the date n weeks after a date.
 func weeksAfter(date string, n int) v1alpha1.Date {
 	d, err := v1alpha1.Date(date).Time()
@@ -219,6 +311,8 @@ func FuzzAssess(f *testing.F) {
 	f.Add("999999999999999999999999", "1E", int32(100), "2027-06-30", "2027-06-29", "9999h", "0001-01-01", int32(2147483647), int32(2), "Red")
 	f.Add("1n", "2n", int32(-5), "2027-06-30", "2027-06-30", "1d", "9999-12-31", int32(-1), int32(-2147483648), "")
 	f.Add("-1", "1e300", int32(2147483647), "2027-06-30", "2027-06-30", "1w", "2026-11-27", int32(0), int32(0), "")
+	f.Add("1M", "650k", int32(0), "2027-06-30", "2027-06-29", "0d", "2026-11-19", int32(1), int32(1), "")
+	f.Add("1M", "1M", int32(5), "2027-06-30", "2027-01-01", "00d", "2026-11-19", int32(1), int32(1), "")
 	f.Fuzz(func(t *testing.T, budget, forecast string, costPct int32, end, forecastEnd, timeTol, asOf string, prob, impact int32, declared string) {
 		b, ok := amount(budget)
 		if !ok {
@@ -231,7 +325,7 @@ func FuzzAssess(f *testing.F) {
 		spec := v1alpha1.ProjectSpec{
 			Phase:       v1alpha1.ProjectDelivering,
 			Plan:        v1alpha1.Plan{Budget: b, End: v1alpha1.Date(end)},
-			Tolerances:  v1alpha1.Tolerances{CostPercent: &costPct, Time: v1alpha1.Duration(timeTol)},
+			Tolerances:  v1alpha1.Tolerances{CostPercent: &costPct, Time: v1alpha1.ToleranceDuration(timeTol)},
 			Progress:    &v1alpha1.Progress{AsOf: v1alpha1.Date(asOf), ForecastCost: fc, ForecastEnd: v1alpha1.Date(forecastEnd)},
 			Risks:       []v1alpha1.Risk{{Name: "r", Probability: prob, Impact: impact}},
 			DeclaredRAG: v1alpha1.RAG(declared),
@@ -256,7 +350,7 @@ func FuzzAssess(f *testing.F) {
 		timeOnly := spec
 		timeOnly.Progress = &v1alpha1.Progress{AsOf: "2026-11-26", ForecastEnd: spec.Progress.ForecastEnd}
 		timeOnly.Risks, timeOnly.DeclaredRAG = nil, ""
-		if got, want := Assess(timeOnly, DefaultPolicy, now).Derived, timeTwin(end, forecastEnd, timeTol, DefaultPolicy.WarningPercent); got != want {
+		if got, want := Assess(timeOnly, underrunAmber, now).Derived, timeTwin(end, forecastEnd, timeTol, DefaultPolicy.WarningPercent); got != want {
 			t.Fatalf("time: end %s, forecast end %s, tolerance %q gives %s; the exact twin gives %s", end, forecastEnd, timeTol, got, want)
 		}
 
@@ -264,7 +358,7 @@ func FuzzAssess(f *testing.F) {
 		costOnly := spec
 		costOnly.Progress = &v1alpha1.Progress{AsOf: "2026-11-26", ForecastCost: fc}
 		costOnly.Risks, costOnly.DeclaredRAG = nil, ""
-		if got, want := Assess(costOnly, DefaultPolicy, now).Derived, costTwin(b, fc, costPct, DefaultPolicy.WarningPercent); got != want {
+		if got, want := Assess(costOnly, underrunAmber, now).Derived, costTwin(b, fc, costPct, DefaultPolicy.WarningPercent); got != want {
 			t.Fatalf("cost: budget %s, forecast %s, tolerance %d%% gives %s; the exact twin gives %s", budget, forecast, costPct, got, want)
 		}
 	})
@@ -283,6 +377,10 @@ func amount(s string) (*resource.Quantity, bool) {
 	return &q, true
 }
 
+// underrunAmber is an Office that makes an underspend or early finish
+// beyond tolerance Amber.
+var underrunAmber = func() Policy { p := DefaultPolicy; p.UnderrunHealth = v1alpha1.HealthAmber; return p }()
+
 // timeTwin rates a schedule with math/big over nanoseconds, from a
 // tolerance read with the API's own pattern.
 func timeTwin(end, forecastEnd, tolerance string, warning int32) v1alpha1.Health {
@@ -291,7 +389,7 @@ func timeTwin(end, forecastEnd, tolerance string, warning int32) v1alpha1.Health
 	if tolerance == "" {
 		tolerance = "4w"
 	}
-	m := regexp.MustCompile(`^([1-9][0-9]{0,3})(h|d|w)$`).FindStringSubmatch(tolerance)
+	m := regexp.MustCompile(`^(0|[1-9][0-9]{0,3})(h|d|w)$`).FindStringSubmatch(tolerance)
 	if err1 != nil || err2 != nil || m == nil {
 		return v1alpha1.HealthGreen
 	}
@@ -300,6 +398,8 @@ func timeTwin(end, forecastEnd, tolerance string, warning int32) v1alpha1.Health
 	unit := map[string]int64{"h": 3600e9, "d": 24 * 3600e9, "w": 7 * 24 * 3600e9}[m[2]]
 	tol := new(big.Int).Mul(n, big.NewInt(unit))
 	switch {
+	case new(big.Int).Neg(slip).Cmp(tol) > 0:
+		return v1alpha1.HealthAmber // an early finish, under underrunAmber
 	case slip.Sign() <= 0:
 		return v1alpha1.HealthGreen
 	case slip.Cmp(tol) > 0:
@@ -323,6 +423,8 @@ func costTwin(budget, forecast *resource.Quantity, pct int32, warning int32) v1a
 	overrun := new(big.Rat).Sub(f, b)
 	tol := new(big.Rat).Mul(b, big.NewRat(int64(pct), 100))
 	switch {
+	case new(big.Rat).Neg(overrun).Cmp(tol) > 0:
+		return v1alpha1.HealthAmber // an underspend, under underrunAmber
 	case overrun.Sign() <= 0:
 		return v1alpha1.HealthGreen
 	case overrun.Cmp(tol) > 0:

@@ -46,6 +46,23 @@ type Subject struct {
 	Reviews []Review
 	// Object is the subject's JSON form, for rules.
 	Object map[string]any
+	// DecisionPoints are a Programme's tranche ends, in date order, after
+	// Start (the earliest tranche start, or zero): the moments a gate with
+	// decisionPoints TrancheEnds falls due again.
+	DecisionPoints []DecisionPoint
+	// Start is when the programme's first tranche starts: the decision
+	// point before the first tranche end. Zero when unknown.
+	Start time.Time
+}
+
+// DecisionPoint is a moment a programme's review gate falls due again: the
+// end of a tranche.
+type DecisionPoint struct {
+	// Name of the tranche.
+	Name string
+	// End is the tranche's end date (midnight UTC); the decision point is
+	// passed once that day is over.
+	End time.Time
 }
 
 // Result is a subject's compliance with a policy. A gate's Review names the
@@ -86,7 +103,7 @@ func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 		if !isPhase {
 			continue // the gate names a phase the kind does not have
 		}
-		out := check(gate, rules, s, current, &budget, now)
+		out := check(gate, p.ConfidenceScale, rules, s, current, &budget, now)
 		res.Gates = append(res.Gates, fitted(res.judge(gate, out, isReached, s.PhaseSince, now)))
 	}
 	return res
@@ -106,6 +123,9 @@ func (r *Result) judge(gate v1alpha1.Gate, out outcome, isReached bool, phaseSin
 	if !out.expires.IsZero() {
 		st.ExpiresAt = ptrTime(out.expires)
 		r.recheck(out.expires)
+	}
+	if !out.recheck.IsZero() {
+		r.recheck(out.recheck)
 	}
 	switch {
 	case !isReached:
@@ -185,6 +205,9 @@ type outcome struct {
 	expires time.Time
 	// review is the review judged, if any.
 	review *Review
+	// recheck is when the outcome changes on its own other than by
+	// expiry: the next decision point.
+	recheck time.Time
 }
 
 // check decides whether a gate is satisfied: its review and its rule. Both
@@ -192,10 +215,13 @@ type outcome struct {
 //
 // budget is what the object's rules may still cost together; a rule that
 // would run beyond it is not run and counts as an error.
-func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]reviewPair, budget *uint64, now time.Time) outcome {
+func check(gate v1alpha1.Gate, scale v1alpha1.ConfidenceScale, rules *Rules, s Subject, current map[int32]reviewPair, budget *uint64, now time.Time) outcome {
 	out := outcome{state: v1alpha1.GateMet, cause: v1alpha1.CauseRuleHolds, message: "rule holds"}
 	if req := gate.Review; req != nil {
-		out = checkReview(req, current[req.GateNumber()], now)
+		out = checkReview(req, scale, current[req.GateNumber()], now)
+		if req.DecisionPoints == v1alpha1.DecisionPointsTrancheEnds && s.Kind == v1alpha1.SubjectKindProgramme {
+			out = atDecisionPoints(out, s, now)
+		}
 	}
 	rule := gate.Rule
 	if rule == nil {
@@ -222,9 +248,12 @@ func check(gate v1alpha1.Gate, rules *Rules, s Subject, current map[int32]review
 
 // checkReview judges a gate's review requirement against the newest
 // reviews of its gate number.
-func checkReview(req *v1alpha1.ReviewRequirement, pair reviewPair, now time.Time) outcome {
+func checkReview(req *v1alpha1.ReviewRequirement, scale v1alpha1.ConfidenceScale, pair reviewPair, now time.Time) outcome {
 	rv := pair.recorded
 	switch {
+	case rv != nil && !scale.Rates(rv.Confidence):
+		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseOffScale, review: rv,
+			message: fmt.Sprintf("review of %s gave %s, which is not on the office's %s Delivery Confidence scale", dateOf(rv.Date), rv.Confidence, scaleName(scale))}
 	case rv == nil && pair.planned != nil:
 		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseReviewPlanned,
 			message: "no review yet (one is planned for " + dateOf(pair.planned.Date) + ")"}
@@ -244,6 +273,47 @@ func checkReview(req *v1alpha1.ReviewRequirement, pair reviewPair, now time.Time
 		}
 		out.expires = expires
 	}
+	return out
+}
+
+// scaleName names a scale for people.
+func scaleName(s v1alpha1.ConfidenceScale) string {
+	if s == v1alpha1.ConfidenceScaleThreePoint {
+		return "three-point (Green, Amber, Red)"
+	}
+	return "five-point"
+}
+
+// atDecisionPoints judges a programme's review gate that falls due again
+// at each tranche end (OGC: Gate 0 is repeated at the programme's key
+// decision points). Once a tranche has ended, the review that satisfies
+// the gate must have been held on or after the decision point before that
+// end (the previous tranche end, or the first tranche's start): a review
+// of an earlier tranche does not. out is the review's verdict without
+// decision points; the next tranche end is when to look again.
+func atDecisionPoints(out outcome, s Subject, now time.Time) outcome {
+	var last *DecisionPoint
+	previous := s.Start
+	for i := range s.DecisionPoints {
+		dp := &s.DecisionPoints[i]
+		if passed := dp.End.AddDate(0, 0, 1); now.Before(passed) {
+			out.recheck = passed
+			break
+		}
+		if last != nil {
+			previous = last.End
+		}
+		last = dp
+	}
+	if last == nil || out.review == nil || out.state != v1alpha1.GateMet {
+		return out
+	}
+	if out.review.Date.Before(previous) {
+		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseReviewBeforeDecisionPoint, review: out.review, recheck: out.recheck,
+			message: fmt.Sprintf("due again at the end of %s (%s): the latest review, of %s, was held before %s",
+				last.Name, dateOf(last.End), dateOf(out.review.Date), dateOf(previous))}
+	}
+	out.message += fmt.Sprintf(", for the decision point at the end of %s (%s)", last.Name, dateOf(last.End))
 	return out
 }
 

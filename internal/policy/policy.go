@@ -28,6 +28,9 @@ type Policy struct {
 	Gates []v1alpha1.Gate
 	// Health holds the thresholds that derive health.
 	Health health.Policy
+	// ConfidenceScale is the Delivery Confidence scale reviews are rated
+	// on: FivePoint unless an office chooses ThreePoint.
+	ConfidenceScale v1alpha1.ConfidenceScale
 	// Ignored lists, one line each, settings a Satellite made looser than its
 	// hub's; the hub's apply.
 	Ignored []string
@@ -55,7 +58,7 @@ var confidenceRank = map[v1alpha1.DeliveryConfidence]int{
 // profile's gates and its own; a Satellite may only tighten what it
 // inherits.
 func Effective(chain []*v1alpha1.Office) Policy {
-	p := Policy{Enforcement: v1alpha1.EnforcementAudit, Health: health.DefaultPolicy}
+	p := Policy{Enforcement: v1alpha1.EnforcementAudit, Health: health.DefaultPolicy, ConfidenceScale: v1alpha1.ConfidenceScaleFivePoint}
 	byName := map[string]v1alpha1.Gate{}
 	for i, office := range chain {
 		root := i == 0
@@ -101,6 +104,20 @@ func (p *Policy) tightenSettings(g v1alpha1.GovernancePolicy, root bool, ignore 
 			*current = v
 		default:
 			ignore("%s %d is looser than the hub's %d", name, v, *current)
+		}
+	}
+	if g.UnderrunHealth != "" {
+		if v := v1alpha1.Health(g.UnderrunHealth); root || health.Rank(v) >= health.Rank(p.Health.UnderrunHealth) {
+			p.Health.UnderrunHealth = v
+		} else {
+			ignore("underrunHealth %s is more lenient than the hub's %s", v, p.Health.UnderrunHealth)
+		}
+	}
+	if g.ConfidenceScale != "" {
+		if root || g.ConfidenceScale == p.ConfidenceScale {
+			p.ConfidenceScale = g.ConfidenceScale
+		} else {
+			ignore("confidenceScale %s differs from the hub's %s", g.ConfidenceScale, p.ConfidenceScale)
 		}
 	}
 	tightenInt("toleranceWarningPercent", g.ToleranceWarningPercent, &p.Health.WarningPercent)
@@ -167,6 +184,12 @@ func tighten(inherited, own v1alpha1.Gate, ignore func(string, ...any)) v1alpha1
 			ignore("minimumConfidence %s is looser than the hub's %s", own.Review.MinimumConfidence, minimumName(out.Review))
 		}
 		out.Review.MaxAge = shorter(out.Review.MaxAge, own.Review.MaxAge, "maxAge", ignore)
+		switch {
+		case own.Review.DecisionPoints == v1alpha1.DecisionPointsTrancheEnds:
+			out.Review.DecisionPoints = own.Review.DecisionPoints
+		case own.Review.DecisionPoints != "" && out.Review.DecisionPoints == v1alpha1.DecisionPointsTrancheEnds:
+			ignore("decisionPoints %s is looser than the hub's %s", own.Review.DecisionPoints, out.Review.DecisionPoints)
+		}
 	}
 
 	switch {
@@ -274,7 +297,7 @@ func Combine(policies ...Policy) Policy {
 	if len(policies) == 0 {
 		return Policy{}
 	}
-	out := Policy{Enforcement: policies[0].Enforcement, Health: policies[0].Health}
+	out := Policy{Enforcement: policies[0].Enforcement, Health: policies[0].Health, ConfidenceScale: policies[0].ConfidenceScale}
 	byName := map[string]v1alpha1.Gate{}
 	var order []string
 	ignore := func(string, ...any) {}
@@ -282,6 +305,9 @@ func Combine(policies ...Policy) Policy {
 		if i > 0 {
 			out.Enforcement = Stricter(out.Enforcement, p.Enforcement)
 			out.Health = stricterHealth(out.Health, p.Health)
+			if p.ConfidenceScale == v1alpha1.ConfidenceScaleThreePoint {
+				out.ConfidenceScale = p.ConfidenceScale
+			}
 		}
 		out.Ignored = append(out.Ignored, p.Ignored...)
 		for _, gate := range p.Gates {
@@ -317,12 +343,14 @@ func Combine(policies ...Policy) Policy {
 }
 
 // stricterHealth keeps the stricter of each threshold: the smaller warning
-// share, the lower high-risk severity and the shorter reporting cadence.
+// share, the lower high-risk severity, the shorter reporting cadence and
+// the worse underrun health.
 func stricterHealth(a, b health.Policy) health.Policy {
 	return health.Policy{
 		WarningPercent:   min(a.WarningPercent, b.WarningPercent),
 		HighRiskSeverity: min(a.HighRiskSeverity, b.HighRiskSeverity),
 		ReportingCadence: min(a.ReportingCadence, b.ReportingCadence),
+		UnderrunHealth:   health.Worse(a.UnderrunHealth, b.UnderrunHealth),
 	}
 }
 
@@ -330,7 +358,8 @@ func stricterHealth(a, b health.Policy) health.Policy {
 // changes none of its enforcement, gates or health thresholds.
 func Covers(p, q Policy) bool {
 	alone, both := Combine(p), Combine(p, q)
-	return both.Enforcement == alone.Enforcement && reflect.DeepEqual(both.Gates, alone.Gates) && both.Health == alone.Health
+	return both.Enforcement == alone.Enforcement && reflect.DeepEqual(both.Gates, alone.Gates) && both.Health == alone.Health &&
+		both.ConfidenceScale == alone.ConfidenceScale
 }
 
 // FirstPhase is the phase a subject of kind starts in.

@@ -108,6 +108,7 @@ func TestEvaluate(t *testing.T) {
 		t.Fatal(err)
 	}
 	ogc := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})})
+	ogcYearly := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway}), yearly})
 	withRule := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Gates: []v1alpha1.Gate{
 		{Name: "risk-owners", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating",
 			Rule: &v1alpha1.GateRule{Expression: "object.spec.risks.all(r, has(r.owner))", Message: "every risk needs an owner"}},
@@ -133,10 +134,29 @@ func TestEvaluate(t *testing.T) {
 		{"a newer review supersedes a better older one", ogc, Subject{Kind: "Project", Phase: "Initiating", Reviews: []Review{
 			review("old", 1, "2025-07-22", "Green"), review("new", 1, "2026-10-14", "AmberRed"),
 		}}, []string{"Gate 1 Business justification: review of 2026-10-14 gave AmberRed, worse than the minimum Amber"}, nil, "gate-2"},
-		{"programme gate 0 expired", ogc, Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{
+		{"programme gate 0 expired under a yearly office", ogcYearly, Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{
 			review("g0", 0, "2025-01-10", "Green"),
 		}}, []string{"Gate 0 Strategic assessment: review of 2025-01-10 expired on 2026-01-09"},
-			map[string]v1alpha1.GateState{"gate-0": v1alpha1.GateUnmet}, ""},
+			map[string]v1alpha1.GateState{"gate-0": v1alpha1.GateUnmet}, "gate-5"},
+		{"programme gate 0 without tranches does not age (OGC sets no age)", ogc, Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{
+			review("g0", 0, "2025-01-10", "Green"),
+		}}, nil, map[string]v1alpha1.GateState{"gate-0": v1alpha1.GateMet, "gate-5": v1alpha1.GateNotYetRequired}, "gate-5"},
+		{"programme gate 0 due again at a tranche end", ogc, Subject{Kind: "Programme", Phase: "Delivering", Start: day("2025-02-03"),
+			DecisionPoints: tranches, Reviews: []Review{review("g0", 0, "2025-01-14", "Green")},
+		}, []string{"Gate 0 Strategic assessment: due again at the end of tranche-1 (2025-12-19): the latest review, of 2025-01-14, was held before 2025-02-03"},
+			map[string]v1alpha1.GateState{"gate-0": v1alpha1.GateUnmet}, "gate-5"},
+		{"programme gate 0 met by a review held in the tranche", ogc, Subject{Kind: "Programme", Phase: "Delivering", Start: day("2025-02-03"),
+			DecisionPoints: tranches, Reviews: []Review{review("g0", 0, "2025-01-14", "Green"), review("g0b", 0, "2025-11-20", "Amber")},
+		}, nil, map[string]v1alpha1.GateState{"gate-0": v1alpha1.GateMet}, "gate-5"},
+		{"programme gate 0: a review of the first tranche does not do for the second", ogc, Subject{Kind: "Programme", Phase: "Delivering", Start: day("2025-02-03"),
+			DecisionPoints: tranches, Reviews: []Review{review("g0b", 0, "2025-11-20", "Green")},
+		}, nil, map[string]v1alpha1.GateState{"gate-0": v1alpha1.GateMet}, "gate-5"},
+		{"programme gate 0 before the first tranche ends", ogc, Subject{Kind: "Programme", Phase: "Defining", Start: day("2026-09-01"),
+			DecisionPoints: []DecisionPoint{{Name: "tranche-1", End: day("2027-06-30")}}, Reviews: []Review{review("g0", 0, "2026-08-11", "Amber")},
+		}, nil, map[string]v1alpha1.GateState{"gate-0": v1alpha1.GateMet}, "gate-5"},
+		{"programme gate 5 overdue after it closed", ogc, Subject{Kind: "Programme", Phase: "Closed", PhaseSince: day("2026-01-01"), Reviews: []Review{
+			review("g0", 0, "2025-06-10", "Green"),
+		}}, []string{"Gate 5 Operations review and benefits realisation: overdue since 2026-07-02: no review"}, nil, ""},
 		{"gate 5 not due yet after closing", ogc, Subject{Kind: "Project", Phase: "Closed", PhaseSince: day("2026-10-01"), Reviews: []Review{
 			review("g1", 1, "2025-01-10", "Green"), review("g2", 2, "2025-02-10", "Green"), review("g3", 3, "2025-03-10", "Green"), review("g4", 4, "2026-08-10", "Green"),
 		}}, nil, map[string]v1alpha1.GateState{"gate-5": v1alpha1.GateNotYetRequired}, "gate-5"},
@@ -171,15 +191,106 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+// yearly is a satellite office that holds Gate 0 to a yearly review on top
+// of the profile's decision points.
+var yearly = office("yearly", v1alpha1.GovernancePolicy{Gates: []v1alpha1.Gate{{Name: "gate-0", AppliesTo: []v1alpha1.SubjectKind{"Programme"},
+	RequiredFrom: "Defining", Review: &v1alpha1.ReviewRequirement{Gate: reviewGate(0), MaxAge: "52w"}}}})
+
+// tranches are the decision points of a programme like the sample's
+// cloud-migration.
+var tranches = []DecisionPoint{{Name: "tranche-1", End: day("2025-12-19")}, {Name: "tranche-2", End: day("2026-12-18")}, {Name: "tranche-3", End: day("2027-06-30")}}
+
 func TestExpiryAndDueDatesAreRechecked(t *testing.T) {
 	rules, _ := NewRules()
-	ogc := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})})
+	ogc := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway}), yearly})
 	res := Evaluate(ogc, rules, Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{review("g0", 0, "2026-09-08", "Amber")}}, now)
 	if !res.Compliant() || !res.RecheckAt.Equal(day("2027-09-07")) {
 		t.Errorf("compliant %v recheck %v; want compliant until the review expires on 2027-09-07", res.Compliant(), res.RecheckAt)
 	}
 	if res.Gates[0].ExpiresAt == nil || res.Gates[0].Review.String() != "ns/g0" {
 		t.Errorf("gate status %+v", res.Gates[0])
+	}
+	if g := gateByName(ogc, "gate-0"); g.Review.DecisionPoints != v1alpha1.DecisionPointsTrancheEnds {
+		t.Errorf("the satellite's gate-0 loosened the profile's decision points: %+v", g.Review)
+	}
+
+	// With tranches, the gate is looked at again the day after the next
+	// tranche ends, when the review must be one held after the last end.
+	withTranches := Subject{Kind: "Programme", Phase: "Delivering", Start: day("2025-02-03"), DecisionPoints: tranches,
+		Reviews: []Review{review("g0", 0, "2025-10-08", "Amber")}}
+	plain := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})})
+	res = Evaluate(plain, rules, withTranches, now)
+	if !res.Compliant() || !res.RecheckAt.Equal(day("2026-12-19")) {
+		t.Errorf("compliant %v recheck %v; want compliant until tranche-2 has ended (2026-12-19)", res.Compliant(), res.RecheckAt)
+	}
+	if msg := res.Gates[0].Message; msg != "review of 2025-10-08 gave Amber, for the decision point at the end of tranche-1 (2025-12-19)" {
+		t.Errorf("message %q", msg)
+	}
+	res = Evaluate(plain, rules, withTranches, day("2026-12-19"))
+	if res.Compliant() || res.Gates[0].Cause != v1alpha1.CauseReviewBeforeDecisionPoint {
+		t.Errorf("after tranche-2: compliant %v, gate %+v; want unmet, ReviewBeforeDecisionPoint", res.Compliant(), res.Gates[0])
+	}
+}
+
+// An office on the three-point scale refuses a five-point rating as off
+// its scale (a condition, not an admission error); a satellite cannot
+// change the hub's scale; minimumConfidence compares on both.
+func TestConfidenceScale(t *testing.T) {
+	rules, _ := NewRules()
+	three := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway, ConfidenceScale: v1alpha1.ConfidenceScaleThreePoint})})
+	project := func(c v1alpha1.DeliveryConfidence) Subject {
+		return Subject{Kind: "Project", Phase: "Initiating", Reviews: []Review{review("g1", 1, "2026-10-01", c)}}
+	}
+	for _, tc := range []struct {
+		c     v1alpha1.DeliveryConfidence
+		cause v1alpha1.GateCause
+	}{
+		{"Green", v1alpha1.CauseReviewMet}, {"Amber", v1alpha1.CauseReviewMet}, {"Red", v1alpha1.CauseBelowMinimum},
+		{"AmberGreen", v1alpha1.CauseOffScale}, {"AmberRed", v1alpha1.CauseOffScale},
+	} {
+		res := Evaluate(three, rules, project(tc.c), now)
+		if g := res.Gates[0]; g.Cause != tc.cause {
+			t.Errorf("three-point, %s: %+v; want cause %s", tc.c, g, tc.cause)
+		}
+	}
+	if res := Evaluate(three, rules, project("AmberGreen"), now); !strings.Contains(res.Unmet[0], "not on the office's three-point (Green, Amber, Red) Delivery Confidence scale") {
+		t.Errorf("unmet %q", res.Unmet)
+	}
+	satellite := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{ConfidenceScale: v1alpha1.ConfidenceScaleThreePoint}),
+		office("retail", v1alpha1.GovernancePolicy{ConfidenceScale: v1alpha1.ConfidenceScaleFivePoint})})
+	if satellite.ConfidenceScale != v1alpha1.ConfidenceScaleThreePoint || !strings.Contains(strings.Join(satellite.Ignored, "\n"), "confidenceScale FivePoint differs from the hub's ThreePoint") {
+		t.Errorf("satellite scale %s, ignored %q", satellite.ConfidenceScale, satellite.Ignored)
+	}
+	if Combine(Effective(nil), three).ConfidenceScale != v1alpha1.ConfidenceScaleThreePoint {
+		t.Errorf("combining with a three-point office does not keep its scale")
+	}
+	// On the three-point scale a minimum of AmberGreen needs Green.
+	strict := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{ConfidenceScale: v1alpha1.ConfidenceScaleThreePoint, Gates: []v1alpha1.Gate{
+		{Name: "g1", AppliesTo: []v1alpha1.SubjectKind{"Project"}, RequiredFrom: "Initiating", Review: &v1alpha1.ReviewRequirement{Gate: reviewGate(1), MinimumConfidence: v1alpha1.ConfidenceAmberGreen}}}})})
+	if Evaluate(strict, rules, project("Amber"), now).Compliant() || !Evaluate(strict, rules, project("Green"), now).Compliant() {
+		t.Errorf("minimum AmberGreen on the three-point scale must need Green")
+	}
+}
+
+// An office decides how an underrun bears on health; a satellite may only
+// make it worse, and combining offices keeps the worse.
+func TestUnderrunHealthTightensOnly(t *testing.T) {
+	hub := office("central", v1alpha1.GovernancePolicy{UnderrunHealth: v1alpha1.RAG("Amber")})
+	if got := Effective([]*v1alpha1.Office{hub}).Health.UnderrunHealth; got != v1alpha1.HealthAmber {
+		t.Errorf("root: %s", got)
+	}
+	if got := Effective(nil).Health.UnderrunHealth; got != v1alpha1.HealthGreen {
+		t.Errorf("unset: %s; want Green", got)
+	}
+	looser := Effective([]*v1alpha1.Office{hub, office("retail", v1alpha1.GovernancePolicy{UnderrunHealth: "Green"})})
+	if looser.Health.UnderrunHealth != v1alpha1.HealthAmber || !strings.Contains(strings.Join(looser.Ignored, "\n"), "underrunHealth Green is more lenient than the hub's Amber") {
+		t.Errorf("satellite loosened: %s %q", looser.Health.UnderrunHealth, looser.Ignored)
+	}
+	if got := Effective([]*v1alpha1.Office{hub, office("retail", v1alpha1.GovernancePolicy{UnderrunHealth: "Red"})}).Health.UnderrunHealth; got != v1alpha1.HealthRed {
+		t.Errorf("satellite tightening: %s", got)
+	}
+	if got := Combine(Effective(nil), Effective([]*v1alpha1.Office{hub})).Health.UnderrunHealth; got != v1alpha1.HealthAmber {
+		t.Errorf("combine: %s", got)
 	}
 }
 
@@ -271,7 +382,7 @@ func TestGatesCarryTypedCauses(t *testing.T) {
 			}
 		})
 	}
-	expired := Evaluate(Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})}), rules,
+	expired := Evaluate(Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway}), yearly}), rules,
 		Subject{Kind: "Programme", Phase: "Delivering", Reviews: []Review{review("g0", 0, "2025-01-10", "Green")}}, now)
 	if expired.Gates[0].Cause != v1alpha1.CauseReviewExpired || expired.Gates[0].Review.String() != "ns/g0" {
 		t.Errorf("expired gate 0: %+v", expired.Gates[0])

@@ -19,32 +19,50 @@ var GateTitles = map[int32]string{
 
 // Profile returns the gates of a built-in profile.
 //
-// OGCGateway maps the OGC Gateway Review Process onto the lifecycles:
-//   - Programme: gate-0 (Strategic assessment) from Defining, repeated: a
-//     review satisfies it for 52 weeks, so a Delivering programme is
-//     reassessed yearly.
-//   - Project: gate-1 (Business justification) from Initiating; gate-2
-//     (Delivery strategy) and gate-3 (Investment decision) from Delivering;
-//     gate-4 (Readiness for service) from Closing; gate-5 (Operations review
-//     and benefits realisation) due within 26 weeks after the project is
-//     Closed.
+// OGCGateway maps the OGC Gateway Review Process onto the lifecycles, each
+// gate where OGC's guidance places it ("OGC Gateway Process" and its
+// review workbooks, OGC 2007; the IPA's Gateway guidance since):
+//   - gate-0 Strategic assessment, Programme, from Defining: "repeated
+//     throughout the life of the programme at key decision points". The
+//     operator takes the programme's start (entering Defining) and the end
+//     of each tranche (spec.tranches) as those points: decisionPoints
+//     TrancheEnds. OGC sets no age on a Gate 0; an office that wants one
+//     yearly adds maxAge: 52w.
+//   - gate-1 Business justification, Project, from Initiating: once the
+//     strategic business case is complete, before the project is
+//     initiated.
+//   - gate-2 Delivery strategy, Project, from Delivering: before the
+//     procurement (delivery) approach is committed to.
+//   - gate-3 Investment decision, Project, from Delivering: before the
+//     investment and contract commitments, i.e. before delivery starts.
+//   - gate-4 Readiness for service, Project, from Closing: before the
+//     products go into service.
+//   - gate-5 Operations review and benefits realisation, Project and
+//     Programme, due within 26 weeks after it is Closed: OGC holds it once
+//     the service or the programme's outcomes are in operation (typically
+//     six to twelve months after handover), to confirm the benefits.
 //
-// Every gate requires a Delivery Confidence of Amber or better.
+// Every gate requires a Delivery Confidence of Amber or better. The
+// reviews are advisory in OGC's guidance; making a rating binding is the
+// office's choice (enforcement, minimumConfidence).
 func Profile(p v1alpha1.GateProfile) []v1alpha1.Gate {
 	if p != v1alpha1.GateProfileOGCGateway {
 		return nil
 	}
-	review := func(n int32, maxAge v1alpha1.Duration) *v1alpha1.ReviewRequirement {
-		return &v1alpha1.ReviewRequirement{Gate: &n, MinimumConfidence: v1alpha1.ConfidenceAmber, MaxAge: maxAge}
+	review := func(n int32) *v1alpha1.ReviewRequirement {
+		return &v1alpha1.ReviewRequirement{Gate: &n, MinimumConfidence: v1alpha1.ConfidenceAmber}
 	}
+	gate0 := review(0)
+	gate0.DecisionPoints = v1alpha1.DecisionPointsTrancheEnds
 	project := []v1alpha1.SubjectKind{v1alpha1.SubjectKindProject}
 	return []v1alpha1.Gate{
 		{Name: "gate-0", Description: GateTitles[0], AppliesTo: []v1alpha1.SubjectKind{v1alpha1.SubjectKindProgramme},
-			RequiredFrom: "Defining", Review: review(0, "52w")},
-		{Name: "gate-1", Description: GateTitles[1], AppliesTo: project, RequiredFrom: "Initiating", Review: review(1, "")},
-		{Name: "gate-2", Description: GateTitles[2], AppliesTo: project, RequiredFrom: "Delivering", Review: review(2, "")},
-		{Name: "gate-3", Description: GateTitles[3], AppliesTo: project, RequiredFrom: "Delivering", Review: review(3, "")},
-		{Name: "gate-4", Description: GateTitles[4], AppliesTo: project, RequiredFrom: "Closing", Review: review(4, "")},
-		{Name: "gate-5", Description: GateTitles[5], AppliesTo: project, RequiredFrom: "Closed", DueWithin: "26w", Review: review(5, "")},
+			RequiredFrom: "Defining", Review: gate0},
+		{Name: "gate-1", Description: GateTitles[1], AppliesTo: project, RequiredFrom: "Initiating", Review: review(1)},
+		{Name: "gate-2", Description: GateTitles[2], AppliesTo: project, RequiredFrom: "Delivering", Review: review(2)},
+		{Name: "gate-3", Description: GateTitles[3], AppliesTo: project, RequiredFrom: "Delivering", Review: review(3)},
+		{Name: "gate-4", Description: GateTitles[4], AppliesTo: project, RequiredFrom: "Closing", Review: review(4)},
+		{Name: "gate-5", Description: GateTitles[5], AppliesTo: []v1alpha1.SubjectKind{v1alpha1.SubjectKindProject, v1alpha1.SubjectKindProgramme},
+			RequiredFrom: "Closed", DueWithin: "26w", Review: review(5)},
 	}
 }

@@ -329,6 +329,8 @@ func (b *Builder) addRisks(r v1alpha1.RiskSummary) {
 	b.out.Risks.Open += r.Open
 	b.out.Risks.High += r.High
 	b.out.Risks.Exposure += r.Exposure
+	b.out.Risks.Opportunities += r.Opportunities
+	b.out.Risks.OpportunityExposure += r.OpportunityExposure
 }
 
 func (b *Builder) addCompliance(c v1alpha1.ComplianceCounts) {
@@ -445,11 +447,18 @@ func phaseOrder(p string) int {
 	return len(phases)
 }
 
-// Risks summarises a risk register against the high-risk severity.
+// Risks summarises a risk register against the high-risk severity:
+// threats (open, high, exposure) and opportunities (open, exposure)
+// apart; a risk of no kind is a threat, and only threats are high.
 func Risks(risks []v1alpha1.Risk, highSeverity int32) v1alpha1.RiskSummary {
 	var s v1alpha1.RiskSummary
 	for _, r := range risks {
 		if r.Status == v1alpha1.RiskClosed {
+			continue
+		}
+		if r.IsOpportunity() {
+			s.Opportunities++
+			s.OpportunityExposure += r.Severity()
 			continue
 		}
 		s.Open++

@@ -74,6 +74,7 @@ var fittedBy = map[string]int64{
 	"status.conditions[].message":             v1alpha1.ConditionMessageMaxLength,
 	"status.compliance.gates[].description":   v1alpha1.GateDescriptionMaxLength,
 	"status.compliance.gates[].message":       v1alpha1.GateMessageMaxLength,
+	"status.toleranceExceptions[].message":    v1alpha1.ToleranceExceptionMessageMaxLength,
 	"status.display.budget":                   v1alpha1.MoneyDisplayMaxLength,
 	"status.display.forecast":                 v1alpha1.MoneyDisplayMaxLength,
 	"status.display.capacity":                 v1alpha1.MoneyDisplayMaxLength,

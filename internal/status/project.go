@@ -15,6 +15,7 @@ import (
 	"p3o.dev/p3o-operator/internal/money"
 	"p3o.dev/p3o-operator/internal/policy"
 	"p3o.dev/p3o-operator/internal/rollup"
+	"p3o.dev/p3o-operator/internal/shorten"
 )
 
 // Outcome is what a status computation asks of its reconciler.
@@ -48,6 +49,7 @@ func SetProject(p *v1alpha1.Project, facts governance.Facts, rules *policy.Rules
 	p.Status.Health = assessment.Overall
 	p.Status.DerivedHealth = assessment.Derived
 	p.Status.HealthReasons = boundedReasons(assessment.Reasons)
+	p.Status.ToleranceExceptions = fittedExceptions(assessment.Exceptions)
 	p.Status.Reporting = assessment.Reporting
 	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
 	p.Status.CostVariance = ""
@@ -106,4 +108,13 @@ func lowerForConfidence(a *health.Assessment, reviews []policy.Review, now time.
 			a.Lower(h, fmt.Sprintf("Gate %d review of %s gave Delivery Confidence %s", r.Gate, r.Date.UTC().Format(time.DateOnly), r.Confidence))
 		}
 	}
+}
+
+// fittedExceptions shortens the exceptions' messages to the bound of their
+// field: a long list of threats shows cut, never refused.
+func fittedExceptions(exceptions []v1alpha1.ToleranceException) []v1alpha1.ToleranceException {
+	for i := range exceptions {
+		exceptions[i].Message = shorten.To(exceptions[i].Message, v1alpha1.ToleranceExceptionMessageMaxLength)
+	}
+	return exceptions
 }
