@@ -176,7 +176,7 @@ type DeclaredTolerance struct {
 }
 
 // ToleranceExceptionKind is the kind of a forecast beyond tolerance.
-// +kubebuilder:validation:Enum=CostOverrun;Underspend;LateFinish;EarlyFinish;RiskExposure;RiskSeverity;Scope;Quality
+// +kubebuilder:validation:Enum=CostOverrun;Underspend;LateFinish;EarlyFinish;RiskExposure;RiskSeverity;Benefits;Scope;Quality
 type ToleranceExceptionKind string
 
 const (
@@ -198,6 +198,9 @@ const (
 	// ExceptionRiskSeverity: an open threat is above
 	// tolerances.riskSeverity.
 	ExceptionRiskSeverity ToleranceExceptionKind = "RiskSeverity"
+	// ExceptionBenefits: a benefit's forecast improvement falls short of
+	// the planned one beyond tolerances.benefitsPercent.
+	ExceptionBenefits ToleranceExceptionKind = "Benefits"
 	// ExceptionScope: the project manager declares scope beyond tolerance.
 	ExceptionScope ToleranceExceptionKind = "Scope"
 	// ExceptionQuality: the project manager declares quality beyond
@@ -219,7 +222,7 @@ const ToleranceExceptionMessageMaxLength = 1024
 // ToleranceException is one forecast beyond tolerance: a PRINCE2 exception.
 type ToleranceException struct {
 	// kind of the exception: CostOverrun, Underspend, LateFinish,
-	// EarlyFinish, RiskExposure, RiskSeverity, Scope or Quality.
+	// EarlyFinish, RiskExposure, RiskSeverity, Benefits, Scope or Quality.
 	// +required
 	Kind ToleranceExceptionKind `json:"kind,omitempty"`
 

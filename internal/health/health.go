@@ -71,7 +71,8 @@ type Assessment struct {
 	// Reasons say, worst first, what lowers health.
 	Reasons []string
 	// Exceptions are the forecasts beyond tolerance, each of its kind, in
-	// the order cost, time, risk, scope, quality; an underrun whose health
+	// the order cost, time, risk, scope, quality (a benefit's, found
+	// outside this package, after them); an underrun whose health
 	// is Green is listed here but lowers nothing.
 	Exceptions []v1alpha1.ToleranceException
 	// Reporting says whether progress reporting keeps the cadence.

@@ -22,6 +22,9 @@ import (
 func lowerForBenefits(a *health.Assessment, bs []v1alpha1.Benefit, tolerance *int32, now time.Time) time.Time {
 	for _, f := range benefits.Assess(bs, benefits.Tolerance(tolerance), now) {
 		a.Lower(f.Health, f.Reason())
+		if f.Kind == benefits.ForecastBeyondTolerance {
+			a.Exceptions = append(a.Exceptions, v1alpha1.ToleranceException{Kind: v1alpha1.ExceptionBenefits, Health: f.Health, Message: f.Reason()})
+		}
 	}
 	return benefits.NextDue(bs, now)
 }
