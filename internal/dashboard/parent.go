@@ -54,6 +54,8 @@ type parentView struct {
 	Bars         *barsView
 	Distribution *confidenceView
 	Trend        *trendView
+	// Travel is the direction of travel since the last sealed period.
+	Travel *travelView
 }
 
 func (v parentView) title() string { return v.Kind + " " + v.Name }
@@ -118,6 +120,7 @@ func (s *Server) parent(kind string) func(*request) (any, error) {
 		v.Bars = budgetChart(v.Children.Rows, rollupCurrency(q.picture.Object(r)))
 		v.Distribution = confidenceDistribution(v.Confidence)
 		v.Trend = q.trend(r)
+		v.Travel = q.travelOf(r)
 		v.Priorities = q.priorities(r, v.Figures)
 		v.Years = q.years(r, v.Figures)
 		return v, nil

@@ -83,8 +83,45 @@ type reports struct {
 }
 
 type benefit struct {
+	Baseline *amount `json:"baseline"`
+	Target   *amount `json:"target"`
 	Planned  *amount `json:"planned"`
 	Realised *amount `json:"realised"`
+	Measure  struct {
+		Unit string `json:"unit"`
+	} `json:"measure"`
+	ProgrammeBenefit string `json:"programmeBenefit"`
+}
+
+// improvements are a money benefit's planned and realised improvements as
+// the README defines them (level minus baseline, counted downwards when the
+// target is below the baseline); nothing for a benefit in another unit or a
+// project's contribution to its programme's benefit, whose figures the
+// programme holds.
+func (b benefit) improvements() (planned, realised *inf.Dec) {
+	if b.ProgrammeBenefit != "" || (b.Measure.Unit != "" && b.Measure.Unit != "Money") {
+		return nil, nil
+	}
+	base := new(inf.Dec)
+	if b.Baseline != nil {
+		base = b.Baseline.dec()
+	}
+	target := b.Target.dec()
+	if target == nil {
+		target = b.Planned.dec()
+	}
+	sign := int64(1)
+	if target != nil && target.Cmp(base) < 0 {
+		sign = -1
+	}
+	from := func(level *inf.Dec) *inf.Dec {
+		if level == nil {
+			return nil
+		}
+		d := new(inf.Dec).Sub(level, base)
+		return d.Mul(d, inf.NewDec(sign, 0))
+	}
+	return from(target), from(b.Realised.dec())
 }
 
 type risk struct {
@@ -759,8 +796,9 @@ func (o *org) figures(s scope, obs observed) figures {
 	}
 	benefits := func(bs []benefit) {
 		for _, b := range bs {
-			add(&f.BenefitsPlanned, b.Planned.dec())
-			add(&f.BenefitsRealised, b.Realised.dec())
+			planned, realised := b.improvements()
+			add(&f.BenefitsPlanned, planned)
+			add(&f.BenefitsRealised, realised)
 		}
 	}
 	for _, k := range s.projects {
