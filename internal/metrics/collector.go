@@ -75,6 +75,8 @@ var (
 	descPortfolioRank            = newFamily("p3o_portfolio_work_rank", "Rank of an open programme or direct project in its portfolio (1 the first; status.strategy.ranking, the first 20).", "namespace", "portfolio", "kind", "name")
 	descPortfolioScore           = newFamily("p3o_portfolio_work_score", "Strategic score (0 to 100) of an open programme or direct project ranked in its portfolio.", "namespace", "portfolio", "kind", "name")
 	descOfficeHealth             = newFamily("p3o_office_health", "Rolled-up health of an office: 1 for its current health, 0 for the others.", "namespace", "office", "type", "health")
+	descRollupBenefits           = newFamily("p3o_rollup_benefits", "Money benefits beneath an office, portfolio or programme, counted once (a project's contribution to a programme benefit counts in that benefit), as improvements from their baselines in the object's currency (status.rollup.benefits); no series for a figure nobody states.", "kind", "namespace", "name", "figure")
+	descRollupBenefitsByYear     = newFamily("p3o_rollup_benefits_by_year", "Money benefits beneath an office, portfolio or programme by the financial year they fall due in (status.rollup.benefits.byYear), as p3o_rollup_benefits counts them.", "kind", "namespace", "name", "year", "figure")
 	descRollupProjects           = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
 	descRollupNonCompliant       = newFamily("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.", "kind", "namespace", "name")
 	descTravelProjects           = newFamily("p3o_direction_of_travel_projects", "Projects beneath an office, portfolio or programme by how their health moved since the last sealed snapshot of its report (Improved, Declined, Unchanged, Joined, Left; status.directionOfTravel); no series until a report was compared.", "kind", "namespace", "name", "direction")
@@ -108,7 +110,7 @@ var families = []*family{descProjectInfo, descProjectStale, descProjectCadence, 
 	descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport,
 	descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity, descPortfolioCommitted,
 	descPortfolioCapacityByYear, descPortfolioCommittedByYear, descPortfolioOverByYear, descPortfolioShare, descPortfolioTarget, descPortfolioWeight, descPortfolioRank, descPortfolioScore,
-	descOfficeHealth, descRollupProjects, descRollupNonCompliant, descTravelProjects, descTravelPersistent}
+	descOfficeHealth, descRollupProjects, descRollupNonCompliant, descRollupBenefits, descRollupBenefitsByYear, descTravelProjects, descTravelPersistent}
 
 // Exporter writes the governance metrics from the cache on every scrape,
 // as it reads them: ten thousand projects are 150,000 series, which the
@@ -478,7 +480,42 @@ func (s *scrape) writeRollups() {
 	for _, r := range rollups {
 		s.t.gauge(descRollupNonCompliant, float64(r.rollup.Compliance.NonCompliant), r.kind, r.namespace, r.name)
 	}
+	s.writeBenefits(rollups)
 	s.writeTravel(rollups)
+}
+
+// benefitFigures are the figures of a benefits summary or one of its
+// years, by the figure label: planned, forecast, realised.
+func benefitFigures(planned, forecast, realised v1alpha1.Amount) [3]struct {
+	figure string
+	value  v1alpha1.Amount
+} {
+	return [3]struct {
+		figure string
+		value  v1alpha1.Amount
+	}{{"planned", planned}, {"forecast", forecast}, {"realised", realised}}
+}
+
+// writeBenefits writes the money benefits beneath each programme,
+// portfolio and office, whole and by the year they fall due in.
+func (s *scrape) writeBenefits(rollups []rolledUp) {
+	for _, r := range rollups {
+		b := r.rollup.Benefits
+		for _, f := range benefitFigures(b.Planned, b.Forecast, b.Realised) {
+			if v := money.Value(f.value); v != nil {
+				s.t.gauge(descRollupBenefits, approximate(v), r.kind, r.namespace, r.name, f.figure)
+			}
+		}
+	}
+	for _, r := range rollups {
+		for _, y := range r.rollup.Benefits.ByYear {
+			for _, f := range benefitFigures(y.Planned, y.Forecast, y.Realised) {
+				if v := money.Value(f.value); v != nil {
+					s.t.gauge(descRollupBenefitsByYear, approximate(v), r.kind, r.namespace, r.name, strconv.Itoa(int(y.Year)), f.figure)
+				}
+			}
+		}
+	}
 }
 
 // writeTravel writes the direction of travel counts of each object whose

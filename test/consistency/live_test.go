@@ -543,6 +543,16 @@ func (s scraped) one(d *diffs, name string, match map[string]string) (series, bo
 	return found[0], true
 }
 
+// none records a disagreement if a metric has a series whose labels
+// include match.
+func (s scraped) none(d *diffs, name string, match map[string]string) {
+	for _, x := range s[name] {
+		if includes(x.labels, match) {
+			d.add("metric %s %v: a series (%v), want none", name, match, x.value)
+		}
+	}
+}
+
 func includes(labels, match map[string]string) bool {
 	for k, v := range match {
 		if labels[k] != v {
@@ -666,6 +676,14 @@ func checkMetrics(d *diffs, o *org, obs observed, byScope map[string]figures, m 
 		}
 		if x, ok := m.one(d, "p3o_rollup_noncompliant", id); ok {
 			d.eq("metric p3o_rollup_noncompliant "+sk, x.value, float64(f.NonCompliant))
+		}
+		for figure, want := range map[string]*inf.Dec{"planned": f.BenefitsPlanned, "realised": f.BenefitsRealised} {
+			labels := map[string]string{"kind": kind, "namespace": ns, "name": name, "figure": figure}
+			if want == nil {
+				m.none(d, "p3o_rollup_benefits", labels)
+			} else if x, ok := m.one(d, "p3o_rollup_benefits", labels); ok {
+				d.float("metric p3o_rollup_benefits "+sk+" "+figure, x.value, want)
+			}
 		}
 	}
 }
