@@ -138,6 +138,8 @@ func (m *maxGen) generate(path string, s apiextensionsv1.JSONSchemaProps, index 
 		return integerAtMax(s)
 	case s.Type == "string":
 		return m.text(path, s, index)
+	case s.Type == "boolean":
+		return true
 	}
 	return nil
 }
@@ -221,6 +223,7 @@ func atMaximum(v any, s apiextensionsv1.JSONSchemaProps) bool {
 // Patterns of the kinds' schemas, each filled its own way.
 const (
 	periodPattern    = `^[1-9][0-9]{0,3}(h|d|w)$`
+	tolerancePattern = `^(0|[1-9][0-9]{0,3})(h|d|w)$`
 	labelPattern     = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	subdomainPattern = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	currencyPattern  = `^[A-Z]{3}$`
@@ -244,7 +247,7 @@ func (m *maxGen) text(path string, s apiextensionsv1.JSONSchemaProps, index int)
 		return m.date(path)
 	case s.Pattern == "":
 		return prose(n, index)
-	case s.Pattern == periodPattern:
+	case s.Pattern == periodPattern, s.Pattern == tolerancePattern:
 		return "9999w"
 	case s.Pattern == labelPattern:
 		return dnsName(n, fmt.Sprintf("l%d", index))

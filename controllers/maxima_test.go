@@ -52,11 +52,12 @@ func newMaxNamespace(t *testing.T) string {
 }
 
 // maxRule is a gate rule of the longest length an expression may have
-// (4096) that compiles, holds for the generated objects (every risk has an
-// owner) and costs little: the padding is a literal whose size is taken
-// only when the rule would otherwise fail.
+// (4096) that compiles, holds for the generated objects and costs little,
+// so that an office's every gate may carry one within the budget for one
+// object's rules: the padding is a literal whose size is taken only when
+// the rule would otherwise fail.
 func maxRule(i int) any {
-	head := fmt.Sprintf("!has(object.spec.risks) || object.spec.risks.all(r, r.status == 'Closed' || has(r.owner)) || size('%d ", i)
+	head := fmt.Sprintf("has(object.spec.phase) || size('%d ", i)
 	tail := "') < 0"
 	return head + strings.Repeat("p", 4096-len(head)-len(tail)) + tail
 }
@@ -149,6 +150,12 @@ func buildMaxOrg(t *testing.T) *maxOrg {
 		// The largest budget in one year, none in the others: the years
 		// add up to no more than the budget (the webhook refuses more).
 		"spec.plan.budgetByYear[].amount": func(i int) any { return map[bool]string{true: maxAmount, false: "0"}[i == 0] }}
+	for path, v := range benefitsFill() {
+		work[path] = v
+	}
+	for path, v := range risksFill() {
+		work[path] = v
+	}
 	o.add("Programme", programme, with(work, maxFill{"spec.portfolioRef": refTo(portfolio, ns), "spec.officeRef": refTo(temporary, ns)}))
 	subjects := map[string]string{programme: "Programme"}
 	for i, parent := range []string{"programmeRef", "programmeRef", "portfolioRef"} {
@@ -163,6 +170,47 @@ func buildMaxOrg(t *testing.T) *maxOrg {
 			"spec.subjectRef": map[string]any{"kind": kind, "name": name, "namespace": ns}})
 	}
 	return o
+}
+
+// benefitsFill makes the first benefit a contribution to a programme
+// benefit (a name and no figures), the second one stated by its former
+// name planned, the others by target: the CEL rules allow one of planned
+// and target, and no figures on a contribution.
+func benefitsFill() maxFill {
+	figure := func(i int) any {
+		if i == 0 {
+			return nil
+		}
+		return maxAmount
+	}
+	return maxFill{
+		"spec.benefits[].programmeBenefit": func(i int) any {
+			if i != 0 {
+				return nil
+			}
+			return prose(128, i)
+		},
+		"spec.benefits[].planned":  func(i int) any { return map[bool]any{true: maxAmount, false: nil}[i == 1] },
+		"spec.benefits[].target":   func(i int) any { return map[bool]any{true: maxAmount, false: nil}[i >= 2] },
+		"spec.benefits[].baseline": figure, "spec.benefits[].forecast": figure, "spec.benefits[].realised": figure,
+	}
+}
+
+// risksFill makes risks threats and opportunities in turn, each with the
+// responses of its kind in turn (the CEL rule refuses a response of the
+// other kind).
+func risksFill() maxFill {
+	threat := []string{"Avoid", "Reduce", "Prepare", "Fallback", "Transfer", "Share", "Accept"}
+	opportunity := []string{"Exploit", "Enhance", "Share", "Reject"}
+	return maxFill{
+		"spec.risks[].kind": func(i int) any { return map[bool]string{true: "Threat", false: "Opportunity"}[i%2 == 0] },
+		"spec.risks[].response": func(i int) any {
+			if i%2 == 0 {
+				return threat[(i/2)%len(threat)]
+			}
+			return opportunity[(i/2)%len(opportunity)]
+		},
+	}
 }
 
 // distinctYear fills a list of amounts by year with distinct years, the
