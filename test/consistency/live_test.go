@@ -369,7 +369,8 @@ func checkReport(d *diffs, o *org, s scope, f figures, obs observed, data map[st
 		d.add("%s projects.csv: %v (%d rows)", where, err, len(records))
 	} else {
 		d.eq(where+" projects.csv header", strings.Join(records[0], ","),
-			"namespace,name,programme,phase,health,compliant,budget,actual_cost,forecast_cost,percent_complete,manager,as_of,reason,category,priority,score,rank,dependencies_at_risk")
+			"namespace,name,programme,phase,health,compliant,budget,actual_cost,forecast_cost,percent_complete,manager,as_of,reason,category,priority,score,rank,dependencies_at_risk,"+
+				"benefits_planned,benefits_realised,variance,delivery_confidence,health_then,direction,forecast_change,variance_change,delivery_confidence_then,periods_red_or_amber")
 		got := map[string]row{}
 		for _, rec := range records[1:] {
 			got[rec[0]+"/"+rec[1]] = row{rec[2], rec[3], rec[4], rec[6], rec[8]}

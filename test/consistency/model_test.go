@@ -837,6 +837,11 @@ func (o *org) figures(s scope, obs observed) figures {
 		add(&f.Committed, p.Spec.Budget.dec())
 		benefits(p.Spec.Benefits)
 	}
+	if s.kind == "Programme" {
+		// A programme's register is its own: its benefits count in its
+		// rollup as its projects' own do.
+		benefits(o.programmes[s.key].Spec.Benefits)
+	}
 	if s.kind == "Programme" && len(s.projects) == 0 {
 		f.Health = "" // nothing to judge beside its own health: RolledUp NoChildren
 	}
