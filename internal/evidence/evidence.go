@@ -16,6 +16,8 @@ SPDX-License-Identifier: Apache-2.0
 package evidence
 
 import (
+	"strconv"
+
 	"gopkg.in/inf.v0"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -139,4 +141,30 @@ func Share(i v1alpha1.EvidenceIndicator) (float64, bool) {
 		return 0, false
 	}
 	return float64(i.Numerator) / float64(i.Denominator), true
+}
+
+// TrendWords says a trend as people read it; "Not comparable" for
+// NotComparable and for none.
+func TrendWords(t v1alpha1.EvidenceTrend) string {
+	switch t {
+	case v1alpha1.EvidenceImproved:
+		return "Improved"
+	case v1alpha1.EvidenceDeclined:
+		return "Declined"
+	case v1alpha1.EvidenceUnchanged:
+		return "Unchanged"
+	}
+	return "Not comparable"
+}
+
+// ShareWords is an indicator's share as people read it: "75%", or
+// "nothing in scope", or "–" for a perspective not evidenced.
+func ShareWords(i v1alpha1.EvidenceIndicator) string {
+	if p, ok := Percent(i); ok {
+		return strconv.Itoa(int(p)) + "%"
+	}
+	if i.State == v1alpha1.EvidenceNothingToMeasure {
+		return "nothing in scope"
+	}
+	return "–"
 }

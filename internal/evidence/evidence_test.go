@@ -278,3 +278,23 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestWords(t *testing.T) {
+	for _, c := range []struct {
+		i            v1alpha1.EvidenceIndicator
+		share, trend string
+	}{
+		{v1alpha1.EvidenceIndicator{State: v1alpha1.EvidenceMeasured, Numerator: 2, Denominator: 3, Trend: v1alpha1.EvidenceImproved}, "67%", "Improved"},
+		{v1alpha1.EvidenceIndicator{State: v1alpha1.EvidenceMeasured, Numerator: 0, Denominator: 3, Trend: v1alpha1.EvidenceDeclined}, "0%", "Declined"},
+		{v1alpha1.EvidenceIndicator{State: v1alpha1.EvidenceMeasured, Numerator: 3, Denominator: 3, Trend: v1alpha1.EvidenceUnchanged}, "100%", "Unchanged"},
+		{v1alpha1.EvidenceIndicator{State: v1alpha1.EvidenceNothingToMeasure, Trend: v1alpha1.EvidenceNotComparable}, "nothing in scope", "Not comparable"},
+		{v1alpha1.EvidenceIndicator{State: v1alpha1.EvidenceNotEvidenced}, "–", "Not comparable"},
+	} {
+		if got := ShareWords(c.i); got != c.share {
+			t.Errorf("ShareWords(%+v) = %q, want %q", c.i, got, c.share)
+		}
+		if got := TrendWords(c.i.Trend); got != c.trend {
+			t.Errorf("TrendWords(%q) = %q, want %q", c.i.Trend, got, c.trend)
+		}
+	}
+}

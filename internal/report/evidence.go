@@ -130,31 +130,14 @@ func (m *markdown) evidence(e *Evidence) {
 	m.p("\n%s\n", text(TrademarkNotice))
 }
 
-// markdownEvidenceRow is one indicator's row.
+// markdownEvidenceRow is one indicator's row: its counts, share and trend
+// in words, or for a perspective not evidenced, why.
 func markdownEvidenceRow(i EvidenceIndicator) string {
 	perspective := text(evidence.PerspectiveName(i.Perspective))
-	switch i.State {
-	case v1alpha1.EvidenceNotEvidenced:
+	if i.State == v1alpha1.EvidenceNotEvidenced {
 		return fmt.Sprintf("| %s | %s | – | – | – | – |\n", perspective, text(i.Title))
-	case v1alpha1.EvidenceNothingToMeasure:
-		return fmt.Sprintf("| %s | %s | – | 0 | nothing in scope | – |\n", perspective, text(i.Title))
 	}
-	share := "–"
-	if i.Percent != nil {
-		share = fmt.Sprintf("%d%%", *i.Percent)
-	}
-	return fmt.Sprintf("| %s | %s | %d | %d | %s | %s |\n", perspective, text(i.Title), i.Numerator, i.Denominator, share, text(TrendWords(i.Trend)))
-}
-
-// TrendWords says a trend as people read it.
-func TrendWords(t v1alpha1.EvidenceTrend) string {
-	switch t {
-	case v1alpha1.EvidenceImproved:
-		return "Improved"
-	case v1alpha1.EvidenceDeclined:
-		return "Declined"
-	case v1alpha1.EvidenceUnchanged:
-		return "Unchanged"
-	}
-	return "Not comparable"
+	s := i.status()
+	return fmt.Sprintf("| %s | %s | %d | %d | %s | %s |\n", perspective, text(i.Title), i.Numerator, i.Denominator,
+		text(evidence.ShareWords(s)), text(evidence.TrendWords(i.Trend)))
 }
