@@ -167,6 +167,12 @@ type OfficeStatus struct {
 	// earlier period's snapshot is held.
 	// +optional
 	DirectionOfTravel DirectionOfTravel `json:"directionOfTravel,omitzero"`
+
+	// evidence is the office's indicators of practice under the seven P3M3
+	// perspectives (docs/evidence.md): evidence, never a maturity level or
+	// an assessment. Unset while reports are off.
+	// +optional
+	Evidence Evidence `json:"evidence,omitzero"`
 }
 
 // +kubebuilder:object:root=true

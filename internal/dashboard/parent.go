@@ -44,6 +44,9 @@ type parentView struct {
 	// Years are a portfolio's capacity by financial year; nil for an
 	// office or programme, or a portfolio that publishes no year.
 	Years *yearsView
+	// Evidence is an office's indicators of practice; nil for a portfolio
+	// or programme, or an office that publishes none.
+	Evidence *evidenceView
 
 	// Type is an office's type.
 	Type v1alpha1.OfficeType
@@ -123,6 +126,7 @@ func (s *Server) parent(kind string) func(*request) (any, error) {
 		v.Travel = q.travelOf(r)
 		v.Priorities = q.priorities(r, v.Figures)
 		v.Years = q.years(r, v.Figures)
+		v.Evidence = q.evidenceOf(r, v.Figures)
 		return v, nil
 	}
 }

@@ -29,6 +29,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
+	"p3o.dev/p3o-operator/internal/evidence"
 	"p3o.dev/p3o-operator/internal/governance"
 	"p3o.dev/p3o-operator/internal/health"
 	"p3o.dev/p3o-operator/internal/money"
@@ -80,6 +81,7 @@ var (
 	descRollupProjects           = newFamily("p3o_rollup_projects", "Open projects beneath an office, portfolio or programme, by health.", "kind", "namespace", "name", "health")
 	descRollupNonCompliant       = newFamily("p3o_rollup_noncompliant", "Projects and programmes beneath an object with at least one unmet gate.", "kind", "namespace", "name")
 	descTravelProjects           = newFamily("p3o_direction_of_travel_projects", "Projects beneath an office, portfolio or programme by how their health moved since the last sealed snapshot of its report (Improved, Declined, Unchanged, Joined, Left; status.directionOfTravel); no series until a report was compared.", "kind", "namespace", "name", "direction")
+	descOfficeEvidence           = newFamily("p3o_office_evidence_share", "An office's indicator of practice under a P3M3 perspective (status.evidence; docs/evidence.md): the share, 0 to 1, of what is in scope that shows the practice; no series for an indicator with nothing in scope or a perspective not evidenced. Evidence of practice, not a maturity level or an assessment.", "namespace", "office", "perspective", "indicator")
 	descTravelPersistent         = newFamily("p3o_direction_of_travel_persistently_red_or_amber_projects", "Projects beneath an office, portfolio or programme Red or Amber for two report periods or more in a row (status.directionOfTravel).", "kind", "namespace", "name")
 )
 
@@ -110,7 +112,7 @@ var families = []*family{descProjectInfo, descProjectStale, descProjectCadence, 
 	descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport,
 	descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity, descPortfolioCommitted,
 	descPortfolioCapacityByYear, descPortfolioCommittedByYear, descPortfolioOverByYear, descPortfolioShare, descPortfolioTarget, descPortfolioWeight, descPortfolioRank, descPortfolioScore,
-	descOfficeHealth, descRollupProjects, descRollupNonCompliant, descRollupBenefits, descRollupBenefitsByYear, descTravelProjects, descTravelPersistent}
+	descOfficeHealth, descRollupProjects, descRollupNonCompliant, descRollupBenefits, descRollupBenefitsByYear, descTravelProjects, descTravelPersistent, descOfficeEvidence}
 
 // Exporter writes the governance metrics from the cache on every scrape,
 // as it reads them: ten thousand projects are 150,000 series, which the
@@ -159,6 +161,7 @@ func (e *Exporter) Write(ctx context.Context, w io.Writer) error {
 	s.writePortfolios()
 	s.writeOffices()
 	s.writeRollups()
+	s.writeEvidence()
 	return buffered.Flush()
 }
 
@@ -440,6 +443,18 @@ func (s *scrape) writeRanking() {
 func (s *scrape) writeOffices() {
 	for _, o := range s.offices {
 		s.healthSeries(descOfficeHealth, o.Status.Rollup.Health, o.Namespace, o.Name, string(o.Spec.Type))
+	}
+}
+
+// writeEvidence writes each office's measured indicators of practice, as
+// its status.evidence holds them.
+func (s *scrape) writeEvidence() {
+	for _, o := range s.offices {
+		for _, i := range o.Status.Evidence.Indicators {
+			if share, ok := evidence.Share(i); ok {
+				s.t.gauge(descOfficeEvidence, share, o.Namespace, o.Name, string(i.Perspective), string(i.Indicator))
+			}
+		}
 	}
 }
 

@@ -57,6 +57,9 @@ type outcome struct {
 	digest string
 	// travel is the report's direction of travel, as status shows it.
 	travel v1alpha1.DirectionOfTravel
+	// evidence is an office report's indicators of practice, as status
+	// shows them.
+	evidence v1alpha1.Evidence
 }
 
 // situation is what a decision depends on besides the remembered state.

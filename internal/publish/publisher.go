@@ -157,6 +157,7 @@ func (p *Publisher) Publish(ctx context.Context, req Request) (Result, error) {
 		p.forget(key)
 		conditions.Delete(obj, v1alpha1.ConditionReportPublished)
 		setTravel(obj, v1alpha1.DirectionOfTravel{})
+		setEvidence(obj, v1alpha1.Evidence{})
 		return Result{}, p.deleteLive(ctx, obj, req.Kind)
 	}
 	s := situation{settled: req.Settled, shown: req.Shown, now: p.now()}
@@ -248,6 +249,7 @@ func (p *Publisher) record(key, fingerprint string, o *outcome, inFlight bool) {
 	}
 	if o.err != nil && st.outcome != nil {
 		o.travel = st.outcome.travel // a failed rebuild compared nothing: keep what was shown
+		o.evidence = st.outcome.evidence
 	}
 	st.outcome = o
 	if o.err == nil && o.reason != v1alpha1.ReasonReportNameTaken {
@@ -267,6 +269,7 @@ func (p *Publisher) forget(key string) {
 func applyOutcome(obj Object, o *outcome) {
 	conditions.Set(obj, v1alpha1.ConditionReportPublished, o.status, o.reason, o.message)
 	setTravel(obj, o.travel)
+	setEvidence(obj, o.evidence)
 }
 
 // setTravel sets the object's status.directionOfTravel, when its kind has
@@ -274,5 +277,12 @@ func applyOutcome(obj Object, o *outcome) {
 func setTravel(obj Object, t v1alpha1.DirectionOfTravel) {
 	if r, ok := obj.(v1alpha1.TravelReporter); ok {
 		r.SetDirectionOfTravel(t)
+	}
+}
+
+// setEvidence sets the object's status.evidence, when its kind has one.
+func setEvidence(obj Object, e v1alpha1.Evidence) {
+	if r, ok := obj.(v1alpha1.EvidenceReporter); ok {
+		r.SetEvidence(e)
 	}
 }

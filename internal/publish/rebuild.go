@@ -58,6 +58,7 @@ func (p *Publisher) rebuild(ctx context.Context, req Request) *outcome {
 	}
 	o := published(name, rendered)
 	o.travel = built.DirectionOfTravel.Status()
+	o.evidence = built.Evidence.Status()
 	next, err := p.snapshot(ctx, req.Object, req.Kind, req.Settings, rendered.Data, now, req.Settled)
 	if err != nil {
 		return failed(err)

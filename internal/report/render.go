@@ -318,6 +318,7 @@ func renderMarkdown(r Report) string {
 	m.money(r)
 	m.priorities(r.Strategy)
 	m.travel(r)
+	m.evidence(r.Evidence)
 	m.exceptions(r.Exceptions)
 	m.gates(r.Gates)
 	m.dependencies(r.DependenciesAtRisk)

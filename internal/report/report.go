@@ -69,6 +69,9 @@ type Report struct {
 	// DirectionOfTravel compares the report with the last sealed snapshot
 	// of the object's report.
 	DirectionOfTravel DirectionOfTravel `json:"directionOfTravel"`
+	// Evidence is an Office's indicators of practice under the seven P3M3
+	// perspectives (Offices only).
+	Evidence *Evidence `json:"evidence,omitempty"`
 	// Projects has a row per project beneath the object.
 	Projects []ProjectRow `json:"projects"`
 	// Truncated is true when lists were cut or cells shortened to fit;
@@ -342,6 +345,9 @@ func Build(in Input) Report {
 	}
 	r.sortRows()
 	r.addTravel(in.Previous)
+	if in.Kind == "Office" {
+		r.addEvidence(in)
+	}
 	return r
 }
 

@@ -272,6 +272,9 @@ func compareAll(ctx context.Context, t *testing.T, c client.Client, op *controlp
 		case "Office":
 			if o, ok := state.offices[s.key]; ok {
 				checkRollup(&d, where, o.Status.Rollup, f)
+				if twin.reportsEnabled(s.kind, s.key) {
+					checkEvidence(&d, where, twin.evidenceTwin(s, now), o, state.reports[id])
+				}
 			}
 		case "Portfolio":
 			if p, ok := state.portfolios[s.key]; ok {
@@ -334,6 +337,12 @@ func compareAll(ctx context.Context, t *testing.T, c client.Client, op *controlp
 		return d, strings.Join(rows, "")
 	}
 	checkMetrics(&d, twin, obs, byScope, metrics, now)
+	for _, s := range twin.scopes() {
+		if s.kind == "Office" && twin.reportsEnabled(s.kind, s.key) {
+			ns, name := splitOrEmpty(s.key)
+			checkEvidenceMetrics(&d, ns, name, twin.evidenceTwin(s, now), metrics)
+		}
+	}
 	checkDecisions(&d, twin, state, obs, byScope, metrics, now.UTC().Format(time.DateOnly))
 
 	store := storageOf(metrics, scrapedAt, "p3o-operator", op.MetricsAddress)

@@ -272,12 +272,15 @@ type org struct {
 	portfolios map[string]*portfolio
 	programmes map[string]*programme
 	projects   map[string]*project
+	// practice is what the indicators of practice read of each project's
+	// and programme's spec, by "Kind/namespace/name" (evidence_check_test.go).
+	practice map[string]*practiceSpec
 }
 
 // readOrg reads every object of the YAML files.
 func readOrg(files ...string) (*org, error) {
 	o := &org{namespaces: map[string]map[string]string{}, offices: map[string]*office{}, portfolios: map[string]*portfolio{},
-		programmes: map[string]*programme{}, projects: map[string]*project{}}
+		programmes: map[string]*programme{}, projects: map[string]*project{}, practice: map[string]*practiceSpec{}}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -308,6 +311,9 @@ func (o *org) add(raw json.RawMessage) error {
 		Metadata meta   `json:"metadata"`
 	}
 	if err := json.Unmarshal(raw, &head); err != nil {
+		return err
+	}
+	if err := o.addPractice(head.Kind, head.Metadata.key(), raw); err != nil {
 		return err
 	}
 	decode := func(into any, m *meta) error {

@@ -294,6 +294,7 @@ func boardSeesEverything(t *testing.T, org *organisation, b *browsertest.Browser
 		t.Fatalf("the sample erp-migration is %s for %q: not Red for cost, as the samples intend", erp.Status.Health, erp.Status.HealthReasons)
 	}
 	tb.follow(t, fmt.Sprintf("[data-object=%q]", hubID), hubName, "office")
+	hubsEvidence(t, tb, org)
 	tb.follow(t, "main", "digital-transformation", "portfolio")
 	tb.follow(t, "main", "cloud-migration", "programme")
 	tb.follow(t, "main", "erp-migration", "project")
@@ -414,4 +415,44 @@ func download(t *testing.T, url, token string) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, body.String()
+}
+
+// hubsEvidence checks the hub's page (open in tb) against the indicators
+// of practice its live report.json publishes, row by row, and logs the
+// section of its report.md that people read.
+func hubsEvidence(t *testing.T, tb *tab, org *organisation) {
+	t.Helper()
+	e := org.report.Evidence
+	if e == nil || len(e.Indicators) == 0 {
+		t.Fatal("the hub's report.json has no evidence of practice")
+	}
+	if rows := tb.Texts(t, `[data-table="evidence"] tbody tr`); len(rows) != len(e.Indicators) {
+		t.Errorf("the hub's page lists %d indicators, its report.json %d", len(rows), len(e.Indicators))
+	}
+	for _, i := range e.Indicators {
+		if i.State == v1alpha1.EvidenceNotEvidenced {
+			continue
+		}
+		want := []string{i.Title, fmt.Sprint(i.Numerator), fmt.Sprint(i.Denominator), "nothing in scope", "Not comparable"}
+		if i.Percent != nil {
+			want[3] = fmt.Sprintf("%d%%", *i.Percent)
+		}
+		if i.Trend != v1alpha1.EvidenceNotComparable {
+			want[4] = string(i.Trend)
+		}
+		if got := tb.Texts(t, fmt.Sprintf(`[data-indicator=%q] td`, i.Indicator)); !slices.Equal(got, want) {
+			t.Errorf("the hub's page reads %q for %s; its report.json says %q", got, i.Indicator, want)
+		}
+	}
+	cm := &corev1.ConfigMap{}
+	if err := org.admin.Get(t.Context(), client.ObjectKey{Namespace: central, Name: publish.Name("Office", hubName, "")}, cm); err != nil {
+		t.Fatal(err)
+	}
+	md := cm.Data[report.KeyMarkdown]
+	start := strings.Index(md, "## Evidence of practice")
+	if start < 0 {
+		t.Fatal("the hub's report.md has no evidence section")
+	}
+	section, _, _ := strings.Cut(md[start:], "\n## ")
+	t.Logf("the hub's report.md, as printed:\n%s", section)
 }
