@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/internal/report"
 )
 
 // withEvidence is the organisation with the hub's published indicators:
@@ -48,7 +49,7 @@ func TestOfficePageShowsThePublishedEvidence(t *testing.T) {
 	if got := tableRows(t, s, "evidence"); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("the evidence reads\n%q\nthe published status says\n%q", got, want)
 	}
-	for _, w := range []string{"since the period from 2026-11-23", "not a maturity level and not an assessment", "P3M3® is a registered trade mark of the PeopleCert group."} {
+	for _, w := range []string{"since the period from 2026-11-23", "not a maturity level and not an assessment", report.TrademarkNotice} {
 		if !strings.Contains(text(s), w) {
 			t.Errorf("the section does not say %q:\n%s", w, text(s))
 		}

@@ -13,7 +13,7 @@ import (
 )
 
 // TrademarkNotice is the notice every output that names P3M3 carries.
-const TrademarkNotice = "P3M3® is a registered trade mark of the PeopleCert group."
+const TrademarkNotice = "P3M3® is a registered trade mark of AXELOS Limited, part of the PeopleCert group."
 
 // NotAnAssessment says what the indicators are and are not.
 const NotAnAssessment = "Evidence of practice drawn from the objects beneath the office, grouped by the P3M3 perspectives: " +
