@@ -106,10 +106,18 @@ func TestGatewayReviewsDecideCompliance(t *testing.T) {
 	}).Should(Succeed())
 }
 
-// A programme's Gate 0 review expires after 52 weeks under the profile.
+// A programme's Gate 0 review expires after 52 weeks when the office sets
+// that age: OGC sets Gate 0 none (it falls due at decision points), so the
+// office replaces the profile's gate-0 with one of its own that has it.
 func TestExpiredReviewIsUnmet(t *testing.T) {
 	o := newOrganisation(t)
-	update(t, o.office, func(off *v1alpha1.Office) { off.Spec.Governance.Profile = v1alpha1.GateProfileOGCGateway })
+	update(t, o.office, func(off *v1alpha1.Office) {
+		off.Spec.Governance.Profile = v1alpha1.GateProfileOGCGateway
+		gate0 := int32(0)
+		off.Spec.Governance.Gates = []v1alpha1.Gate{{Name: "gate-0", Description: "Strategic assessment",
+			AppliesTo: []v1alpha1.SubjectKind{v1alpha1.SubjectKindProgramme}, RequiredFrom: "Defining",
+			Review: &v1alpha1.ReviewRequirement{Gate: &gate0, MaxAge: "52w", DecisionPoints: v1alpha1.DecisionPointsTrancheEnds}}}
+	})
 	old := newReview(o.ns, "cloud-gate-0", v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProgramme, ParentReference: ref("cloud")}, 0)
 	old.Spec.Date = "2024-06-01"
 	create(t, old)
