@@ -88,6 +88,8 @@ type benefit struct {
 }
 
 type risk struct {
+	// Kind is Threat (or empty, a threat) or Opportunity.
+	Kind        string `json:"kind"`
 	Probability int64  `json:"probability"`
 	Impact      int64  `json:"impact"`
 	Status      string `json:"status"`
@@ -703,6 +705,7 @@ type figures struct {
 	Capacity                           *inf.Dec
 	OverCommitted                      *bool
 	RisksOpen, RisksHigh, Exposure     int64
+	Opportunities, OpportunityExposure int64
 	Compliant, NonCompliant, Unknown   int
 	Refused                            int
 	// Red lists the Red open projects.
@@ -748,6 +751,12 @@ func (o *org) figures(s scope, obs observed) figures {
 	risks := func(rs []risk, high int64) {
 		for _, r := range rs {
 			if r.Status == "Closed" {
+				continue
+			}
+			if r.Kind == "Opportunity" {
+				// M_o_R reports opportunities apart; only threats are high.
+				f.Opportunities++
+				f.OpportunityExposure += r.Probability * r.Impact
 				continue
 			}
 			f.RisksOpen++
