@@ -47,11 +47,18 @@ func shortenCells(r Report) Report {
 			g.Shortened = []string{"message"}
 		}
 	})
-	r.TopRisks = mapItems(r.TopRisks, func(k *RiskItem) {
+	r.ToleranceExceptions = mapItems(r.ToleranceExceptions, func(e *ToleranceExceptionItem) {
+		if shorten(&e.Message) {
+			e.Shortened = []string{"message"}
+		}
+	})
+	risk := func(k *RiskItem) {
 		if shorten(&k.Description) {
 			k.Shortened = []string{"description"}
 		}
-	})
+	}
+	r.TopRisks = mapItems(r.TopRisks, risk)
+	r.TopOpportunities = mapItems(r.TopOpportunities, risk)
 	if count > 0 {
 		r.Truncated = true
 		r.Notes = append(r.Notes, fmt.Sprintf("shortened: %d long text cells cut to %d characters, each ending in %s", count, cellRunes, shortenedMark))

@@ -136,8 +136,12 @@ func atLevel(r Report, l level) Report {
 	}
 	r.Notes = append([]string(nil), r.Notes...)
 	if l.exceptions >= 0 && len(r.Exceptions) > l.exceptions {
-		note("exceptions", l.exceptions, len(r.Exceptions))
+		note("Red projects and programmes", l.exceptions, len(r.Exceptions))
 		r.Exceptions = r.Exceptions[:l.exceptions]
+	}
+	if l.exceptions >= 0 && len(r.ToleranceExceptions) > l.exceptions {
+		note("tolerance exceptions", l.exceptions, len(r.ToleranceExceptions))
+		r.ToleranceExceptions = r.ToleranceExceptions[:l.exceptions]
 	}
 	if l.gates >= 0 && len(r.Gates) > l.gates {
 		note("gate issues", l.gates, len(r.Gates))
@@ -153,6 +157,9 @@ func atLevel(r Report, l level) Report {
 	}
 	if l.risks >= 0 && len(r.TopRisks) > l.risks {
 		r.TopRisks = r.TopRisks[:l.risks] // "top" risks: cutting is the point, not a loss
+	}
+	if l.risks >= 0 && len(r.TopOpportunities) > l.risks {
+		r.TopOpportunities = r.TopOpportunities[:l.risks]
 	}
 	if l.shortenCells {
 		r = shortenCells(r)
@@ -318,10 +325,11 @@ func renderMarkdown(r Report) string {
 	m.money(r)
 	m.priorities(r.Strategy)
 	m.travel(r)
-	m.exceptions(r.Exceptions)
+	m.toleranceExceptions(r.ToleranceExceptions)
+	m.red(r.Exceptions)
 	m.gates(r.Gates)
 	m.dependencies(r.DependenciesAtRisk)
-	m.risks(r.Risks, r.TopRisks)
+	m.risks(r.Risks, r.TopRisks, r.TopOpportunities)
 	m.phases(r.Counts.ByPhase)
 	m.projects(r.Projects)
 	return m.b.String()
@@ -425,10 +433,20 @@ func markdownTable[T any](m *markdown, none, header string, items []T, row func(
 	}
 }
 
-// exceptions writes the Exceptions section.
-func (m *markdown) exceptions(exceptions []Exception) {
-	m.p("\n## Exceptions\n\n")
-	markdownTable(m, "No project or programme is Red.\n", "| Kind | Name | Why |\n|---|---|---|\n", exceptions, func(e Exception) string {
+// toleranceExceptions writes the Exceptions section: PRINCE2's
+// exceptions, the forecasts beyond tolerance, each by its kind in the
+// method's words and what it does to health.
+func (m *markdown) toleranceExceptions(exceptions []ToleranceExceptionItem) {
+	m.p("\n## Exceptions\n\nForecasts beyond tolerance (PRINCE2), by project.\n\n")
+	markdownTable(m, "No forecast is beyond tolerance.\n", "| Exception | Project | Health | Detail |\n|---|---|---|---|\n", exceptions, func(e ToleranceExceptionItem) string {
+		return fmt.Sprintf("| %s | %s | %s | %s |\n", text(e.Kind.Words()), markdownName(e.Namespace, e.Project), text(string(e.Health)), text(e.Message))
+	})
+}
+
+// red writes the section of Red projects and programmes, with why.
+func (m *markdown) red(red []Exception) {
+	m.p("\n## Red projects and programmes\n\n")
+	markdownTable(m, "No project or programme is Red.\n", "| Kind | Name | Why |\n|---|---|---|\n", red, func(e Exception) string {
 		return fmt.Sprintf("| %s | %s | %s |\n", text(e.Kind), markdownName(e.Namespace, e.Name), text(strings.Join(e.Reasons, "; ")))
 	})
 }
@@ -450,11 +468,20 @@ func (m *markdown) dependencies(deps []DependencyItem) {
 	})
 }
 
-// risks writes the Top risks section: the counts, then the top risks.
-func (m *markdown) risks(risks v1alpha1.RiskSummary, top []RiskItem) {
-	m.p("\n## Top risks\n\nOpen risks: %d, of which high: %d; exposure %d.\n\n", risks.Open, risks.High, risks.Exposure)
-	markdownTable(m, "", "| Severity | Risk | Of | Owner | Description |\n|---:|---|---|---|---|\n", top, func(k RiskItem) string {
-		return fmt.Sprintf("| %d | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), markdownName(k.Namespace, k.Object), text(orDash(k.Owner)), text(k.Description))
+// risks writes the Top risks section: threats and opportunities apart
+// (M_o_R), each with its counts and its most severe.
+func (m *markdown) risks(risks v1alpha1.RiskSummary, threats, opportunities []RiskItem) {
+	m.p("\n## Top risks\n\nOpen threats: %d, of which high: %d; exposure %d.\n\n", risks.Open, risks.High, risks.Exposure)
+	riskTable(m, "Threat", threats)
+	m.p("\nOpen opportunities: %d; exposure %d.\n\n", risks.Opportunities, risks.OpportunityExposure)
+	riskTable(m, "Opportunity", opportunities)
+}
+
+// riskTable writes the table of a kind of risk.
+func riskTable(m *markdown, kind string, items []RiskItem) {
+	markdownTable(m, "", "| Severity | "+kind+" | Of | Proximity | Owner | Description |\n|---:|---|---|---|---|---|\n", items, func(k RiskItem) string {
+		return fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), markdownName(k.Namespace, k.Object),
+			text(orDash(string(k.Proximity))), text(orDash(k.Owner)), text(k.Description))
 	})
 }
 
