@@ -35,7 +35,7 @@ func shortenCells(r Report) Report {
 			p.Shortened = []string{"reason"}
 		}
 	})
-	r.Exceptions = mapItems(r.Exceptions, func(e *Exception) {
+	r.Red = mapItems(r.Red, func(e *RedItem) {
 		before := count
 		e.Reasons = mapItems(e.Reasons, func(s *string) { shorten(s) })
 		if count > before {

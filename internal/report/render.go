@@ -46,19 +46,20 @@ const shortenedMark = shorten.Mark
 // whether long text cells are shortened, and whether the project list is
 // cut to as many rows as fit.
 type level struct {
-	exceptions, gates, risks, dependencies int
-	shortenCells, fitRows                  bool
+	// red bounds the list of Red work and that of tolerance exceptions.
+	red, gates, risks, dependencies int
+	shortenCells, fitRows           bool
 }
 
 // levels are tried in turn until a report fits. Long cells are shortened
 // before any row is cut; rows are cut (worst health kept) before the
-// exception and gate lists; the last level is a summary.
+// lists of Red work, exceptions and gates; the last level is a summary.
 var levels = []level{
-	{exceptions: 100, gates: 200, risks: 25, dependencies: 200},
-	{exceptions: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true},
-	{exceptions: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true, fitRows: true},
-	{exceptions: 50, gates: 100, risks: 20, dependencies: 100, shortenCells: true, fitRows: true},
-	{exceptions: 20, gates: 20, risks: 10, dependencies: 20, shortenCells: true, fitRows: true},
+	{red: 100, gates: 200, risks: 25, dependencies: 200},
+	{red: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true},
+	{red: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true, fitRows: true},
+	{red: 50, gates: 100, risks: 20, dependencies: 100, shortenCells: true, fitRows: true},
+	{red: 20, gates: 20, risks: 10, dependencies: 20, shortenCells: true, fitRows: true},
 }
 
 // Rendered is a report written out as ConfigMap keys.
@@ -135,13 +136,13 @@ func atLevel(r Report, l level) Report {
 		r.Notes = append(r.Notes, fmt.Sprintf("summarised: %d of %d %s shown", shown, total, what))
 	}
 	r.Notes = append([]string(nil), r.Notes...)
-	if l.exceptions >= 0 && len(r.Exceptions) > l.exceptions {
-		note("Red projects and programmes", l.exceptions, len(r.Exceptions))
-		r.Exceptions = r.Exceptions[:l.exceptions]
+	if l.red >= 0 && len(r.Red) > l.red {
+		note("Red projects and programmes", l.red, len(r.Red))
+		r.Red = r.Red[:l.red]
 	}
-	if l.exceptions >= 0 && len(r.ToleranceExceptions) > l.exceptions {
-		note("tolerance exceptions", l.exceptions, len(r.ToleranceExceptions))
-		r.ToleranceExceptions = r.ToleranceExceptions[:l.exceptions]
+	if l.red >= 0 && len(r.ToleranceExceptions) > l.red {
+		note("tolerance exceptions", l.red, len(r.ToleranceExceptions))
+		r.ToleranceExceptions = r.ToleranceExceptions[:l.red]
 	}
 	if l.gates >= 0 && len(r.Gates) > l.gates {
 		note("gate issues", l.gates, len(r.Gates))
@@ -326,7 +327,7 @@ func renderMarkdown(r Report) string {
 	m.priorities(r.Strategy)
 	m.travel(r)
 	m.toleranceExceptions(r.ToleranceExceptions)
-	m.red(r.Exceptions)
+	m.red(r.Red)
 	m.gates(r.Gates)
 	m.dependencies(r.DependenciesAtRisk)
 	m.risks(r.Risks, r.TopRisks, r.TopOpportunities)
@@ -444,9 +445,9 @@ func (m *markdown) toleranceExceptions(exceptions []ToleranceExceptionItem) {
 }
 
 // red writes the section of Red projects and programmes, with why.
-func (m *markdown) red(red []Exception) {
+func (m *markdown) red(red []RedItem) {
 	m.p("\n## Red projects and programmes\n\n")
-	markdownTable(m, "No project or programme is Red.\n", "| Kind | Name | Why |\n|---|---|---|\n", red, func(e Exception) string {
+	markdownTable(m, "No project or programme is Red.\n", "| Kind | Name | Why |\n|---|---|---|\n", red, func(e RedItem) string {
 		return fmt.Sprintf("| %s | %s | %s |\n", text(e.Kind), markdownName(e.Namespace, e.Name), text(strings.Join(e.Reasons, "; ")))
 	})
 }

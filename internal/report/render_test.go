@@ -126,7 +126,7 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	s := r.Strategy
 	want := []int{6, 2, 1 + len(r.CapacityByYear.Years), 1 + len(r.Benefits.ByYear), 1 + len(r.Benefits.Measured), 1 + len(s.Ranking), 1 + len(s.ByCategory), 1 + len(s.ByObjective), 1 + len(s.Unknown),
 		2, 1 + len(r.Projects), 1 + len(r.DirectionOfTravel.Left),
-		1 + len(r.ToleranceExceptions), 1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.DependenciesAtRisk), 1 + len(r.TopRisks), 1 + len(r.TopOpportunities),
+		1 + len(r.ToleranceExceptions), 1 + len(r.Red), 1 + len(r.Gates), 1 + len(r.DependenciesAtRisk), 1 + len(r.TopRisks), 1 + len(r.TopOpportunities),
 		1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
 	if len(got) != len(want) {
 		t.Fatalf("%d tables rendered; want %d:\n%s", len(got), len(want), doc)

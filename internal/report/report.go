@@ -54,10 +54,10 @@ type Report struct {
 	Strategy   *Strategy                 `json:"strategy,omitempty"`
 	Compliance v1alpha1.ComplianceCounts `json:"compliance"`
 	Risks      v1alpha1.RiskSummary      `json:"risks"`
-	// Exceptions are the Red projects and programmes, with why. The key
-	// keeps its v1 name; PRINCE2's exceptions (forecasts beyond tolerance)
-	// are ToleranceExceptions.
-	Exceptions []Exception `json:"exceptions"`
+	// Red are the Red projects and programmes, with why. Its key keeps
+	// its v1 name, "exceptions"; PRINCE2's exceptions (forecasts beyond
+	// tolerance) are ToleranceExceptions.
+	Red []RedItem `json:"exceptions"`
 	// ToleranceExceptions are the open projects' forecasts beyond
 	// tolerance (status.toleranceExceptions), by project, each of its kind.
 	ToleranceExceptions []ToleranceExceptionItem `json:"toleranceExceptions"`
@@ -174,10 +174,9 @@ type Capacity struct {
 	OverCommitted *bool `json:"overCommitted"`
 }
 
-// Exception is a Red project or programme (the v1 name of the list; a
-// Red health has many causes, of which a forecast beyond tolerance is
-// one).
-type Exception struct {
+// RedItem is a Red project or programme and why (a Red health has
+// several causes, of which a forecast beyond tolerance is one).
+type RedItem struct {
 	Kind      string   `json:"kind"`
 	Namespace string   `json:"namespace"`
 	Name      string   `json:"name"`
@@ -393,7 +392,7 @@ func newReport(in Input) Report {
 			Satellites: in.Rollup.Satellites, ByHealth: in.Rollup.ByHealth, ByPhase: in.Rollup.ByPhase, Refused: in.Rollup.Refused,
 		},
 		Compliance: in.Rollup.Compliance, Risks: in.Rollup.Risks, Benefits: benefitsOf(in.Rollup),
-		Exceptions: []Exception{}, ToleranceExceptions: []ToleranceExceptionItem{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, TopOpportunities: []RiskItem{}, DependenciesAtRisk: []DependencyItem{}, Projects: []ProjectRow{}, Notes: []string{},
+		Red: []RedItem{}, ToleranceExceptions: []ToleranceExceptionItem{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, TopOpportunities: []RiskItem{}, DependenciesAtRisk: []DependencyItem{}, Projects: []ProjectRow{}, Notes: []string{},
 		DirectionOfTravel: DirectionOfTravel{Left: []LeftProject{}},
 	}
 	if r.Counts.ByPhase == nil {
@@ -444,12 +443,12 @@ func capacityByYear(in Input) *CapacityByYear {
 	return out
 }
 
-// addProgramme lists a programme's exception, gates and risks.
+// addProgramme lists a programme's Red entry, gates and risks.
 func (r *Report) addProgramme(p *v1alpha1.Programme) {
-	// A programme Red only through its projects is not an exception of
-	// its own: its projects are listed. One Red on its own account is.
+	// A programme Red only through its projects is not listed on its
+	// own: its projects are. One Red on its own account is.
 	if p.Status.OwnHealth == v1alpha1.HealthRed {
-		r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons), Shortened: []string{}})
+		r.Red = append(r.Red, RedItem{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons), Shortened: []string{}})
 	}
 	r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
 	r.addRisks(p.Namespace, p.Name, p.Spec.Risks)
@@ -461,7 +460,7 @@ func (r *Report) addProgramme(p *v1alpha1.Programme) {
 func (r *Report) addProject(p *v1alpha1.Project) {
 	if p.Spec.Phase != v1alpha1.ProjectClosed {
 		if p.Status.Health == v1alpha1.HealthRed {
-			r.Exceptions = append(r.Exceptions, Exception{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons), Shortened: []string{}})
+			r.Red = append(r.Red, RedItem{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons), Shortened: []string{}})
 		}
 		for _, e := range p.Status.ToleranceExceptions {
 			r.ToleranceExceptions = append(r.ToleranceExceptions, ToleranceExceptionItem{Namespace: p.Namespace, Project: p.Name,
@@ -476,10 +475,10 @@ func (r *Report) addProject(p *v1alpha1.Project) {
 	r.Projects = append(r.Projects, row)
 }
 
-// sortRows orders the lists: exceptions by name; unmet gates first; the
+// sortRows orders the lists: Red work and exceptions by name; unmet gates first; the
 // most severe risks first; the worst projects first.
 func (r *Report) sortRows() {
-	sortStable(r.Exceptions, func(a, b *Exception) int {
+	sortStable(r.Red, func(a, b *RedItem) int {
 		return byName(a.Namespace, a.Name, b.Namespace, b.Name)
 	})
 	sortStable(r.Gates, func(a, b *GateItem) int {

@@ -237,8 +237,8 @@ func TestTenThousandProjectsStayUnderTheLimit(t *testing.T) {
 	if !rendered.Truncated || !r.Truncated || len(r.Notes) == 0 || !strings.Contains(data[KeyMarkdown], "> **Note:** summarised:") {
 		t.Errorf("truncated %v notes %q: the report does not say it is summarised", r.Truncated, r.Notes)
 	}
-	if len(r.Exceptions) == 0 || len(r.Exceptions) > 100 {
-		t.Errorf("%d exceptions listed; want the top ones", len(r.Exceptions))
+	if len(r.Red) == 0 || len(r.Red) > 100 {
+		t.Errorf("%d exceptions listed; want the top ones", len(r.Red))
 	}
 }
 
@@ -390,7 +390,7 @@ func TestProgrammeExceptionsAreRedOnTheirOwn(t *testing.T) {
 		programme("amber-own", v1alpha1.HealthAmber, v1alpha1.HealthAmber, "latest Gate 0 review gave Amber"),
 	}
 	var got []string
-	for _, e := range Build(in).Exceptions {
+	for _, e := range Build(in).Red {
 		if e.Kind == "Programme" {
 			got = append(got, e.Name+": "+strings.Join(e.Reasons, "; "))
 		}
