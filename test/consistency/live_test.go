@@ -581,6 +581,39 @@ func (s scraped) oneOf(d *diffs, name string, match map[string]string, label, wa
 	d.eq(fmt.Sprintf("metric %s %v %s", name, match, label), current, []string{want})
 }
 
+// checkRiskExposure compares a project's p3o_project_risk_exposure series
+// with its register: the open threats' severities and, apart, the open
+// opportunities'; no series when nothing is open.
+func checkRiskExposure(d *diffs, k string, id map[string]string, risks []risk, m scraped) {
+	exposure := map[string]int64{}
+	open := false
+	for _, r := range risks {
+		if r.Status == "Closed" {
+			continue
+		}
+		kind := "Threat"
+		if r.Kind == "Opportunity" {
+			kind = "Opportunity"
+		}
+		exposure[kind] += r.Probability * r.Impact
+		open = true
+	}
+	for _, kind := range []string{"Threat", "Opportunity"} {
+		match := map[string]string{"namespace": id["namespace"], "project": id["project"], "kind": kind}
+		if !open {
+			for _, x := range m["p3o_project_risk_exposure"] {
+				if includes(x.labels, match) {
+					d.add("metric p3o_project_risk_exposure %s %s: %g, want no series", k, kind, x.value)
+				}
+			}
+			continue
+		}
+		if x, ok := m.one(d, "p3o_project_risk_exposure", match); ok {
+			d.eq("metric p3o_project_risk_exposure "+k+" "+kind, int64(x.value), exposure[kind])
+		}
+	}
+}
+
 // checkMetrics compares the scrape with the twin.
 func checkMetrics(d *diffs, o *org, obs observed, byScope map[string]figures, m scraped, now time.Time) {
 	for _, name := range []string{"p3o_project_info", "p3o_programme_info", "p3o_portfolio_info", "p3o_project_stale", "p3o_project_reporting_cadence_seconds"} {
@@ -632,6 +665,7 @@ func checkMetrics(d *diffs, o *org, obs observed, byScope map[string]figures, m 
 				d.eq("metric p3o_project_progress_report_timestamp_seconds "+k, int64(x.value), asOf.Unix())
 			}
 		}
+		checkRiskExposure(d, k, id, p.Spec.Risks, m)
 	}
 	for k, p := range o.programmes {
 		id := map[string]string{"namespace": p.Namespace, "programme": p.Name}
