@@ -227,9 +227,10 @@ func TestGateZeroFallsDueAgainAtATrancheEnd(t *testing.T) {
 }
 
 // A review rated off the office's Delivery Confidence scale is unmet with
-// cause OffScale: AmberGreen under a three-point office. Under a five-point
-// office the same review counts, and so do the three-point ratings (Green,
-// Amber, Red), which are on both scales.
+// cause OffScale: AmberGreen under a three-point office, and a review that
+// says it was rated on the three-point scale under a five-point office.
+// A review that names no scale is read on the office's: under a five-point
+// office AmberGreen counts, and so do Green, Amber and Red.
 func TestReviewOffTheOfficesScaleIsUnmet(t *testing.T) {
 	o := newOrganisation(t)
 	update(t, o.office, func(off *v1alpha1.Office) {
@@ -260,4 +261,21 @@ func TestReviewOffTheOfficesScaleIsUnmet(t *testing.T) {
 	newer.Spec.Findings.DeliveryConfidence = v1alpha1.ConfidenceAmber
 	create(t, newer)
 	expectCondition(t, o.programme, v1alpha1.ConditionCompliant, metav1.ConditionTrue, v1alpha1.ReasonGatesMet)
+
+	// Vice versa: a review that says it was rated on the three-point scale
+	// is off a five-point office's scale (its Amber spans AmberGreen to
+	// AmberRed), though Amber is a five-point rating too.
+	update(t, o.office, func(off *v1alpha1.Office) { off.Spec.Governance.ConfidenceScale = v1alpha1.ConfidenceScaleFivePoint })
+	expectCondition(t, o.programme, v1alpha1.ConditionCompliant, metav1.ConditionTrue, v1alpha1.ReasonGatesMet)
+	threePoint := newReview(o.ns, "cloud-gate-0-three-point", subject, 0)
+	threePoint.Spec.Date = "2026-10-20"
+	threePoint.Spec.Findings = &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmber, Scale: v1alpha1.ConfidenceScaleThreePoint}
+	create(t, threePoint)
+	NewWithT(t).Eventually(func(g Gomega) {
+		c := conditionOf(g, o.programme, v1alpha1.ConditionCompliant)
+		g.Expect(c).NotTo(BeNil())
+		g.Expect(c.Message).To(Equal("Gate 0 Strategic assessment: review of 2026-10-20 was rated Amber on the three-point (Green, Amber, Red) scale, not on the office's five-point Delivery Confidence scale"))
+		get(g, o.programme)
+		g.Expect(o.programme.Status.Compliance.Gates).To(ContainElement(And(HaveField("Name", "gate-0"), HaveField("Cause", v1alpha1.CauseOffScale))))
+	}).Should(Succeed())
 }
