@@ -79,13 +79,15 @@ type Explanation struct {
 
 // ReviewSummary is a GatewayReview's record and status.
 type ReviewSummary struct {
-	Subject            string                    `json:"subject"`
-	Gate               int32                     `json:"gate"`
-	Date               string                    `json:"date,omitempty"`
-	DeliveryConfidence string                    `json:"deliveryConfidence,omitempty"`
-	Satisfies          []string                  `json:"satisfies,omitempty"`
-	SupersededBy       *v1alpha1.ObjectReference `json:"supersededBy,omitempty"`
-	ExpiresAt          *metav1.Time              `json:"expiresAt,omitempty"`
+	Subject            string `json:"subject"`
+	Gate               int32  `json:"gate"`
+	Date               string `json:"date,omitempty"`
+	DeliveryConfidence string `json:"deliveryConfidence,omitempty"`
+	// Scale is the scale the review says it was rated on (findings.scale).
+	Scale        string                    `json:"scale,omitempty"`
+	Satisfies    []string                  `json:"satisfies,omitempty"`
+	SupersededBy *v1alpha1.ObjectReference `json:"supersededBy,omitempty"`
+	ExpiresAt    *metav1.Time              `json:"expiresAt,omitempty"`
 }
 
 // explain reads an object's status into an Explanation.
@@ -127,7 +129,7 @@ func explain(obj client.Object) Explanation {
 		r := &ReviewSummary{Subject: string(subject.Kind) + " " + subject.NamespaceOr(o.Namespace) + "/" + string(subject.Name),
 			Gate: o.Spec.GateNumber(), Date: string(o.Spec.Date), Satisfies: s.Satisfies, SupersededBy: s.SupersededBy, ExpiresAt: s.ExpiresAt}
 		if o.Spec.Findings != nil {
-			r.DeliveryConfidence = string(o.Spec.Findings.DeliveryConfidence)
+			r.DeliveryConfidence, r.Scale = string(o.Spec.Findings.DeliveryConfidence), string(o.Spec.Findings.Scale)
 		}
 		e.Review = r
 	}
@@ -275,7 +277,11 @@ func (l *whyLines) capacityByYear(years []v1alpha1.YearCommitment) {
 // review writes what a Gateway Review is of, what it satisfies, and what
 // supersedes it or when it expires.
 func (l *whyLines) review(r ReviewSummary) {
-	l.line("Review: gate %d of %s on %s, Delivery Confidence %s", r.Gate, clean(r.Subject), clean(orDash(r.Date)), clean(orDash(r.DeliveryConfidence)))
+	scale := ""
+	if r.Scale != "" {
+		scale = " (rated on the " + clean(r.Scale) + " scale)"
+	}
+	l.line("Review: gate %d of %s on %s, Delivery Confidence %s%s", r.Gate, clean(r.Subject), clean(orDash(r.Date)), clean(orDash(r.DeliveryConfidence)), scale)
 	if len(r.Satisfies) > 0 {
 		l.line("Satisfies: %s", clean(strings.Join(r.Satisfies, ", ")))
 	} else {

@@ -428,9 +428,13 @@ func TestProjectPageListsExceptionsByKindAndRisksApart(t *testing.T) {
 			p.Status.Risks = v1alpha1.RiskSummary{Open: 1, Exposure: 12, Opportunities: 1, OpportunityExposure: 16}
 		}
 	}
+	gate := int32(3)
+	objs = append(objs, &v1alpha1.GatewayReview{ObjectMeta: objectMeta(central, "erp-move-gate-3"), Spec: v1alpha1.GatewayReviewSpec{
+		SubjectRef: v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject, ParentReference: v1alpha1.ParentReference{Name: "erp-move"}},
+		Gate:       &gate, Date: "2026-10-14", Findings: &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmber, Scale: v1alpha1.ConfidenceScaleThreePoint}}})
 	srv := serve(t, allowIn(central, retail), objs...)
 	body := page(t, srv, "/projects/central/erp-move")
-	for _, want := range []string{`<h2 id="exceptions">Exceptions</h2>`,
+	for _, want := range []string{`<h2 id="exceptions">Exceptions</h2>`, "</strong> (rated on the ThreePoint scale): ",
 		`<tr data-exception="CostOverrun"><td>Cost overrun beyond tolerance</td>`,
 		`<tr data-exception="Underspend"><td>Underspend beyond tolerance</td>`, "spent &lt;less&gt;",
 		"Open threats: 1, exposure 12. Open opportunities: 1, exposure 16.",
