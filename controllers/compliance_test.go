@@ -106,15 +106,17 @@ func TestGatewayReviewsDecideCompliance(t *testing.T) {
 	}).Should(Succeed())
 }
 
-// A review expires after the maxAge its gate sets: here an office asks a
-// programme for a Gate 0 review no older than 52 weeks (OGC's guidance sets
-// Gate 0 no age; the profile times it by decision points instead).
+// A programme's Gate 0 review expires after 52 weeks when the office sets
+// that age: OGC sets Gate 0 none (it falls due at decision points), so the
+// office replaces the profile's gate-0 with one of its own that has it.
 func TestExpiredReviewIsUnmet(t *testing.T) {
 	o := newOrganisation(t)
 	update(t, o.office, func(off *v1alpha1.Office) {
-		off.Spec.Governance.Gates = append(off.Spec.Governance.Gates, v1alpha1.Gate{Name: "gate-0-yearly", Description: "Strategic assessment",
-			AppliesTo: []v1alpha1.SubjectKind{v1alpha1.SubjectKindProgramme}, RequiredFrom: v1alpha1.Phase(v1alpha1.ProgrammeDelivering),
-			Review: &v1alpha1.ReviewRequirement{Gate: new(int32(0)), MaxAge: "52w"}})
+		off.Spec.Governance.Profile = v1alpha1.GateProfileOGCGateway
+		gate0 := int32(0)
+		off.Spec.Governance.Gates = []v1alpha1.Gate{{Name: "gate-0", Description: "Strategic assessment",
+			AppliesTo: []v1alpha1.SubjectKind{v1alpha1.SubjectKindProgramme}, RequiredFrom: "Defining",
+			Review: &v1alpha1.ReviewRequirement{Gate: &gate0, MaxAge: "52w", DecisionPoints: v1alpha1.DecisionPointsTrancheEnds}}}
 	})
 	old := newReview(o.ns, "cloud-gate-0", v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProgramme, ParentReference: ref("cloud")}, 0)
 	old.Spec.Date = "2024-06-01"

@@ -60,7 +60,7 @@ func TestLiveReports(t *testing.T) {
 		g.Expect(json.Unmarshal([]byte(cm.Data[report.KeyJSON]), &r)).To(Succeed())
 		g.Expect(r.SchemaVersion).To(Equal(report.SchemaVersion))
 		g.Expect(r.Health).To(Equal(v1alpha1.HealthRed))
-		g.Expect(r.Exceptions).To(HaveLen(1))
+		g.Expect(r.Red).To(HaveLen(1))
 		g.Expect(r.Totals.ForecastCost).To(Equal("1300000"))
 		g.Expect(cm.Data[report.KeyMarkdown]).To(ContainSubstring("| Project | " + o.ns + "/erp | cost forecast 1.3M exceeds budget 1M"))
 		g.Expect(cm.Data[report.KeyCSV]).To(ContainSubstring(o.ns + ",erp,cloud,Delivering,Red,"))

@@ -46,7 +46,8 @@ const (
 	CauseBelowMinimum GateCause = "BelowMinimum"
 	// CauseOffScale: the latest review's rating is not on the governing
 	// office's Delivery Confidence scale (AmberGreen or AmberRed under
-	// ThreePoint), so it satisfies no gate.
+	// ThreePoint), or the review says it was rated on the other scale
+	// (findings.scale), so it satisfies no gate.
 	CauseOffScale GateCause = "OffScale"
 	// CauseReviewBeforeDecisionPoint: a programme's decision point (a
 	// tranche end) has passed, and the latest review was held before the

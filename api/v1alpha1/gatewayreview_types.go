@@ -37,11 +37,23 @@ type Recommendation struct {
 
 // Findings are what a Gateway Review concluded. Once recorded they cannot be
 // changed: a later review supersedes them instead.
+// +kubebuilder:validation:XValidation:rule="!has(self.scale) || self.scale != 'ThreePoint' || self.deliveryConfidence in ['Green', 'Amber', 'Red']",message="deliveryConfidence must be Green, Amber or Red on the ThreePoint scale",fieldPath=".deliveryConfidence"
 type Findings struct {
 	// deliveryConfidence is the Delivery Confidence Assessment: Green,
-	// AmberGreen, Amber, AmberRed or Red.
+	// AmberGreen, Amber, AmberRed or Red (Green, Amber or Red on the
+	// three-point scale).
 	// +required
 	DeliveryConfidence DeliveryConfidence `json:"deliveryConfidence,omitempty"`
+
+	// scale is the Delivery Confidence scale the review team rated on:
+	// FivePoint or ThreePoint. Unset means the scale of the office
+	// governing the subject, as reviews recorded before this field are
+	// read. A review rated on another scale than the office's satisfies no
+	// gate (cause OffScale): a three-point Amber spans the five-point
+	// AmberGreen, Amber and AmberRed, so it cannot be held to a five-point
+	// minimum, nor a five-point AmberGreen to a three-point one.
+	// +optional
+	Scale ConfidenceScale `json:"scale,omitempty"`
 
 	// summary of the review's conclusions.
 	// +optional

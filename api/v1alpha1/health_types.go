@@ -19,7 +19,9 @@ const (
 	// HealthAmber needs attention: forecasts within tolerance but beyond the
 	// warning share, or a lesser issue such as stale reporting.
 	HealthAmber Health = "Amber"
-	// HealthRed is an exception: a forecast beyond tolerance.
+	// HealthRed needs a decision: a forecast beyond tolerance (an exception,
+	// listed in status.toleranceExceptions), a Red Delivery Confidence, a
+	// dependency overdue, or a declared Red.
 	HealthRed Health = "Red"
 	// HealthUnknown is used in status when health cannot be determined yet.
 	HealthUnknown Health = "Unknown"

@@ -83,9 +83,9 @@ type GovernancePolicy struct {
 	UnderrunHealth RAG `json:"underrunHealth,omitempty"`
 
 	// confidenceScale is the Delivery Confidence scale the office's Gateway
-	// Reviews use: FivePoint (Green, AmberGreen, Amber, AmberRed, Red; the
-	// OGC and IPA scale until 2023) or ThreePoint (Green, Amber, Red; the
-	// IPA's scale from its 2023-24 annual report). A review rated off the
+	// Reviews use: FivePoint (Green, AmberGreen, Amber, AmberRed, Red; OGC's
+	// and the IPA's long-standing scale) or ThreePoint (Green, Amber, Red;
+	// the simplified rating of the Government Major Projects Portfolio). A review rated off the
 	// scale does not satisfy a gate (cause OffScale). Unset means FivePoint
 	// on a root office and the hub's on a Satellite, which may not change
 	// it.

@@ -215,6 +215,38 @@ func (k ToleranceExceptionKind) IsUnderrun() bool {
 	return k == ExceptionUnderspend || k == ExceptionEarlyFinish
 }
 
+// ToleranceExceptionKinds are the kinds of tolerance exception in the
+// order they are listed: cost, time, risk, benefits, scope, quality.
+var ToleranceExceptionKinds = []ToleranceExceptionKind{ExceptionCostOverrun, ExceptionUnderspend, ExceptionLateFinish,
+	ExceptionEarlyFinish, ExceptionRiskExposure, ExceptionRiskSeverity, ExceptionBenefits, ExceptionScope, ExceptionQuality}
+
+// Words names the exception in PRINCE2's words, as every output shows it:
+// "Underspend beyond tolerance", never an overrun. An unknown kind is
+// written as it is.
+func (k ToleranceExceptionKind) Words() string {
+	switch k {
+	case ExceptionCostOverrun:
+		return "Cost overrun beyond tolerance"
+	case ExceptionUnderspend:
+		return "Underspend beyond tolerance"
+	case ExceptionLateFinish:
+		return "Late finish beyond time tolerance"
+	case ExceptionEarlyFinish:
+		return "Early finish beyond time tolerance"
+	case ExceptionRiskExposure:
+		return "Threat exposure beyond risk tolerance"
+	case ExceptionRiskSeverity:
+		return "Threat severity beyond risk tolerance"
+	case ExceptionBenefits:
+		return "Benefits short of plan beyond tolerance"
+	case ExceptionScope:
+		return "Scope beyond tolerance (declared)"
+	case ExceptionQuality:
+		return "Quality beyond tolerance (declared)"
+	}
+	return string(k)
+}
+
 // ToleranceExceptionMessageMaxLength bounds
 // status.toleranceExceptions[].message, equal to its MaxLength marker.
 const ToleranceExceptionMessageMaxLength = 1024

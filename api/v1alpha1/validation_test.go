@@ -173,6 +173,8 @@ func TestValidManifestsAreAccepted(t *testing.T) {
 		patchYAML(t, project, `{metadata: {name: zero-tolerance}, spec: {tolerances: {costPercent: 0, time: "0d", riskExposure: 0, riskSeverity: 12, scope: {state: Beyond, reason: "card payments move to phase 2"}, quality: {state: Within}}}}`),
 		patchYAML(t, office, `{metadata: {name: tailored}, spec: {governance: {underrunHealth: Amber, confidenceScale: ThreePoint, gates: [{name: g0, appliesTo: [Programme], requiredFrom: Defining, review: {gate: 0, decisionPoints: TrancheEnds}}]}}}`),
 		patchYAML(t, office, `{metadata: {name: satellite}, spec: {type: Satellite, hubRef: {name: central}}}`),
+		patchYAML(t, review, `{metadata: {name: three-point}, spec: {findings: {deliveryConfidence: Amber, scale: ThreePoint}}}`),
+		patchYAML(t, review, `{metadata: {name: five-point}, spec: {findings: {deliveryConfidence: AmberGreen, scale: FivePoint}}}`),
 		patchYAML(t, office, `{metadata: {name: support}, spec: {type: ProjectSupport, supportedObjectRef: {kind: Project, name: portal}}}`),
 	} {
 		if err := k8sClient.Create(context.Background(), parse(t, ns, m)); err != nil {
@@ -320,6 +322,10 @@ func TestCreateValidation(t *testing.T) {
 			"spec.findings.deliveryConfidence: Unsupported value: \"Purple\""},
 		{"unknown recommendation priority", patchYAML(t, review, `{spec: {findings: {deliveryConfidence: Green, recommendations: [{priority: Nice, text: t}]}}}`),
 			"spec.findings.recommendations[0].priority: Unsupported value: \"Nice\""},
+		{"five-point rating on the three-point scale", patchYAML(t, review, `{spec: {findings: {deliveryConfidence: AmberRed, scale: ThreePoint}}}`),
+			"spec.findings.deliveryConfidence: Invalid value: deliveryConfidence must be Green, Amber or Red on the ThreePoint scale"},
+		{"unknown scale", patchYAML(t, review, `{spec: {findings: {deliveryConfidence: Green, scale: SevenPoint}}}`),
+			"spec.findings.scale: Unsupported value: \"SevenPoint\""},
 	}
 	ns := newNamespace(t)
 	for _, tc := range cases {

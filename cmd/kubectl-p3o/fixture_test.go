@@ -203,6 +203,11 @@ func testOrg() org {
 	erp.Status.Conditions = append(erp.Status.Conditions, cond(v1alpha1.ConditionDependenciesOnTrack, metav1.ConditionFalse, v1alpha1.ReasonDependenciesAtRisk,
 		"1 of 2 dependencies at risk: "+erp.Status.Dependencies[1].Text()))
 	erp.Status.HealthReasons = append(erp.Status.HealthReasons, erp.Status.Dependencies[1].Text())
+	erp.Status.ToleranceExceptions = []v1alpha1.ToleranceException{
+		{Kind: v1alpha1.ExceptionCostOverrun, Health: v1alpha1.HealthRed, Message: erp.Status.HealthReasons[0]},
+		{Kind: v1alpha1.ExceptionEarlyFinish, Health: v1alpha1.HealthGreen, Message: "forecast end 2027-01-15 is 10w before planned end 2027-03-26, beyond the 4w time tolerance"},
+	}
+	erp.Status.Risks = v1alpha1.RiskSummary{Open: 2, High: 1, Exposure: 29, Opportunities: 1, OpportunityExposure: 16}
 
 	intranet := project("central", "intranet", nil, ref("digital", ""), v1alpha1.ProjectClosed, v1alpha1.HealthGreen, "120k", "118k",
 		append(resolved("Portfolio central/digital, Office central/intranet-support"), met))

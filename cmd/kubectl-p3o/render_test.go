@@ -116,7 +116,7 @@ func TestWhyGolden(t *testing.T) {
 	o := testOrg()
 	review := &v1alpha1.GatewayReview{ObjectMeta: objMeta("assurance", "erp-gate-3-2025"), Spec: v1alpha1.GatewayReviewSpec{
 		SubjectRef: v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject, ParentReference: *ref("erp", "central")},
-		Gate:       new(int32(3)), Date: "2025-07-22", Findings: &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmber}}}
+		Gate:       new(int32(3)), Date: "2025-07-22", Findings: &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmber, Scale: v1alpha1.ConfidenceScaleThreePoint}}}
 	review.Status.ObservedGeneration = 1
 	review.Status.SupersededBy = &v1alpha1.ObjectReference{Namespace: "assurance", Name: "erp-gate-3"}
 	review.Status.Conditions = resolved("Project central/erp")

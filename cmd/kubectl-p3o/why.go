@@ -16,6 +16,7 @@ import (
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/money"
+	"p3o.dev/p3o-operator/internal/words"
 )
 
 // Explanation is what `why` prints: an object's health, gates and
@@ -38,6 +39,13 @@ type Explanation struct {
 	HealthReasons []string `json:"healthReasons,omitempty"`
 	// Causes are the descendants that give a rollup its health.
 	Causes []v1alpha1.HealthCause `json:"causes,omitempty"`
+	// ToleranceExceptions are a Project's forecasts beyond tolerance
+	// (status.toleranceExceptions), each of its kind.
+	ToleranceExceptions []v1alpha1.ToleranceException `json:"toleranceExceptions,omitempty"`
+	// Risks are the open threats and opportunities, apart: a Project's or
+	// Programme's own register (status.risks), the rollup's for an Office
+	// or a Portfolio.
+	Risks *v1alpha1.RiskSummary `json:"risks,omitempty"`
 
 	// Office is the governing office (Portfolios, Programmes, Projects).
 	Office *v1alpha1.ObjectReference `json:"office,omitempty"`
@@ -71,13 +79,15 @@ type Explanation struct {
 
 // ReviewSummary is a GatewayReview's record and status.
 type ReviewSummary struct {
-	Subject            string                    `json:"subject"`
-	Gate               int32                     `json:"gate"`
-	Date               string                    `json:"date,omitempty"`
-	DeliveryConfidence string                    `json:"deliveryConfidence,omitempty"`
-	Satisfies          []string                  `json:"satisfies,omitempty"`
-	SupersededBy       *v1alpha1.ObjectReference `json:"supersededBy,omitempty"`
-	ExpiresAt          *metav1.Time              `json:"expiresAt,omitempty"`
+	Subject            string `json:"subject"`
+	Gate               int32  `json:"gate"`
+	Date               string `json:"date,omitempty"`
+	DeliveryConfidence string `json:"deliveryConfidence,omitempty"`
+	// Scale is the scale the review says it was rated on (findings.scale).
+	Scale        string                    `json:"scale,omitempty"`
+	Satisfies    []string                  `json:"satisfies,omitempty"`
+	SupersededBy *v1alpha1.ObjectReference `json:"supersededBy,omitempty"`
+	ExpiresAt    *metav1.Time              `json:"expiresAt,omitempty"`
 }
 
 // explain reads an object's status into an Explanation.
@@ -89,18 +99,21 @@ func explain(obj client.Object) Explanation {
 		e.Kind, e.Type, e.ObservedGeneration, e.Conditions = "Office", string(o.Spec.Type), s.ObservedGeneration, s.Conditions
 		e.Health, e.Causes, e.Hub = string(s.Rollup.Health), s.Rollup.Causes, s.Hub
 		e.Enforcement, e.PolicyGates = string(s.Enforcement), s.Gates
+		e.Risks = risksOf(s.Rollup.Risks)
 	case *v1alpha1.Portfolio:
 		s := o.Status
 		e.Kind, e.ObservedGeneration, e.Conditions = "Portfolio", s.ObservedGeneration, s.Conditions
 		e.Health, e.Causes, e.Office = string(s.Rollup.Health), s.Rollup.Causes, s.Office
 		e.Capacity, e.Committed, e.OverCommitted, e.Currency = money.Amount(money.Of(o.Spec.Capacity)), s.Committed, s.OverCommitted, string(s.Rollup.Money.Currency)
 		e.CommittedByYear = s.CommittedByYear
+		e.Risks = risksOf(s.Rollup.Risks)
 	case *v1alpha1.Programme:
 		s := o.Status
 		e.Kind, e.Phase, e.ObservedGeneration, e.Conditions = "Programme", string(o.Spec.Phase), s.ObservedGeneration, s.Conditions
 		e.Health, e.HealthReasons, e.Causes, e.Office = string(s.Health), s.HealthReasons, s.Rollup.Causes, s.Office
 		e.Enforcement, e.Gates, e.NextGate = string(s.Compliance.Enforcement), s.Compliance.Gates, s.Compliance.NextGate
 		e.Dependencies = s.Dependencies
+		e.Risks = risksOf(s.Risks)
 	case *v1alpha1.Project:
 		s := o.Status
 		e.Kind, e.Phase, e.ObservedGeneration, e.Conditions = "Project", string(o.Spec.Phase), s.ObservedGeneration, s.Conditions
@@ -108,6 +121,7 @@ func explain(obj client.Object) Explanation {
 		e.Office = s.Office
 		e.Enforcement, e.Gates, e.NextGate = string(s.Compliance.Enforcement), s.Compliance.Gates, s.Compliance.NextGate
 		e.Dependencies = s.Dependencies
+		e.ToleranceExceptions, e.Risks = s.ToleranceExceptions, risksOf(s.Risks)
 	case *v1alpha1.GatewayReview:
 		s := o.Status
 		e.Kind, e.ObservedGeneration, e.Conditions = "GatewayReview", s.ObservedGeneration, s.Conditions
@@ -115,11 +129,19 @@ func explain(obj client.Object) Explanation {
 		r := &ReviewSummary{Subject: string(subject.Kind) + " " + subject.NamespaceOr(o.Namespace) + "/" + string(subject.Name),
 			Gate: o.Spec.GateNumber(), Date: string(o.Spec.Date), Satisfies: s.Satisfies, SupersededBy: s.SupersededBy, ExpiresAt: s.ExpiresAt}
 		if o.Spec.Findings != nil {
-			r.DeliveryConfidence = string(o.Spec.Findings.DeliveryConfidence)
+			r.DeliveryConfidence, r.Scale = string(o.Spec.Findings.DeliveryConfidence), string(o.Spec.Findings.Scale)
 		}
 		e.Review = r
 	}
 	return e
+}
+
+// risksOf is a risk summary, nil when it counts nothing.
+func risksOf(r v1alpha1.RiskSummary) *v1alpha1.RiskSummary {
+	if r == (v1alpha1.RiskSummary{}) {
+		return nil
+	}
+	return &r
 }
 
 // conditionOrder puts the conditions `why` is about first.
@@ -132,6 +154,8 @@ func writeWhy(w io.Writer, p printer, e Explanation) error {
 	l.title(e)
 	if e.Review == nil {
 		l.health(p, e)
+		l.exceptions(p, e.ToleranceExceptions)
+		l.risks(e.Risks)
 	}
 	l.place(e)
 	if e.Review != nil {
@@ -193,6 +217,28 @@ func (l *whyLines) health(p printer, e Explanation) {
 	}
 }
 
+// exceptions writes the forecasts beyond tolerance, each by its kind in
+// PRINCE2's words, with what it does to health.
+func (l *whyLines) exceptions(p printer, exceptions []v1alpha1.ToleranceException) {
+	if len(exceptions) == 0 {
+		return
+	}
+	l.line("Exceptions (forecasts beyond tolerance):")
+	for _, x := range exceptions {
+		l.line("  - %s (%s): %s", clean(x.Kind.Words()), p.health(clean(string(x.Health))), clean(x.Message))
+	}
+}
+
+// risks writes the open threats and opportunities, apart.
+func (l *whyLines) risks(r *v1alpha1.RiskSummary) {
+	if r == nil {
+		return
+	}
+	l.line("Risks: %s (%d high), exposure %d; %s, exposure %d",
+		words.Count(int(r.Open), "open threat", "open threats"), r.High, r.Exposure,
+		words.Count(int(r.Opportunities), "open opportunity", "open opportunities"), r.OpportunityExposure)
+}
+
 // place writes the governing office, the hub and the capacity, each when
 // there is one.
 func (l *whyLines) place(e Explanation) {
@@ -231,7 +277,11 @@ func (l *whyLines) capacityByYear(years []v1alpha1.YearCommitment) {
 // review writes what a Gateway Review is of, what it satisfies, and what
 // supersedes it or when it expires.
 func (l *whyLines) review(r ReviewSummary) {
-	l.line("Review: gate %d of %s on %s, Delivery Confidence %s", r.Gate, clean(r.Subject), clean(orDash(r.Date)), clean(orDash(r.DeliveryConfidence)))
+	scale := ""
+	if r.Scale != "" {
+		scale = " (rated on the " + clean(r.Scale) + " scale)"
+	}
+	l.line("Review: gate %d of %s on %s, Delivery Confidence %s%s", r.Gate, clean(r.Subject), clean(orDash(r.Date)), clean(orDash(r.DeliveryConfidence)), scale)
 	if len(r.Satisfies) > 0 {
 		l.line("Satisfies: %s", clean(strings.Join(r.Satisfies, ", ")))
 	} else {

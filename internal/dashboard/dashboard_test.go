@@ -409,3 +409,42 @@ func TestADownloadServesOnlyTheObjectsOwnReports(t *testing.T) {
 		t.Errorf("hq's own live report: %d", a.status)
 	}
 }
+
+// A project's page lists its tolerance exceptions by kind in PRINCE2's
+// words, and its threats and opportunities apart, as its status and spec
+// hold them.
+func TestProjectPageListsExceptionsByKindAndRisksApart(t *testing.T) {
+	objs := organisation()
+	for _, o := range objs {
+		if p, ok := o.(*v1alpha1.Project); ok && p.Name == "erp-move" {
+			p.Status.ToleranceExceptions = []v1alpha1.ToleranceException{
+				{Kind: v1alpha1.ExceptionCostOverrun, Health: v1alpha1.HealthRed, Message: "cost forecast 1.45M exceeds budget 1.2M beyond 10% tolerance"},
+				{Kind: v1alpha1.ExceptionUnderspend, Health: v1alpha1.HealthAmber, Message: "spent <less>"},
+			}
+			p.Spec.Risks = []v1alpha1.Risk{
+				{Name: "T-1", Probability: 3, Impact: 4, Response: v1alpha1.ResponseFallback},
+				{Name: "O-1", Kind: v1alpha1.RiskOpportunity, Probability: 4, Impact: 4, Proximity: "2027-01-31", Response: v1alpha1.ResponseExploit},
+			}
+			p.Status.Risks = v1alpha1.RiskSummary{Open: 1, Exposure: 12, Opportunities: 1, OpportunityExposure: 16}
+		}
+	}
+	gate := int32(3)
+	objs = append(objs, &v1alpha1.GatewayReview{ObjectMeta: objectMeta(central, "erp-move-gate-3"), Spec: v1alpha1.GatewayReviewSpec{
+		SubjectRef: v1alpha1.SubjectReference{Kind: v1alpha1.SubjectKindProject, ParentReference: v1alpha1.ParentReference{Name: "erp-move"}},
+		Gate:       &gate, Date: "2026-10-14", Findings: &v1alpha1.Findings{DeliveryConfidence: v1alpha1.ConfidenceAmber, Scale: v1alpha1.ConfidenceScaleThreePoint}}})
+	srv := serve(t, allowIn(central, retail), objs...)
+	body := page(t, srv, "/projects/central/erp-move")
+	for _, want := range []string{`<h2 id="exceptions">Exceptions</h2>`, "</strong> (rated on the ThreePoint scale): ",
+		`<tr data-exception="CostOverrun"><td>Cost overrun beyond tolerance</td>`,
+		`<tr data-exception="Underspend"><td>Underspend beyond tolerance</td>`, "spent &lt;less&gt;",
+		"Open threats: 1, exposure 12. Open opportunities: 1, exposure 16.",
+		"<td>T-1</td><td>Threat</td><td>12</td><td></td><td></td><td>Prepare</td>",
+		"<td>O-1</td><td>Opportunity</td><td>16</td><td>2027-01-31</td><td></td><td>Exploit</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page of erp-move lacks %q", want)
+		}
+	}
+	if body := page(t, srv, "/projects/central/web-portal"); !strings.Contains(body, "No forecast is beyond tolerance.") {
+		t.Errorf("the page of web-portal does not say no forecast is beyond tolerance")
+	}
+}

@@ -20,10 +20,10 @@ const listLimit = 20
 // organisationView is the organisation page: every office the viewer may
 // see as a tree, with its figures, and what needs attention.
 type organisationView struct {
-	Offices    []officeNode
-	Exceptions limited[exceptionItem]
-	Gates      limited[gateItem]
-	Stale      limited[link]
+	Offices []officeNode
+	Red     limited[redItem]
+	Gates   limited[gateItem]
+	Stale   limited[link]
 	// Hidden says some objects are hidden from the viewer.
 	Hidden bool
 	// Heatmap is the RAG tree of the offices and their portfolios.
@@ -50,8 +50,8 @@ type portfolioNode struct {
 	Figures *figures
 }
 
-// exceptionItem is a Red project or programme and why.
-type exceptionItem struct {
+// redItem is a Red project or programme and why.
+type redItem struct {
 	link
 	Reasons []string
 }
@@ -158,7 +158,7 @@ func (v *organisationView) attention(q *request) {
 
 func (v *organisationView) noteSubject(r ref, h v1alpha1.Health, reasons []string, c v1alpha1.ComplianceStatus) {
 	if h == v1alpha1.HealthRed {
-		v.Exceptions.add(exceptionItem{link: linkOf(r), Reasons: reasons})
+		v.Red.add(redItem{link: linkOf(r), Reasons: reasons})
 	}
 	for _, g := range c.Gates {
 		if g.NeedsAttention() {

@@ -26,8 +26,8 @@ type parentView struct {
 	// Children are its direct children the viewer may see, filtered,
 	// sorted and paged as asked.
 	Children table
-	// Exceptions are the Red programmes and projects beneath, with why.
-	Exceptions shown[exceptionItem]
+	// Red are the Red programmes and projects beneath, with why.
+	Red shown[redItem]
 	// Gates are the gates to act on beneath.
 	Gates shown[gateItem]
 	// Risks are the most severe open risks beneath.
@@ -205,7 +205,7 @@ func (v *parentView) beneath(q *request, parent ref) {
 			continue
 		}
 		if healthOf(obj) == v1alpha1.HealthRed {
-			v.Exceptions = append(v.Exceptions, exceptionItem{link: linkOf(r), Reasons: reasonsOf(obj)})
+			v.Red = append(v.Red, redItem{link: linkOf(r), Reasons: reasonsOf(obj)})
 		}
 		for _, g := range complianceOf(obj).Gates {
 			if g.NeedsAttention() {

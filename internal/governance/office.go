@@ -419,7 +419,7 @@ func (r Reader) Reviews(ctx context.Context, subject client.Object) ([]policy.Re
 		}
 		review := policy.Review{Namespace: rv.Namespace, Name: rv.Name, Gate: rv.Spec.GateNumber(), Date: date}
 		if rv.Spec.Findings != nil {
-			review.Confidence = rv.Spec.Findings.DeliveryConfidence
+			review.Confidence, review.Scale = rv.Spec.Findings.DeliveryConfidence, rv.Spec.Findings.Scale
 		}
 		out = append(out, review)
 	}

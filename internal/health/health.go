@@ -4,8 +4,9 @@ SPDX-License-Identifier: Apache-2.0
 */
 
 // Package health derives a Project's RAG status by PRINCE2 management by
-// exception: forecasts against the plan and its tolerances, open high risks,
-// stale reporting and the project manager's own rating. Every rule that
+// exception: forecasts against the plan and its tolerances both ways (a
+// forecast beyond tolerance is an exception, each of its kind), open high
+// threats, stale reporting and the project manager's own rating. Every rule that
 // lowers health leaves a reason a person can read. It is pure: the clock is
 // an argument.
 package health

@@ -62,6 +62,8 @@ var (
 	descProjectForecast          = newFamily("p3o_project_forecast_cost", "Forecast cost of a project at completion (its budget while it reports none).", "namespace", "project", "currency")
 	descProjectCompliant         = newFamily("p3o_project_compliant", "Gate compliance of a project: 1 for its current status (true, false, unknown).", "namespace", "project", "status")
 	descProjectReport            = newFamily("p3o_project_progress_report_timestamp_seconds", "When a project last reported progress (spec.progress.asOf), as a Unix time.", "namespace", "project")
+	descProjectException         = newFamily("p3o_project_tolerance_exception", "1 for each kind of a project's forecasts beyond tolerance (status.toleranceExceptions: CostOverrun, Underspend, LateFinish, EarlyFinish, RiskExposure, RiskSeverity, Benefits, Scope, Quality), PRINCE2's exceptions; no series for a kind the project is not in exception for.", "namespace", "project", "kind")
+	descProjectRiskExposure      = newFamily("p3o_project_risk_exposure", "Summed severity (probability x impact) of a project's open risks by kind (Threat, Opportunity; status.risks), reported apart: an opportunity never offsets a threat. No series for a project with no open risk.", "namespace", "project", "kind")
 	descProgrammeHealth          = newFamily("p3o_programme_health", "Health of a programme: 1 for its current health, 0 for the others.", "namespace", "programme", "health")
 	descProgrammeCompliant       = newFamily("p3o_programme_compliant", "Gate compliance of a programme: 1 for its current status (true, false, unknown).", "namespace", "programme", "status")
 	descPortfolioHealth          = newFamily("p3o_portfolio_health", "Rolled-up health of a portfolio: 1 for its current health, 0 for the others.", "namespace", "portfolio", "health")
@@ -110,6 +112,7 @@ func Labels() map[string][]string {
 // families lists every family in the order a scrape writes them.
 var families = []*family{descProjectInfo, descProjectStale, descProjectCadence, descProgrammeInfo, descPortfolioInfo,
 	descProjectHealth, descProjectBudget, descProjectActual, descProjectForecast, descProjectCompliant, descProjectReport,
+	descProjectException, descProjectRiskExposure,
 	descProgrammeHealth, descProgrammeCompliant, descPortfolioHealth, descPortfolioCapacity, descPortfolioCommitted,
 	descPortfolioCapacityByYear, descPortfolioCommittedByYear, descPortfolioOverByYear, descPortfolioShare, descPortfolioTarget, descPortfolioWeight, descPortfolioRank, descPortfolioScore,
 	descOfficeHealth, descRollupProjects, descRollupNonCompliant, descRollupBenefits, descRollupBenefitsByYear, descTravelProjects, descTravelPersistent, descOfficeEvidence}
@@ -311,6 +314,27 @@ func (s *scrape) writeProjects() {
 			if asOf, err := pr.AsOf.Time(); err == nil {
 				s.t.gauge(descProjectReport, float64(asOf.Unix()), p.Namespace, p.Name)
 			}
+		}
+	}
+	s.writeExceptionsAndRisks()
+}
+
+// writeExceptionsAndRisks writes each project's tolerance exceptions by
+// kind and its threat and opportunity exposure, as its status holds them.
+func (s *scrape) writeExceptionsAndRisks() {
+	for _, p := range s.projects {
+		written := map[v1alpha1.ToleranceExceptionKind]bool{}
+		for _, x := range p.Status.ToleranceExceptions {
+			if !written[x.Kind] {
+				s.t.gauge(descProjectException, 1, p.Namespace, p.Name, string(x.Kind))
+				written[x.Kind] = true
+			}
+		}
+	}
+	for _, p := range s.projects {
+		if r := p.Status.Risks; r.Open > 0 || r.Opportunities > 0 {
+			s.t.gauge(descProjectRiskExposure, float64(r.Exposure), p.Namespace, p.Name, string(v1alpha1.RiskThreat))
+			s.t.gauge(descProjectRiskExposure, float64(r.OpportunityExposure), p.Namespace, p.Name, string(v1alpha1.RiskOpportunity))
 		}
 	}
 }

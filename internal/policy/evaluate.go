@@ -26,6 +26,9 @@ type Review struct {
 	// Confidence is the Delivery Confidence; empty while the review is only
 	// planned.
 	Confidence v1alpha1.DeliveryConfidence
+	// Scale is the scale the review was rated on; empty when the review
+	// does not say (it is then read on the office's scale).
+	Scale v1alpha1.ConfidenceScale
 }
 
 // Key is the review's "namespace/name".
@@ -251,6 +254,10 @@ func check(gate v1alpha1.Gate, scale v1alpha1.ConfidenceScale, rules *Rules, s S
 func checkReview(req *v1alpha1.ReviewRequirement, scale v1alpha1.ConfidenceScale, pair reviewPair, now time.Time) outcome {
 	rv := pair.recorded
 	switch {
+	case rv != nil && rv.Scale != "" && rv.Scale != scale:
+		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseOffScale, review: rv,
+			message: fmt.Sprintf("review of %s was rated %s on the %s scale, not on the office's %s Delivery Confidence scale",
+				dateOf(rv.Date), rv.Confidence, scaleName(rv.Scale), scaleName(scale))}
 	case rv != nil && !scale.Rates(rv.Confidence):
 		return outcome{state: v1alpha1.GateUnmet, cause: v1alpha1.CauseOffScale, review: rv,
 			message: fmt.Sprintf("review of %s gave %s, which is not on the office's %s Delivery Confidence scale", dateOf(rv.Date), rv.Confidence, scaleName(scale))}

@@ -256,6 +256,36 @@ func TestConfidenceScale(t *testing.T) {
 	if res := Evaluate(three, rules, project("AmberGreen"), now); !strings.Contains(res.Unmet[0], "not on the office's three-point (Green, Amber, Red) Delivery Confidence scale") {
 		t.Errorf("unmet %q", res.Unmet)
 	}
+	// A review that says which scale it was rated on is held to that: a
+	// three-point Amber under a five-point office, and a five-point Green
+	// under a three-point one, are off the office's scale; on the same
+	// scale, or saying none, they count.
+	five := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{Profile: v1alpha1.GateProfileOGCGateway})})
+	rated := func(c v1alpha1.DeliveryConfidence, s v1alpha1.ConfidenceScale) Subject {
+		r := review("g1", 1, "2026-10-01", c)
+		r.Scale = s
+		return Subject{Kind: "Project", Phase: "Initiating", Reviews: []Review{r}}
+	}
+	for _, tc := range []struct {
+		office *Policy
+		scale  v1alpha1.ConfidenceScale
+		c      v1alpha1.DeliveryConfidence
+		cause  v1alpha1.GateCause
+	}{
+		{&five, v1alpha1.ConfidenceScaleThreePoint, "Amber", v1alpha1.CauseOffScale},
+		{&five, v1alpha1.ConfidenceScaleFivePoint, "Amber", v1alpha1.CauseReviewMet},
+		{&five, "", "Amber", v1alpha1.CauseReviewMet},
+		{&three, v1alpha1.ConfidenceScaleFivePoint, "Green", v1alpha1.CauseOffScale},
+		{&three, v1alpha1.ConfidenceScaleThreePoint, "Green", v1alpha1.CauseReviewMet},
+	} {
+		if g := Evaluate(*tc.office, rules, rated(tc.c, tc.scale), now).Gates[0]; g.Cause != tc.cause {
+			t.Errorf("office %s, review %s on %q: %+v; want cause %s", tc.office.ConfidenceScale, tc.c, tc.scale, g, tc.cause)
+		}
+	}
+	if res := Evaluate(five, rules, rated("Amber", v1alpha1.ConfidenceScaleThreePoint), now); !strings.Contains(res.Unmet[0],
+		"review of 2026-10-01 was rated Amber on the three-point (Green, Amber, Red) scale, not on the office's five-point Delivery Confidence scale") {
+		t.Errorf("unmet %q", res.Unmet)
+	}
 	satellite := Effective([]*v1alpha1.Office{office("central", v1alpha1.GovernancePolicy{ConfidenceScale: v1alpha1.ConfidenceScaleThreePoint}),
 		office("retail", v1alpha1.GovernancePolicy{ConfidenceScale: v1alpha1.ConfidenceScaleFivePoint})})
 	if satellite.ConfidenceScale != v1alpha1.ConfidenceScaleThreePoint || !strings.Contains(strings.Join(satellite.Ignored, "\n"), "confidenceScale FivePoint differs from the hub's ThreePoint") {

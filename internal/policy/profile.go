@@ -20,31 +20,39 @@ var GateTitles = map[int32]string{
 // Profile returns the gates of a built-in profile.
 //
 // OGCGateway maps the OGC Gateway Review Process onto the lifecycles, each
-// gate where OGC's guidance places it ("OGC Gateway Process" and its
-// review workbooks, OGC 2007; the IPA's Gateway guidance since):
-//   - gate-0 Strategic assessment, Programme, from Defining: "repeated
+// gate where OGC's guidance places it. The sources are OGC's "OGC Gateway
+// Process" and its review workbooks for Gates 0 to 5 (OGC 2007, archived by
+// the National Archives; the IPA's Gateway guidance since), whose premise
+// is that the process "examines programmes and projects at key decision
+// points in their lifecycle":
+//   - gate-0 Strategic assessment, Programme, from Defining (Gateway
+//     Review 0 workbook): a programme review at its start, "repeated
 //     throughout the life of the programme at key decision points". The
 //     operator takes the programme's start (entering Defining) and the end
 //     of each tranche (spec.tranches) as those points: decisionPoints
 //     TrancheEnds. OGC sets no age on a Gate 0; an office that wants one
 //     yearly adds maxAge: 52w.
-//   - gate-1 Business justification, Project, from Initiating: once the
-//     strategic business case is complete, before the project is
-//     initiated.
-//   - gate-2 Delivery strategy, Project, from Delivering: before the
-//     procurement (delivery) approach is committed to.
-//   - gate-3 Investment decision, Project, from Delivering: before the
-//     investment and contract commitments, i.e. before delivery starts.
-//   - gate-4 Readiness for service, Project, from Closing: before the
-//     products go into service.
+//   - gate-1 Business justification, Project, from Initiating (Gateway
+//     Review 1 workbook): once the strategic business case is complete,
+//     before the project is initiated.
+//   - gate-2 Delivery strategy, Project, from Delivering (Gateway Review 2
+//     workbook): before the procurement (delivery) approach is committed
+//     to.
+//   - gate-3 Investment decision, Project, from Delivering (Gateway Review
+//     3 workbook): "before a work order is placed with a supplier and
+//     funding and resources committed", i.e. before delivery starts.
+//   - gate-4 Readiness for service, Project, from Closing (Gateway Review 4
+//     workbook): before the products go into service.
 //   - gate-5 Operations review and benefits realisation, Project and
-//     Programme, due within 26 weeks after it is Closed: OGC holds it once
-//     the service or the programme's outcomes are in operation (typically
-//     six to twelve months after handover), to confirm the benefits.
+//     Programme, due within 26 weeks after it is Closed (Gateway Review 5
+//     workbook): OGC holds it once the service or the programme's outcomes
+//     are in operation (typically six to twelve months after handover), to
+//     confirm the benefits; the 26-week window is the operator's.
 //
 // Every gate requires a Delivery Confidence of Amber or better. The
-// reviews are advisory in OGC's guidance; making a rating binding is the
-// office's choice (enforcement, minimumConfidence).
+// reviews are advisory in OGC's guidance (the report belongs to the SRO);
+// making a rating binding is the office's choice (enforcement,
+// minimumConfidence). README, "How the methods map", lists the same.
 func Profile(p v1alpha1.GateProfile) []v1alpha1.Gate {
 	if p != v1alpha1.GateProfileOGCGateway {
 		return nil

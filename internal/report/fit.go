@@ -35,7 +35,7 @@ func shortenCells(r Report) Report {
 			p.Shortened = []string{"reason"}
 		}
 	})
-	r.Exceptions = mapItems(r.Exceptions, func(e *Exception) {
+	r.Red = mapItems(r.Red, func(e *RedItem) {
 		before := count
 		e.Reasons = mapItems(e.Reasons, func(s *string) { shorten(s) })
 		if count > before {
@@ -47,11 +47,18 @@ func shortenCells(r Report) Report {
 			g.Shortened = []string{"message"}
 		}
 	})
-	r.TopRisks = mapItems(r.TopRisks, func(k *RiskItem) {
+	r.ToleranceExceptions = mapItems(r.ToleranceExceptions, func(e *ToleranceExceptionItem) {
+		if shorten(&e.Message) {
+			e.Shortened = []string{"message"}
+		}
+	})
+	risk := func(k *RiskItem) {
 		if shorten(&k.Description) {
 			k.Shortened = []string{"description"}
 		}
-	})
+	}
+	r.TopRisks = mapItems(r.TopRisks, risk)
+	r.TopOpportunities = mapItems(r.TopOpportunities, risk)
 	if count > 0 {
 		r.Truncated = true
 		r.Notes = append(r.Notes, fmt.Sprintf("shortened: %d long text cells cut to %d characters, each ending in %s", count, cellRunes, shortenedMark))

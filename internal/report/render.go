@@ -46,19 +46,20 @@ const shortenedMark = shorten.Mark
 // whether long text cells are shortened, and whether the project list is
 // cut to as many rows as fit.
 type level struct {
-	exceptions, gates, risks, dependencies int
-	shortenCells, fitRows                  bool
+	// red bounds the list of Red work and that of tolerance exceptions.
+	red, gates, risks, dependencies int
+	shortenCells, fitRows           bool
 }
 
 // levels are tried in turn until a report fits. Long cells are shortened
 // before any row is cut; rows are cut (worst health kept) before the
-// exception and gate lists; the last level is a summary.
+// lists of Red work, exceptions and gates; the last level is a summary.
 var levels = []level{
-	{exceptions: 100, gates: 200, risks: 25, dependencies: 200},
-	{exceptions: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true},
-	{exceptions: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true, fitRows: true},
-	{exceptions: 50, gates: 100, risks: 20, dependencies: 100, shortenCells: true, fitRows: true},
-	{exceptions: 20, gates: 20, risks: 10, dependencies: 20, shortenCells: true, fitRows: true},
+	{red: 100, gates: 200, risks: 25, dependencies: 200},
+	{red: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true},
+	{red: 100, gates: 200, risks: 25, dependencies: 200, shortenCells: true, fitRows: true},
+	{red: 50, gates: 100, risks: 20, dependencies: 100, shortenCells: true, fitRows: true},
+	{red: 20, gates: 20, risks: 10, dependencies: 20, shortenCells: true, fitRows: true},
 }
 
 // Rendered is a report written out as ConfigMap keys.
@@ -135,9 +136,13 @@ func atLevel(r Report, l level) Report {
 		r.Notes = append(r.Notes, fmt.Sprintf("summarised: %d of %d %s shown", shown, total, what))
 	}
 	r.Notes = append([]string(nil), r.Notes...)
-	if l.exceptions >= 0 && len(r.Exceptions) > l.exceptions {
-		note("exceptions", l.exceptions, len(r.Exceptions))
-		r.Exceptions = r.Exceptions[:l.exceptions]
+	if l.red >= 0 && len(r.Red) > l.red {
+		note("Red projects and programmes", l.red, len(r.Red))
+		r.Red = r.Red[:l.red]
+	}
+	if l.red >= 0 && len(r.ToleranceExceptions) > l.red {
+		note("tolerance exceptions", l.red, len(r.ToleranceExceptions))
+		r.ToleranceExceptions = r.ToleranceExceptions[:l.red]
 	}
 	if l.gates >= 0 && len(r.Gates) > l.gates {
 		note("gate issues", l.gates, len(r.Gates))
@@ -153,6 +158,9 @@ func atLevel(r Report, l level) Report {
 	}
 	if l.risks >= 0 && len(r.TopRisks) > l.risks {
 		r.TopRisks = r.TopRisks[:l.risks] // "top" risks: cutting is the point, not a loss
+	}
+	if l.risks >= 0 && len(r.TopOpportunities) > l.risks {
+		r.TopOpportunities = r.TopOpportunities[:l.risks]
 	}
 	if l.shortenCells {
 		r = shortenCells(r)
@@ -319,10 +327,11 @@ func renderMarkdown(r Report) string {
 	m.priorities(r.Strategy)
 	m.travel(r)
 	m.evidence(r.Evidence)
-	m.exceptions(r.Exceptions)
+	m.toleranceExceptions(r.ToleranceExceptions)
+	m.red(r.Red)
 	m.gates(r.Gates)
 	m.dependencies(r.DependenciesAtRisk)
-	m.risks(r.Risks, r.TopRisks)
+	m.risks(r.Risks, r.TopRisks, r.TopOpportunities)
 	m.phases(r.Counts.ByPhase)
 	m.projects(r.Projects)
 	return m.b.String()
@@ -426,10 +435,20 @@ func markdownTable[T any](m *markdown, none, header string, items []T, row func(
 	}
 }
 
-// exceptions writes the Exceptions section.
-func (m *markdown) exceptions(exceptions []Exception) {
-	m.p("\n## Exceptions\n\n")
-	markdownTable(m, "No project or programme is Red.\n", "| Kind | Name | Why |\n|---|---|---|\n", exceptions, func(e Exception) string {
+// toleranceExceptions writes the Exceptions section: PRINCE2's
+// exceptions, the forecasts beyond tolerance, each by its kind in the
+// method's words and what it does to health.
+func (m *markdown) toleranceExceptions(exceptions []ToleranceExceptionItem) {
+	m.p("\n## Exceptions\n\nForecasts beyond tolerance (PRINCE2), by project.\n\n")
+	markdownTable(m, "No forecast is beyond tolerance.\n", "| Exception | Project | Health | Detail |\n|---|---|---|---|\n", exceptions, func(e ToleranceExceptionItem) string {
+		return fmt.Sprintf("| %s | %s | %s | %s |\n", text(e.Kind.Words()), markdownName(e.Namespace, e.Project), text(string(e.Health)), text(e.Message))
+	})
+}
+
+// red writes the section of Red projects and programmes, with why.
+func (m *markdown) red(red []RedItem) {
+	m.p("\n## Red projects and programmes\n\n")
+	markdownTable(m, "No project or programme is Red.\n", "| Kind | Name | Why |\n|---|---|---|\n", red, func(e RedItem) string {
 		return fmt.Sprintf("| %s | %s | %s |\n", text(e.Kind), markdownName(e.Namespace, e.Name), text(strings.Join(e.Reasons, "; ")))
 	})
 }
@@ -451,11 +470,20 @@ func (m *markdown) dependencies(deps []DependencyItem) {
 	})
 }
 
-// risks writes the Top risks section: the counts, then the top risks.
-func (m *markdown) risks(risks v1alpha1.RiskSummary, top []RiskItem) {
-	m.p("\n## Top risks\n\nOpen risks: %d, of which high: %d; exposure %d.\n\n", risks.Open, risks.High, risks.Exposure)
-	markdownTable(m, "", "| Severity | Risk | Of | Owner | Description |\n|---:|---|---|---|---|\n", top, func(k RiskItem) string {
-		return fmt.Sprintf("| %d | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), markdownName(k.Namespace, k.Object), text(orDash(k.Owner)), text(k.Description))
+// risks writes the Top risks section: threats and opportunities apart
+// (M_o_R), each with its counts and its most severe.
+func (m *markdown) risks(risks v1alpha1.RiskSummary, threats, opportunities []RiskItem) {
+	m.p("\n## Top risks\n\nOpen threats: %d, of which high: %d; exposure %d.\n\n", risks.Open, risks.High, risks.Exposure)
+	riskTable(m, "Threat", threats)
+	m.p("\nOpen opportunities: %d; exposure %d.\n\n", risks.Opportunities, risks.OpportunityExposure)
+	riskTable(m, "Opportunity", opportunities)
+}
+
+// riskTable writes the table of a kind of risk.
+func riskTable(m *markdown, kind string, items []RiskItem) {
+	markdownTable(m, "", "| Severity | "+kind+" | Of | Proximity | Owner | Description |\n|---:|---|---|---|---|---|\n", items, func(k RiskItem) string {
+		return fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", k.Severity, text(k.Risk), markdownName(k.Namespace, k.Object),
+			text(orDash(string(k.Proximity))), text(orDash(k.Owner)), text(k.Description))
 	})
 }
 

@@ -89,7 +89,10 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	erp.Status.Compliance.Gates[0].Description = hostile[3]
 	erp.Status.Compliance.Gates[0].Message = hostile[7]
 	portal.Status.HealthReasons = []string{hostile[8]}
-	portal.Spec.Risks = []v1alpha1.Risk{{Name: hostile[9], Owner: hostile[2], Description: hostile[10], Probability: 4, Impact: 4}}
+	portal.Spec.Risks = []v1alpha1.Risk{{Name: hostile[9], Owner: hostile[2], Description: hostile[10], Probability: 4, Impact: 4},
+		{Name: hostile[3], Kind: v1alpha1.RiskOpportunity, Owner: hostile[4], Description: hostile[5], Proximity: v1alpha1.Date(hostile[6]), Probability: 3, Impact: 3}}
+	erp.Status.ToleranceExceptions[0].Message = hostile[2]
+	portal.Status.ToleranceExceptions[0].Kind = v1alpha1.ToleranceExceptionKind(hostile[9])
 	closed.Status.Compliance.Gates[0].Message = hostile[4]
 	m := in.Rollup.Benefits.Measured
 	m[0].Name, m[0].Label, m[0].Holder, m[1].Name, m[1].Label = hostile[6], hostile[7], hostile[1], hostile[0], hostile[10]
@@ -117,12 +120,14 @@ func TestMarkdownShowsUserTextAsText(t *testing.T) {
 	// by health, compliance), money, capacity by financial year, benefits
 	// by due year and in other units, ranking,
 	// balance by category and by objective, undeclared references,
-	// direction of travel (counts, projects, projects that left), exceptions, gates, dependencies at risk, risks, phases, projects.
+	// direction of travel (counts, projects, projects that left), tolerance exceptions, Red projects and programmes,
+	// gates, dependencies at risk, threats, opportunities, phases, projects.
 	got := tables(doc)
 	s := r.Strategy
 	want := []int{6, 2, 1 + len(r.CapacityByYear.Years), 1 + len(r.Benefits.ByYear), 1 + len(r.Benefits.Measured), 1 + len(s.Ranking), 1 + len(s.ByCategory), 1 + len(s.ByObjective), 1 + len(s.Unknown),
 		2, 1 + len(r.Projects), 1 + len(r.DirectionOfTravel.Left),
-		1 + len(r.Exceptions), 1 + len(r.Gates), 1 + len(r.DependenciesAtRisk), 1 + len(r.TopRisks), 1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
+		1 + len(r.ToleranceExceptions), 1 + len(r.Red), 1 + len(r.Gates), 1 + len(r.DependenciesAtRisk), 1 + len(r.TopRisks), 1 + len(r.TopOpportunities),
+		1 + len(r.Counts.ByPhase), 1 + len(r.Projects)}
 	if len(got) != len(want) {
 		t.Fatalf("%d tables rendered; want %d:\n%s", len(got), len(want), doc)
 	}

@@ -54,12 +54,21 @@ type Report struct {
 	Strategy   *Strategy                 `json:"strategy,omitempty"`
 	Compliance v1alpha1.ComplianceCounts `json:"compliance"`
 	Risks      v1alpha1.RiskSummary      `json:"risks"`
-	// Exceptions are the Red projects and programmes, with why.
-	Exceptions []Exception `json:"exceptions"`
+	// Red are the Red projects and programmes, with why. Its key keeps
+	// its v1 name, "exceptions"; PRINCE2's exceptions (forecasts beyond
+	// tolerance) are ToleranceExceptions.
+	Red []RedItem `json:"exceptions"`
+	// ToleranceExceptions are the open projects' forecasts beyond
+	// tolerance (status.toleranceExceptions), by project, each of its kind.
+	ToleranceExceptions []ToleranceExceptionItem `json:"toleranceExceptions"`
 	// Gates are gates unmet or falling due.
 	Gates []GateItem `json:"gates"`
-	// TopRisks are the most severe open risks.
+	// TopRisks are the most severe open threats (a risk of no kind is a
+	// threat).
 	TopRisks []RiskItem `json:"topRisks"`
+	// TopOpportunities are the open opportunities of greatest severity,
+	// apart from the threats (M_o_R).
+	TopOpportunities []RiskItem `json:"topOpportunities"`
 	// DependenciesAtRisk are the dependencies at risk of the projects and
 	// programmes beneath (status.dependencies), overdue ones first.
 	DependenciesAtRisk []DependencyItem `json:"dependenciesAtRisk"`
@@ -168,13 +177,28 @@ type Capacity struct {
 	OverCommitted *bool `json:"overCommitted"`
 }
 
-// Exception is a Red project or programme.
-type Exception struct {
+// RedItem is a Red project or programme and why (a Red health has
+// several causes, of which a forecast beyond tolerance is one).
+type RedItem struct {
 	Kind      string   `json:"kind"`
 	Namespace string   `json:"namespace"`
 	Name      string   `json:"name"`
 	Reasons   []string `json:"reasons"`
 	// Shortened names the fields cut to fit (["reasons"]), else empty.
+	Shortened []string `json:"shortened"`
+}
+
+// ToleranceExceptionItem is a project's forecast beyond tolerance: a
+// PRINCE2 exception, as status.toleranceExceptions records it.
+type ToleranceExceptionItem struct {
+	Namespace string                          `json:"namespace"`
+	Project   string                          `json:"project"`
+	Kind      v1alpha1.ToleranceExceptionKind `json:"kind"`
+	// Health is what the exception does to the project's health (an
+	// underrun's is the office's underrunHealth; Green lowers nothing).
+	Health  v1alpha1.Health `json:"health"`
+	Message string          `json:"message"`
+	// Shortened names the fields cut to fit (["message"]), else empty.
 	Shortened []string `json:"shortened"`
 }
 
@@ -191,14 +215,17 @@ type GateItem struct {
 	Shortened []string `json:"shortened"`
 }
 
-// RiskItem is an open risk.
+// RiskItem is an open risk: a threat or an opportunity.
 type RiskItem struct {
-	Namespace   string `json:"namespace"`
-	Object      string `json:"object"`
-	Risk        string `json:"risk"`
-	Severity    int32  `json:"severity"`
-	Owner       string `json:"owner"`
-	Description string `json:"description"`
+	Namespace string            `json:"namespace"`
+	Object    string            `json:"object"`
+	Risk      string            `json:"risk"`
+	Kind      v1alpha1.RiskKind `json:"kind"`
+	Severity  int32             `json:"severity"`
+	// Proximity is when the risk would occur, if stated.
+	Proximity   v1alpha1.Date `json:"proximity,omitempty"`
+	Owner       string        `json:"owner"`
+	Description string        `json:"description"`
 	// Shortened names the fields cut to fit (["description"]), else empty.
 	Shortened []string `json:"shortened"`
 }
@@ -371,7 +398,7 @@ func newReport(in Input) Report {
 			Satellites: in.Rollup.Satellites, ByHealth: in.Rollup.ByHealth, ByPhase: in.Rollup.ByPhase, Refused: in.Rollup.Refused,
 		},
 		Compliance: in.Rollup.Compliance, Risks: in.Rollup.Risks, Benefits: benefitsOf(in.Rollup),
-		Exceptions: []Exception{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, DependenciesAtRisk: []DependencyItem{}, Projects: []ProjectRow{}, Notes: []string{},
+		Red: []RedItem{}, ToleranceExceptions: []ToleranceExceptionItem{}, Gates: []GateItem{}, TopRisks: []RiskItem{}, TopOpportunities: []RiskItem{}, DependenciesAtRisk: []DependencyItem{}, Projects: []ProjectRow{}, Notes: []string{},
 		DirectionOfTravel: DirectionOfTravel{Left: []LeftProject{}},
 	}
 	if r.Counts.ByPhase == nil {
@@ -422,36 +449,42 @@ func capacityByYear(in Input) *CapacityByYear {
 	return out
 }
 
-// addProgramme lists a programme's exception, gates and risks.
+// addProgramme lists a programme's Red entry, gates and risks.
 func (r *Report) addProgramme(p *v1alpha1.Programme) {
-	// A programme Red only through its projects is not an exception of
-	// its own: its projects are listed. One Red on its own account is.
+	// A programme Red only through its projects is not listed on its
+	// own: its projects are. One Red on its own account is.
 	if p.Status.OwnHealth == v1alpha1.HealthRed {
-		r.Exceptions = append(r.Exceptions, Exception{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons), Shortened: []string{}})
+		r.Red = append(r.Red, RedItem{Kind: "Programme", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.OwnHealthReasons), Shortened: []string{}})
 	}
 	r.Gates = append(r.Gates, gateItems("Programme", p.Namespace, p.Name, p.Status.Compliance)...)
-	r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+	r.addRisks(p.Namespace, p.Name, p.Spec.Risks)
 	r.DependenciesAtRisk = append(r.DependenciesAtRisk, dependencyItems("Programme", p.Namespace, p.Name, p.Status.Dependencies)...)
 }
 
-// addProject lists a project's exception (when it is Red and not closed),
-// gates, risks and row.
+// addProject lists a project's Red entry and tolerance exceptions (when
+// it is not closed), gates, risks and row.
 func (r *Report) addProject(p *v1alpha1.Project) {
-	if p.Status.Health == v1alpha1.HealthRed && p.Spec.Phase != v1alpha1.ProjectClosed {
-		r.Exceptions = append(r.Exceptions, Exception{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons), Shortened: []string{}})
+	if p.Spec.Phase != v1alpha1.ProjectClosed {
+		if p.Status.Health == v1alpha1.HealthRed {
+			r.Red = append(r.Red, RedItem{Kind: "Project", Namespace: p.Namespace, Name: p.Name, Reasons: nonNil(p.Status.HealthReasons), Shortened: []string{}})
+		}
+		for _, e := range p.Status.ToleranceExceptions {
+			r.ToleranceExceptions = append(r.ToleranceExceptions, ToleranceExceptionItem{Namespace: p.Namespace, Project: p.Name,
+				Kind: e.Kind, Health: e.Health, Message: e.Message, Shortened: []string{}})
+		}
 	}
 	r.Gates = append(r.Gates, gateItems("Project", p.Namespace, p.Name, p.Status.Compliance)...)
-	r.TopRisks = append(r.TopRisks, riskItems(p.Namespace, p.Name, p.Spec.Risks)...)
+	r.addRisks(p.Namespace, p.Name, p.Spec.Risks)
 	r.DependenciesAtRisk = append(r.DependenciesAtRisk, dependencyItems("Project", p.Namespace, p.Name, p.Status.Dependencies)...)
 	row := projectRow(p)
 	row.Rank = r.Strategy.rankOf(p)
 	r.Projects = append(r.Projects, row)
 }
 
-// sortRows orders the lists: exceptions by name; unmet gates first; the
+// sortRows orders the lists: Red work and exceptions by name; unmet gates first; the
 // most severe risks first; the worst projects first.
 func (r *Report) sortRows() {
-	sortStable(r.Exceptions, func(a, b *Exception) int {
+	sortStable(r.Red, func(a, b *RedItem) int {
 		return byName(a.Namespace, a.Name, b.Namespace, b.Name)
 	})
 	sortStable(r.Gates, func(a, b *GateItem) int {
@@ -460,11 +493,17 @@ func (r *Report) sortRows() {
 			byName(a.Namespace, a.Name, b.Namespace, b.Name),
 			cmp.Compare(a.Gate, b.Gate))
 	})
-	sortStable(r.TopRisks, func(a, b *RiskItem) int {
+	bySeverity := func(a, b *RiskItem) int {
 		return cmp.Or(
 			-cmp.Compare(a.Severity, b.Severity),
 			byName(a.Namespace, a.Object, b.Namespace, b.Object),
 			cmp.Compare(a.Risk, b.Risk))
+	}
+	sortStable(r.TopRisks, bySeverity)
+	sortStable(r.TopOpportunities, bySeverity)
+	// A project's exceptions keep their order (cost, time, risk, ...).
+	sortStable(r.ToleranceExceptions, func(a, b *ToleranceExceptionItem) int {
+		return byName(a.Namespace, a.Project, b.Namespace, b.Project)
 	})
 	sortStable(r.DependenciesAtRisk, func(a, b *DependencyItem) int {
 		return cmp.Or(
@@ -539,16 +578,22 @@ func gateItems(kind, ns, name string, c v1alpha1.ComplianceStatus) []GateItem {
 	return out
 }
 
-// riskItems lists the open risks of a register.
-func riskItems(ns, name string, risks []v1alpha1.Risk) []RiskItem {
-	var out []RiskItem
-	for _, r := range risks {
-		if r.Status == v1alpha1.RiskClosed {
+// addRisks lists the open risks of a register: threats among the top
+// risks, opportunities apart.
+func (r *Report) addRisks(ns, name string, risks []v1alpha1.Risk) {
+	for _, k := range risks {
+		if k.Status == v1alpha1.RiskClosed {
 			continue
 		}
-		out = append(out, RiskItem{Namespace: ns, Object: name, Risk: r.Name, Severity: r.Severity(), Owner: r.Owner, Description: r.Description, Shortened: []string{}})
+		item := RiskItem{Namespace: ns, Object: name, Risk: k.Name, Kind: v1alpha1.RiskThreat, Severity: k.Severity(), Proximity: k.Proximity,
+			Owner: k.Owner, Description: k.Description, Shortened: []string{}}
+		if k.IsOpportunity() {
+			item.Kind = v1alpha1.RiskOpportunity
+			r.TopOpportunities = append(r.TopOpportunities, item)
+			continue
+		}
+		r.TopRisks = append(r.TopRisks, item)
 	}
-	return out
 }
 
 // dependencyItems lists an object's dependencies at risk.

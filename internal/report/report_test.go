@@ -64,7 +64,14 @@ func sampleInput() Input {
 	}
 	portal := project("customer-portal", v1alpha1.HealthAmber, "2.5M", "2.7M", "cost forecast 2.7M uses 80% of the 10% tolerance on budget 2.5M")
 	portal.Status.CostVariance = "200000"
-	portal.Spec.Risks = []v1alpha1.Risk{{Name: "R-7", Probability: 2, Impact: 3}, {Name: "R-8", Probability: 5, Impact: 5, Status: v1alpha1.RiskClosed}}
+	erp.Status.ToleranceExceptions = []v1alpha1.ToleranceException{{Kind: v1alpha1.ExceptionCostOverrun, Health: v1alpha1.HealthRed, Message: erp.Status.HealthReasons[0]}}
+	portal.Spec.Risks = []v1alpha1.Risk{{Name: "R-7", Probability: 2, Impact: 3}, {Name: "R-8", Probability: 5, Impact: 5, Status: v1alpha1.RiskClosed},
+		{Name: "O-1", Kind: v1alpha1.RiskOpportunity, Description: "Partner | co-funding", Probability: 4, Impact: 4, Proximity: "2027-01-31", Owner: "Laura Fischer", Response: v1alpha1.ResponseExploit},
+		{Name: "O-2", Kind: v1alpha1.RiskOpportunity, Probability: 2, Impact: 2, Status: v1alpha1.RiskClosed}}
+	// An open project forecasting under budget beyond tolerance under an
+	// office that only shows it.
+	portal.Status.ToleranceExceptions = []v1alpha1.ToleranceException{{Kind: v1alpha1.ExceptionEarlyFinish, Health: v1alpha1.HealthGreen,
+		Message: "forecast end 2027-01-15 is 6w before planned end 2027-02-26, beyond the 4w time tolerance"}}
 	portal.Status.Dependencies = []v1alpha1.DependencyStatus{
 		{Kind: v1alpha1.SubjectKindProject, Provider: v1alpha1.ObjectReference{Namespace: "p3o-central", Name: "erp-migration"}, NeededBy: "2027-03-01",
 			State: v1alpha1.DependencyAtRisk, Cause: v1alpha1.CauseProviderRed, ProviderForecastEnd: "2027-02-15", Impact: v1alpha1.HealthAmber},
@@ -73,6 +80,9 @@ func sampleInput() Input {
 	}
 	closed := project("legacy-crm", v1alpha1.HealthGreen, "300k", "285k")
 	closed.Spec.Phase = v1alpha1.ProjectClosed
+	// A closed project's last forecast is its outturn: no exception to act on.
+	closed.Status.ToleranceExceptions = []v1alpha1.ToleranceException{{Kind: v1alpha1.ExceptionUnderspend, Health: v1alpha1.HealthGreen,
+		Message: "cost forecast 200k is below budget 300k beyond the 10% tolerance (underspend 100k)"}}
 	closed.Status.Compliance.Gates = []v1alpha1.GateStatus{{Name: "gate-5", Description: "Gate 5 Operations review and benefits realisation",
 		State: v1alpha1.GateNotYetRequired, Message: "due by 2027-04-01; no review", DueAt: mustDay("2027-04-01")}}
 
@@ -227,8 +237,8 @@ func TestTenThousandProjectsStayUnderTheLimit(t *testing.T) {
 	if !rendered.Truncated || !r.Truncated || len(r.Notes) == 0 || !strings.Contains(data[KeyMarkdown], "> **Note:** summarised:") {
 		t.Errorf("truncated %v notes %q: the report does not say it is summarised", r.Truncated, r.Notes)
 	}
-	if len(r.Exceptions) == 0 || len(r.Exceptions) > 100 {
-		t.Errorf("%d exceptions listed; want the top ones", len(r.Exceptions))
+	if len(r.Red) == 0 || len(r.Red) > 100 {
+		t.Errorf("%d exceptions listed; want the top ones", len(r.Red))
 	}
 }
 
@@ -380,7 +390,7 @@ func TestProgrammeExceptionsAreRedOnTheirOwn(t *testing.T) {
 		programme("amber-own", v1alpha1.HealthAmber, v1alpha1.HealthAmber, "latest Gate 0 review gave Amber"),
 	}
 	var got []string
-	for _, e := range Build(in).Exceptions {
+	for _, e := range Build(in).Red {
 		if e.Kind == "Programme" {
 			got = append(got, e.Name+": "+strings.Join(e.Reasons, "; "))
 		}
@@ -388,4 +398,69 @@ func TestProgrammeExceptionsAreRedOnTheirOwn(t *testing.T) {
 	if want := []string{"red-own: benefits realised 10% of planned"}; !cmp.Equal(got, want) {
 		t.Errorf("programme exceptions %q; want %q", got, want)
 	}
+}
+
+// The report lists each open project's tolerance exceptions as its status
+// holds them, in the method's words in report.md, and its threats and
+// opportunities apart.
+func TestToleranceExceptionsAndOpportunitiesAreListedApart(t *testing.T) {
+	in := sampleInput()
+	r := Build(in)
+	var want []ToleranceExceptionItem
+	var threats, opportunities []string
+	for _, p := range in.Projects {
+		for _, k := range p.Spec.Risks {
+			switch {
+			case k.Status == v1alpha1.RiskClosed:
+			case k.Kind == v1alpha1.RiskOpportunity:
+				opportunities = append(opportunities, k.Name)
+			default:
+				threats = append(threats, k.Name)
+			}
+		}
+		if p.Spec.Phase == v1alpha1.ProjectClosed {
+			continue
+		}
+		for _, e := range p.Status.ToleranceExceptions {
+			want = append(want, ToleranceExceptionItem{Namespace: p.Namespace, Project: p.Name, Kind: e.Kind, Health: e.Health, Message: e.Message, Shortened: []string{}})
+		}
+	}
+	slices.SortStableFunc(want, func(a, b ToleranceExceptionItem) int { return strings.Compare(a.Project, b.Project) })
+	if diff := cmp.Diff(want, r.ToleranceExceptions); diff != "" {
+		t.Errorf("toleranceExceptions (-status +report):\n%s", diff)
+	}
+	names := func(items []RiskItem, kind v1alpha1.RiskKind) []string {
+		var out []string
+		for _, k := range items {
+			if k.Kind != kind {
+				t.Errorf("%s listed as %s", k.Risk, kind)
+			}
+			out = append(out, k.Risk)
+		}
+		return out
+	}
+	if got := names(r.TopRisks, v1alpha1.RiskThreat); !sameSet(got, threats) {
+		t.Errorf("topRisks %v; open threats %v", got, threats)
+	}
+	if got := names(r.TopOpportunities, v1alpha1.RiskOpportunity); !sameSet(got, opportunities) {
+		t.Errorf("topOpportunities %v; open opportunities %v", got, opportunities)
+	}
+	md := Render(r).Data[KeyMarkdown]
+	for _, e := range want {
+		row := "| " + e.Kind.Words() + " | " + e.Namespace + "/" + e.Project + " | " + string(e.Health) + " |"
+		if !strings.Contains(md, row) {
+			t.Errorf("report.md has no row starting %q:\n%s", row, md)
+		}
+	}
+	if want := fmt.Sprintf("Open opportunities: %d; exposure %d.", r.Risks.Opportunities, r.Risks.OpportunityExposure); !strings.Contains(md, want) || r.Risks.Opportunities != int32(len(opportunities)) {
+		t.Errorf("report.md lacks %q (open opportunities %v):\n%s", want, opportunities, md)
+	}
+}
+
+// sameSet reports whether a and b hold the same strings.
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }

@@ -229,7 +229,8 @@ func checkRollup(d *diffs, where string, r v1alpha1.Rollup, f figures) {
 	d.amount(where+" rollup.money.variance", r.Money.Variance, f.Variance)
 	d.amount(where+" rollup.benefits.planned", r.Benefits.Planned, f.BenefitsPlanned)
 	d.amount(where+" rollup.benefits.realised", r.Benefits.Realised, f.BenefitsRealised)
-	d.eq(where+" rollup.risks", fmt.Sprint(r.Risks.Open, r.Risks.High, r.Risks.Exposure), fmt.Sprint(f.RisksOpen, f.RisksHigh, f.Exposure))
+	d.eq(where+" rollup.risks", fmt.Sprint(r.Risks.Open, r.Risks.High, r.Risks.Exposure, r.Risks.Opportunities, r.Risks.OpportunityExposure),
+		fmt.Sprint(f.RisksOpen, f.RisksHigh, f.Exposure, f.Opportunities, f.OpportunityExposure))
 	d.eq(where+" rollup.compliance", fmt.Sprint(r.Compliance.Compliant, r.Compliance.NonCompliant, r.Compliance.Unknown),
 		fmt.Sprint(f.Compliant, f.NonCompliant, f.Unknown))
 	d.eq(where+" rollup.refused", r.Refused, f.Refused)
@@ -260,8 +261,10 @@ type reportJSON struct {
 		OverCommitted       *bool `json:"overCommitted"`
 	} `json:"capacity"`
 	Compliance struct{ Compliant, NonCompliant, Unknown int } `json:"compliance"`
-	Risks      struct{ Open, High, Exposure int64 }           `json:"risks"`
-	Exceptions []struct{ Kind, Namespace, Name string }       `json:"exceptions"`
+	Risks      struct {
+		Open, High, Exposure, Opportunities, OpportunityExposure int64
+	} `json:"risks"`
+	Exceptions []struct{ Kind, Namespace, Name string } `json:"exceptions"`
 	Projects   []struct {
 		Namespace, Name, Programme, Phase, Health, Budget, ForecastCost string
 	} `json:"projects"`
@@ -304,7 +307,8 @@ func checkReport(d *diffs, o *org, s scope, f figures, obs observed, data map[st
 	d.dec(w+" totals.benefitsRealised", r.Totals.BenefitsRealised, zeroIfNone(f.BenefitsRealised))
 	d.eq(w+" compliance", fmt.Sprint(r.Compliance.Compliant, r.Compliance.NonCompliant, r.Compliance.Unknown),
 		fmt.Sprint(f.Compliant, f.NonCompliant, f.Unknown))
-	d.eq(w+" risks", fmt.Sprint(r.Risks.Open, r.Risks.High, r.Risks.Exposure), fmt.Sprint(f.RisksOpen, f.RisksHigh, f.Exposure))
+	d.eq(w+" risks", fmt.Sprint(r.Risks.Open, r.Risks.High, r.Risks.Exposure, r.Risks.Opportunities, r.Risks.OpportunityExposure),
+		fmt.Sprint(f.RisksOpen, f.RisksHigh, f.Exposure, f.Opportunities, f.OpportunityExposure))
 	if s.kind == "Portfolio" {
 		if r.Capacity == nil {
 			d.add("%s capacity: missing", w)
@@ -418,7 +422,8 @@ var (
 	mdRow       = regexp.MustCompile(`(?m)^\| ([^|]+?) \| (.+?) \|$`)
 	mdCapacity  = regexp.MustCompile(`(?m)^Capacity (\S+), committed (\S+): (.+)\.$`)
 	mdBenefits  = regexp.MustCompile(`(?m)^Benefits: planned (\S+), realised (\S+)\.$`)
-	mdRisks     = regexp.MustCompile(`(?m)^Open risks: (\d+), of which high: (\d+); exposure (\d+)\.$`)
+	mdRisks     = regexp.MustCompile(`(?m)^Open threats: (\d+), of which high: (\d+); exposure (\d+)\.$`)
+	mdOpps      = regexp.MustCompile(`(?m)^Open opportunities: (\d+); exposure (\d+)\.$`)
 	mdMoneyHead = "| Budget | Actual | Forecast | Variance |"
 )
 
@@ -466,6 +471,11 @@ func checkMarkdown(d *diffs, where string, s scope, f figures, md string) {
 		d.add("%s: no open risks line", where)
 	} else {
 		d.eq(where+" risks", m[1]+" "+m[2]+" "+m[3], fmt.Sprint(f.RisksOpen, f.RisksHigh, f.Exposure))
+	}
+	if m := mdOpps.FindStringSubmatch(md); m == nil {
+		d.add("%s: no open opportunities line", where)
+	} else {
+		d.eq(where+" opportunities", m[1]+" "+m[2], fmt.Sprint(f.Opportunities, f.OpportunityExposure))
 	}
 	if s.kind == "Portfolio" {
 		if m := mdCapacity.FindStringSubmatch(md); m == nil {
@@ -582,6 +592,39 @@ func (s scraped) oneOf(d *diffs, name string, match map[string]string, label, wa
 	d.eq(fmt.Sprintf("metric %s %v %s", name, match, label), current, []string{want})
 }
 
+// checkRiskExposure compares a project's p3o_project_risk_exposure series
+// with its register: the open threats' severities and, apart, the open
+// opportunities'; no series when nothing is open.
+func checkRiskExposure(d *diffs, k string, id map[string]string, risks []risk, m scraped) {
+	exposure := map[string]int64{}
+	open := false
+	for _, r := range risks {
+		if r.Status == "Closed" {
+			continue
+		}
+		kind := "Threat"
+		if r.Kind == "Opportunity" {
+			kind = "Opportunity"
+		}
+		exposure[kind] += r.Probability * r.Impact
+		open = true
+	}
+	for _, kind := range []string{"Threat", "Opportunity"} {
+		match := map[string]string{"namespace": id["namespace"], "project": id["project"], "kind": kind}
+		if !open {
+			for _, x := range m["p3o_project_risk_exposure"] {
+				if includes(x.labels, match) {
+					d.add("metric p3o_project_risk_exposure %s %s: %g, want no series", k, kind, x.value)
+				}
+			}
+			continue
+		}
+		if x, ok := m.one(d, "p3o_project_risk_exposure", match); ok {
+			d.eq("metric p3o_project_risk_exposure "+k+" "+kind, int64(x.value), exposure[kind])
+		}
+	}
+}
+
 // checkMetrics compares the scrape with the twin.
 func checkMetrics(d *diffs, o *org, obs observed, byScope map[string]figures, m scraped, now time.Time) {
 	for _, name := range []string{"p3o_project_info", "p3o_programme_info", "p3o_portfolio_info", "p3o_project_stale", "p3o_project_reporting_cadence_seconds"} {
@@ -633,6 +676,7 @@ func checkMetrics(d *diffs, o *org, obs observed, byScope map[string]figures, m 
 				d.eq("metric p3o_project_progress_report_timestamp_seconds "+k, int64(x.value), asOf.Unix())
 			}
 		}
+		checkRiskExposure(d, k, id, p.Spec.Risks, m)
 	}
 	for k, p := range o.programmes {
 		id := map[string]string{"namespace": p.Namespace, "programme": p.Name}

@@ -125,6 +125,8 @@ func (b benefit) improvements() (planned, realised *inf.Dec) {
 }
 
 type risk struct {
+	// Kind is Threat (or empty, a threat) or Opportunity.
+	Kind        string `json:"kind"`
 	Probability int64  `json:"probability"`
 	Impact      int64  `json:"impact"`
 	Status      string `json:"status"`
@@ -746,6 +748,7 @@ type figures struct {
 	Capacity                           *inf.Dec
 	OverCommitted                      *bool
 	RisksOpen, RisksHigh, Exposure     int64
+	Opportunities, OpportunityExposure int64
 	Compliant, NonCompliant, Unknown   int
 	Refused                            int
 	// Red lists the Red open projects.
@@ -791,6 +794,12 @@ func (o *org) figures(s scope, obs observed) figures {
 	risks := func(rs []risk, high int64) {
 		for _, r := range rs {
 			if r.Status == "Closed" {
+				continue
+			}
+			if r.Kind == "Opportunity" {
+				// M_o_R reports opportunities apart; only threats are high.
+				f.Opportunities++
+				f.OpportunityExposure += r.Probability * r.Impact
 				continue
 			}
 			f.RisksOpen++

@@ -152,13 +152,17 @@ func TestKubectlPlugin(t *testing.T) {
 		for _, g := range p.Status.Compliance.Gates {
 			want = append(want, ": "+string(g.State)+" ("+string(g.Cause)+"), "+g.Message)
 		}
+		for _, x := range p.Status.ToleranceExceptions {
+			want = append(want, "  - "+x.Kind.Words()+" ("+string(x.Health)+"): "+x.Message)
+		}
 		for _, w := range want {
 			if !strings.Contains(out, w) {
 				t.Errorf("why lacks %q:\n%s", w, out)
 			}
 		}
-		if p.Status.Health != v1alpha1.HealthRed || len(p.Status.Compliance.Gates) == 0 {
-			t.Errorf("the sample's erp-migration is Red with gates; status: %s, %d gates", p.Status.Health, len(p.Status.Compliance.Gates))
+		if p.Status.Health != v1alpha1.HealthRed || len(p.Status.Compliance.Gates) == 0 || len(p.Status.ToleranceExceptions) == 0 {
+			t.Errorf("the sample's erp-migration is Red with gates and a cost exception; status: %s, %d gates, exceptions %v",
+				p.Status.Health, len(p.Status.Compliance.Gates), p.Status.ToleranceExceptions)
 		}
 	})
 
