@@ -57,12 +57,8 @@ func indicatorOf(t *testing.T, e *report.Evidence, id v1alpha1.EvidenceIndicator
 // snapshot held. The clock is injected; the ConfigMaps are real, and the
 // status the report gives is accepted by the API server's schema.
 func TestEvidenceAcrossPeriods(t *testing.T) {
-	ns := newNamespace(t, nil)
-	owner := newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice)
-	owner.Spec.Reports.Mode = v1alpha1.ReportsDisabled // the operator's own publisher stays out of the way
-	create(t, owner)
+	ns, owner, settings := weeklySnapshots(t)
 	ctx := context.Background()
-	settings := v1alpha1.ReportSettings{SnapshotInterval: "1w", SnapshotRetention: 5}
 	day := func(d int, hour int) time.Time { return time.Date(2026, 11, d, hour, 0, 0, 0, time.UTC) }
 	clock := day(25, 12) // the week of Monday 2026-11-23
 	g := NewWithT(t)

@@ -259,12 +259,8 @@ func TestNewFiguresAreShownBeforeTheirReport(t *testing.T) {
 // operator (a new publisher) neither skips nor repeats a period. The clock
 // is injected; the ConfigMaps are real.
 func TestSnapshotsHoldTheCloseOfTheirPeriod(t *testing.T) {
-	ns := newNamespace(t, nil)
-	owner := newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice)
-	owner.Spec.Reports.Mode = v1alpha1.ReportsDisabled // the operator's own publisher stays out of the way
-	create(t, owner)
+	ns, owner, settings := weeklySnapshots(t)
 	ctx := context.Background()
-	settings := v1alpha1.ReportSettings{SnapshotInterval: "1w", SnapshotRetention: 5}
 	const kind = "Snapshottest"
 	week := func(day int, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC) }
 	clock := week(25, 12) // Wednesday of the week of Monday 2026-11-23
@@ -330,4 +326,16 @@ func TestSnapshotsHoldTheCloseOfTheirPeriod(t *testing.T) {
 	list := &corev1.ConfigMapList{}
 	g.Expect(k8sClient.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelReport: "snapshot"})).To(Succeed())
 	g.Expect(list.Items).To(HaveLen(1), "one snapshot per period")
+}
+
+// weeklySnapshots is a namespace with an office whose reports a test
+// publishes itself (the operator's own publisher stays out of the way),
+// and the settings of weekly snapshots, five kept.
+func weeklySnapshots(t *testing.T) (string, *v1alpha1.Office, v1alpha1.ReportSettings) {
+	t.Helper()
+	ns := newNamespace(t, nil)
+	owner := newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice)
+	owner.Spec.Reports.Mode = v1alpha1.ReportsDisabled
+	create(t, owner)
+	return ns, owner, v1alpha1.ReportSettings{SnapshotInterval: "1w", SnapshotRetention: 5}
 }

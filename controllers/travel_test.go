@@ -39,12 +39,8 @@ func travelProject(ns, name string, h v1alpha1.Health, budget, forecast string, 
 // Confidence, runs of Red or Amber. The clock is injected; the ConfigMaps
 // are real.
 func TestDirectionOfTravelAcrossPeriods(t *testing.T) {
-	ns := newNamespace(t, nil)
-	owner := newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice)
-	owner.Spec.Reports.Mode = v1alpha1.ReportsDisabled // the operator's own publisher stays out of the way
-	create(t, owner)
+	ns, owner, settings := weeklySnapshots(t)
 	ctx := context.Background()
-	settings := v1alpha1.ReportSettings{SnapshotInterval: "1w", SnapshotRetention: 5}
 	const kind = "Traveltest"
 	day := func(d int, hour int) time.Time { return time.Date(2026, 11, d, hour, 0, 0, 0, time.UTC) }
 	clock := day(25, 12) // the week of Monday 2026-11-23
