@@ -29,6 +29,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
 	"p3o.dev/p3o-operator/internal/controlplane"
 )
 
@@ -39,6 +42,10 @@ func main() {
 	plugin := flag.String("plugin", "bin/kubectl-p3o", "Path of the kubectl plugin to show the organisation with (empty: none).")
 	timeout := flag.Duration("timeout", 2*time.Minute, "How long to wait for every object to become Ready.")
 	flag.Parse()
+	// The demo speaks for itself; the clients it makes (the dashboard's)
+	// log nothing, rather than controller-runtime's warning that no logger
+	// was set.
+	ctrllog.SetLogger(logr.Discard())
 
 	// SIGPIPE too: `make demo | head` closes the pipe early. Without this the
 	// first write after that would kill the demo before it stops the control
