@@ -206,12 +206,7 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 		p.Status.Rollup.Health = ""
 	}
 	setRolledUp(p, rolled, kindCount{len(projects.Admitted), "project", "projects"})
-	p.Status.CommittedByYear = nil // unknown while the projects' totals are incomplete
-	if rolled.MixedCurrency == nil {
-		years := rollup.Tranches(p.Spec.Budget, p.Spec.Tranches, financialYearStart(facts.Governance))
-		years.Merge(rolled.CommittedByYear)
-		p.Status.CommittedByYear = years.Phased()
-	}
+	p.Status.CommittedByYear = programmeCommittedByYear(p, rolled, financialYearStart(facts.Governance))
 
 	thresholds := facts.HealthPolicy()
 	p.Status.Risks = rollup.Risks(p.Spec.Risks, thresholds.HighRiskSeverity)
@@ -246,6 +241,18 @@ func SetProgramme(p *v1alpha1.Programme, facts governance.Facts, projects Childr
 	events = append(events, gateTransitions(before.Compliance, p.Status.Compliance)...)
 	events = append(events, depEvents...)
 	return Outcome{RecheckAt: earliest(earliest(res.RecheckAt, depRecheck), benefitsRecheck), Events: events}
+}
+
+// programmeCommittedByYear is what a programme commits by financial year:
+// its tranches and its projects' budgets by year; nil (unknown) while its
+// projects' totals are incomplete.
+func programmeCommittedByYear(p *v1alpha1.Programme, rolled rollup.Result, yearStart int) []v1alpha1.PhasedAmount {
+	if rolled.MixedCurrency != nil {
+		return nil
+	}
+	years := rollup.Tranches(p.Spec.Budget, p.Spec.Tranches, yearStart)
+	years.Merge(rolled.CommittedByYear)
+	return years.Phased()
 }
 
 // latestEnd is the latest end date (Project.ForecastEnd) of projects; ""
