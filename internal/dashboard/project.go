@@ -23,6 +23,8 @@ type projectView struct {
 	// Dependencies are its status.dependencies, each with a link to the
 	// provider when the viewer may see it.
 	Dependencies []dependencyRow
+	// Benefits are its spec.benefits as written, for people.
+	Benefits []benefitRow
 }
 
 // dependencyRow is one dependency on a project's page.
@@ -42,7 +44,7 @@ func (s *Server) project(q *request) (any, error) {
 	if !ok || !q.sees(r) {
 		return nil, errNotFound
 	}
-	v := projectView{link: linkOf(r), Project: p, Figures: q.figuresOf(r), Reviews: q.reviewsOf(r)}
+	v := projectView{link: linkOf(r), Project: p, Figures: q.figuresOf(r), Reviews: q.reviewsOf(r), Benefits: benefitRows(p)}
 	for _, above := range []struct {
 		kind string
 		ref  *v1alpha1.ParentReference
