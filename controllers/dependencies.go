@@ -15,6 +15,7 @@ import (
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/conditions"
 	"p3o.dev/p3o-operator/internal/governance"
+	"p3o.dev/p3o-operator/internal/status"
 )
 
 // consumersOf returns a map function that enqueues the objects of list's
@@ -29,7 +30,9 @@ func consumersOf(c client.Reader, newList func() client.ObjectList, kind v1alpha
 // updates that change what its consumers read of it: its spec (phase,
 // plan, progress, dependencies, allowedChildren), its health, its end date
 // (a programme's is published in status) and its own dependencies'
-// verdict (so that a cycle found on one member reaches the others).
+// verdict (so that a cycle found on one member reaches the others); and
+// whether it has settled (so that a project held for it is judged once it
+// has, see holds).
 var providerChanged = builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.Funcs{
 	CreateFunc:  func(event.CreateEvent) bool { return false },
 	DeleteFunc:  func(event.DeleteEvent) bool { return false },
@@ -45,6 +48,7 @@ type providerSeen struct {
 	end         v1alpha1.Date
 	undelivered bool
 	verdict     string
+	settled     bool
 }
 
 func providerView(obj client.Object) providerSeen {
@@ -55,8 +59,15 @@ func providerView(obj client.Object) providerSeen {
 	case *v1alpha1.Programme:
 		seen = providerSeen{health: o.Status.Health, end: o.ForecastEnd(), undelivered: o.ClosedUndelivered()}
 	}
+	seen.settled = status.Settled(obj.(conditions.Object), observedGeneration(obj), isProgramme(obj))
 	if c := conditions.Get(obj.(conditions.Object), v1alpha1.ConditionDependenciesOnTrack); c != nil {
 		seen.verdict = c.Reason + ": " + c.Message
 	}
 	return seen
+}
+
+// isProgramme reports whether obj is a Programme: a kind that rolls up.
+func isProgramme(obj client.Object) bool {
+	_, ok := obj.(*v1alpha1.Programme)
+	return ok
 }

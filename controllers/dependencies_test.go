@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
+	"p3o.dev/p3o-operator/controllers"
 )
 
 // Dependencies between Projects and Programmes, against the real API
@@ -201,5 +202,66 @@ func TestDependencyVerdictsDoNotDependOnOrder(t *testing.T) {
 			w := want[obj.GetName()]
 			expectDependency(t, obj, w.state, w.cause)
 		}
+	}
+}
+
+// A project applied together with the programme it depends on is judged
+// once, against the programme once it has rolled up (Red, from its own Red
+// project), not first against a programme that has not rolled up yet and
+// then again: its status is written once.
+func TestConsumerAppliedWithItsProviderIsWrittenOnce(t *testing.T) {
+	ns := newNamespace(t, nil)
+	g := NewWithT(t)
+	watcher, err := client.NewWithWatch(cpConfig, client.Options{Scheme: scheme})
+	g.Expect(err).NotTo(HaveOccurred())
+	projects, err := watcher.Watch(context.Background(), &v1alpha1.ProjectList{}, client.InNamespace(ns))
+	g.Expect(err).NotTo(HaveOccurred())
+	defer projects.Stop()
+
+	data := newProgramme(ns, "data", ref("pf"))
+	red := reporting(newProject(ns, "lake", refPtr("data")), "1M", "1.5M")
+	shop := standalone(ns, "shop", inDays(500), dependency(v1alpha1.SubjectKindProgramme, "data", inDays(365)))
+	// The programme's project first: a programme applied before its
+	// projects rolls up at once, and again for each that arrives.
+	create(t, newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice), newPortfolio(ns, "pf", "central"), red, data, shop)
+	expectDependency(t, shop, v1alpha1.DependencyAtRisk, v1alpha1.CauseProviderRed)
+	expectReady(t, shop)
+
+	writes := 0
+	quiet := time.After(3 * time.Second)
+	for done := false; !done; {
+		select {
+		case e := <-projects.ResultChan():
+			if p, ok := e.Object.(*v1alpha1.Project); ok && p.Name == "shop" && e.Type == "MODIFIED" {
+				writes++
+			}
+		case <-quiet:
+			done = true
+		}
+	}
+	g.Expect(writes).To(Equal(1), "status writes of the consumer")
+}
+
+// Two programmes whose projects depend on each other's programme, applied
+// at once: neither project waits for the other's programme for long (that
+// would be a loop of waits, each programme waiting for the project that
+// waits for it); both are judged well before a hold ends for want of
+// progress.
+func TestProjectsOfProgrammesDependingOnEachOtherAreNotHeldInALoop(t *testing.T) {
+	ns := newNamespace(t, nil)
+	a := reporting(newProject(ns, "a1", refPtr("a")), "1M", "1.5M")
+	a.Spec.DependsOn = []v1alpha1.Dependency{dependency(v1alpha1.SubjectKindProgramme, "b", inDays(365))}
+	b := newProject(ns, "b1", refPtr("b"))
+	b.Spec.DependsOn = []v1alpha1.Dependency{dependency(v1alpha1.SubjectKindProgramme, "a", inDays(365))}
+	start := time.Now()
+	create(t, newOffice(ns, "central", v1alpha1.OfficeTypePortfolioOffice), newPortfolio(ns, "pf", "central"),
+		a, b, newProgramme(ns, "a", ref("pf")), newProgramme(ns, "b", ref("pf")))
+	// b1 depends on a, Red from a1's overrun; a1 on b, Amber from b1's
+	// dependency: not Red.
+	expectDependency(t, b, v1alpha1.DependencyAtRisk, v1alpha1.CauseProviderRed)
+	expectDependency(t, a, v1alpha1.DependencyOnTrack, v1alpha1.CauseForecastOnTime)
+	expectReady(t, a, b)
+	if took := time.Since(start); took >= controllers.HoldStalled {
+		t.Errorf("judged after %s: held in a loop until nothing progressed (%s)", took, controllers.HoldStalled)
 	}
 }

@@ -36,6 +36,9 @@ type ProjectReconciler struct {
 	// Now is the clock: health and gates depend on how old reports and
 	// reviews are.
 	Now func() time.Time
+	// holds lets projects wait for their providers to settle; nil never
+	// holds.
+	holds *holds
 }
 
 // +kubebuilder:rbac:groups=governance.p3o.dev,resources=projects,verbs=list;watch
@@ -57,10 +60,41 @@ func (r *ProjectReconciler) update(ctx context.Context, project *v1alpha1.Projec
 	if facts.Dependencies, err = reader.Dependencies(ctx, project); err != nil {
 		return step{}, err
 	}
+	if held, err := r.hold(ctx, project, facts.Dependencies); held || err != nil {
+		return step{hold: held, requeue: HoldRecheck}, err
+	}
 	now := r.Now()
 	outcome := status.SetProject(project, facts, r.Rules, now)
 	record(r.Recorder, project, outcome.Events)
 	return step{requeue: untilRecheck(outcome.RecheckAt, now)}, nil
+}
+
+// hold reports whether project, not yet judged at its generation, waits
+// for providers that have not settled (see holds). A project judged before
+// is never held: its verdict is written again only if it changes.
+func (r *ProjectReconciler) hold(ctx context.Context, project *v1alpha1.Project, deps []governance.DependencyFact) (bool, error) {
+	consumer := subjectNode(v1alpha1.SubjectKindProject, governance.Key(project))
+	if r.holds == nil || len(deps) == 0 || project.Status.ObservedGeneration == project.Generation {
+		r.holds.forget(consumer)
+		return false, nil
+	}
+	unsettled, err := unsettledProviders(ctx, r.Client, deps)
+	if err != nil {
+		return false, err
+	}
+	return r.holds.wait(ctx, consumer, parentNode(project), unsettled, time.Now()), nil
+}
+
+// parentNode is the node of the programme or portfolio a project belongs
+// to, as holds keeps it.
+func parentNode(project *v1alpha1.Project) string {
+	if ref := project.Spec.ProgrammeRef; ref != nil {
+		return subjectNode(v1alpha1.SubjectKindProgramme, governance.Target(*ref, project.Namespace).String())
+	}
+	if ref := project.Spec.PortfolioRef; ref != nil {
+		return "Portfolio/" + governance.Target(*ref, project.Namespace).String()
+	}
+	return ""
 }
 
 // SetupWithManager registers the reconciler and its watches: a Project is

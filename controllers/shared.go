@@ -120,6 +120,9 @@ var errConflict = errors.New("status patch conflicted with a newer version")
 type step struct {
 	requeue time.Duration
 	pending status.Pending
+	// hold writes nothing: the object waits (see holds) and is looked at
+	// again after requeue.
+	hold bool
 }
 
 // reconcileStatus is the shape every reconciler shares: get the object
@@ -140,6 +143,10 @@ func reconcileStatus[T conditionedObject](ctx context.Context, c client.Client, 
 			// Retried with backoff; meanwhile status says its figures may be
 			// out of date instead of keeping the last Ready.
 			next.pending = status.Pending{Reason: v1alpha1.ReasonReconcileFailed, Message: truncateMessage(retErr.Error())}
+		}
+		if next.hold && retErr == nil {
+			res = reconcile.Result{RequeueAfter: next.requeue}
+			return
 		}
 		status.Conclude(obj, next.pending)
 		err := patchStatus(ctx, c, before, obj)
