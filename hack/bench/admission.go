@@ -10,10 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -201,93 +199,6 @@ func admitted(ctx context.Context, c client.Client) error {
 	return nil
 }
 
-// histogram is a Prometheus histogram's cumulative bucket counts by upper
-// bound.
-type histogram map[float64]float64
-
-var webhookBucketLine = regexp.MustCompile(`^controller_runtime_webhook_latency_seconds_bucket\{(.*)\} ([0-9.e+]+)$`)
-
-// webhookHistogram scrapes the operator's latency histogram of the
-// Project webhook.
-func webhookHistogram(metricsAddress string) (histogram, error) {
-	resp, err := http.Get("http://" + metricsAddress + "/metrics")
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	h := histogram{}
-	for _, line := range strings.Split(string(body), "\n") {
-		m := webhookBucketLine.FindStringSubmatch(line)
-		if m == nil || !strings.Contains(m[1], `webhook="`+projectWebhook+`"`) {
-			continue
-		}
-		le := regexp.MustCompile(`le="([^"]+)"`).FindStringSubmatch(m[1])
-		if le == nil {
-			continue
-		}
-		bound, err := strconv.ParseFloat(le[1], 64)
-		if err != nil {
-			bound = math.Inf(1)
-		}
-		h[bound], _ = strconv.ParseFloat(m[2], 64)
-	}
-	if len(h) == 0 {
-		return nil, fmt.Errorf("no %s series for %s on the operator's metrics", "controller_runtime_webhook_latency_seconds", projectWebhook)
-	}
-	return h, nil
-}
-
-// bucketOf names the histogram bucket holding the q-quantile of the
-// observations between two scrapes, e.g. "(0.01 s, 0.1 s]": controller-
-// runtime's webhook buckets are decades, so that an interpolated quantile
-// says little more than its bucket.
-func bucketOf(before, after histogram, q float64) string {
-	bounds := make([]float64, 0, len(after))
-	for b := range after {
-		bounds = append(bounds, b)
-	}
-	sort.Float64s(bounds)
-	total, lower := after[math.Inf(1)]-before[math.Inf(1)], 0.0
-	for _, b := range bounds {
-		if after[b]-before[b] >= q*total {
-			return fmt.Sprintf("(%g s, %g s]", lower, b)
-		}
-		lower = b
-	}
-	return ""
-}
-
-// quantile estimates the q-quantile of the observations between two
-// scrapes, in milliseconds, as PromQL's histogram_quantile does (linear
-// within a bucket), and returns the number of observations.
-func quantile(before, after histogram, q float64) (float64, int) {
-	bounds := make([]float64, 0, len(after))
-	for b := range after {
-		bounds = append(bounds, b)
-	}
-	sort.Float64s(bounds)
-	total := after[math.Inf(1)] - before[math.Inf(1)]
-	if total == 0 {
-		return 0, 0
-	}
-	rank, lower, below := q*total, 0.0, 0.0
-	for _, b := range bounds {
-		count := after[b] - before[b]
-		if count >= rank {
-			if math.IsInf(b, 1) {
-				return lower * 1000, int(total)
-			}
-			return (lower + (b-lower)*(rank-below)/(count-below)) * 1000, int(total)
-		}
-		lower, below = b, count
-	}
-	return lower * 1000, int(total)
-}
-
 var inFlightLine = regexp.MustCompile(`^controller_runtime_webhook_requests_in_flight\{webhook="` + projectWebhook + `"\} ([0-9.e+]+)$`)
 
 // drained waits until the operator handles no Project admission request:
@@ -405,7 +316,7 @@ func measureAdmission(ctx context.Context, cp *controlplane.ControlPlane, c clie
 	}
 	logf("timing %d phase changes by %d parallel editors under the enforced policy (rules estimated at %d, costing %d on each project)",
 		res.AdmissionRequests, admissionEditors, cost, res.AdmissionRulesActualCost)
-	before, err := webhookHistogram(op.MetricsAddress)
+	before, err := nativeWebhookHistogram(op.MetricsAddress)
 	if err != nil {
 		return err
 	}
@@ -422,7 +333,7 @@ func measureAdmission(ctx context.Context, cp *controlplane.ControlPlane, c clie
 		return err
 	}
 	res.WebhookDrainSeconds = time.Since(drainStart).Seconds()
-	after, err := webhookHistogram(op.MetricsAddress)
+	after, err := nativeWebhookHistogram(op.MetricsAddress)
 	if err != nil {
 		return err
 	}
@@ -431,9 +342,12 @@ func measureAdmission(ctx context.Context, cp *controlplane.ControlPlane, c clie
 		return err
 	}
 	res.AdmissionFailOpen = openAfter - openBefore
-	res.WebhookP50Milli, res.WebhookCalls = quantile(before, after, 0.50)
-	res.WebhookP99Milli, _ = quantile(before, after, 0.99)
-	res.WebhookP99Bucket = bucketOf(before, after, 0.99)
+	if res.WebhookP50Milli, res.WebhookCalls, _, err = nativeQuantile(before, after, 0.50); err != nil {
+		return err
+	}
+	if res.WebhookP99Milli, _, res.WebhookP99Bucket, err = nativeQuantile(before, after, 0.99); err != nil {
+		return err
+	}
 	res.AdmissionP50Milli, res.AdmissionP99Milli = percentile(on, 0.50), percentile(on, 0.99)
 
 	logf("removing the webhooks and timing the same phase changes")

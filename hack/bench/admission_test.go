@@ -6,7 +6,6 @@ SPDX-License-Identifier: Apache-2.0
 package main
 
 import (
-	"math"
 	"testing"
 
 	"p3o.dev/p3o-operator/api/v1alpha1"
@@ -40,22 +39,6 @@ func TestHeavyPolicy(t *testing.T) {
 		}
 	}
 	t.Fatal("no project among the admission objects")
-}
-
-// quantile interpolates within buckets as PromQL's histogram_quantile.
-func TestQuantile(t *testing.T) {
-	before := histogram{0.005: 10, 0.01: 10, 0.025: 10, math.Inf(1): 10}
-	// 100 new observations: 50 up to 5 ms, 40 in (5, 10] ms, 10 in (10, 25] ms.
-	after := histogram{0.005: 60, 0.01: 100, 0.025: 110, math.Inf(1): 110}
-	for _, c := range []struct{ q, want float64 }{{0.5, 5}, {0.7, 7.5}, {0.95, 17.5}} {
-		got, n := quantile(before, after, c.q)
-		if n != 100 || math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("quantile %.2f = %.3f ms of %d; want %.3f ms of 100", c.q, got, n, c.want)
-		}
-	}
-	if got, want := bucketOf(before, after, 0.95), "(0.01 s, 0.025 s]"; got != want {
-		t.Errorf("bucket of the 0.95-quantile: %s; want %s", got, want)
-	}
 }
 
 // What the rules cost in time on one edited project, evaluated once on one
