@@ -73,7 +73,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		{"Office", (&OfficeReconciler{parents: newParents(), rules: rules}).SetupWithManager},
 		{"Portfolio", (&PortfolioReconciler{parents: newParents()}).SetupWithManager},
 		{"Programme", (&ProgrammeReconciler{parents: newParents(), rules: rules}).SetupWithManager},
-		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
+		{"Project", (&ProjectReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now, holds: newHolds(sharedProgress)}).SetupWithManager},
 		{"GatewayReview", (&GatewayReviewReconciler{Client: c, Recorder: events, Rules: rules, Now: time.Now}).SetupWithManager},
 	}
 	for _, r := range reconcilers {
