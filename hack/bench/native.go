@@ -33,17 +33,26 @@ type nativeHistogram struct {
 // Project webhook in the protobuf exposition format, the one that carries
 // native histograms.
 func nativeWebhookHistogram(metricsAddress string) (nativeHistogram, error) {
-	format := expfmt.NewFormat(expfmt.TypeProtoDelim)
-	req, err := http.NewRequest(http.MethodGet, "http://"+metricsAddress+"/metrics", nil)
+	return scrapeNative("http://"+metricsAddress+"/metrics", "controller_runtime_webhook_latency_seconds", "webhook", projectWebhook)
+}
+
+// scrapeNative reads the native histogram name{label="value"} from the
+// metrics at url.
+func scrapeNative(url, name, label, value string) (nativeHistogram, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		return nativeHistogram{}, err
 	}
-	req.Header.Set("Accept", string(format))
+	req.Header.Set("Accept", string(expfmt.NewFormat(expfmt.TypeProtoDelim)))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nativeHistogram{}, err
 	}
 	defer resp.Body.Close()
+	format := expfmt.ResponseFormat(resp.Header)
+	if format.FormatType() != expfmt.TypeProtoDelim {
+		return nativeHistogram{}, fmt.Errorf("the metrics came as %q, not in the protobuf format that carries native histograms", resp.Header.Get("Content-Type"))
+	}
 	dec := expfmt.NewDecoder(resp.Body, format)
 	for {
 		var mf dto.MetricFamily
@@ -52,16 +61,16 @@ func nativeWebhookHistogram(metricsAddress string) (nativeHistogram, error) {
 		} else if err != nil {
 			return nativeHistogram{}, fmt.Errorf("reading the operator's metrics: %w", err)
 		}
-		if mf.GetName() != "controller_runtime_webhook_latency_seconds" {
+		if mf.GetName() != name {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
-			if labelValue(m, "webhook") == projectWebhook {
+			if labelValue(m, label) == value {
 				return nativeOf(m.GetHistogram())
 			}
 		}
 	}
-	return nativeHistogram{}, fmt.Errorf("no native controller_runtime_webhook_latency_seconds for %s on the operator's metrics", projectWebhook)
+	return nativeHistogram{}, fmt.Errorf("no %s{%s=%q} at %s", name, label, value, url)
 }
 
 func labelValue(m *dto.Metric, name string) string {

@@ -8,25 +8,30 @@ package main
 import (
 	"math"
 	"math/rand/v2"
+	"net/http/httptest"
 	"sort"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// The quantiles read from a native histogram as client_golang writes it
-// (controller-runtime's factor of 1.1) are within its bucket width of the
-// exact quantiles of what was observed between two scrapes.
+// The quantiles read from a native histogram as client_golang serves it
+// (controller-runtime's factor of 1.1, through promhttp's protobuf
+// exposition) are within its bucket width of the exact quantiles of what
+// was observed between two scrapes.
 func TestNativeQuantileAgreesWithTheObservations(t *testing.T) {
-	h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "latency_seconds",
-		Buckets: prometheus.ExponentialBuckets(10e-9, 10, 12), NativeHistogramBucketFactor: 1.1, NativeHistogramMaxBucketNumber: 100})
+	vec := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "latency_seconds",
+		Buckets: prometheus.ExponentialBuckets(10e-9, 10, 12), NativeHistogramBucketFactor: 1.1, NativeHistogramMaxBucketNumber: 100},
+		[]string{"webhook"})
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(vec)
+	server := httptest.NewServer(promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	defer server.Close()
+	h := vec.WithLabelValues("/validate")
+	vec.WithLabelValues("/other").Observe(30)
 	scrape := func() nativeHistogram {
-		var m dto.Metric
-		if err := h.Write(&m); err != nil {
-			t.Fatal(err)
-		}
-		n, err := nativeOf(m.GetHistogram())
+		n, err := scrapeNative(server.URL, "latency_seconds", "webhook", "/validate")
 		if err != nil {
 			t.Fatal(err)
 		}

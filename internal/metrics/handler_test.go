@@ -9,6 +9,8 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,18 +19,23 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
 
 // One scrape holds controller-runtime's metrics and the governance
-// metrics, as one valid text exposition, compressed when the scraper
-// accepts it, whatever format the scraper prefers.
+// metrics, as one valid exposition, compressed when the scraper accepts
+// it: in the protobuf format, with the native buckets of a histogram, when
+// the scraper prefers it, else in the text format.
 func TestScrapeServesBothAsOneExposition(t *testing.T) {
 	registry := prometheus.NewRegistry()
 	reconciles := prometheus.NewCounter(prometheus.CounterOpts{Name: "controller_runtime_reconcile_total", Help: "Reconciles."})
 	reconciles.Add(3)
-	registry.MustRegister(reconciles)
+	latency := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "controller_runtime_webhook_latency_seconds", Help: "Latency.",
+		Buckets: prometheus.ExponentialBuckets(10e-9, 10, 12), NativeHistogramBucketFactor: 1.1})
+	latency.Observe(0.042)
+	registry.MustRegister(reconciles, latency)
 	health := newFamily("p3o_project_health", "Health of a project.", "namespace", "project", "health")
 	handler := appending(promhttp.HandlerFor(registry, promhttp.HandlerOpts{}), func(_ context.Context, w io.Writer) error {
 		t := &textWriter{w: bufio.NewWriter(w)}
@@ -37,10 +44,16 @@ func TestScrapeServesBothAsOneExposition(t *testing.T) {
 		return t.w.Flush()
 	})
 
-	for _, tc := range []struct{ name, accept, encoding string }{
-		{"Prometheus preferring protobuf, with gzip", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3", "gzip"},
-		{"OpenMetrics, uncompressed", "application/openmetrics-text;version=1.0.0", ""},
-		{"curl", "*/*", ""},
+	const protobuf = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"
+	for _, tc := range []struct {
+		name, accept, encoding string
+		format                 expfmt.FormatType
+	}{
+		{"Prometheus preferring protobuf, with gzip", protobuf + ";q=0.7,text/plain;version=0.0.4;q=0.3", "gzip", expfmt.TypeProtoDelim},
+		{"protobuf, uncompressed", protobuf, "", expfmt.TypeProtoDelim},
+		{"Prometheus preferring text", protobuf + ";q=0.3,text/plain;version=0.0.4;q=0.7", "", expfmt.TypeTextPlain},
+		{"OpenMetrics, uncompressed", "application/openmetrics-text;version=1.0.0", "", expfmt.TypeTextPlain},
+		{"curl", "*/*", "", expfmt.TypeTextPlain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodGet, MetricsPath, nil)
@@ -53,8 +66,9 @@ func TestScrapeServesBothAsOneExposition(t *testing.T) {
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
-			if got := expfmt.ResponseFormat(rec.Header()).FormatType(); got != expfmt.TypeTextPlain {
-				t.Errorf("Content-Type %q, want the text format", rec.Header().Get("Content-Type"))
+			format := expfmt.ResponseFormat(rec.Header())
+			if format.FormatType() != tc.format {
+				t.Fatalf("Content-Type %q, want format %v", rec.Header().Get("Content-Type"), tc.format)
 			}
 			var body io.Reader = rec.Body
 			if tc.encoding == "gzip" {
@@ -69,10 +83,13 @@ func TestScrapeServesBothAsOneExposition(t *testing.T) {
 			} else if rec.Header().Get("Content-Encoding") != "" {
 				t.Errorf("compressed for a scraper that did not ask: %v", rec.Header())
 			}
-			parser := expfmt.NewTextParser(model.UTF8Validation)
-			families, err := parser.TextToMetricFamilies(body)
+			families, err := decodeAll(body, format)
 			if err != nil {
 				t.Fatalf("not one valid exposition: %v", err)
+			}
+			spans := families["controller_runtime_webhook_latency_seconds"].GetMetric()[0].GetHistogram().GetPositiveSpan()
+			if native := len(spans) > 0; native != (tc.format == expfmt.TypeProtoDelim) {
+				t.Errorf("native buckets served: %v", spans)
 			}
 			if got := families["controller_runtime_reconcile_total"].GetMetric(); len(got) != 1 || got[0].GetCounter().GetValue() != 3 {
 				t.Errorf("controller-runtime's metrics: %v", got)
@@ -118,5 +135,27 @@ func TestOnlyAScrapeOfMetricsGetsTheGovernanceMetrics(t *testing.T) {
 		if rec.Code != want.code || rec.Body.String() != want.body || strings.Contains(rec.Body.String(), "p3o_") {
 			t.Errorf("%s: %d %q, want %d %q", path, rec.Code, rec.Body, want.code, want.body)
 		}
+	}
+}
+
+// decodeAll reads every family of an exposition in format.
+func decodeAll(r io.Reader, format expfmt.Format) (map[string]*dto.MetricFamily, error) {
+	if format.FormatType() == expfmt.TypeTextPlain {
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		return parser.TextToMetricFamilies(r)
+	}
+	out := map[string]*dto.MetricFamily{}
+	dec := expfmt.NewDecoder(r, format)
+	for {
+		var mf dto.MetricFamily
+		if err := dec.Decode(&mf); errors.Is(err, io.EOF) {
+			return out, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if _, twice := out[mf.GetName()]; twice {
+			return nil, fmt.Errorf("family %s twice", mf.GetName())
+		}
+		out[mf.GetName()] = &mf
 	}
 }
