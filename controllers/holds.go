@@ -69,7 +69,9 @@ func (h *holds) wait(ctx context.Context, consumer, parent string, waitsFor []st
 	log := ctrl.LoggerFrom(ctx).V(1)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.forgetOlderThan(now.Add(-MaxDeferral))
+	// A held project looks again every HoldRecheck, so it meets
+	// MaxDeferral below long before its hold is this old.
+	h.forgetOlderThan(now.Add(-2 * MaxDeferral))
 	w, held := h.held[consumer]
 	if len(waitsFor) == 0 {
 		delete(h.held, consumer)

@@ -86,26 +86,72 @@ func appending(next http.Handler, write func(context.Context, io.Writer) error) 
 }
 
 // asProtobuf writes what write writes in the text format in the protobuf
-// format instead, family by family in the order of their names.
+// format instead, one family at a time (see protobufWriter).
 func asProtobuf(write func(context.Context, io.Writer) error, format expfmt.Format) func(context.Context, io.Writer) error {
 	return func(ctx context.Context, w io.Writer) error {
-		var text bytes.Buffer
-		if err := write(ctx, &text); err != nil {
+		p := &protobufWriter{enc: expfmt.NewEncoder(w, format)}
+		if err := write(ctx, p); err != nil {
 			return err
 		}
-		parser := expfmt.NewTextParser(model.UTF8Validation)
-		families, err := parser.TextToMetricFamilies(&text)
-		if err != nil {
-			return err
+		return p.close()
+	}
+}
+
+// protobufWriter takes a text exposition, whose families each come in one
+// piece starting with their HELP line, and encodes each family as it
+// ends: a scrape holds one family in memory, never the 150,000 series of
+// 10,000 projects at once.
+type protobufWriter struct {
+	enc    expfmt.Encoder
+	family bytes.Buffer
+	line   bytes.Buffer
+}
+
+func (p *protobufWriter) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			p.line.Write(b)
+			break
 		}
-		enc := expfmt.NewEncoder(w, format)
-		for _, name := range slices.Sorted(maps.Keys(families)) {
-			if err := enc.Encode(families[name]); err != nil {
-				return err
+		p.line.Write(b[:i+1])
+		b = b[i+1:]
+		if bytes.HasPrefix(p.line.Bytes(), []byte("# HELP ")) && p.family.Len() > 0 {
+			if err := p.flush(); err != nil {
+				return 0, err
 			}
 		}
+		p.family.Write(p.line.Bytes())
+		p.line.Reset()
+	}
+	return n, nil
+}
+
+// flush encodes the family held.
+func (p *protobufWriter) flush() error {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(&p.family)
+	p.family.Reset()
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(families)) {
+		if err := p.enc.Encode(families[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close encodes what is left.
+func (p *protobufWriter) close() error {
+	p.family.Write(p.line.Bytes())
+	p.line.Reset()
+	if p.family.Len() == 0 {
 		return nil
 	}
+	return p.flush()
 }
 
 // FilterProvider is a metrics server filter provider that serves the

@@ -7,11 +7,13 @@ package metrics
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -37,10 +39,12 @@ func TestScrapeServesBothAsOneExposition(t *testing.T) {
 	latency.Observe(0.042)
 	registry.MustRegister(reconciles, latency)
 	health := newFamily("p3o_project_health", "Health of a project.", "namespace", "project", "health")
+	stale := newFamily("p3o_project_stale", "Whether a project's progress is stale.", "namespace", "project")
 	handler := appending(promhttp.HandlerFor(registry, promhttp.HandlerOpts{}), func(_ context.Context, w io.Writer) error {
 		t := &textWriter{w: bufio.NewWriter(w)}
 		t.gauge(health, 1, "p3o-central", "erp", "Red")
 		t.gauge(health, 0, "p3o-central", "erp", "Green")
+		t.gauge(stale, 1, "p3o-central", "erp")
 		return t.w.Flush()
 	})
 
@@ -105,6 +109,9 @@ func TestScrapeServesBothAsOneExposition(t *testing.T) {
 			if len(families["p3o_project_health"].GetMetric()) != 2 || red != 1 {
 				t.Errorf("the governance metrics: %v", families["p3o_project_health"])
 			}
+			if got := families["p3o_project_stale"].GetMetric(); len(got) != 1 || got[0].GetGauge().GetValue() != 1 {
+				t.Errorf("the second governance family: %v", got)
+			}
 		})
 	}
 }
@@ -157,5 +164,42 @@ func decodeAll(r io.Reader, format expfmt.Format) (map[string]*dto.MetricFamily,
 			return nil, fmt.Errorf("family %s twice", mf.GetName())
 		}
 		out[mf.GetName()] = &mf
+	}
+}
+
+// The conversion to protobuf holds one family at a time, and gets every
+// family and series right however the text is cut into writes.
+func TestProtobufConversionFamilyByFamily(t *testing.T) {
+	text := "# HELP a_total A.\n# TYPE a_total gauge\na_total{x=\"1\"} 1\na_total{x=\"2\"} 2\n" +
+		"# HELP b B.\n# TYPE b gauge\nb 3\n" +
+		"# HELP c C.\n# TYPE c gauge\nc{y=\"z\"} 4\n"
+	format := expfmt.NewFormat(expfmt.TypeProtoDelim)
+	for _, size := range []int{1, 7, len(text)} {
+		var out bytes.Buffer
+		p := &protobufWriter{enc: expfmt.NewEncoder(&out, format)}
+		for rest := text; len(rest) > 0; {
+			n := min(size, len(rest))
+			if _, err := p.Write([]byte(rest[:n])); err != nil {
+				t.Fatal(err)
+			}
+			if p.family.Len() > len("# HELP a_total A.\n# TYPE a_total gauge\na_total{x=\"1\"} 1\na_total{x=\"2\"} 2\n") {
+				t.Fatalf("writes of %d bytes: held %d bytes, more than one family", size, p.family.Len())
+			}
+			rest = rest[n:]
+		}
+		if err := p.close(); err != nil {
+			t.Fatal(err)
+		}
+		families, err := decodeAll(&out, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for name, f := range families {
+			got[name] = len(f.GetMetric())
+		}
+		if want := map[string]int{"a_total": 2, "b": 1, "c": 1}; !maps.Equal(got, want) {
+			t.Errorf("writes of %d bytes: series by family %v, want %v", size, got, want)
+		}
 	}
 }
