@@ -55,7 +55,7 @@ func run(ctx context.Context, cfg config, runIndex int) (res Result, err error) 
 		}
 	}
 	if cfg.admissionEdits > 0 {
-		if err := measureAdmission(ctx, cp, b.admin, b.op, cfg.admissionEdits, &b.res); err != nil {
+		if err := measureAdmission(ctx, cp, b.admin, b.op, cfg.admissionEdits, b.admissionProfile(), &b.res); err != nil {
 			return b.res, fmt.Errorf("measuring admission: %w", err)
 		}
 	}
@@ -141,6 +141,15 @@ func (b *bench) stop() error {
 func (b *bench) startOperator() (err error) {
 	b.op, b.stopOperator, err = startOperator(b.cp, b.binary, b.cfg)
 	return err
+}
+
+// admissionProfile is where the CPU profile of the admission edits goes
+// ("" when profiles are not asked for).
+func (b *bench) admissionProfile() string {
+	if b.cfg.profile == "" {
+		return ""
+	}
+	return b.profilePath("cpu-admission-%d.pprof")
 }
 
 // profilePath is where the profile named by format (with the run's number)
