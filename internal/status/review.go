@@ -42,7 +42,7 @@ func SetGatewayReview(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolut
 		if by, ok := policy.Superseded(subject.Facts.Reviews, now)[key]; ok {
 			g.Status.SupersededBy = by.Ref()
 		}
-		comp, _ := governance.Compliance(subject.Facts, rules, subject.Object, subject.Previous, now)
+		comp, _ := governance.Compliance(reviewGatesOnly(subject.Facts), rules, subject.Object, subject.Previous, now)
 		for _, gate := range comp.Gates {
 			if gate.Review.String() != key || (gate.State != v1alpha1.GateMet && gate.State != v1alpha1.GateNotYetRequired) {
 				continue
@@ -55,4 +55,24 @@ func SetGatewayReview(g *v1alpha1.GatewayReview, resolutions []hierarchy.Resolut
 	}
 	g.Status.ObservedGeneration = g.Generation
 	return Outcome{Events: transitions(before, g, "", "", "")}
+}
+
+// reviewGatesOnly are facts whose policy keeps only the gates that ask for
+// a review: only those can name a review as satisfying them, and the rules
+// of the others (which can be costly) need not run for a review. A gate
+// with a review and a rule keeps its rule: the review satisfies it only if
+// the rule holds as well.
+func reviewGatesOnly(facts governance.Facts) governance.Facts {
+	if facts.Policy == nil {
+		return facts
+	}
+	p := *facts.Policy
+	p.Gates = nil
+	for _, g := range facts.Policy.Gates {
+		if g.Review != nil {
+			p.Gates = append(p.Gates, g)
+		}
+	}
+	facts.Policy = &p
+	return facts
 }

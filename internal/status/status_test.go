@@ -7,6 +7,7 @@ package status
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,6 +270,38 @@ func TestGatewayReviewStatus(t *testing.T) {
 		ReviewSubject{}, rules(t), now)
 	Conclude(orphan, Pending{})
 	expectCondition(t, orphan, v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.ReasonParentNotFound)
+}
+
+// A review satisfies what the subject's whole compliance says it does,
+// though only the gates that ask for a review are evaluated for it: a gate
+// asking for the review and a rule that fails is not satisfied; a gate
+// with a rule alone never names a review.
+func TestGatewayReviewSatisfiesWhatComplianceSays(t *testing.T) {
+	p := delivering("crm")
+	office := ogcOffice("pmo", v1alpha1.EnforcementAudit)
+	gate1 := int32(1)
+	project := []v1alpha1.SubjectKind{v1alpha1.SubjectKindProject}
+	office.Spec.Governance.Gates = []v1alpha1.Gate{
+		{Name: "risk-owners", AppliesTo: project, RequiredFrom: "Initiating", Rule: &v1alpha1.GateRule{Expression: "false", Message: "no"}},
+		{Name: "gate-1-and-rule", AppliesTo: project, RequiredFrom: "Initiating", Review: &v1alpha1.ReviewRequirement{Gate: &gate1},
+			Rule: &v1alpha1.GateRule{Expression: "false", Message: "no"}},
+		{Name: "gate-1-and-true", AppliesTo: project, RequiredFrom: "Initiating", Review: &v1alpha1.ReviewRequirement{Gate: &gate1},
+			Rule: &v1alpha1.GateRule{Expression: "true", Message: "no"}},
+	}
+	facts := governed(office, review("g1", 1, "2026-05-01", "Green"))
+	_, full := governance.Compliance(facts, rules(t), p, v1alpha1.ComplianceStatus{}, now)
+	var want []string
+	for _, g := range full.Gates {
+		if g.Review.String() == "central/g1" && (g.State == v1alpha1.GateMet || g.State == v1alpha1.GateNotYetRequired) {
+			want = append(want, g.Name)
+		}
+	}
+	r := &v1alpha1.GatewayReview{ObjectMeta: metav1.ObjectMeta{Namespace: "central", Name: "g1"}}
+	SetGatewayReview(r, nil, ReviewSubject{Object: p, Facts: facts}, rules(t), now)
+	if got := strings.Join(r.Status.Satisfies, ","); got != strings.Join(want, ",") || !slices.Contains(r.Status.Satisfies, "gate-1-and-true") ||
+		slices.Contains(r.Status.Satisfies, "gate-1-and-rule") {
+		t.Errorf("satisfies %q; the subject's compliance says %q", got, want)
+	}
 }
 
 // Health turning Red and recovering are events; so is a refused attachment,

@@ -393,3 +393,37 @@ func TestBudgetByYearWithinBudget(t *testing.T) {
 		t.Errorf("err = %v; want the years' sum refused against the budget", err)
 	}
 }
+
+// Amounts in lists are checked as written, with the grammar the CRD
+// enforces on single amounts; an object without those lists is not
+// decoded for them.
+func TestListAmountsAsWritten(t *testing.T) {
+	check := func(raw string) error {
+		ctx := admission.NewContextWithRequest(context.Background(), admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{
+			Object: runtime.RawExtension{Raw: []byte(raw)}}})
+		return listAmounts(ctx)
+	}
+	refused := map[string]string{
+		`{"spec":{"plan":{"budgetByYear":[{"year":2027,"amount":"1.234M"}]}}}`: "spec.plan.budgetByYear[0].amount",
+		`{"spec":{"tranches":[{"name":"t","budget":"1.5e6"}]}}`:                "spec.tranches[0].budget",
+		`{"spec":{"capacityByYear":[{"year":2027,"amount":"-1"}]}}`:            "spec.capacityByYear[0].amount",
+		`{"spec":{"benefits":[{"name":"b","target":"12.345k"}]}}`:              "spec.benefits[0].target",
+	}
+	for raw, field := range refused {
+		if err := check(raw); err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("%s: err = %v; want %s refused", raw, err, field)
+		}
+	}
+	for _, raw := range []string{
+		`{"spec":{"plan":{"budget":"1.234M","budgetByYear":[{"year":2027,"amount":"1234k"}]}}}`,
+		`{"spec":{"risks":[{"id":"R1","description":"benefits of 1.234M"}]}}`,
+		`{"spec":{}}`,
+	} {
+		if err := check(raw); err != nil {
+			t.Errorf("%s: refused: %v", raw, err)
+		}
+	}
+	if mentionsListAmounts([]byte(`{"spec":{"risks":[{"id":"R1"}]}}`)) {
+		t.Error("an object without the lists is decoded for them")
+	}
+}
