@@ -178,9 +178,9 @@ func unsettledProviders(ctx context.Context, c client.Reader, facts []governance
 func observedGeneration(obj client.Object) int64 {
 	switch o := obj.(type) {
 	case *v1alpha1.Project:
-		return o.Status.ObservedGeneration
+		return projectObserved(o)
 	case *v1alpha1.Programme:
-		return o.Status.ObservedGeneration
+		return programmeObserved(o)
 	}
 	return 0
 }
