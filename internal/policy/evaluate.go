@@ -7,6 +7,7 @@ package policy
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -91,6 +92,9 @@ func (r Result) Compliant() bool { return len(r.Unmet) == 0 && len(r.Unknown) ==
 func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 	var res Result
 	budget := uint64(CostBudget)
+	if rules != nil && rules.fitsBudget(p.Gates, s.Kind) {
+		budget = uncounted
+	}
 	current := currentReviews(s.Reviews, now)
 	for _, r := range s.Reviews {
 		if r.Confidence != "" && r.Date.After(now) {
@@ -213,11 +217,16 @@ type outcome struct {
 	recheck time.Time
 }
 
+// uncounted is the budget of an object whose rules' estimated worst case
+// fits CostBudget: nothing to count.
+const uncounted = math.MaxUint64
+
 // check decides whether a gate is satisfied: its review and its rule. Both
 // must hold; the message says what fails, or what satisfies the gate.
 //
 // budget is what the object's rules may still cost together; a rule that
-// would run beyond it is not run and counts as an error.
+// would run beyond it is not run and counts as an error. When it is
+// uncounted, the rules' worst case fits and they run uncounted.
 func check(gate v1alpha1.Gate, scale v1alpha1.ConfidenceScale, rules *Rules, s Subject, current map[int32]reviewPair, budget *uint64, now time.Time) outcome {
 	out := outcome{state: v1alpha1.GateMet, cause: v1alpha1.CauseRuleHolds, message: "rule holds"}
 	if req := gate.Review; req != nil {
@@ -234,8 +243,15 @@ func check(gate v1alpha1.Gate, scale v1alpha1.ConfidenceScale, rules *Rules, s S
 		return outcome{state: v1alpha1.GateUnknown, cause: v1alpha1.CauseRuleError, review: out.review,
 			message: fmt.Sprintf("rule not evaluated: the object's rules together exceeded the cost budget of %d", CostBudget)}
 	}
-	ok, cost, err := rules.Eval(rule.Expression, s.Object)
-	*budget -= min(cost, *budget)
+	var ok bool
+	var err error
+	if *budget == uncounted {
+		ok, err = rules.evalUncounted(rule.Expression, s.Object)
+	} else {
+		var cost uint64
+		ok, cost, err = rules.Eval(rule.Expression, s.Object)
+		*budget -= min(cost, *budget)
+	}
 	switch {
 	case err != nil:
 		return outcome{state: v1alpha1.GateUnknown, cause: v1alpha1.CauseRuleError, message: "rule " + err.Error(), review: out.review}

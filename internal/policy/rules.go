@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/checker"
+	"github.com/google/cel-go/common/types/ref"
 	apiextensionsinternal "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
@@ -60,19 +61,37 @@ const maxCachedRules = 1024
 // URLs, sets, ...), at the API server's compatibility version. Safe for
 // concurrent use.
 type Rules struct {
+	// env is the API server's environment: rules compile in it, and run in
+	// it counted, with its cost tracking and limit.
 	env *cel.Env
+	// uncounted has env's libraries without its cost tracking, for rules
+	// whose estimated worst case fits the budget (newUncountedEnv).
+	uncounted *cel.Env
 	// typed are the environments in which `object` has the Project's or the
 	// Programme's type, for cost estimates as the API server makes them.
 	typed map[v1alpha1.SubjectKind]typedEnv
 
 	mu       sync.Mutex
 	compiled map[string]compiledRule
+	// estimated caches Estimate's worst case of a rule on one kind.
+	estimated map[estimateKey]estimate
 }
 
 type compiledRule struct {
-	ast     *cel.Ast
-	program cel.Program
-	err     error
+	ast *cel.Ast
+	// program runs counted; uncounted runs the same rule without tracking.
+	program, uncounted cel.Program
+	err                error
+}
+
+type estimateKey struct {
+	expression string
+	kind       v1alpha1.SubjectKind
+}
+
+type estimate struct {
+	cost uint64
+	err  error
 }
 
 // NewRules creates a rule compiler.
@@ -97,7 +116,11 @@ func NewRules() (*Rules, error) {
 			return nil, fmt.Errorf("reading the %s schema: %w", kind, err)
 		}
 	}
-	return &Rules{env: env, typed: typed, compiled: map[string]compiledRule{}}, nil
+	uncounted, err := newUncountedEnv()
+	if err != nil {
+		return nil, fmt.Errorf("creating the CEL environment: %w", err)
+	}
+	return &Rules{env: env, uncounted: uncounted, typed: typed, compiled: map[string]compiledRule{}, estimated: map[estimateKey]estimate{}}, nil
 }
 
 // typedEnv is the API server's CEL environment for a CRD's validation rules
@@ -189,21 +212,65 @@ func (r *Rules) Estimate(expression string, kinds []v1alpha1.SubjectKind) (uint6
 	}
 	var worst uint64
 	for _, kind := range kinds {
-		typed, ok := r.typed[kind]
-		if !ok {
-			continue
+		e := r.estimate(expression, kind)
+		if e.err != nil {
+			return 0, e.err
 		}
-		ast, issues := typed.env.Compile(expression)
-		if issues != nil && issues.Err() != nil {
-			return 0, fmt.Errorf("does not compile against the %s schema: %w", kind, issues.Err())
-		}
-		est, err := typed.env.EstimateCost(ast, &library.CostEstimator{SizeEstimator: schemaSizes{root: typed.root}})
-		if err != nil {
-			return 0, fmt.Errorf("cannot be estimated: %w", err)
-		}
-		worst = max(worst, est.Max)
+		worst = max(worst, e.cost)
 	}
 	return worst, nil
+}
+
+// estimate is Estimate for one kind, cached; zero for a kind without a
+// schema.
+func (r *Rules) estimate(expression string, kind v1alpha1.SubjectKind) estimate {
+	key := estimateKey{expression, kind}
+	r.mu.Lock()
+	e, ok := r.estimated[key]
+	r.mu.Unlock()
+	if ok {
+		return e
+	}
+	if typed, ok := r.typed[kind]; ok {
+		e = typed.estimate(expression, kind)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.estimated) >= 2*maxCachedRules {
+		clear(r.estimated)
+	}
+	r.estimated[key] = e
+	return e
+}
+
+func (typed typedEnv) estimate(expression string, kind v1alpha1.SubjectKind) estimate {
+	ast, issues := typed.env.Compile(expression)
+	if issues != nil && issues.Err() != nil {
+		return estimate{err: fmt.Errorf("does not compile against the %s schema: %w", kind, issues.Err())}
+	}
+	est, err := typed.env.EstimateCost(ast, &library.CostEstimator{SizeEstimator: schemaSizes{root: typed.root}})
+	if err != nil {
+		return estimate{err: fmt.Errorf("cannot be estimated: %w", err)}
+	}
+	return estimate{cost: est.Max}
+}
+
+// fitsBudget reports whether the rules of gates that apply to kind are
+// estimated to cost at most CostBudget together: they then cannot exceed
+// it, nor any one of them CostLimit, and run uncounted.
+func (r *Rules) fitsBudget(gates []v1alpha1.Gate, kind v1alpha1.SubjectKind) bool {
+	var total uint64
+	for _, g := range gates {
+		if g.Rule == nil || !contains(g.AppliesTo, kind) {
+			continue
+		}
+		e := r.estimate(g.Rule.Expression, kind)
+		if e.err != nil || e.cost > CostBudget-total {
+			return false
+		}
+		total += e.cost
+	}
+	return true
 }
 
 // CheckGate compiles a gate's rule and checks its estimated cost against
@@ -257,11 +324,15 @@ func (r *Rules) compile(expression string) compiledRule {
 	if err != nil {
 		return compiledRule{err: fmt.Errorf("cannot be planned: %w", err)}
 	}
-	return compiledRule{ast: ast, program: program}
+	uncounted, err := r.uncounted.Program(ast, cel.EvalOptions(cel.OptOptimize))
+	if err != nil {
+		return compiledRule{err: fmt.Errorf("cannot be planned: %w", err)}
+	}
+	return compiledRule{ast: ast, program: program, uncounted: uncounted}
 }
 
-// Eval evaluates an expression over an object in its JSON form, and
-// returns what it cost.
+// Eval evaluates an expression over an object in its JSON form, counted
+// and limited as the API server counts, and returns what it cost.
 func (r *Rules) Eval(expression string, object map[string]any) (bool, uint64, error) {
 	c, err := r.rule(expression)
 	if err != nil {
@@ -272,14 +343,30 @@ func (r *Rules) Eval(expression string, object map[string]any) (bool, uint64, er
 	if details != nil && details.ActualCost() != nil {
 		cost = *details.ActualCost()
 	}
+	b, err := outcomeOf(out, err)
+	return b, cost, err
+}
+
+// evalUncounted is Eval without counting, for rules whose estimate bounds
+// their cost (fitsBudget).
+func (r *Rules) evalUncounted(expression string, object map[string]any) (bool, error) {
+	c, err := r.rule(expression)
 	if err != nil {
-		return false, cost, fmt.Errorf("failed: %w", err)
+		return false, err
+	}
+	out, _, err := c.uncounted.Eval(map[string]any{"object": object})
+	return outcomeOf(out, err)
+}
+
+func outcomeOf(out ref.Val, err error) (bool, error) {
+	if err != nil {
+		return false, fmt.Errorf("failed: %w", err)
 	}
 	b, ok := out.Value().(bool)
 	if !ok {
-		return false, cost, fmt.Errorf("gave %v, not a bool", out.Value())
+		return false, fmt.Errorf("gave %v, not a bool", out.Value())
 	}
-	return b, cost, nil
+	return b, nil
 }
 
 // schemaSizes bounds the sizes of lists, maps and strings in a rule's cost

@@ -51,7 +51,7 @@ type handlers struct {
 	project, programme, portfolio admission.Handler
 }
 
-func newHandlers(t *testing.T, objs ...client.Object) handlers {
+func newHandlers(t testing.TB, objs ...client.Object) handlers {
 	t.Helper()
 	scheme := governancetest.Scheme(t)
 	gates := &gateChecker{read: governance.Reader{Reader: governancetest.NewClient(t, objs...)}, rules: rules,
@@ -66,7 +66,7 @@ func newHandlers(t *testing.T, objs ...client.Object) handlers {
 
 // admit sends the creation (old nil) or update of obj to the handler for
 // its kind.
-func (h handlers) admit(t *testing.T, old, obj client.Object) admission.Response {
+func (h handlers) admit(t testing.TB, old, obj client.Object) admission.Response {
 	t.Helper()
 	handler := map[string]admission.Handler{"Project": h.project, "Programme": h.programme, "Portfolio": h.portfolio}
 	gvk, err := apiutil.GVKForObject(obj, h.scheme)
