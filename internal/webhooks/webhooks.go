@@ -66,12 +66,9 @@ import (
 // Setup registers the webhooks with the manager's webhook server.
 func Setup(mgr ctrl.Manager, rules *policy.Rules) error {
 	gates := &gateChecker{read: governance.Reader{Reader: mgr.GetClient()}, rules: rules, now: time.Now}
-	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Project{}).WithValidator(&projectValidator{gates}).Complete(); err != nil {
-		return fmt.Errorf("registering the Project webhook: %w", err)
-	}
-	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Programme{}).WithValidator(&programmeValidator{gates}).Complete(); err != nil {
-		return fmt.Errorf("registering the Programme webhook: %w", err)
-	}
+	server := mgr.GetWebhookServer()
+	server.Register(ProjectPath, reviewServer{&admission.Webhook{Handler: projectHandler(gates)}})
+	server.Register(ProgrammePath, reviewServer{&admission.Webhook{Handler: programmeHandler(gates)}})
 	if err := ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Portfolio{}).WithValidator(&portfolioValidator{gates}).Complete(); err != nil {
 		return fmt.Errorf("registering the Portfolio webhook: %w", err)
 	}
@@ -82,6 +79,20 @@ func Setup(mgr ctrl.Manager, rules *policy.Rules) error {
 		return fmt.Errorf("registering the Office webhook: %w", err)
 	}
 	return nil
+}
+
+// The paths of the Project and Programme webhooks (the markers above).
+const (
+	ProjectPath   = "/validate-governance-p3o-dev-v1alpha1-project"
+	ProgrammePath = "/validate-governance-p3o-dev-v1alpha1-programme"
+)
+
+func projectHandler(gates *gateChecker) admission.Handler {
+	return subjectHandler[*v1alpha1.Project]{validator: &projectValidator{gates}, new: func() *v1alpha1.Project { return &v1alpha1.Project{} }, stored: storedProject}
+}
+
+func programmeHandler(gates *gateChecker) admission.Handler {
+	return subjectHandler[*v1alpha1.Programme]{validator: &programmeValidator{gates}, new: func() *v1alpha1.Programme { return &v1alpha1.Programme{} }, stored: storedProgramme}
 }
 
 type projectValidator struct{ gates *gateChecker }

@@ -48,6 +48,7 @@ var rules = func() *policy.Rules {
 // Portfolio webhooks over a store holding objs.
 type handlers struct {
 	scheme                        *runtime.Scheme
+	gates                         *gateChecker
 	project, programme, portfolio admission.Handler
 }
 
@@ -58,8 +59,9 @@ func newHandlers(t testing.TB, objs ...client.Object) handlers {
 		now: func() time.Time { return today }}
 	return handlers{
 		scheme:    scheme,
-		project:   admission.WithValidator[*v1alpha1.Project](scheme, &projectValidator{gates}),
-		programme: admission.WithValidator[*v1alpha1.Programme](scheme, &programmeValidator{gates}),
+		gates:     gates,
+		project:   projectHandler(gates),
+		programme: programmeHandler(gates),
 		portfolio: admission.WithValidator[*v1alpha1.Portfolio](scheme, &portfolioValidator{gates}),
 	}
 }
@@ -69,6 +71,14 @@ func newHandlers(t testing.TB, objs ...client.Object) handlers {
 func (h handlers) admit(t testing.TB, old, obj client.Object) admission.Response {
 	t.Helper()
 	handler := map[string]admission.Handler{"Project": h.project, "Programme": h.programme, "Portfolio": h.portfolio}
+	req := h.request(t, old, obj)
+	return handler[req.Kind.Kind].Handle(context.Background(), req)
+}
+
+// request is the AdmissionRequest of the creation (old nil) or update of
+// obj, with the objects' JSON.
+func (h handlers) request(t testing.TB, old, obj client.Object) admission.Request {
+	t.Helper()
 	gvk, err := apiutil.GVKForObject(obj, h.scheme)
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +103,7 @@ func (h handlers) admit(t testing.TB, old, obj client.Object) admission.Response
 	if old != nil {
 		req.Operation, req.OldObject = admissionv1.Update, raw(old)
 	}
-	return handler[gvk.Kind].Handle(context.Background(), req)
+	return req
 }
 
 // Builders.
