@@ -35,9 +35,12 @@ import (
 // The cost limits of gate rules, in CEL cost units as the API server counts
 // them. One rule may cost at most CostLimit, and the rules that apply to
 // one object together at most CostBudget: an Office whose rules' worst
-// cases (Estimate) exceed either is refused, and at run time a rule stops
-// at CostLimit and no rule starts once an object's rules have spent
-// CostBudget. The webhook judges every edit that moves an object forward
+// cases (Estimate) exceed either is refused. At run time, the rules of an
+// object whose worst cases together fit CostBudget run uncounted (they
+// cannot exceed it); otherwise (rules from several offices above an
+// object, or an Office admitted while the webhook was down) they run
+// counted: a rule stops at CostLimit and no rule starts once the object's
+// rules have spent CostBudget. The webhook judges every edit that moves an object forward
 // while its editor waits, so the limits are set by time, not by what the
 // API server allows a CRD rule (1,000,000, which a comparison of 128 risks
 // pairwise, some 30 ms of CPU, stays under): 25,000 units are a few

@@ -6,6 +6,7 @@ SPDX-License-Identifier: Apache-2.0
 package webhooks
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -60,12 +61,9 @@ func readReview(r *http.Request) (admissionv1.AdmissionReview, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 		return review, fmt.Errorf("contentType=%s, expected application/json", ct)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxReviewSize+1))
-	switch {
-	case err != nil:
-		return review, fmt.Errorf("reading the request: %w", err)
-	case len(body) > maxReviewSize:
-		return review, fmt.Errorf("request entity is too large; limit is %d bytes", maxReviewSize)
+	body, err := readBody(r)
+	if err != nil {
+		return review, err
 	}
 	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(body, &review); err != nil {
 		return review, fmt.Errorf("decoding the AdmissionReview: %w", err)
@@ -74,6 +72,23 @@ func readReview(r *http.Request) (admissionv1.AdmissionReview, error) {
 		return review, fmt.Errorf("expected an admission.k8s.io/v1 AdmissionReview with a request, got %s", gvk)
 	}
 	return review, nil
+}
+
+// readBody reads a request's body of at most maxReviewSize bytes, into a
+// buffer of its announced length (the API server sends it), not one grown
+// by doubling.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength > maxReviewSize {
+		return nil, fmt.Errorf("request entity is too large; limit is %d bytes", maxReviewSize)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, max(r.ContentLength, 0)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, maxReviewSize+1)); err != nil {
+		return nil, fmt.Errorf("reading the request: %w", err)
+	}
+	if buf.Len() > maxReviewSize {
+		return nil, fmt.Errorf("request entity is too large; limit is %d bytes", maxReviewSize)
+	}
+	return buf.Bytes(), nil
 }
 
 func writeReview(w http.ResponseWriter, review admissionv1.AdmissionReview) {
