@@ -290,7 +290,8 @@ func removeWebhooks(ctx context.Context, c client.Client) error {
 // measureAdmission sets up the enforced heavy policy and its projects,
 // times the editors' phase changes with the webhooks on (the client's and
 // the webhook's own latency, fail-opens counted by the API server), then
-// the same requests with the webhooks removed. With a profile file, the
+// the same requests with a webhook that decides nothing (null.go), then
+// with the webhooks removed. With a profile file, the
 // operator's CPU profile of the first 20 s of the editing goes there.
 func measureAdmission(ctx context.Context, cp *controlplane.ControlPlane, c client.Client, op *controlplane.Operator, edits int, profile string, res *Result) error {
 	governance, cost, err := heavyPolicy()
@@ -359,6 +360,9 @@ func measureAdmission(ctx context.Context, cp *controlplane.ControlPlane, c clie
 		return err
 	}
 	res.AdmissionP50Milli, res.AdmissionP99Milli = percentile(on, 0.50), percentile(on, 0.99)
+	if err := measureNullWebhook(ctx, cp, c, edits, res); err != nil {
+		return err
+	}
 
 	logf("removing the webhooks and timing the same phase changes")
 	if err := removeWebhooks(ctx, c); err != nil {
@@ -371,4 +375,27 @@ func measureAdmission(ctx context.Context, cp *controlplane.ControlPlane, c clie
 	res.NoWebhookP50Milli, res.NoWebhookP99Milli = percentile(off, 0.50), percentile(off, 0.99)
 	res.AdmissionP99Ratio = res.AdmissionP99Milli / res.NoWebhookP99Milli
 	return nil
+}
+
+// measureNullWebhook times the editors' phase changes with the Project
+// webhook served by a webhook that decides nothing, and points the API
+// server back at the operator.
+func measureNullWebhook(ctx context.Context, cp *controlplane.ControlPlane, c client.Client, edits int, res *Result) error {
+	logf("timing the same phase changes with a webhook that decides nothing")
+	null, err := startNullWebhook(cp)
+	if err != nil {
+		return err
+	}
+	defer null.Stop()
+	if err := pointProjectWebhookAt(ctx, c, null.port(), nullMarker); err != nil {
+		return err
+	}
+	null.handled()
+	if _, err := edit(ctx, c, edits); err != nil {
+		return err
+	}
+	took := null.handled()
+	res.NullWebhookCalls = len(took)
+	res.NullWebhookP50Milli, res.NullWebhookP99Milli = percentile(took, 0.50), percentile(took, 0.99)
+	return pointProjectWebhookAt(ctx, c, strconv.Itoa(cp.Env.WebhookInstallOptions.LocalServingPort), "Gate 4")
 }

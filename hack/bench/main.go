@@ -88,13 +88,18 @@ type Result struct {
 	WebhookP50Milli          float64 `json:"webhookP50Milliseconds"`
 	WebhookP99Milli          float64 `json:"webhookP99Milliseconds"`
 	// WebhookP99Bucket is the histogram bucket the p99 falls in.
-	WebhookP99Bucket  string  `json:"webhookP99Bucket"`
-	AdmissionP50Milli float64 `json:"admissionP50Milliseconds"`
-	AdmissionP99Milli float64 `json:"admissionP99Milliseconds"`
-	NoWebhookP50Milli float64 `json:"noWebhookP50Milliseconds"`
-	NoWebhookP99Milli float64 `json:"noWebhookP99Milliseconds"`
-	AdmissionP99Ratio float64 `json:"admissionP99Ratio"`
-	AdmissionFailOpen int     `json:"admissionFailOpen"`
+	WebhookP99Bucket string `json:"webhookP99Bucket"`
+	// NullWebhook* are the handling times of a webhook that decides
+	// nothing, for the same requests (null.go): the floor the machine sets.
+	NullWebhookCalls    int     `json:"nullWebhookCalls"`
+	NullWebhookP50Milli float64 `json:"nullWebhookP50Milliseconds"`
+	NullWebhookP99Milli float64 `json:"nullWebhookP99Milliseconds"`
+	AdmissionP50Milli   float64 `json:"admissionP50Milliseconds"`
+	AdmissionP99Milli   float64 `json:"admissionP99Milliseconds"`
+	NoWebhookP50Milli   float64 `json:"noWebhookP50Milliseconds"`
+	NoWebhookP99Milli   float64 `json:"noWebhookP99Milliseconds"`
+	AdmissionP99Ratio   float64 `json:"admissionP99Ratio"`
+	AdmissionFailOpen   int     `json:"admissionFailOpen"`
 	// WebhookDrainSeconds is how long the webhook went on handling
 	// requests after the last editor had its answer.
 	WebhookDrainSeconds float64 `json:"webhookDrainSeconds"`

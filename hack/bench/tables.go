@@ -36,6 +36,7 @@ func printTable(title string, r Result) {
 		{"restart: all re-verified after", fmt.Sprintf("%.1f s, %d writes", r.RestartSeconds, r.RestartWrites), "0 writes"},
 		{"admission", fmt.Sprintf("%d phase changes by %d parallel editors, rules estimated at %d, cost %d", r.AdmissionRequests, r.AdmissionEditors, r.AdmissionRulesCost, r.AdmissionRulesActualCost), ""},
 		{"  webhook handling, p50 / p99", fmt.Sprintf("%.1f / %.1f ms (p99 in %s; %d calls)", r.WebhookP50Milli, r.WebhookP99Milli, r.WebhookP99Bucket, r.WebhookCalls), "p99 < 20 ms"},
+		{"  a webhook deciding nothing, p50 / p99", fmt.Sprintf("%.1f / %.1f ms (%d calls): the machine's floor", r.NullWebhookP50Milli, r.NullWebhookP99Milli, r.NullWebhookCalls), ""},
 		{"  end to end, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", r.AdmissionP50Milli, r.AdmissionP99Milli), ""},
 		{"  end to end without webhooks, p50 / p99", fmt.Sprintf("%.0f / %.0f ms", r.NoWebhookP50Milli, r.NoWebhookP99Milli), ""},
 		{"  p99 with / without webhooks", fmt.Sprintf("%.2f", r.AdmissionP99Ratio), "< 1.5"},
