@@ -40,12 +40,13 @@ import (
 // cannot exceed it); otherwise (rules from several offices above an
 // object, or an Office admitted while the webhook was down) they run
 // counted: a rule stops at CostLimit and no rule starts once the object's
-// rules have spent CostBudget. The webhook judges every edit that moves an object forward
-// while its editor waits, so the limits are set by time, not by what the
-// API server allows a CRD rule (1,000,000, which a comparison of 128 risks
-// pairwise, some 30 ms of CPU, stays under): 25,000 units are a few
-// thousand iterations of a comprehension, 5 ms of one core at most as
-// measured on a busy 2-core machine (make bench), which admits a dozen
+// rules have spent CostBudget. The webhook judges every edit that moves an
+// object forward while its editor waits, so the limits are set by time,
+// not by what the API server allows a CRD rule (1,000,000, which a
+// comparison of 128 risks pairwise, some 30 ms of CPU, stays under):
+// 25,000 units are a few thousand iterations of a comprehension, 5 ms of
+// one core at most counted, about 1.5 ms uncounted, as measured on a busy
+// 2-core machine (make bench), which admits a dozen
 // rules over every risk of a project, each with string functions, but not
 // a comparison of a list with itself (uniqueness belongs in the schema,
 // as a list-map key, where the API server checks it once).
@@ -259,8 +260,8 @@ func (typed typedEnv) estimate(expression string, kind v1alpha1.SubjectKind) est
 }
 
 // fitsBudget reports whether the rules of gates that apply to kind are
-// estimated to cost at most CostBudget together: they then cannot exceed
-// it, nor any one of them CostLimit, and run uncounted.
+// estimated to cost at most CostBudget together and each at most
+// CostLimit: they then cannot exceed either, and run uncounted.
 func (r *Rules) fitsBudget(gates []v1alpha1.Gate, kind v1alpha1.SubjectKind) bool {
 	var total uint64
 	for _, g := range gates {
@@ -268,7 +269,7 @@ func (r *Rules) fitsBudget(gates []v1alpha1.Gate, kind v1alpha1.SubjectKind) boo
 			continue
 		}
 		e := r.estimate(g.Rule.Expression, kind)
-		if e.err != nil || e.cost > CostBudget-total {
+		if e.err != nil || e.cost > CostLimit || e.cost > CostBudget-total {
 			return false
 		}
 		total += e.cost
