@@ -13,6 +13,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
@@ -224,6 +225,9 @@ func TestWebhookAndStatusAgree(t *testing.T) {
 					tc.change(project)
 				}
 				err = editors[tc.ns].Update(context.Background(), project)
+				// The operator may write status between the read and the
+				// update: read again, as an editor would.
+				g.Expect(apierrors.IsConflict(err)).To(BeFalse(), "conflict: %v", err)
 				if tc.wantDenied {
 					g.Expect(err).To(HaveOccurred(), "the change was admitted")
 				}
