@@ -29,6 +29,7 @@ import (
 	"p3o.dev/p3o-operator/api/v1alpha1"
 	"p3o.dev/p3o-operator/internal/controlplane"
 	"p3o.dev/p3o-operator/internal/policy"
+	"p3o.dev/p3o-operator/internal/webhooks"
 )
 
 // The admission measurement: editors change the phase of projects under
@@ -42,7 +43,7 @@ const (
 	// admissionRisks is the most risks a project may hold (the CRD's
 	// maxItems): the rules below compare them pairwise.
 	admissionRisks = 128
-	projectWebhook = "/validate-governance-p3o-dev-v1alpha1-project"
+	projectWebhook = webhooks.ProjectPath
 )
 
 // heavyRule is a Project gate rule that reads every risk, each with string

@@ -92,7 +92,7 @@ func (r Result) Compliant() bool { return len(r.Unmet) == 0 && len(r.Unknown) ==
 func Evaluate(p Policy, rules *Rules, s Subject, now time.Time) Result {
 	var res Result
 	budget := uint64(CostBudget)
-	if rules != nil && rules.fitsBudget(p.Gates, s.Kind) {
+	if rules.fitsBudget(p.Gates, s.Kind) {
 		budget = uncounted
 	}
 	current := currentReviews(s.Reviews, now)
